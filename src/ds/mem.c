@@ -1,0 +1,92 @@
+/* ds/mem.c -- allocation with accounting. The counter adds the allocator's
+ * usable size, so it matches what the allocator really holds for us. */
+#include "mem.h"
+
+#include <malloc.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+static _Atomic size_t used_bytes;
+
+static void *oom(size_t n) {
+    fprintf(stderr, "kilat: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+static inline void account_add(void *p) {
+    atomic_fetch_add_explicit(&used_bytes, malloc_usable_size(p), memory_order_relaxed);
+}
+
+static inline void account_sub(void *p) {
+    atomic_fetch_sub_explicit(&used_bytes, malloc_usable_size(p), memory_order_relaxed);
+}
+
+void *mem_alloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (UNLIKELY(!p)) return oom(n);
+    account_add(p);
+    return p;
+}
+
+void *mem_calloc(size_t n) {
+    void *p = calloc(1, n ? n : 1);
+    if (UNLIKELY(!p)) return oom(n);
+    account_add(p);
+    return p;
+}
+
+void *mem_realloc(void *p, size_t n) {
+    if (!p) return mem_alloc(n);
+    size_t old = malloc_usable_size(p);
+    void *q = realloc(p, n ? n : 1);
+    if (UNLIKELY(!q)) return oom(n);
+    size_t now = malloc_usable_size(q);
+    if (now >= old)
+        atomic_fetch_add_explicit(&used_bytes, now - old, memory_order_relaxed);
+    else
+        atomic_fetch_sub_explicit(&used_bytes, old - now, memory_order_relaxed);
+    return q;
+}
+
+void mem_free(void *p) {
+    if (!p) return;
+    account_sub(p);
+    free(p);
+}
+
+char *mem_strndup(const char *s, size_t n) {
+    char *d = mem_alloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+size_t mem_usable(const void *p) { return p ? malloc_usable_size((void *)p) : 0; }
+
+size_t mem_used(void) { return atomic_load_explicit(&used_bytes, memory_order_relaxed); }
+
+const char *mem_allocator_name(void) {
+#ifdef HAVE_JEMALLOC
+    static char name[64];
+    if (!name[0]) {
+        const char *v = NULL;
+        size_t sz = sizeof(v);
+        if (mallctl("version", &v, &sz, NULL, 0) == 0 && v) {
+            /* "5.3.0-0-g54eaed1d..." -> "jemalloc-5.3.0" */
+            size_t n = strcspn(v, "-");
+            snprintf(name, sizeof(name), "jemalloc-%.*s", (int)n, v);
+        } else {
+            snprintf(name, sizeof(name), "jemalloc");
+        }
+    }
+    return name;
+#else
+    return "libc";
+#endif
+}
