@@ -9,7 +9,7 @@
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2 -g
-WARN    := -std=c11 -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 CPPFLAGS+= -D_GNU_SOURCE -Isrc
 LDLIBS  += -lm -lpthread
 

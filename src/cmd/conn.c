@@ -1,0 +1,178 @@
+/* cmd/conn.c -- connection commands: PING ECHO QUIT SELECT AUTH HELLO RESET. */
+#include "conn.h"
+
+#include <string.h>
+
+#include "../core/args.h"
+#include "../core/command.h"
+#include "../core/config.h"
+#include "../core/db.h"
+#include "../core/reply.h"
+#include "../ds/mem.h"
+
+static void cmd_ping(Client *c) {
+    if (c->argc > 2) {
+        reply_wrong_arity(c);
+        return;
+    }
+    if (c->argc == 2) reply_bulk(c, c->argv[1], c->argl[1]);
+    else reply_raw(c, "+PONG\r\n", 7);
+}
+
+static void cmd_echo(Client *c) { reply_bulk(c, c->argv[1], c->argl[1]); }
+
+static void cmd_quit(Client *c) {
+    reply_ok(c);
+    c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+}
+
+static void cmd_select(Client *c) {
+    int index;
+    Db *db = arg_db_or_reply(c, 1, &index);
+    if (!db) return;
+    c->db = db;
+    c->db_index = index;
+    reply_ok(c);
+}
+
+static bool password_required(void) { return cfg.requirepass && cfg.requirepass[0]; }
+
+/* Checks user/pass as the default user would; true if they are right. */
+static bool check_credentials(const char *user, size_t ulen, const char *pass, size_t plen) {
+    if (user && !(ulen == 7 && memcmp(user, "default", 7) == 0)) return false;
+    if (!password_required()) return true; /* default user is "nopass" */
+    size_t want = strlen(cfg.requirepass);
+    return plen == want && memcmp(pass, cfg.requirepass, plen) == 0;
+}
+
+static void cmd_auth(Client *c) {
+    if (c->argc > 3) {
+        reply_syntax_error(c);
+        return;
+    }
+    if (c->argc == 2 && !password_required()) {
+        reply_error(c, "ERR AUTH <password> called without any password configured for the "
+                       "default user. Are you sure your configuration is correct?");
+        return;
+    }
+    const char *user = c->argc == 3 ? c->argv[1] : NULL;
+    size_t ulen = c->argc == 3 ? c->argl[1] : 0;
+    int pi = c->argc - 1;
+    if (check_credentials(user, ulen, c->argv[pi], c->argl[pi])) {
+        c->flags |= CLIENT_AUTHENTICATED;
+        reply_ok(c);
+    } else {
+        reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
+    }
+}
+
+bool conn_valid_name(const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '!' || s[i] > '~') return false;
+    return true;
+}
+
+void conn_set_name(Client *c, const char *s, size_t len) {
+    mem_free(c->name);
+    c->name = len ? mem_strndup(s, len) : NULL;
+}
+
+static void reply_hello_map(Client *c) {
+    reply_map(c, 7);
+    reply_cstr(c, "server");
+    reply_cstr(c, "redis");
+    reply_cstr(c, "version");
+    reply_cstr(c, KILAT_REDIS_VERSION);
+    reply_cstr(c, "proto");
+    reply_int(c, c->resp);
+    reply_cstr(c, "id");
+    reply_int(c, (int64_t)c->id);
+    reply_cstr(c, "mode");
+    reply_cstr(c, "standalone");
+    reply_cstr(c, "role");
+    reply_cstr(c, "master");
+    reply_cstr(c, "modules");
+    reply_array(c, 0);
+}
+
+static void cmd_hello(Client *c) {
+    int64_t ver = 0;
+    int i = 1;
+    if (c->argc >= 2) {
+        if (!arg_int64(c, 1, &ver)) {
+            reply_error(c, "ERR Protocol version is not an integer or out of range");
+            return;
+        }
+        i = 2;
+        if (ver < 2 || ver > 3) {
+            reply_error(c, "NOPROTO unsupported protocol version");
+            return;
+        }
+    }
+    const char *user = NULL, *pass = NULL, *name = NULL;
+    size_t ulen = 0, plen = 0, nlen = 0;
+    for (; i < c->argc; i++) {
+        int more = c->argc - i - 1;
+        if (arg_is(c, i, "auth") && more >= 2) {
+            user = c->argv[i + 1];
+            ulen = c->argl[i + 1];
+            pass = c->argv[i + 2];
+            plen = c->argl[i + 2];
+            i += 2;
+        } else if (arg_is(c, i, "setname") && more >= 1) {
+            name = c->argv[i + 1];
+            nlen = c->argl[i + 1];
+            if (!conn_valid_name(name, nlen)) {
+                reply_error(c, "ERR Client names cannot contain spaces, newlines or special "
+                               "characters.");
+                return;
+            }
+            i += 1;
+        } else {
+            reply_errorf(c, "ERR Syntax error in HELLO option '%.*s'", (int)c->argl[i],
+                         c->argv[i]);
+            return;
+        }
+    }
+    if (user) {
+        if (!check_credentials(user, ulen, pass, plen)) {
+            reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
+            return;
+        }
+        c->flags |= CLIENT_AUTHENTICATED;
+    }
+    if (!(c->flags & CLIENT_AUTHENTICATED)) {
+        reply_error(c, "NOAUTH HELLO must be called with the client already authenticated, "
+                       "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+                       "authenticate the client and select the RESP protocol version at the "
+                       "same time");
+        return;
+    }
+    if (name) conn_set_name(c, name, nlen);
+    if (ver) c->resp = (int)ver;
+    reply_hello_map(c);
+}
+
+static void cmd_reset(Client *c) {
+    c->db = db_get(0);
+    c->db_index = 0;
+    c->resp = 2;
+    conn_set_name(c, NULL, 0);
+    c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT |
+                  CLIENT_NO_EVICT | CLIENT_NO_TOUCH);
+    if (password_required()) c->flags &= ~CLIENT_AUTHENTICATED;
+    else c->flags |= CLIENT_AUTHENTICATED;
+    reply_status(c, "RESET");
+}
+
+#define CONN "connection"
+Command conn_commands[] = {
+    {"ping", cmd_ping, -1, CMD_FAST | CMD_SENTINEL, 0, 0, 0, CONN, "Returns the server's liveliness response.", "1.0.0", "O(1)", "@fast @connection", NULL},
+    {"echo", cmd_echo, 2, CMD_FAST, 0, 0, 0, CONN, "Returns the given string.", "1.0.0", "O(1)", "@fast @connection", NULL},
+    {"quit", cmd_quit, -1, CMD_NO_AUTH | CMD_FAST | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Closes the connection.", "1.0.0", "O(1)", "@fast @connection", NULL},
+    {"select", cmd_select, 2, CMD_LOADING | CMD_STALE | CMD_FAST, 0, 0, 0, CONN, "Changes the selected database.", "1.0.0", "O(1)", "@keyspace @fast @connection", NULL},
+    {"auth", cmd_auth, -2, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Authenticates the connection.", "1.0.0", "O(N) where N is the number of passwords defined for the user", "@fast @connection", NULL},
+    {"hello", cmd_hello, -1, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Handshakes with the Redis server.", "6.0.0", "O(1)", "@fast @connection", NULL},
+    {"reset", cmd_reset, 1, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Resets the connection.", "6.2.0", "O(1)", "@fast @connection", NULL},
+    {0},
+};

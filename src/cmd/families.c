@@ -1,0 +1,16 @@
+/* cmd/families.c -- the list of command families. Add a family here. */
+#include "families.h"
+
+#include "../core/command.h"
+
+extern Command conn_commands[];
+extern Command string_commands[];
+extern Command keys_commands[];
+extern Command server_commands[];
+
+void cmd_register_all(void) {
+    command_register(conn_commands);
+    command_register(string_commands);
+    command_register(keys_commands);
+    command_register(server_commands);
+}

@@ -1,0 +1,23 @@
+/* core/args.h -- argument parsing helpers for command handlers. The
+ * _or_reply ones have already sent Redis's error reply when they return
+ * false: the handler just returns. */
+#ifndef KILAT_ARGS_H
+#define KILAT_ARGS_H
+
+#include "client.h"
+
+/* "ERR value is not an integer or out of range" on failure. */
+bool arg_int64_or_reply(Client *c, int i, int64_t *out);
+/* Same parse, with a caller-chosen error message. */
+bool arg_int64_msg_or_reply(Client *c, int i, int64_t *out, const char *msg);
+/* "ERR value is not a valid float" on failure. */
+bool arg_double_or_reply(Client *c, int i, double *out);
+/* "ERR value is not a valid float" on failure (INCRBYFLOAT). */
+bool arg_long_double_or_reply(Client *c, int i, long double *out);
+/* Parses without replying. */
+bool arg_int64(const Client *c, int i, int64_t *out);
+/* The database for a DB-number argument; "ERR DB index is out of range"
+ * (or not-an-integer) on failure. */
+struct Db *arg_db_or_reply(Client *c, int i, int *index);
+
+#endif

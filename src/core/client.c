@@ -1,0 +1,271 @@
+/* core/client.c -- client lifecycle and socket I/O.
+ * Reads go straight into the query buffer and every complete command in it
+ * runs before the next read; replies accumulate in the output buffer and
+ * are written once per event-loop turn (server.c calls client_flush_all),
+ * so a pipeline of N commands costs one read and one write. */
+#include "client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../ds/mem.h"
+#include "../os/clock.h"
+#include "../os/poll.h"
+#include "../os/sock.h"
+#include "command.h"
+#include "config.h"
+#include "db.h"
+#include "io.h"
+#include "log.h"
+#include "reply.h"
+#include "stats.h"
+
+#define QBUF_CHUNK 16384
+#define OBUF_KEEP 65536 /* an emptied output buffer above this is freed */
+
+static Client **by_fd;   /* fd -> client */
+static int by_fd_cap;
+static size_t nclients;
+static uint64_t next_id = 1;
+static Client *pending;  /* clients with output to write */
+
+static void index_fd(Client *c) {
+    if (c->fd >= by_fd_cap) {
+        int cap = by_fd_cap ? by_fd_cap : 1024;
+        while (cap <= c->fd) cap *= 2;
+        by_fd = mem_realloc(by_fd, sizeof(Client *) * (size_t)cap);
+        memset(by_fd + by_fd_cap, 0, sizeof(Client *) * (size_t)(cap - by_fd_cap));
+        by_fd_cap = cap;
+    }
+    by_fd[c->fd] = c;
+}
+
+Client *client_create(int fd, bool is_unix) {
+    Client *c = mem_calloc(sizeof(*c));
+    c->id = next_id++;
+    c->fd = fd;
+    c->resp = 2;
+    c->db = db_get(0);
+    c->db_index = 0;
+    if (is_unix) c->flags |= CLIENT_UNIX;
+    if (!cfg.requirepass || !cfg.requirepass[0]) c->flags |= CLIENT_AUTHENTICATED;
+    resp_parser_init(&c->parser);
+    c->parser.max_bulk = cfg.proto_max_bulk_len;
+    c->ctime_ms = c->last_ms = clock_unix_ms();
+    if (fd >= 0) {
+        sock_peer_name(fd, is_unix, c->addr, sizeof(c->addr));
+        sock_local_name(fd, is_unix, c->laddr, sizeof(c->laddr));
+        index_fd(c);
+        io_watch(c, POLL_READ);
+    }
+    nclients++;
+    return c;
+}
+
+Client *client_by_fd(int fd) { return fd >= 0 && fd < by_fd_cap ? by_fd[fd] : NULL; }
+
+static void unqueue_write(Client *c) {
+    if (!(c->flags & CLIENT_PENDING_WRITE)) return;
+    for (Client **p = &pending; *p; p = &(*p)->next_pending) {
+        if (*p == c) {
+            *p = c->next_pending;
+            break;
+        }
+    }
+    c->flags &= ~CLIENT_PENDING_WRITE;
+}
+
+void client_free(Client *c) {
+    unqueue_write(c);
+    if (c->fd >= 0) {
+        io_watch(c, POLL_NONE);
+        by_fd[c->fd] = NULL;
+        sock_close(c->fd);
+    }
+    resp_parser_free(&c->parser);
+    mem_free(c->qbuf);
+    mem_free(c->obuf);
+    mem_free(c->name);
+    mem_free(c->lib_name);
+    mem_free(c->lib_ver);
+    mem_free(c);
+    nclients--;
+}
+
+Client *client_by_id(uint64_t id) {
+    for (int i = 0; i < by_fd_cap; i++)
+        if (by_fd[i] && by_fd[i]->id == id) return by_fd[i];
+    return NULL;
+}
+
+void client_foreach(void (*fn)(Client *c, void *ctx), void *ctx) {
+    for (int i = 0; i < by_fd_cap; i++)
+        if (by_fd[i]) fn(by_fd[i], ctx);
+}
+
+size_t client_count(void) { return nclients; }
+
+void client_free_closing(void) {
+    for (int i = 0; i < by_fd_cap; i++) {
+        Client *c = by_fd[i];
+        if (c && (c->flags & CLIENT_CLOSE_ASAP) && !(c->flags & CLIENT_EXECUTING)) client_free(c);
+    }
+}
+
+void client_queue_write(Client *c) {
+    if (c->flags & CLIENT_PENDING_WRITE) return;
+    c->flags |= CLIENT_PENDING_WRITE;
+    c->next_pending = pending;
+    pending = c;
+}
+
+/* Writes what the socket takes. Returns false if the client must go. */
+static bool write_some(Client *c) {
+    while (c->osent < c->olen) {
+        ssize_t n = sock_write(c->fd, c->obuf + c->osent, c->olen - c->osent);
+        if (n == -EAGAIN) break;
+        if (n <= 0) return false;
+        c->osent += (size_t)n;
+        stats.net_output_bytes += (uint64_t)n;
+    }
+    if (c->osent == c->olen) {
+        c->osent = c->olen = 0;
+        if (c->ocap > OBUF_KEEP) {
+            mem_free(c->obuf);
+            c->obuf = NULL;
+            c->ocap = 0;
+        }
+        if (c->flags & CLIENT_CLOSE_AFTER_REPLY) return false;
+        if (c->poll_mask & POLL_WRITE) io_watch(c, POLL_READ);
+    } else if (!(c->poll_mask & POLL_WRITE)) {
+        io_watch(c, POLL_READ | POLL_WRITE);
+    }
+    return true;
+}
+
+void client_flush_all(void) {
+    while (pending) {
+        Client *c = pending;
+        pending = c->next_pending;
+        c->flags &= ~CLIENT_PENDING_WRITE;
+        if (c->flags & CLIENT_CLOSE_ASAP) continue;
+        if (!write_some(c)) c->flags |= CLIENT_CLOSE_ASAP;
+    }
+}
+
+void client_on_writable(Client *c) {
+    if (!write_some(c)) c->flags |= CLIENT_CLOSE_ASAP;
+}
+
+/* Runs every complete command in the query buffer. */
+static void process_input(Client *c) {
+    size_t off = 0;
+    c->flags |= CLIENT_EXECUTING;
+    while (off < c->qlen && !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+        c->parser.authenticated = c->flags & CLIENT_AUTHENTICATED;
+        RespStatus st = resp_parse(&c->parser, c->qbuf + off, c->qlen - off);
+        if (st == RESP_NEED_MORE) break;
+        if (st == RESP_PROTO_ERROR) {
+            reply_errorf(c, "ERR %s", c->parser.error);
+            c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+            off = c->qlen;
+            break;
+        }
+        off += c->parser.consumed;
+        if (c->parser.argc == 0) continue;
+        c->argc = c->parser.argc;
+        c->argv = c->parser.argv;
+        c->argl = c->parser.argl;
+        command_execute(c);
+        c->argc = 0;
+    }
+    c->flags &= ~CLIENT_EXECUTING;
+    if (off) {
+        memmove(c->qbuf, c->qbuf + off, c->qlen - off);
+        c->qlen -= off;
+    }
+}
+
+void client_on_readable(Client *c) {
+    size_t want = resp_bytes_wanted(&c->parser);
+    size_t need = want > QBUF_CHUNK ? want : QBUF_CHUNK;
+    if (c->qcap - c->qlen < need) {
+        size_t cap = c->qlen + need;
+        c->qbuf = mem_realloc(c->qbuf, cap);
+        c->qcap = cap;
+    }
+    ssize_t n = sock_read(c->fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+    if (n == -EAGAIN) return;
+    if (n <= 0) {
+        c->flags |= CLIENT_CLOSE_ASAP;
+        return;
+    }
+    c->qlen += (size_t)n;
+    if (c->qlen > c->qpeak) c->qpeak = c->qlen;
+    stats.net_input_bytes += (uint64_t)n;
+    c->last_ms = db_now();
+    if ((int64_t)c->qlen > cfg.client_query_buffer_limit) {
+        log_msg(LOG_WARNING, "Closing client that reached max query buffer length: id=%llu addr=%s",
+                (unsigned long long)c->id, c->addr);
+        stats.client_qbuf_limit_disconnections++;
+        c->flags |= CLIENT_CLOSE_ASAP;
+        return;
+    }
+    process_input(c);
+    /* Idle clients should not pin big buffers. */
+    if (c->qlen == 0 && c->qcap > QBUF_CHUNK * 2) {
+        mem_free(c->qbuf);
+        c->qbuf = NULL;
+        c->qcap = 0;
+    }
+}
+
+static const char *client_flags_str(const Client *c, char *buf) {
+    char *p = buf;
+    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
+    if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
+    if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
+    if (c->flags & CLIENT_UNIX) *p++ = 'U';
+    if (p == buf) *p++ = 'N';
+    *p = '\0';
+    return buf;
+}
+
+size_t client_info_line(const Client *c, char *buf, size_t len) {
+    char flags[16];
+    int64_t now = clock_unix_ms();
+    const char *cmd = c->last_cmd ? c->last_cmd->fullname : "NULL";
+    if (c->cmd) cmd = c->cmd->fullname;
+    int n = snprintf(
+        buf, len,
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 "
+        "ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
+        "oll=0 omem=0 tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d lib-name=%s "
+        "lib-ver=%s",
+        (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
+        (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->last_ms) / 1000),
+        client_flags_str(c, flags), c->db_index, c->qlen, c->qcap - c->qlen, (size_t)0, c->qcap,
+        c->qpeak, c->olen - c->osent,
+        sizeof(Client) + c->qcap + c->ocap, (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd, c->resp,
+        c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+    return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
+}
+
+void client_totals(size_t *max_qbuf, size_t *max_obuf) {
+    *max_qbuf = *max_obuf = 0;
+    for (int i = 0; i < by_fd_cap; i++) {
+        Client *c = by_fd[i];
+        if (!c) continue;
+        if (c->qcap > *max_qbuf) *max_qbuf = c->qcap;
+        if (c->olen - c->osent > *max_obuf) *max_obuf = c->olen - c->osent;
+    }
+}
+
+void client_free_all(void) {
+    for (int i = 0; i < by_fd_cap; i++)
+        if (by_fd[i]) client_free(by_fd[i]);
+    mem_free(by_fd);
+    by_fd = NULL;
+    by_fd_cap = 0;
+}

@@ -1,0 +1,83 @@
+/* core/client.h -- one connected client: its socket, query buffer and
+ * parser, output buffer, selected database, protocol version and flags.
+ * Command handlers read c->argv/c->argl and reply through core/reply.h.
+ * Clients live in a registry (by id) owned by this module. */
+#ifndef KILAT_CLIENT_H
+#define KILAT_CLIENT_H
+
+#include "../base.h"
+#include "../proto/resp_parse.h"
+
+struct Command;
+struct Db;
+
+enum {
+    CLIENT_CLOSE_AFTER_REPLY = 1u << 0, /* QUIT, protocol error */
+    CLIENT_CLOSE_ASAP = 1u << 1,        /* CLIENT KILL, limits: no more replies */
+    CLIENT_AUTHENTICATED = 1u << 2,
+    CLIENT_REPLY_OFF = 1u << 3,         /* CLIENT REPLY OFF */
+    CLIENT_REPLY_SKIP_NEXT = 1u << 4,   /* CLIENT REPLY SKIP, armed */
+    CLIENT_REPLY_SKIP = 1u << 5,        /* skipping the current command */
+    CLIENT_PENDING_WRITE = 1u << 6,     /* on the pending-writes list */
+    CLIENT_UNIX = 1u << 7,
+    CLIENT_NO_EVICT = 1u << 8,
+    CLIENT_NO_TOUCH = 1u << 9,
+    CLIENT_EXECUTING = 1u << 10,        /* inside its read handler */
+};
+
+typedef struct Client {
+    uint64_t id;
+    int fd;
+    uint32_t flags;
+    int resp;               /* 2 or 3 */
+    struct Db *db;
+    int db_index;
+
+    /* the command being executed */
+    int argc;
+    const char **argv;
+    size_t *argl;
+    const struct Command *cmd, *last_cmd;
+
+    /* input */
+    char *qbuf;
+    size_t qlen, qcap;      /* bytes held / allocated */
+    size_t qpeak;
+    RespParser parser;
+
+    /* output: one contiguous buffer; bytes [osent, olen) are unsent */
+    char *obuf;
+    size_t olen, ocap, osent;
+
+    char *name, *lib_name, *lib_ver;
+    char addr[64], laddr[64];
+    int64_t ctime_ms, last_ms;
+    int poll_mask;
+    struct Client *next_pending;
+} Client;
+
+/* Creates a client for an accepted fd and registers it. */
+Client *client_create(int fd, bool is_unix);
+/* Unregisters, closes the socket and frees everything. */
+void client_free(Client *c);
+Client *client_by_id(uint64_t id);
+/* Calls fn for every client (fn may mark clients CLOSE_ASAP, not free). */
+void client_foreach(void (*fn)(Client *c, void *ctx), void *ctx);
+size_t client_count(void);
+/* Frees every client marked CLOSE_ASAP (from the event loop, never from a
+ * command handler). */
+void client_free_closing(void);
+/* Queues c to have its output written before the loop sleeps. */
+void client_queue_write(Client *c);
+/* Event-loop entry points (server.c): */
+Client *client_by_fd(int fd);
+void client_on_readable(Client *c);   /* read, then run complete commands */
+void client_on_writable(Client *c);
+void client_flush_all(void);          /* write queued output, before sleeping */
+void client_free_all(void);           /* at shutdown */
+/* One CLIENT LIST line (no trailing newline) into buf; returns length. */
+size_t client_info_line(const Client *c, char *buf, size_t len);
+/* Totals for INFO clients. */
+void client_totals(size_t *max_qbuf, size_t *max_obuf);
+
+#endif

@@ -1,0 +1,204 @@
+/* core/command.c -- command index and dispatch.
+ * The index is an open-addressing table of top-level commands keyed by
+ * lower-case name, built once at start; lookups lower-case argv[0] into a
+ * stack buffer (names longer than that are unknown by definition). */
+#include "command.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../os/clock.h"
+#include "db.h"
+#include "propagate.h"
+#include "reply.h"
+#include "stats.h"
+
+#define INDEX_SIZE 1024 /* power of two, > 2x the number of commands */
+#define MAX_NAME 48
+#define MAX_TABLES 32
+
+static Command *index_[INDEX_SIZE];
+static Command *tables[MAX_TABLES];
+static int ntables;
+static size_t ncommands;
+
+static uint32_t name_hash(const char *s, size_t len) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+void command_register(Command *table) {
+    ASSERT(ntables < MAX_TABLES);
+    tables[ntables++] = table;
+}
+
+static void set_fullname(Command *cmd, const Command *parent) {
+    cmd->parent = parent;
+    if (parent) snprintf(cmd->fullname, sizeof(cmd->fullname), "%s|%s", parent->name, cmd->name);
+    else snprintf(cmd->fullname, sizeof(cmd->fullname), "%s", cmd->name);
+}
+
+void command_init(void) {
+    for (int t = 0; t < ntables; t++) {
+        for (Command *cmd = tables[t]; cmd->name; cmd++) {
+            size_t len = strlen(cmd->name);
+            uint32_t i = name_hash(cmd->name, len) & (INDEX_SIZE - 1);
+            while (index_[i]) {
+                ASSERT(strcmp(index_[i]->name, cmd->name) != 0); /* duplicate */
+                i = (i + 1) & (INDEX_SIZE - 1);
+            }
+            index_[i] = cmd;
+            ncommands++;
+            set_fullname(cmd, NULL);
+            for (Command *sub = cmd->subs; sub && sub->name; sub++) set_fullname(sub, cmd);
+        }
+    }
+}
+
+static Command *lookup_lower(const char *lower, size_t len) {
+    uint32_t i = name_hash(lower, len) & (INDEX_SIZE - 1);
+    for (Command *cmd; (cmd = index_[i]); i = (i + 1) & (INDEX_SIZE - 1)) {
+        if (memcmp(cmd->name, lower, len) == 0 && cmd->name[len] == '\0') return cmd;
+    }
+    return NULL;
+}
+
+static size_t to_lower(char *dst, const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        dst[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+    }
+    return len;
+}
+
+Command *command_lookup(const char *name, size_t len) {
+    char lower[MAX_NAME];
+    if (len == 0 || len >= MAX_NAME) return NULL;
+    return lookup_lower(lower, to_lower(lower, name, len));
+}
+
+static Command *find_sub(Command *parent, const char *name, size_t len) {
+    char lower[MAX_NAME];
+    if (len >= MAX_NAME) return NULL;
+    to_lower(lower, name, len);
+    for (Command *sub = parent->subs; sub->name; sub++)
+        if (memcmp(sub->name, lower, len) == 0 && sub->name[len] == '\0') return sub;
+    return NULL;
+}
+
+void command_foreach(void (*fn)(Command *cmd, void *ctx), void *ctx) {
+    for (int t = 0; t < ntables; t++)
+        for (Command *cmd = tables[t]; cmd->name; cmd++) fn(cmd, ctx);
+}
+
+size_t command_count(void) { return ncommands; }
+
+bool arg_is(const Client *c, int i, const char *word) {
+    size_t len = strlen(word);
+    if (c->argl[i] != len) return false;
+    for (size_t j = 0; j < len; j++) {
+        char ch = c->argv[i][j];
+        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
+        if (ch != word[j]) return false;
+    }
+    return true;
+}
+
+void command_note_failure(Client *c) {
+    if (c->cmd) ((Command *)c->cmd)->failed++;
+}
+
+static void reset_one(Command *cmd, void *ctx) {
+    UNUSED(ctx);
+    cmd->calls = cmd->usec = cmd->rejected = cmd->failed = 0;
+    for (Command *sub = cmd->subs; sub && sub->name; sub++)
+        sub->calls = sub->usec = sub->rejected = sub->failed = 0;
+}
+
+void command_reset_stats(void) { command_foreach(reset_one, NULL); }
+
+/* "ERR unknown command 'x', with args beginning with: 'a' 'b' " -- the
+ * preview stops once it reaches 128 bytes, as Redis's does. */
+static void reply_unknown(Client *c) {
+    char args[256];
+    size_t used = 0;
+    args[0] = '\0';
+    for (int i = 1; i < c->argc && used < 128; i++) {
+        int room = 128 - (int)used;
+        int n = snprintf(args + used, sizeof(args) - used, "'%.*s' ",
+                         (int)(c->argl[i] < (size_t)room ? c->argl[i] : (size_t)room), c->argv[i]);
+        if (n < 0) break;
+        used += (size_t)n;
+        if (used >= sizeof(args)) used = sizeof(args) - 1;
+    }
+    reply_errorf(c, "ERR unknown command '%.*s', with args beginning with: %s",
+                 (int)(c->argl[0] < 128 ? c->argl[0] : 128), c->argv[0], args);
+}
+
+static void reply_unknown_sub(Client *c, const Command *parent) {
+    char upper[MAX_NAME];
+    size_t n = strlen(parent->name);
+    for (size_t i = 0; i <= n; i++) {
+        char ch = parent->name[i];
+        upper[i] = (ch >= 'a' && ch <= 'z') ? (char)(ch - 32) : ch;
+    }
+    reply_errorf(c, "ERR unknown subcommand '%.*s'. Try %s HELP.",
+                 (int)(c->argl[1] < 128 ? c->argl[1] : 128), c->argv[1], upper);
+}
+
+static bool arity_ok(const Command *cmd, int argc) {
+    return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
+}
+
+void command_execute(Client *c) {
+    Command *cmd = command_lookup(c->argv[0], c->argl[0]);
+    c->cmd = NULL;
+    if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
+        c->flags = (c->flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
+    }
+    if (UNLIKELY(!cmd)) {
+        reply_unknown(c);
+        goto done;
+    }
+    if (cmd->subs) {
+        if (c->argc == 1) {
+            reply_errorf(c, "ERR wrong number of arguments for '%s' command", cmd->fullname);
+            goto done;
+        }
+        Command *sub = find_sub(cmd, c->argv[1], c->argl[1]);
+        if (!sub) {
+            reply_unknown_sub(c, cmd);
+            goto done;
+        }
+        cmd = sub;
+    }
+    /* Rejections count as rejected_calls: c->cmd stays NULL so reply_error
+     * does not count them as failed too. */
+    if (UNLIKELY(!arity_ok(cmd, c->argc))) {
+        cmd->rejected++;
+        reply_errorf(c, "ERR wrong number of arguments for '%s' command", cmd->fullname);
+        goto done;
+    }
+    if (UNLIKELY(!(c->flags & CLIENT_AUTHENTICATED)) && !(cmd->flags & CMD_NO_AUTH)) {
+        cmd->rejected++;
+        reply_error(c, "NOAUTH Authentication required.");
+        goto done;
+    }
+    c->cmd = cmd;
+
+    int64_t start = clock_unix_us();
+    db_set_now(start / 1000);
+    uint64_t dirty = db_dirty();
+    cmd->fn(c);
+    int64_t took = clock_unix_us() - start;
+    cmd->calls++;
+    cmd->usec += (uint64_t)(took > 0 ? took : 0);
+    stats.commands_processed++;
+    uint64_t changes = db_dirty() - dirty;
+    if (changes) propagate_command(c, c->db_index, changes);
+    c->last_cmd = cmd;
+done:
+    c->cmd = NULL;
+    c->flags &= ~CLIENT_REPLY_SKIP;
+}

@@ -1,0 +1,66 @@
+/* core/command.h -- the command table and dispatch. Each family (a file in cmd/)
+ * exports a table; command.c indexes them at start and runs a client's
+ * argv: lookup, arity, auth, then the handler, then stats and propagation.
+ * A container command (CONFIG, CLIENT, ...) has a table of subcommands. */
+#ifndef KILAT_COMMAND_H
+#define KILAT_COMMAND_H
+
+#include "client.h"
+
+typedef void (*CommandFn)(Client *c);
+
+enum {
+    CMD_WRITE = 1u << 0,
+    CMD_READONLY = 1u << 1,
+    CMD_DENYOOM = 1u << 2,
+    CMD_ADMIN = 1u << 3,
+    CMD_PUBSUB = 1u << 4,
+    CMD_NOSCRIPT = 1u << 5,
+    CMD_BLOCKING = 1u << 6,
+    CMD_LOADING = 1u << 7,
+    CMD_STALE = 1u << 8,
+    CMD_FAST = 1u << 9,
+    CMD_NO_AUTH = 1u << 10,   /* allowed before AUTH (AUTH, HELLO, QUIT...) */
+    CMD_MAY_REPLICATE = 1u << 11,
+    CMD_SENTINEL = 1u << 12,
+    CMD_NO_MULTI = 1u << 13,
+    CMD_ALLOW_BUSY = 1u << 14,
+    CMD_MOVABLE_KEYS = 1u << 15,
+};
+
+typedef struct Command {
+    const char *name;        /* lower case; "get", or "get" under "config" */
+    CommandFn fn;            /* NULL for a container */
+    int arity;               /* >0 exact, <0 at least -arity */
+    uint32_t flags;
+    int first_key, last_key, key_step;
+    const char *group;       /* COMMAND DOCS group: "string", "generic", ... */
+    const char *summary;
+    const char *since;
+    const char *complexity;
+    const char *acl;         /* ACL categories, space-separated: "@read @string @fast" */
+    struct Command *subs;    /* container: subcommands, NULL-name terminated */
+
+    /* runtime, filled by command.c */
+    const struct Command *parent;
+    char fullname[48];       /* "config|get" */
+    uint64_t calls, usec, rejected, failed;
+} Command;
+
+/* Families register their tables before command_init (NULL-name ended). */
+void command_register(Command *table);
+void command_init(void);
+/* Looks up a top-level command by name (any case); NULL if unknown. */
+Command *command_lookup(const char *name, size_t len);
+/* Runs one parsed command for c (argv already set). */
+void command_execute(Client *c);
+/* Iterates every top-level command. */
+void command_foreach(void (*fn)(Command *cmd, void *ctx), void *ctx);
+size_t command_count(void);
+/* Called by reply_error for the running command's failed_calls. */
+void command_note_failure(Client *c);
+void command_reset_stats(void);
+/* True if argv[i] equals the lower-case word (case-insensitive). */
+bool arg_is(const Client *c, int i, const char *word);
+
+#endif

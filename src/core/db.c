@@ -1,0 +1,664 @@
+/* core/db.c -- databases of entries with lazy and active expiry.
+ *
+ * An entry is one allocation, chained in its database's hash table:
+ *
+ *   +--------+------------------------------+--------+-----+----------+-------+
+ *   | next 8 | lru:24 type:4 enc:3 ttl:1 (4)| keylen | key | expire 8 | value |
+ *   +--------+------------------------------+ varint +-----+ if ttl:1 +-------+
+ *
+ *   value by enc: EMB = varint length + bytes (strings <= EMB_MAX bytes),
+ *                 INT = int64, RAW = RawStr pointer, PTR = type's object.
+ *
+ * So "key:123456" -> 32 bytes costs one 64-byte allocation, TTL included.
+ * There is no separate expires table: the active cycle sweeps the main
+ * table with the scan cursor and keeps a count of keys with a TTL. */
+#include "db.h"
+
+#include <string.h>
+
+#include "../ds/ht.h"
+#include "../ds/mem.h"
+#include "../ds/num.h"
+#include "../os/clock.h"
+#include "../os/thread.h"
+
+enum { ENC_EMB = 0, ENC_INT = 1, ENC_RAW = 2, ENC_PTR = 3 };
+#define EMB_MAX 64       /* longer strings live in a RawStr */
+#define EMBSTR_REPORT 44 /* OBJECT ENCODING says "embstr" up to this, as Redis */
+
+struct Entry {
+    Entry *next;
+    uint32_t lru : 24;
+    uint32_t type : 4;
+    uint32_t enc : 3;
+    uint32_t has_ttl : 1;
+    uint8_t data[];
+};
+
+typedef struct {
+    size_t len;
+    char buf[];
+} RawStr;
+
+struct Db {
+    HashTable *ht;
+    size_t expires;      /* entries with has_ttl set */
+    uint64_t scan_cursor;/* active expiry position */
+    int index;
+};
+
+static Db *dbs;
+static int ndbs;
+static uint32_t lru_clock;
+static int64_t cmd_now_ms;
+static uint64_t stat_expired, stat_hits, stat_misses;
+static uint64_t dirty;
+
+uint64_t db_dirty(void) { return dirty; }
+void db_add_dirty(uint64_t n) { dirty += n; }
+
+/* ---------- varints and layout ---------- */
+
+static inline size_t varint_put(uint8_t *p, size_t v) {
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (uint8_t)v;
+    return n;
+}
+
+static inline size_t varint_get(const uint8_t *p, size_t *v) {
+    if (LIKELY(p[0] < 0x80)) {
+        *v = p[0];
+        return 1;
+    }
+    size_t r = 0, n = 0;
+    int shift = 0;
+    do {
+        r |= (size_t)(p[n] & 0x7f) << shift;
+        shift += 7;
+    } while (p[n++] & 0x80);
+    *v = r;
+    return n;
+}
+
+static inline size_t varint_len(size_t v) {
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+/* Byte offset (from data) of the expire field or, without TTL, the value. */
+static inline size_t after_key(const Entry *e) {
+    size_t klen, n = varint_get(e->data, &klen);
+    return n + klen;
+}
+
+static inline uint8_t *value_ptr(const Entry *e) {
+    return (uint8_t *)e->data + after_key(e) + (e->has_ttl ? 8 : 0);
+}
+
+static size_t value_size(const Entry *e) {
+    if (e->enc == ENC_EMB) {
+        size_t vlen, n = varint_get(value_ptr(e), &vlen);
+        return n + vlen;
+    }
+    return 8;
+}
+
+const char *entry_key(const Entry *e, size_t *len) {
+    size_t n = varint_get(e->data, len);
+    return (const char *)e->data + n;
+}
+
+static const char *ht_entry_key(const void *e, size_t *len) { return entry_key(e, len); }
+
+/* Value destructors for the collection types, registered by their modules
+ * in later issues; strings are freed here. */
+static void entry_free_value(Entry *e) {
+    if (e->enc == ENC_RAW) {
+        void *p;
+        memcpy(&p, value_ptr(e), sizeof(p));
+        mem_free(p);
+    }
+}
+
+static void entry_free(void *p) {
+    Entry *e = p;
+    entry_free_value(e);
+    mem_free(e);
+}
+
+static const HtType keyspace_type = {
+    .next_offset = offsetof(Entry, next),
+    .entry_key = ht_entry_key,
+    .entry_free = entry_free,
+};
+
+/* Allocates an entry with key and room for `vsize` value bytes; the value
+ * bytes are left for the caller to fill. */
+static Entry *entry_new(const char *key, size_t klen, bool ttl, int64_t when, size_t vsize) {
+    size_t kl = varint_len(klen);
+    Entry *e = mem_alloc(offsetof(Entry, data) + kl + klen + (ttl ? 8 : 0) + vsize);
+    e->next = NULL;
+    e->lru = lru_clock;
+    e->type = TYPE_STRING;
+    e->enc = ENC_EMB;
+    e->has_ttl = ttl;
+    varint_put(e->data, klen);
+    memcpy(e->data + kl, key, klen);
+    if (ttl) memcpy(e->data + kl + klen, &when, 8);
+    return e;
+}
+
+static Entry *entry_new_string(const char *key, size_t klen, bool ttl, int64_t when,
+                               const char *val, size_t vlen, bool try_int) {
+    int64_t iv;
+    if (try_int && vlen <= 20 && num_parse_int64(val, vlen, &iv)) {
+        Entry *e = entry_new(key, klen, ttl, when, 8);
+        e->enc = ENC_INT;
+        memcpy(value_ptr(e), &iv, 8);
+        return e;
+    }
+    if (vlen <= EMB_MAX) {
+        Entry *e = entry_new(key, klen, ttl, when, varint_len(vlen) + vlen);
+        uint8_t *v = value_ptr(e);
+        size_t n = varint_put(v, vlen);
+        memcpy(v + n, val, vlen);
+        return e;
+    }
+    Entry *e = entry_new(key, klen, ttl, when, 8);
+    RawStr *r = mem_alloc(sizeof(RawStr) + vlen + 1);
+    r->len = vlen;
+    memcpy(r->buf, val, vlen);
+    r->buf[vlen] = '\0';
+    e->enc = ENC_RAW;
+    memcpy(value_ptr(e), &r, sizeof(r));
+    return e;
+}
+
+/* A copy of e with another key and/or TTL, sharing e's value bytes (so the
+ * caller frees only one of the two shells: see shell_free). */
+static Entry *entry_reshape(const Entry *e, const char *key, size_t klen, bool ttl, int64_t when) {
+    size_t vs = value_size(e);
+    Entry *n = entry_new(key, klen, ttl, when, vs);
+    n->lru = e->lru;
+    n->type = e->type;
+    n->enc = e->enc;
+    memcpy(value_ptr(n), value_ptr(e), vs);
+    return n;
+}
+
+/* ---------- accessors ---------- */
+
+ValueType entry_type(const Entry *e) { return (ValueType)e->type; }
+
+int64_t entry_expire(const Entry *e) {
+    if (!e->has_ttl) return -1;
+    int64_t when;
+    memcpy(&when, e->data + after_key(e), 8);
+    return when;
+}
+
+const char *entry_str(const Entry *e, size_t *len, char *buf) {
+    const uint8_t *v = value_ptr(e);
+    switch (e->enc) {
+    case ENC_EMB: {
+        size_t n = varint_get(v, len);
+        return (const char *)v + n;
+    }
+    case ENC_INT: {
+        int64_t iv;
+        memcpy(&iv, v, 8);
+        *len = num_format_int64(buf, iv);
+        return buf;
+    }
+    case ENC_RAW: {
+        RawStr *r;
+        memcpy(&r, v, sizeof(r));
+        *len = r->len;
+        return r->buf;
+    }
+    }
+    *len = 0;
+    return "";
+}
+
+size_t entry_strlen(const Entry *e) {
+    char buf[24];
+    size_t len;
+    entry_str(e, &len, buf);
+    return len;
+}
+
+bool entry_is_int(const Entry *e) { return e->enc == ENC_INT; }
+
+bool entry_get_int64(const Entry *e, int64_t *out) {
+    if (e->type != TYPE_STRING) return false;
+    if (e->enc == ENC_INT) {
+        memcpy(out, value_ptr(e), 8);
+        return true;
+    }
+    char buf[24];
+    size_t len;
+    const char *s = entry_str(e, &len, buf);
+    return num_parse_int64(s, len, out);
+}
+
+const char *entry_encoding_name(const Entry *e) {
+    if (e->type == TYPE_STRING) {
+        if (e->enc == ENC_INT) return "int";
+        if (e->enc == ENC_EMB && entry_strlen(e) <= EMBSTR_REPORT) return "embstr";
+        return "raw";
+    }
+    return "unknown";
+}
+
+uint32_t entry_idle_seconds(const Entry *e) {
+    uint32_t now = lru_clock;
+    return now >= e->lru ? now - e->lru : now + (1u << 24) - e->lru;
+}
+
+uint8_t entry_lfu_freq(const Entry *e) { return (uint8_t)(e->lru & 0xff); }
+
+size_t entry_mem(const Entry *e) {
+    size_t n = mem_usable(e);
+    if (e->enc == ENC_RAW) {
+        void *p;
+        memcpy(&p, value_ptr(e), sizeof(p));
+        n += mem_usable(p);
+    }
+    return n;
+}
+
+/* ---------- databases ---------- */
+
+void db_init_all(int count) {
+    ndbs = count;
+    dbs = mem_calloc(sizeof(Db) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        dbs[i].ht = ht_create(&keyspace_type);
+        dbs[i].index = i;
+    }
+    db_update_clock(clock_unix_ms());
+}
+
+void db_free_all(void) {
+    for (int i = 0; i < ndbs; i++) ht_destroy(dbs[i].ht);
+    mem_free(dbs);
+    dbs = NULL;
+    ndbs = 0;
+}
+
+int db_count_dbs(void) { return ndbs; }
+Db *db_get(int index) { return index >= 0 && index < ndbs ? &dbs[index] : NULL; }
+int db_index(const Db *db) { return db->index; }
+size_t db_size(Db *db) { return ht_count(db->ht); }
+size_t db_expires(Db *db) { return db->expires; }
+
+void db_set_now(int64_t now_ms) { cmd_now_ms = now_ms; }
+int64_t db_now(void) { return cmd_now_ms ? cmd_now_ms : clock_unix_ms(); }
+
+void db_update_clock(int64_t now_ms) {
+    lru_clock = (uint32_t)(now_ms / 1000) & 0xffffff;
+    cmd_now_ms = now_ms;
+}
+
+/* Unlinks and frees an entry found at *ref, keeping the TTL count right. */
+static void delete_at(Db *db, const char *key, size_t klen) {
+    Entry *e = ht_remove(db->ht, key, klen);
+    if (!e) return;
+    if (e->has_ttl) db->expires--;
+    entry_free(e);
+}
+
+static inline bool is_expired(const Entry *e, int64_t now) {
+    return e->has_ttl && entry_expire(e) <= now;
+}
+
+/* Finds the key, deleting it first if it has expired. */
+static Entry *find_live(Db *db, const char *key, size_t klen) {
+    Entry *e = ht_find(db->ht, key, klen);
+    if (e && UNLIKELY(e->has_ttl) && is_expired(e, db_now())) {
+        delete_at(db, key, klen);
+        stat_expired++;
+        return NULL;
+    }
+    return e;
+}
+
+Entry *db_lookup(Db *db, const char *key, size_t klen, bool no_touch) {
+    Entry *e = find_live(db, key, klen);
+    if (e && !no_touch) e->lru = lru_clock;
+    return e;
+}
+
+bool db_exists(Db *db, const char *key, size_t klen) { return find_live(db, key, klen) != NULL; }
+
+void db_stat_hit(bool hit) {
+    if (hit) stat_hits++;
+    else stat_misses++;
+}
+uint64_t db_stat_expired(void) { return stat_expired; }
+uint64_t db_stat_hits(void) { return stat_hits; }
+uint64_t db_stat_misses(void) { return stat_misses; }
+void db_reset_stats(void) { stat_expired = stat_hits = stat_misses = 0; }
+
+/* Puts a freshly built entry under its key, replacing (and freeing) any
+ * old one, and keeping the TTL count right. */
+static void install(Db *db, Entry *n) {
+    size_t klen;
+    const char *key = entry_key(n, &klen);
+    void **ref = ht_find_ref(db->ht, key, klen);
+    if (ref) {
+        Entry *old = *ref;
+        ht_replace_at(db->ht, ref, n);
+        if (old->has_ttl) db->expires--;
+        entry_free(old);
+    } else {
+        ht_add(db->ht, n);
+    }
+    if (n->has_ttl) db->expires++;
+    dirty++;
+}
+
+/* Resolves DB_KEEP_TTL / DB_NO_TTL / absolute into (ttl, when). */
+static bool ttl_for(Db *db, const char *key, size_t klen, int64_t expire_ms, int64_t *when) {
+    if (expire_ms > 0) {
+        *when = expire_ms;
+        return true;
+    }
+    if (expire_ms == DB_KEEP_TTL) {
+        Entry *old = find_live(db, key, klen);
+        if (old && old->has_ttl) {
+            *when = entry_expire(old);
+            return true;
+        }
+    }
+    *when = 0;
+    return false;
+}
+
+void db_set_string(Db *db, const char *key, size_t klen, const char *val, size_t vlen,
+                   int64_t expire_ms) {
+    int64_t when;
+    bool ttl = ttl_for(db, key, klen, expire_ms, &when);
+    install(db, entry_new_string(key, klen, ttl, when, val, vlen, true));
+}
+
+void db_set_int(Db *db, const char *key, size_t klen, int64_t v, int64_t expire_ms) {
+    int64_t when;
+    bool ttl = ttl_for(db, key, klen, expire_ms, &when);
+    void **ref = ht_find_ref(db->ht, key, klen);
+    if (ref) {
+        /* INCR's hot path: an int entry changes in place. */
+        Entry *e = *ref;
+        if (e->enc == ENC_INT && e->has_ttl == ttl && e->type == TYPE_STRING) {
+            if (ttl) memcpy(e->data + after_key(e), &when, 8);
+            memcpy(value_ptr(e), &v, 8);
+            e->lru = lru_clock;
+            dirty++;
+            return;
+        }
+    }
+    Entry *n = entry_new(key, klen, ttl, when, 8);
+    n->enc = ENC_INT;
+    memcpy(value_ptr(n), &v, 8);
+    install(db, n);
+}
+
+/* Turns the string at key into a RawStr with room for `need` bytes and
+ * returns it (creating the key when absent). */
+static RawStr *make_raw(Db *db, const char *key, size_t klen, size_t need) {
+    Entry *e = find_live(db, key, klen);
+    RawStr *r;
+    if (e && e->enc == ENC_RAW) {
+        memcpy(&r, value_ptr(e), sizeof(r));
+        if (mem_usable(r) < sizeof(RawStr) + need + 1) {
+            size_t cap = need < (1 << 20) ? need * 2 : need + (1 << 20);
+            r = mem_realloc(r, sizeof(RawStr) + cap + 1);
+            memcpy(value_ptr(e), &r, sizeof(r));
+        }
+        return r;
+    }
+    char buf[24];
+    size_t len = 0;
+    const char *s = e ? entry_str(e, &len, buf) : "";
+    r = mem_alloc(sizeof(RawStr) + (need > len ? need : len) + 1);
+    memcpy(r->buf, s, len);
+    r->len = len;
+    bool ttl = e && e->has_ttl;
+    Entry *n = entry_new(key, klen, ttl, ttl ? entry_expire(e) : 0, 8);
+    n->enc = ENC_RAW;
+    memcpy(value_ptr(n), &r, sizeof(r));
+    install(db, n);
+    return r;
+}
+
+size_t db_append(Db *db, const char *key, size_t klen, const char *data, size_t dlen) {
+    Entry *e = find_live(db, key, klen);
+    size_t cur = e ? entry_strlen(e) : 0;
+    RawStr *r = make_raw(db, key, klen, cur + dlen);
+    memcpy(r->buf + r->len, data, dlen);
+    r->len += dlen;
+    dirty++;
+    r->buf[r->len] = '\0';
+    return r->len;
+}
+
+size_t db_setrange(Db *db, const char *key, size_t klen, size_t off, const char *data,
+                   size_t dlen) {
+    Entry *e = find_live(db, key, klen);
+    size_t cur = e ? entry_strlen(e) : 0;
+    size_t end = off + dlen > cur ? off + dlen : cur;
+    RawStr *r = make_raw(db, key, klen, end);
+    if (off > r->len) memset(r->buf + r->len, 0, off - r->len);
+    memcpy(r->buf + off, data, dlen);
+    if (end > r->len) r->len = end;
+    dirty++;
+    r->buf[r->len] = '\0';
+    return r->len;
+}
+
+bool db_delete(Db *db, const char *key, size_t klen) {
+    Entry *e = find_live(db, key, klen);
+    if (!e) return false;
+    delete_at(db, key, klen);
+    dirty++;
+    return true;
+}
+
+/* Frees an entry shell whose value now belongs to another entry. */
+static void shell_free(Entry *e) { mem_free(e); }
+
+bool db_set_expire(Db *db, const char *key, size_t klen, int64_t when_ms) {
+    Entry *e = find_live(db, key, klen);
+    if (!e) return false;
+    bool ttl = when_ms > 0;
+    dirty++;
+    if (ttl && e->has_ttl) {
+        memcpy(e->data + after_key(e), &when_ms, 8); /* same shape: in place */
+        return true;
+    }
+    if (!ttl && !e->has_ttl) return true;
+    void **ref = ht_find_ref(db->ht, key, klen);
+    Entry *n = entry_reshape(e, key, klen, ttl, when_ms);
+    ht_replace_at(db->ht, ref, n);
+    if (ttl) db->expires++;
+    else db->expires--;
+    shell_free(e);
+    return true;
+}
+
+void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen) {
+    Entry *e = ht_remove(src->ht, key, klen);
+    ASSERT(e);
+    if (e->has_ttl) src->expires--;
+    bool ttl = e->has_ttl;
+    Entry *n = entry_reshape(e, nkey, nklen, ttl, ttl ? entry_expire(e) : 0);
+    shell_free(e);
+    install(dst, n);
+}
+
+void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen) {
+    Entry *e = find_live(src, key, klen);
+    ASSERT(e);
+    int64_t when = entry_expire(e);
+    char buf[24];
+    size_t len;
+    const char *s = entry_str(e, &len, buf);
+    /* Copy the bytes first: installing may free e when src == dst. */
+    char *tmp = mem_alloc(len ? len : 1);
+    memcpy(tmp, s, len);
+    Entry *n = entry_new_string(nkey, nklen, when > 0, when > 0 ? when : 0, tmp, len,
+                                e->enc == ENC_INT);
+    mem_free(tmp);
+    install(dst, n);
+}
+
+/* ---------- whole-database operations ---------- */
+
+static void free_table_job(void *ht) { ht_destroy(ht); }
+
+size_t db_flush(Db *db, bool async) {
+    size_t n = ht_count(db->ht);
+    if (async && n > 64) {
+        HashTable *old = db->ht;
+        db->ht = ht_create(&keyspace_type);
+        thread_bg_submit(free_table_job, old);
+    } else {
+        ht_clear(db->ht);
+    }
+    dirty += n;
+    db->expires = 0;
+    db->scan_cursor = 0;
+    return n;
+}
+
+void db_swap(int a, int b) {
+    Db tmp = dbs[a];
+    dbs[a].ht = dbs[b].ht;
+    dbs[a].expires = dbs[b].expires;
+    dbs[a].scan_cursor = 0;
+    dbs[b].ht = tmp.ht;
+    dbs[b].expires = tmp.expires;
+    dbs[b].scan_cursor = 0;
+}
+
+bool db_random_key(Db *db, char **out, size_t *outlen) {
+    for (int tries = 0; tries < 100; tries++) {
+        Entry *e = ht_random(db->ht);
+        if (!e) return false;
+        size_t klen;
+        const char *k = entry_key(e, &klen);
+        if (is_expired(e, db_now()) && tries < 99) {
+            delete_at(db, k, klen);
+            stat_expired++;
+            continue;
+        }
+        *out = mem_strndup(k, klen);
+        *outlen = klen;
+        return true;
+    }
+    return false;
+}
+
+typedef struct {
+    DbScanFn fn;
+    void *ctx;
+    int64_t now;
+    Entry **expired;
+    size_t nexpired, cap;
+} ScanState;
+
+static void collect_expired(ScanState *st, Entry *e) {
+    if (st->nexpired == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 16;
+        st->expired = mem_realloc(st->expired, st->cap * sizeof(Entry *));
+    }
+    st->expired[st->nexpired++] = e;
+}
+
+static void scan_visit(void *ctx, void *p) {
+    ScanState *st = ctx;
+    Entry *e = p;
+    if (is_expired(e, st->now)) collect_expired(st, e);
+    else if (st->fn) st->fn(st->ctx, e);
+}
+
+/* Deletes the entries ht_scan collected as expired. */
+static size_t drop_expired(Db *db, ScanState *st) {
+    size_t n = st->nexpired;
+    for (size_t i = 0; i < n; i++) {
+        size_t klen;
+        const char *k = entry_key(st->expired[i], &klen);
+        delete_at(db, k, klen);
+    }
+    stat_expired += n;
+    mem_free(st->expired);
+    return n;
+}
+
+uint64_t db_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx) {
+    ScanState st = {.fn = fn, .ctx = ctx, .now = db_now()};
+    cursor = ht_scan(db->ht, cursor, scan_visit, &st);
+    drop_expired(db, &st);
+    return cursor;
+}
+
+int64_t db_avg_ttl(Db *db) {
+    UNUSED(db);
+    return 0; /* sampled by the active cycle in a later change */
+}
+
+/* Counts entries with a TTL while the sweep passes, to decide its pace. */
+typedef struct {
+    size_t checked;
+} SweepCount;
+
+static void count_visit(void *ctx, Entry *e) {
+    UNUSED(e);
+    ((SweepCount *)ctx)->checked++;
+}
+
+void db_active_expire(int64_t budget_us) {
+    int64_t start = clock_mono_us();
+    int64_t now = clock_unix_ms();
+    for (int i = 0; i < ndbs; i++) {
+        Db *db = &dbs[i];
+        if (db->expires == 0) continue;
+        /* Sweep at least this many entries per call: more when few keys
+         * have a TTL, so TTL keys are visited at a steady rate. */
+        size_t size = ht_count(db->ht);
+        size_t min_checks = 2000 + 20 * (size / (db->expires ? db->expires : 1));
+        if (min_checks > 20000) min_checks = 20000;
+        size_t checked = 0, expired = 0;
+        for (;;) {
+            SweepCount cnt = {0};
+            ScanState st = {.fn = count_visit, .ctx = &cnt, .now = now};
+            for (int b = 0; b < 64; b++) {
+                db->scan_cursor = ht_scan(db->ht, db->scan_cursor, scan_visit, &st);
+                if (db->scan_cursor == 0) break;
+            }
+            size_t n = drop_expired(db, &st);
+            checked += cnt.checked + n;
+            expired += n;
+            if (db->scan_cursor == 0 || db->expires == 0) break;
+            if (clock_mono_us() - start > budget_us) return;
+            /* Keep going while the sweep keeps finding plenty. */
+            if (checked >= min_checks && expired * 10 < checked) break;
+        }
+    }
+}
+
+void db_cron_tables(void) {
+    for (int i = 0; i < ndbs; i++) {
+        ht_maybe_shrink(dbs[i].ht);
+        ht_rehash_steps(dbs[i].ht, 100);
+    }
+}

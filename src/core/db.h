@@ -1,0 +1,121 @@
+/* core/db.h -- the keyspace: numbered databases of keys -> entries, with
+ * millisecond expiry (lazy on access, plus an active sweep from the cron).
+ *
+ * An entry is one allocation holding the key and, for small strings and
+ * integers, the value itself (see db.c for the byte layout). Entries move
+ * when they change size, so an Entry pointer is only valid until the next
+ * change to the database: look it up again after any write. */
+#ifndef KILAT_DB_H
+#define KILAT_DB_H
+
+#include "../base.h"
+
+typedef struct Db Db;
+typedef struct Entry Entry;
+
+typedef enum {
+    TYPE_STRING = 0,
+    TYPE_LIST = 1,
+    TYPE_SET = 2,
+    TYPE_ZSET = 3,
+    TYPE_HASH = 4,
+} ValueType;
+
+/* Databases are created once at start (databases directive). */
+void db_init_all(int count);
+void db_free_all(void);
+int db_count_dbs(void);
+Db *db_get(int index);
+int db_index(const Db *db);
+
+/* --- lookups (expired keys are deleted here and read as absent) --- */
+/* Read access: updates the access clock unless no_touch. */
+Entry *db_lookup(Db *db, const char *key, size_t klen, bool no_touch);
+/* Existence without touching the access clock (EXISTS-like callers may
+ * still call db_lookup to touch). */
+bool db_exists(Db *db, const char *key, size_t klen);
+
+/* --- entry accessors --- */
+ValueType entry_type(const Entry *e);
+const char *entry_key(const Entry *e, size_t *len);
+/* The string value's bytes. An integer-encoded value is formatted into
+ * buf (>= 24 bytes) and buf is returned. */
+const char *entry_str(const Entry *e, size_t *len, char *buf);
+size_t entry_strlen(const Entry *e);
+/* true and *out if the value is a string holding a canonical int64. */
+bool entry_get_int64(const Entry *e, int64_t *out);
+bool entry_is_int(const Entry *e);
+/* Expire time in unix ms, or -1 when the key is persistent. */
+int64_t entry_expire(const Entry *e);
+/* "int", "embstr", "raw" (OBJECT ENCODING for strings). */
+const char *entry_encoding_name(const Entry *e);
+uint32_t entry_idle_seconds(const Entry *e);
+uint8_t entry_lfu_freq(const Entry *e);
+/* Bytes this entry holds (for MEMORY USAGE-like figures). */
+size_t entry_mem(const Entry *e);
+
+/* --- writes (each adds to db_dirty) --- */
+/* Sets a string value. expire_ms: >0 absolute unix ms, DB_KEEP_TTL keeps an
+ * existing expire, DB_NO_TTL removes it. An integer-looking value is stored
+ * as an int when `try_int` (what SET does). */
+#define DB_NO_TTL 0
+#define DB_KEEP_TTL (-1)
+void db_set_string(Db *db, const char *key, size_t klen, const char *val, size_t vlen,
+                   int64_t expire_ms);
+void db_set_int(Db *db, const char *key, size_t klen, int64_t v, int64_t expire_ms);
+/* Appends to (or creates) a string; returns the new length. */
+size_t db_append(Db *db, const char *key, size_t klen, const char *data, size_t dlen);
+/* Writes data at offset (zero-padding); returns the new length. The caller
+ * checked the 512MB limit. */
+size_t db_setrange(Db *db, const char *key, size_t klen, size_t off, const char *data,
+                   size_t dlen);
+bool db_delete(Db *db, const char *key, size_t klen);
+/* Sets (when_ms > 0) or removes (when_ms == DB_NO_TTL) the key's expire.
+ * false if the key does not exist. */
+bool db_set_expire(Db *db, const char *key, size_t klen, int64_t when_ms);
+/* Moves the key (with its TTL) to dst under a new name, replacing what is
+ * there. The source must exist. Used by RENAME, MOVE. */
+void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen);
+/* Copies key's value (and TTL) to dst/nkey, replacing. Source must exist. */
+void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen);
+
+/* --- whole database --- */
+size_t db_size(Db *db);
+size_t db_expires(Db *db);
+int64_t db_avg_ttl(Db *db);
+/* Empties the database. async: the old contents are freed by a
+ * background thread. Returns the number of keys removed. */
+size_t db_flush(Db *db, bool async);
+void db_swap(int a, int b);
+/* Random live key: copies it to *out (mem_alloc'd, caller frees); false if empty. */
+bool db_random_key(Db *db, char **out, size_t *outlen);
+/* Iterates like SCAN: calls fn for the live entries of one step, returns
+ * the next cursor (0 = done). fn must not change the database. */
+typedef void (*DbScanFn)(void *ctx, Entry *e);
+uint64_t db_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx);
+
+/* Count of changes to the dataset (every write above adds to it; expiry
+ * does not). The dispatcher compares it around a command to know whether
+ * the command changed anything (propagation, INFO). */
+uint64_t db_dirty(void);
+void db_add_dirty(uint64_t n);
+
+/* --- cron --- */
+/* Active expiry: deletes expired keys for at most budget_us. */
+void db_active_expire(int64_t budget_us);
+/* Progresses incremental rehashing and shrinks tables that emptied. */
+void db_cron_tables(void);
+/* The access clock in seconds (24 bits, wraps); set by the cron. */
+void db_update_clock(int64_t now_ms);
+/* Counters for INFO stats. */
+uint64_t db_stat_expired(void);
+uint64_t db_stat_hits(void);
+uint64_t db_stat_misses(void);
+void db_stat_hit(bool hit);
+void db_reset_stats(void);
+/* Set to the current command's start time, so a key read twice in one
+ * command sees one clock (as Redis does). */
+void db_set_now(int64_t now_ms);
+int64_t db_now(void);
+
+#endif

@@ -1,0 +1,223 @@
+/* core/reply.c -- RESP encoding straight into the client's output buffer.
+ * Nothing is written for a client whose replies are switched off (CLIENT
+ * REPLY OFF/SKIP) or that is being closed. */
+#include "reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../ds/mem.h"
+#include "../ds/num.h"
+#include "command.h"
+#include "stats.h"
+
+static inline bool muted(const Client *c) {
+    return c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP);
+}
+
+/* Room for n more bytes at obuf+olen. */
+static inline char *reserve(Client *c, size_t n) {
+    if (UNLIKELY(c->ocap - c->olen < n)) {
+        if (c->osent > 0 && c->osent == c->olen) {
+            c->olen = c->osent = 0;
+        }
+        if (c->ocap - c->olen < n) {
+            size_t cap = c->ocap ? c->ocap : 16384;
+            while (cap - c->olen < n) cap *= 2;
+            c->obuf = mem_realloc(c->obuf, cap);
+            c->ocap = cap;
+        }
+    }
+    if (!(c->flags & CLIENT_PENDING_WRITE)) client_queue_write(c);
+    return c->obuf + c->olen;
+}
+
+static inline void put(Client *c, const char *s, size_t len) {
+    char *p = reserve(c, len);
+    memcpy(p, s, len);
+    c->olen += len;
+}
+
+/* Writes "<prefix><n>\r\n". */
+static inline void put_len(Client *c, char prefix, int64_t n) {
+    char *p = reserve(c, 24);
+    p[0] = prefix;
+    size_t l = num_format_int64(p + 1, n);
+    p[1 + l] = '\r';
+    p[2 + l] = '\n';
+    c->olen += l + 3;
+}
+
+void reply_raw(Client *c, const char *s, size_t len) {
+    if (muted(c)) return;
+    put(c, s, len);
+}
+
+void reply_status(Client *c, const char *s) {
+    if (muted(c)) return;
+    size_t len = strlen(s);
+    char *p = reserve(c, len + 3);
+    p[0] = '+';
+    memcpy(p + 1, s, len);
+    p[len + 1] = '\r';
+    p[len + 2] = '\n';
+    c->olen += len + 3;
+}
+
+void reply_ok(Client *c) { reply_raw(c, "+OK\r\n", 5); }
+
+void reply_error(Client *c, const char *msg) {
+    stats_count_error(msg);
+    command_note_failure(c);
+    if (muted(c)) return;
+    /* Newlines would break the protocol: Redis replaces them with spaces. */
+    size_t len = strlen(msg);
+    char *p = reserve(c, len + 3);
+    p[0] = '-';
+    for (size_t i = 0; i < len; i++) p[i + 1] = (msg[i] == '\r' || msg[i] == '\n') ? ' ' : msg[i];
+    p[len + 1] = '\r';
+    p[len + 2] = '\n';
+    c->olen += len + 3;
+}
+
+void reply_errorf(Client *c, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    reply_error(c, buf);
+}
+
+void reply_int(Client *c, int64_t v) {
+    if (muted(c)) return;
+    if (v == 0) put(c, ":0\r\n", 4);
+    else if (v == 1) put(c, ":1\r\n", 4);
+    else put_len(c, ':', v);
+}
+
+void reply_bulk(Client *c, const char *s, size_t len) {
+    if (muted(c)) return;
+    char *p = reserve(c, len + 26);
+    p[0] = '$';
+    size_t l = num_format_int64(p + 1, (int64_t)len);
+    p[1 + l] = '\r';
+    p[2 + l] = '\n';
+    memcpy(p + 3 + l, s, len);
+    p[3 + l + len] = '\r';
+    p[4 + l + len] = '\n';
+    c->olen += l + len + 5;
+}
+
+void reply_cstr(Client *c, const char *s) { reply_bulk(c, s, strlen(s)); }
+
+void reply_bulk_int(Client *c, int64_t v) {
+    char buf[24];
+    size_t n = num_format_int64(buf, v);
+    reply_bulk(c, buf, n);
+}
+
+void reply_null(Client *c) {
+    if (c->resp == 3) reply_raw(c, "_\r\n", 3);
+    else reply_raw(c, "$-1\r\n", 5);
+}
+
+void reply_null_array(Client *c) {
+    if (c->resp == 3) reply_raw(c, "_\r\n", 3);
+    else reply_raw(c, "*-1\r\n", 5);
+}
+
+void reply_array(Client *c, int64_t n) {
+    if (muted(c)) return;
+    put_len(c, '*', n);
+}
+
+void reply_map(Client *c, int64_t pairs) {
+    if (muted(c)) return;
+    if (c->resp == 3) put_len(c, '%', pairs);
+    else put_len(c, '*', pairs * 2);
+}
+
+void reply_set(Client *c, int64_t n) {
+    if (muted(c)) return;
+    put_len(c, c->resp == 3 ? '~' : '*', n);
+}
+
+void reply_double(Client *c, double d) {
+    if (muted(c)) return;
+    char buf[NUM_DBL_BUF];
+    size_t n = num_format_double(buf, d);
+    if (c->resp == 3) {
+        char *p = reserve(c, n + 3);
+        p[0] = ',';
+        memcpy(p + 1, buf, n);
+        p[n + 1] = '\r';
+        p[n + 2] = '\n';
+        c->olen += n + 3;
+    } else {
+        reply_bulk(c, buf, n);
+    }
+}
+
+void reply_bool(Client *c, bool b) {
+    if (c->resp == 3) reply_raw(c, b ? "#t\r\n" : "#f\r\n", 4);
+    else reply_int(c, b ? 1 : 0);
+}
+
+void reply_verbatim(Client *c, const char *s, size_t len) {
+    if (muted(c)) return;
+    if (c->resp != 3) {
+        reply_bulk(c, s, len);
+        return;
+    }
+    put_len(c, '=', (int64_t)len + 4);
+    put(c, "txt:", 4);
+    put(c, s, len);
+    put(c, "\r\n", 2);
+}
+
+/* A deferred length is a fixed 22-byte hole ("*" + 19 digits + CRLF is
+ * the widest); filling it shifts the tail left over the unused bytes. */
+#define DEFER_HOLE 22
+
+size_t reply_defer_len(Client *c) {
+    if (muted(c)) return SIZE_MAX;
+    reserve(c, DEFER_HOLE);
+    size_t mark = c->olen;
+    c->olen += DEFER_HOLE;
+    return mark;
+}
+
+static void fill_deferred(Client *c, size_t mark, char prefix, int64_t n) {
+    if (mark == SIZE_MAX) return;
+    char hdr[DEFER_HOLE + 2];
+    hdr[0] = prefix;
+    size_t l = num_format_int64(hdr + 1, n);
+    hdr[l + 1] = '\r';
+    hdr[l + 2] = '\n';
+    size_t hl = l + 3, tail = c->olen - mark - DEFER_HOLE;
+    memcpy(c->obuf + mark, hdr, hl);
+    memmove(c->obuf + mark + hl, c->obuf + mark + DEFER_HOLE, tail);
+    c->olen -= DEFER_HOLE - hl;
+}
+
+void reply_set_deferred_array(Client *c, size_t mark, int64_t n) { fill_deferred(c, mark, '*', n); }
+
+void reply_set_deferred_map(Client *c, size_t mark, int64_t pairs) {
+    if (c->resp == 3) fill_deferred(c, mark, '%', pairs);
+    else fill_deferred(c, mark, '*', pairs * 2);
+}
+
+void reply_wrong_arity(Client *c) {
+    reply_errorf(c, "ERR wrong number of arguments for '%s' command",
+                 c->cmd ? c->cmd->fullname : "?");
+}
+
+void reply_syntax_error(Client *c) { reply_error(c, "ERR syntax error"); }
+void reply_not_int(Client *c) { reply_error(c, "ERR value is not an integer or out of range"); }
+void reply_wrongtype(Client *c) {
+    reply_error(c, "WRONGTYPE Operation against a key holding the wrong kind of value");
+}
+
+size_t reply_pending(const Client *c) { return c->olen - c->osent; }

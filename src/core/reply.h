@@ -1,0 +1,44 @@
+/* core/reply.h -- writes RESP2/RESP3 replies into a client's output buffer.
+ * Every command replies exactly once per call through these; the RESP3-only
+ * shapes (map, set, double, bool, null) degrade to their RESP2 forms. */
+#ifndef KILAT_REPLY_H
+#define KILAT_REPLY_H
+
+#include "client.h"
+
+void reply_status(Client *c, const char *s);          /* +s */
+/* -msg. msg starts with its code ("ERR ...", "WRONGTYPE ..."); counts in
+ * errorstats and fails the current command in commandstats. */
+void reply_error(Client *c, const char *msg);
+void reply_errorf(Client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void reply_int(Client *c, int64_t v);                 /* :v */
+void reply_bulk(Client *c, const char *s, size_t len);/* $len */
+void reply_cstr(Client *c, const char *s);            /* bulk of a C string */
+void reply_bulk_int(Client *c, int64_t v);            /* bulk "123" */
+void reply_null(Client *c);                           /* $-1 / _ */
+void reply_null_array(Client *c);                     /* *-1 / _ */
+void reply_array(Client *c, int64_t n);               /* *n */
+void reply_map(Client *c, int64_t pairs);             /* %n / *2n */
+void reply_set(Client *c, int64_t n);                 /* ~n / *n */
+void reply_double(Client *c, double d);               /* ,d / bulk */
+void reply_bool(Client *c, bool b);                   /* #t / :1 */
+void reply_verbatim(Client *c, const char *s, size_t len); /* =txt / bulk */
+void reply_ok(Client *c);
+/* Raw protocol bytes, for replies prepared elsewhere. */
+void reply_raw(Client *c, const char *s, size_t len);
+
+/* Deferred array length: reserve now, fill when the count is known. */
+size_t reply_defer_len(Client *c);
+void reply_set_deferred_array(Client *c, size_t mark, int64_t n);
+void reply_set_deferred_map(Client *c, size_t mark, int64_t pairs);
+
+/* Common errors. */
+void reply_wrong_arity(Client *c);
+void reply_syntax_error(Client *c);
+void reply_not_int(Client *c);
+void reply_wrongtype(Client *c);
+
+/* Bytes in c's output buffer not yet sent. */
+size_t reply_pending(const Client *c);
+
+#endif

@@ -1,0 +1,210 @@
+/* core/server.c -- listeners, the event loop and the cron.
+ * One thread runs everything here: poll, read + execute, write pending
+ * output, then the cron every 1000/hz ms (expiry, rehashing, timeouts). */
+#include "server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ds/mem.h"
+#include "../os/clock.h"
+#include "../os/poll.h"
+#include "../os/proc.h"
+#include "../os/sock.h"
+#include "client.h"
+#include "config.h"
+#include "db.h"
+#include "io.h"
+#include "log.h"
+#include "stats.h"
+
+#define MAX_LISTENERS 16
+#define MAX_ACCEPTS_PER_CALL 1000
+
+typedef struct {
+    int fd;
+    bool is_unix;
+} Listener;
+
+static Poller *poller;
+static Listener listeners[MAX_LISTENERS];
+static int nlisteners;
+static bool shutdown_now;
+static bool shutdown_save;
+static int64_t last_cron_ms;
+static int64_t lastsave_s;
+
+void io_watch(Client *c, int mask) {
+    if (c->fd < 0 || c->poll_mask == mask) return;
+    poll_set(poller, c->fd, c->poll_mask, mask);
+    c->poll_mask = mask;
+}
+
+static bool add_listener(int fd, bool is_unix) {
+    if (nlisteners == MAX_LISTENERS) return false;
+    listeners[nlisteners].fd = fd;
+    listeners[nlisteners].is_unix = is_unix;
+    nlisteners++;
+    poll_set(poller, fd, POLL_NONE, POLL_READ);
+    return true;
+}
+
+bool server_listen(void) {
+    char *binds = mem_strndup(cfg.bind, strlen(cfg.bind));
+    bool ok = true;
+    for (char *save = NULL, *a = strtok_r(binds, " ", &save); a; a = strtok_r(NULL, " ", &save)) {
+        bool optional = a[0] == '-';
+        int fd = sock_listen_tcp(a, cfg.port, cfg.tcp_backlog);
+        if (fd < 0) {
+            if (optional && (fd == -EADDRNOTAVAIL || fd == -EAFNOSUPPORT || fd == -EPROTONOSUPPORT))
+                continue;
+            log_msg(LOG_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s",
+                    optional ? a + 1 : a, cfg.port, strerror(-fd));
+            ok = false;
+            break;
+        }
+        add_listener(fd, false);
+    }
+    mem_free(binds);
+    if (ok && cfg.unixsocket && cfg.unixsocket[0]) {
+        int fd = sock_listen_unix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
+        if (fd < 0) {
+            log_msg(LOG_WARNING, "Failed opening Unix socket: %s", strerror(-fd));
+            ok = false;
+        } else {
+            add_listener(fd, true);
+            log_msg(LOG_NOTICE, "The server is now ready to accept connections at %s",
+                    cfg.unixsocket);
+        }
+    }
+    if (ok && nlisteners == 0) {
+        log_msg(LOG_WARNING, "Configured to not listen anywhere, exiting.");
+        ok = false;
+    }
+    return ok;
+}
+
+static const char DENIED[] =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from "
+    "the loopback interface. If you want to connect from external computers to Redis you may "
+    "adopt one of the following solutions: 1) Just disable protected mode sending the command "
+    "'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from "
+    "the same host the server is running, however MAKE SURE Redis is not publicly accessible "
+    "from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) "
+    "Alternatively you can just disable the protected mode by editing the Redis configuration "
+    "file, and setting the protected mode option to 'no', and then restarting the server. 3) "
+    "If you started the server manually just for testing, restart it with the "
+    "'--protected-mode no' option. 4) Set up an authentication password for the default user. "
+    "NOTE: You only need to do one of the above things in order for the server to start "
+    "accepting connections from the outside.\r\n";
+
+static void accept_on(Listener *l) {
+    for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
+        bool is_unix = false;
+        int fd = sock_accept(l->fd, &is_unix);
+        if (fd < 0) return;
+        stats.connections_received++;
+        if ((long)client_count() >= cfg.maxclients) {
+            static const char msg[] = "-ERR max number of clients reached\r\n";
+            if (sock_write(fd, msg, sizeof(msg) - 1) < 0) { /* best effort */
+            }
+            sock_close(fd);
+            stats.rejected_connections++;
+            continue;
+        }
+        if (cfg.protected_mode && (!cfg.requirepass || !cfg.requirepass[0]) &&
+            !sock_peer_is_loopback(fd, is_unix)) {
+            if (sock_write(fd, DENIED, sizeof(DENIED) - 1) < 0) { /* best effort */
+            }
+            sock_close(fd);
+            stats.rejected_connections++;
+            continue;
+        }
+        sock_set_keepalive(fd, cfg.tcp_keepalive);
+        client_create(fd, is_unix);
+    }
+}
+
+static void close_idle(Client *c, void *ctx) {
+    int64_t now = *(int64_t *)ctx;
+    if (cfg.timeout > 0 && now - c->last_ms > (int64_t)cfg.timeout * 1000 &&
+        !(c->flags & CLIENT_EXECUTING))
+        c->flags |= CLIENT_CLOSE_ASAP;
+}
+
+static void cron(int64_t now) {
+    db_update_clock(now);
+    /* Up to a quarter of each cron period on expiry, as Redis's slow cycle. */
+    db_active_expire(250000 / (cfg.hz > 0 ? cfg.hz : 10));
+    db_cron_tables();
+    if (cfg.timeout > 0) client_foreach(close_idle, &now);
+    client_free_closing();
+}
+
+void server_request_shutdown(bool save) {
+    shutdown_now = true;
+    shutdown_save = save;
+}
+
+int64_t server_lastsave(void) { return lastsave_s; }
+
+bool server_init(void) {
+    poller = poll_create();
+    if (!poller) return false;
+    stats.start_ms = clock_unix_ms();
+    lastsave_s = stats.start_ms / 1000;
+    return true;
+}
+
+void server_run(void) {
+    PollEvent events[1024];
+    last_cron_ms = clock_unix_ms();
+    while (!shutdown_now) {
+        if (proc_shutdown_requested()) {
+            log_msg(LOG_WARNING, "Received SIGTERM scheduling shutdown...");
+            break;
+        }
+        int period = 1000 / (cfg.hz > 0 ? cfg.hz : 10);
+        int64_t now = clock_unix_ms();
+        int timeout = (int)(last_cron_ms + period - now);
+        if (timeout < 0) timeout = 0;
+        int n = poll_wait(poller, events, (int)ARRAY_LEN(events), timeout);
+        for (int i = 0; i < n; i++) {
+            int fd = events[i].fd;
+            Listener *l = NULL;
+            for (int k = 0; k < nlisteners; k++)
+                if (listeners[k].fd == fd) l = &listeners[k];
+            if (l) {
+                accept_on(l);
+                continue;
+            }
+            Client *c = client_by_fd(fd);
+            if (!c || (c->flags & CLIENT_CLOSE_ASAP)) continue;
+            if (events[i].mask & POLL_WRITE) client_on_writable(c);
+            if ((events[i].mask & POLL_READ) && !(c->flags & CLIENT_CLOSE_ASAP)) client_on_readable(c);
+        }
+        client_flush_all();
+        client_free_closing();
+        now = clock_unix_ms();
+        if (now - last_cron_ms >= period) {
+            last_cron_ms = now;
+            cron(now);
+        }
+    }
+    client_flush_all();
+}
+
+void server_cleanup(void) {
+    for (int i = 0; i < nlisteners; i++) {
+        poll_set(poller, listeners[i].fd, POLL_READ, POLL_NONE);
+        sock_close(listeners[i].fd);
+    }
+    nlisteners = 0;
+    if (cfg.unixsocket && cfg.unixsocket[0]) proc_remove_file(cfg.unixsocket);
+    client_free_all();
+    poll_destroy(poller);
+    poller = NULL;
+}

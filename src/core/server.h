@@ -1,0 +1,15 @@
+/* core/server.h -- the event loop's lifecycle: listen, run, stop. */
+#ifndef KILAT_SERVER_H
+#define KILAT_SERVER_H
+
+#include "../base.h"
+
+bool server_init(void);          /* the poller and start time */
+bool server_listen(void);        /* bind + unixsocket from cfg; logs errors */
+void server_run(void);           /* until SHUTDOWN or SIGTERM/SIGINT */
+void server_cleanup(void);       /* closes listeners and clients */
+/* SHUTDOWN: leave the loop after this command's reply is flushed. */
+void server_request_shutdown(bool save);
+int64_t server_lastsave(void);   /* unix seconds (LASTSAVE) */
+
+#endif

@@ -1,0 +1,29 @@
+/* core/stats.h -- server-wide counters for INFO stats/errorstats. */
+#ifndef KILAT_STATS_H
+#define KILAT_STATS_H
+
+#include "../base.h"
+
+typedef struct {
+    uint64_t connections_received;
+    uint64_t commands_processed;
+    uint64_t rejected_connections;
+    uint64_t net_input_bytes;
+    uint64_t net_output_bytes;
+    uint64_t total_error_replies;
+    uint64_t unexpected_error_replies;
+    uint64_t client_qbuf_limit_disconnections;
+    int64_t start_ms;          /* server start, for uptime */
+} Stats;
+
+extern Stats stats;
+
+/* Counts an error reply under its code (the first word: "ERR", "WRONGTYPE"). */
+void stats_count_error(const char *msg);
+/* Calls fn for each error code seen, with its count. */
+void stats_foreach_error(void (*fn)(void *ctx, const char *code, uint64_t n), void *ctx);
+/* CONFIG RESETSTAT. */
+void stats_reset(void);
+void stats_free(void);
+
+#endif

@@ -1,0 +1,83 @@
+/* main.c -- kilat-server: arguments and config, then the event loop. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/families.h"
+#include "core/command.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/log.h"
+#include "core/server.h"
+#include "core/stats.h"
+#include "ds/ht.h"
+#include "ds/mem.h"
+#include "os/clock.h"
+#include "os/proc.h"
+#include "os/thread.h"
+
+#define KILAT_VERSION "0.1.0"
+
+static void seed_hash(void) {
+    uint8_t seed[16];
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t n = f ? fread(seed, 1, sizeof(seed), f) : 0;
+    if (f) fclose(f);
+    if (n != sizeof(seed)) {
+        uint64_t t = (uint64_t)clock_mono_us() ^ ((uint64_t)proc_pid() << 32);
+        memcpy(seed, &t, 8);
+        memcpy(seed + 8, &t, 8);
+    }
+    ht_set_seed(seed);
+}
+
+static int usage(void) {
+    fprintf(stderr,
+            "Usage: ./kilat-server [/path/to/kilat.conf] [options] [-]\n"
+            "       ./kilat-server - (read config from stdin)\n"
+            "       ./kilat-server -v or --version\n"
+            "       ./kilat-server -h or --help\n\n"
+            "Examples:\n"
+            "       ./kilat-server (run the server with default conf)\n"
+            "       ./kilat-server /etc/redis/6379.conf\n"
+            "       ./kilat-server --port 7777\n"
+            "       ./kilat-server /etc/mykilat.conf --loglevel verbose\n");
+    return 1;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
+        printf("kilat server v=%s (Redis 7.0 compatible) malloc=%s\n", KILAT_VERSION,
+               mem_allocator_name());
+        return 0;
+    }
+    if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) return usage();
+    if (!config_load(argc, argv)) return 1;
+    seed_hash();
+    if (cfg.daemonize) proc_daemonize();
+    proc_install_signals();
+    proc_raise_fd_limit((long)cfg.maxclients + 32);
+    thread_bg_start();
+    db_init_all(cfg.databases);
+    cmd_register_all();
+    command_init();
+    if (!server_init()) {
+        log_msg(LOG_WARNING, "Failed creating the event loop");
+        return 1;
+    }
+    log_msg(LOG_NOTICE, "kilat %s (Redis 7.0 compatible) starting, pid=%d, port=%d", KILAT_VERSION,
+            proc_pid(), cfg.port);
+    if (!server_listen()) return 1;
+    if (cfg.pidfile && cfg.pidfile[0] && !proc_write_pidfile(cfg.pidfile))
+        log_msg(LOG_WARNING, "Failed to write PID file: %s", cfg.pidfile);
+    log_msg(LOG_NOTICE, "Ready to accept connections tcp");
+    server_run();
+    log_msg(LOG_WARNING, "kilat is now ready to exit, bye bye...");
+    server_cleanup();
+    if (cfg.pidfile && cfg.pidfile[0]) proc_remove_file(cfg.pidfile);
+    thread_bg_drain();
+    db_free_all();
+    stats_free();
+    config_free();
+    return 0;
+}

@@ -1,0 +1,14 @@
+/* os/clock.c -- POSIX clocks (clock_gettime). */
+#include "clock.h"
+
+#include <time.h>
+
+static int64_t read_us(clockid_t id) {
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t clock_unix_ms(void) { return read_us(CLOCK_REALTIME) / 1000; }
+int64_t clock_unix_us(void) { return read_us(CLOCK_REALTIME); }
+int64_t clock_mono_us(void) { return read_us(CLOCK_MONOTONIC); }

@@ -1,0 +1,86 @@
+/* os/proc.c -- POSIX implementation of process services. */
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t shutdown_flag;
+
+static void on_term(int sig) {
+    UNUSED(sig);
+    shutdown_flag = 1;
+}
+
+void proc_install_signals(void) {
+    struct sigaction sa = {0};
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = on_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+bool proc_shutdown_requested(void) { return shutdown_flag != 0; }
+void proc_clear_shutdown_request(void) { shutdown_flag = 0; }
+
+void proc_daemonize(void) {
+    pid_t pid = fork();
+    if (pid < 0) return;
+    if (pid > 0) _exit(0);
+    setsid();
+    int fd = open("/dev/null", O_RDWR);
+    if (fd >= 0) {
+        dup2(fd, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (fd > 2) close(fd);
+    }
+}
+
+bool proc_write_pidfile(const char *path) {
+    FILE *f = fopen(path, "w");
+    if (!f) return false;
+    fprintf(f, "%d\n", (int)getpid());
+    fclose(f);
+    return true;
+}
+
+void proc_remove_file(const char *path) { unlink(path); }
+
+size_t proc_rss_bytes(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long size = 0, rss = 0;
+    int n = fscanf(f, "%lu %lu", &size, &rss);
+    fclose(f);
+    if (n != 2) return 0;
+    return rss * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+void proc_cpu_usage(double *sys_s, double *user_s) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    *sys_s = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    *user_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+}
+
+int proc_pid(void) { return (int)getpid(); }
+
+int proc_chdir(const char *dir) { return chdir(dir) < 0 ? -errno : 0; }
+
+long proc_raise_fd_limit(long n) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return 1024;
+    if ((long)rl.rlim_cur >= n) return (long)rl.rlim_cur;
+    rlim_t want = (rlim_t)n;
+    if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) want = rl.rlim_max;
+    rl.rlim_cur = want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) getrlimit(RLIMIT_NOFILE, &rl);
+    return (long)rl.rlim_cur;
+}

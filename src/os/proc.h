@@ -1,0 +1,25 @@
+/* os/proc.h -- process-level OS services: signals, daemonizing, pid files,
+ * resident memory, CPU usage. */
+#ifndef KILAT_PROC_H
+#define KILAT_PROC_H
+
+#include "../base.h"
+
+/* Ignores SIGPIPE and makes SIGTERM/SIGINT set the flag proc_shutdown_requested. */
+void proc_install_signals(void);
+bool proc_shutdown_requested(void);
+void proc_clear_shutdown_request(void);
+/* Detaches from the terminal (fork + setsid, stdio to /dev/null). */
+void proc_daemonize(void);
+/* Writes the pid to path; false on error. */
+bool proc_write_pidfile(const char *path);
+void proc_remove_file(const char *path);
+size_t proc_rss_bytes(void);            /* resident set size, 0 if unknown */
+void proc_cpu_usage(double *sys_s, double *user_s);
+int proc_pid(void);
+/* Changes the working directory; negative errno on failure. */
+int proc_chdir(const char *dir);
+/* Sets the fd limit to at least n if possible; returns the limit now. */
+long proc_raise_fd_limit(long n);
+
+#endif

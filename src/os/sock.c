@@ -1,0 +1,171 @@
+/* os/sock.c -- BSD sockets for POSIX systems. */
+#include "sock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int set_nonblock(int fd) {
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) return -errno;
+    return 0;
+}
+
+int sock_listen_tcp(const char *addr, int port, int backlog) {
+    if (addr[0] == '-') addr++;
+    if (strcmp(addr, "*") == 0) addr = "0.0.0.0";
+    struct addrinfo hints = {0}, *res = NULL;
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+    if (getaddrinfo(addr, portstr, &hints, &res) != 0) return -EADDRNOTAVAIL;
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        int e = -errno;
+        freeaddrinfo(res);
+        return e;
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (res->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, backlog) < 0 ||
+        set_nonblock(fd) < 0) {
+        int e = -errno;
+        close(fd);
+        freeaddrinfo(res);
+        return e;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+int sock_listen_unix(const char *path, unsigned perm, int backlog) {
+    struct sockaddr_un sa = {0};
+    if (strlen(path) >= sizeof(sa.sun_path)) return -ENAMETOOLONG;
+    sa.sun_family = AF_UNIX;
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, backlog) < 0 ||
+        set_nonblock(fd) < 0) {
+        int e = -errno;
+        close(fd);
+        return e;
+    }
+    if (perm) chmod(path, perm);
+    return fd;
+}
+
+int sock_accept(int lfd, bool *is_unix) {
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    int fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+    *is_unix = ss.ss_family == AF_UNIX;
+    if (!*is_unix) {
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    return fd;
+}
+
+void sock_set_keepalive(int fd, int interval) {
+    if (interval <= 0) return;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+#ifdef TCP_KEEPIDLE
+    int idle = interval, intvl = interval / 3 ? interval / 3 : 1, cnt = 3;
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+#endif
+}
+
+ssize_t sock_read(int fd, void *buf, size_t len) {
+    ssize_t n = read(fd, buf, len);
+    return n < 0 ? -errno : n;
+}
+
+ssize_t sock_write(int fd, const void *buf, size_t len) {
+    ssize_t n = write(fd, buf, len);
+    return n < 0 ? -errno : n;
+}
+
+void sock_close(int fd) { close(fd); }
+
+static void format_name(const struct sockaddr_storage *ss, bool is_unix, const char *upath,
+                        char *out, size_t outlen) {
+    char ip[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+    if (is_unix) {
+        snprintf(out, outlen, "%s:0", upath);
+        return;
+    }
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *s = (const struct sockaddr_in *)ss;
+        inet_ntop(AF_INET, &s->sin_addr, ip, sizeof(ip));
+        port = ntohs(s->sin_port);
+    } else if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)ss;
+        inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof(ip));
+        port = ntohs(s->sin6_port);
+    }
+    snprintf(out, outlen, "%s:%d", ip, port);
+}
+
+void sock_peer_name(int fd, bool is_unix, char *out, size_t outlen) {
+    struct sockaddr_storage ss = {0};
+    socklen_t len = sizeof(ss);
+    if (is_unix) {
+        struct sockaddr_un sa = {0};
+        socklen_t l = sizeof(sa);
+        getsockname(fd, (struct sockaddr *)&sa, &l);
+        format_name(&ss, true, sa.sun_path, out, outlen);
+        return;
+    }
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) ss.ss_family = AF_UNSPEC;
+    format_name(&ss, false, NULL, out, outlen);
+}
+
+void sock_local_name(int fd, bool is_unix, char *out, size_t outlen) {
+    struct sockaddr_storage ss = {0};
+    socklen_t len = sizeof(ss);
+    if (is_unix) {
+        struct sockaddr_un sa = {0};
+        socklen_t l = sizeof(sa);
+        getsockname(fd, (struct sockaddr *)&sa, &l);
+        format_name(&ss, true, sa.sun_path, out, outlen);
+        return;
+    }
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) ss.ss_family = AF_UNSPEC;
+    format_name(&ss, false, NULL, out, outlen);
+}
+
+bool sock_peer_is_loopback(int fd, bool is_unix) {
+    if (is_unix) return true;
+    struct sockaddr_storage ss = {0};
+    socklen_t len = sizeof(ss);
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) return false;
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *s = (const struct sockaddr_in *)&ss;
+        return (ntohl(s->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)&ss;
+        if (IN6_IS_ADDR_LOOPBACK(&s->sin6_addr)) return true;
+        if (IN6_IS_ADDR_V4MAPPED(&s->sin6_addr)) return s->sin6_addr.s6_addr[12] == 127;
+    }
+    return false;
+}

@@ -1,0 +1,31 @@
+/* os/sock.h -- TCP and Unix-domain sockets, always non-blocking.
+ * Every call returns a negative errno on failure, never sets a global. */
+#ifndef KILAT_SOCK_H
+#define KILAT_SOCK_H
+
+#include <sys/types.h>
+
+#include "../base.h"
+
+/* Listens on addr:port ("*" or "0.0.0.0", "::" or "::1", or a host IP;
+ * a leading '-' means "skip quietly if unavailable"). Returns the fd. */
+int sock_listen_tcp(const char *addr, int port, int backlog);
+/* Listens on a Unix socket path (an old file there is removed), chmod perm
+ * when perm != 0. Returns the fd. */
+int sock_listen_unix(const char *path, unsigned perm, int backlog);
+/* Accepts one connection, non-blocking with TCP_NODELAY. Returns the fd,
+ * -EAGAIN when none is pending. *is_unix tells the family. */
+int sock_accept(int lfd, bool *is_unix);
+/* Enables keepalive probes every `interval` seconds (0: leave off). */
+void sock_set_keepalive(int fd, int interval);
+ssize_t sock_read(int fd, void *buf, size_t len);        /* 0 = peer closed */
+ssize_t sock_write(int fd, const void *buf, size_t len);
+void sock_close(int fd);
+/* "ip:port" (or "path:0" style for unix: "/tmp/x.sock:0") of the peer or
+ * the local end; "?:0" if unknown. */
+void sock_peer_name(int fd, bool is_unix, char *out, size_t outlen);
+void sock_local_name(int fd, bool is_unix, char *out, size_t outlen);
+/* true if the address is a loopback one (for protected mode). */
+bool sock_peer_is_loopback(int fd, bool is_unix);
+
+#endif
