@@ -29,6 +29,7 @@ static int by_fd_cap;
 static size_t nclients;
 static uint64_t next_id = 1;
 static Client *pending;  /* clients with output to write */
+static size_t nclosing;  /* clients marked CLOSE_ASAP, not yet freed */
 
 static void index_fd(Client *c) {
     if (c->fd >= by_fd_cap) {
@@ -77,6 +78,7 @@ static void unqueue_write(Client *c) {
 }
 
 void client_free(Client *c) {
+    if (c->flags & CLIENT_CLOSE_ASAP) nclosing--;
     unqueue_write(c);
     if (c->fd >= 0) {
         io_watch(c, POLL_NONE);
@@ -106,8 +108,15 @@ void client_foreach(void (*fn)(Client *c, void *ctx), void *ctx) {
 
 size_t client_count(void) { return nclients; }
 
+void client_close_async(Client *c) {
+    if (c->flags & CLIENT_CLOSE_ASAP) return;
+    c->flags |= CLIENT_CLOSE_ASAP;
+    nclosing++;
+}
+
 void client_free_closing(void) {
-    for (int i = 0; i < by_fd_cap; i++) {
+    if (nclosing == 0) return;
+    for (int i = 0; i < by_fd_cap && nclosing; i++) {
         Client *c = by_fd[i];
         if (c && (c->flags & CLIENT_CLOSE_ASAP) && !(c->flags & CLIENT_EXECUTING)) client_free(c);
     }
@@ -150,12 +159,12 @@ void client_flush_all(void) {
         pending = c->next_pending;
         c->flags &= ~CLIENT_PENDING_WRITE;
         if (c->flags & CLIENT_CLOSE_ASAP) continue;
-        if (!write_some(c)) c->flags |= CLIENT_CLOSE_ASAP;
+        if (!write_some(c)) client_close_async(c);
     }
 }
 
 void client_on_writable(Client *c) {
-    if (!write_some(c)) c->flags |= CLIENT_CLOSE_ASAP;
+    if (!write_some(c)) client_close_async(c);
 }
 
 /* Runs every complete command in the query buffer. */
@@ -198,7 +207,7 @@ void client_on_readable(Client *c) {
     ssize_t n = sock_read(c->fd, c->qbuf + c->qlen, c->qcap - c->qlen);
     if (n == -EAGAIN) return;
     if (n <= 0) {
-        c->flags |= CLIENT_CLOSE_ASAP;
+        client_close_async(c);
         return;
     }
     c->qlen += (size_t)n;
@@ -209,7 +218,7 @@ void client_on_readable(Client *c) {
         log_msg(LOG_WARNING, "Closing client that reached max query buffer length: id=%llu addr=%s",
                 (unsigned long long)c->id, c->addr);
         stats.client_qbuf_limit_disconnections++;
-        c->flags |= CLIENT_CLOSE_ASAP;
+        client_close_async(c);
         return;
     }
     process_input(c);

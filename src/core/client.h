@@ -64,6 +64,9 @@ Client *client_by_id(uint64_t id);
 /* Calls fn for every client (fn may mark clients CLOSE_ASAP, not free). */
 void client_foreach(void (*fn)(Client *c, void *ctx), void *ctx);
 size_t client_count(void);
+/* Marks c to be freed by the event loop (CLOSE_ASAP); no more replies are
+ * written to it. Always use this rather than setting the flag by hand. */
+void client_close_async(Client *c);
 /* Frees every client marked CLOSE_ASAP (from the event loop, never from a
  * command handler). */
 void client_free_closing(void);

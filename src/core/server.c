@@ -132,7 +132,7 @@ static void close_idle(Client *c, void *ctx) {
     int64_t now = *(int64_t *)ctx;
     if (cfg.timeout > 0 && now - c->last_ms > (int64_t)cfg.timeout * 1000 &&
         !(c->flags & CLIENT_EXECUTING))
-        c->flags |= CLIENT_CLOSE_ASAP;
+        client_close_async(c);
 }
 
 static void cron(int64_t now) {
