@@ -90,9 +90,10 @@ class ServerError(Exception):
 class Server:
     """One server process on 127.0.0.1:<port>, in its own temp dir."""
 
-    def __init__(self, args=(), name="server"):
+    def __init__(self, args=(), name="server", conf=None):
         self.binary = server_binary()
         self.extra = [str(a) for a in args]
+        self.conf = conf
         self.name = name
         self.host = "127.0.0.1"
         self.port = None
@@ -125,6 +126,11 @@ class Server:
 
     def _argv(self):
         argv = [self.binary]
+        if self.conf is not None:
+            path = os.path.join(self.dir, "test.conf")
+            with open(path, "w") as f:
+                f.write(self.conf)
+            argv.append(path)
         argv += ["--port", str(self.port), "--bind", "127.0.0.1",
                  "--save", "", "--appendonly", "no", "--dir", self.dir]
         if IS_REDIS:
@@ -385,7 +391,7 @@ class RawConn:
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.timeout = timeout
-        self.buf = b""
+        self.buf = bytearray()
         self.eof = False
 
     def close(self):
@@ -434,20 +440,20 @@ class RawConn:
     def _fill(self, timeout=None):
         self.sock.settimeout(self.timeout if timeout is None else timeout)
         try:
-            chunk = self.sock.recv(1 << 16)
+            chunk = self.sock.recv(1 << 20)
         except ConnectionResetError:
             chunk = b""
         if not chunk:
             self.eof = True
             raise EOFError("connection closed by server (buffered: %r)"
-                           % self.buf[:200])
+                           % bytes(self.buf[:200]))
         self.buf += chunk
 
     def _line(self, pos):
         while True:
             i = self.buf.find(b"\r\n", pos)
             if i >= 0:
-                return self.buf[pos:i], i + 2
+                return bytes(self.buf[pos:i]), i + 2
             self._fill()
 
     def _need(self, end):
@@ -471,7 +477,7 @@ class RawConn:
             if n < 0:
                 raise ProtocolViolation("bad length %r" % line)
             self._need(pos + n + 2)
-            data = self.buf[pos:pos + n]
+            data = bytes(self.buf[pos:pos + n])
             if self.buf[pos + n:pos + n + 2] != b"\r\n":
                 raise ProtocolViolation("bulk not terminated by CRLF")
             pos += n + 2
@@ -523,23 +529,25 @@ class RawConn:
         if t == b"(":
             return BigNum(int(line)), pos
         raise ProtocolViolation("unknown reply type %r in %r" %
-                                (t, self.buf[:200]))
+                                (t, bytes(self.buf[:200])))
 
     def read_reply_raw(self):
         """Exact bytes of the next complete reply frame."""
         _, end = self._parse(0)
-        frame, self.buf = self.buf[:end], self.buf[end:]
+        frame = bytes(self.buf[:end])
+        del self.buf[:end]
         return frame
 
     def read_reply(self):
         """Next reply, parsed (see the Simple/Err/Map/... types)."""
         v, end = self._parse(0)
-        self.buf = self.buf[end:]
+        del self.buf[:end]
         return v
 
     def read_exact_bytes(self, n):
         self._need(n)
-        data, self.buf = self.buf[:n], self.buf[n:]
+        data = bytes(self.buf[:n])
+        del self.buf[:n]
         return data
 
     def read_available(self, wait=0.2):
@@ -550,7 +558,8 @@ class RawConn:
                 self._fill(timeout=max(0.01, end - time.time()))
             except (socket.timeout, EOFError):
                 break
-        data, self.buf = self.buf, b""
+        data = bytes(self.buf)
+        self.buf = bytearray()
         return data
 
     def is_closed(self, timeout=2.0):
@@ -633,8 +642,8 @@ def r(server):
 def start_server():
     started = []
 
-    def factory(*args, name=None):
-        srv = Server(args, name=name or "server %s" % " ".join(
+    def factory(*args, name=None, conf=None):
+        srv = Server(args, conf=conf, name=name or "server %s" % " ".join(
             str(a) for a in args)).start()
         started.append(srv)
         return srv
@@ -678,6 +687,36 @@ def cli(server):
 @pytest.fixture
 def benchmark(server):
     return server.benchmark
+
+
+def run_server_expect_exit(args, conf=None, timeout=None):
+    """Run the server binary with `args` (no harness defaults) where it is
+    expected to exit by itself (bad config). Returns (exit code, output).
+    If `conf` is given it is written to a file passed as first argument."""
+    d = tempfile.mkdtemp(prefix="kilat-it-")
+    argv = [server_binary()]
+    if conf is not None:
+        path = os.path.join(d, "test.conf")
+        with open(path, "w") as f:
+            f.write(conf)
+        argv.append(path)
+    argv += [str(a) for a in args]
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                           cwd=d, timeout=timeout or START_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("server did not exit: %r" % argv)
+    out = p.stdout
+    if p.returncode < 0:
+        # killed by a signal: a crash is not a clean refusal
+        SERVER_PROBLEMS.append("%r exited with %s:\n%s" % (
+            argv, p.returncode, out.decode(errors="replace")[-3000:]))
+    for m in SANITIZER_MARKERS:
+        if m in out:
+            SERVER_PROBLEMS.append("%r printed %r:\n%s" % (
+                argv, m, out.decode(errors="replace")[-3000:]))
+    return p.returncode, out
 
 
 def wait_for(pred, timeout=5.0, interval=0.05):
