@@ -727,3 +727,55 @@ def wait_for(pred, timeout=5.0, interval=0.05):
         time.sleep(interval)
         v = pred()
     return v
+
+
+# -------------------------------------------------- exact-reply shorthands
+OK = b"+OK\r\n"
+NIL = b"$-1\r\n"
+NIL_ARRAY = b"*-1\r\n"
+EMPTY_ARRAY = b"*0\r\n"
+SYNTAX = b"-ERR syntax error\r\n"
+NOT_INT = b"-ERR value is not an integer or out of range\r\n"
+NOT_FLOAT = b"-ERR value is not a valid float\r\n"
+OVERFLOW = b"-ERR increment or decrement would overflow\r\n"
+
+
+def bulk(v):
+    if isinstance(v, str):
+        v = v.encode()
+    return b"$%d\r\n%s\r\n" % (len(v), v)
+
+
+def integer(n):
+    return b":%d\r\n" % n
+
+
+def err(msg):
+    if isinstance(msg, str):
+        msg = msg.encode()
+    return b"-" + msg + b"\r\n"
+
+
+def array(*items):
+    """A RESP2 array of already-encoded frames (bytes) or plain values
+    (str/bytes -> bulk, int -> integer, None -> null bulk)."""
+    out = [b"*%d\r\n" % len(items)]
+    for it in items:
+        if it is None:
+            out.append(NIL)
+        elif isinstance(it, int):
+            out.append(integer(it))
+        elif isinstance(it, str):
+            out.append(bulk(it))
+        else:
+            out.append(it)
+    return b"".join(out)
+
+
+def invalid_expire(cmd):
+    return b"-ERR invalid expire time in '%s' command\r\n" % cmd.encode()
+
+
+def wrong_args(cmd):
+    return b"-ERR wrong number of arguments for '%s' command\r\n" % \
+        cmd.encode()
