@@ -1,0 +1,254 @@
+"""Throughput and server CPU per request, kilat vs redis-server, A/B.
+
+Run through bench/compare.sh; see bench/README.md. Every knob is a flag and
+an environment variable (the flag wins).
+"""
+
+import argparse
+import csv
+import io
+import json
+import shlex
+import subprocess
+import sys
+import time
+
+import benchlib as B
+
+DEFAULT_TESTS = "set,get,incr,mset,ping_inline,ping_mbulk"
+# name=command; several separated by ';'. __rand_int__ is redis-benchmark's
+# placeholder, replaced by a random number in 0..keyspace-1.
+DEFAULT_CUSTOM = "set_ex_nx=set key:__rand_int__ v EX 10 NX"
+
+
+def parse_args():
+    kilat, redis = B.default_bins()
+    e = B.env
+    p = argparse.ArgumentParser(
+        prog="bench/compare.sh",
+        description="redis-benchmark against kilat and redis-server, "
+                    "alternating A/B over several rounds; prints median "
+                    "ops/s per test and side, ratios, geometric mean, and "
+                    "server CPU per request.")
+    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
+    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
+    p.add_argument("--rounds", type=int, default=int(e("ROUNDS", 3)),
+                   help="[ROUNDS] %(default)s")
+    p.add_argument("--tests", default=e("BENCH_TESTS", DEFAULT_TESTS),
+                   help="[BENCH_TESTS] redis-benchmark -t names, comma "
+                        "separated: %(default)s")
+    p.add_argument("--custom", default=e("BENCH_CUSTOM", DEFAULT_CUSTOM),
+                   help="[BENCH_CUSTOM] 'name=command args' items separated "
+                        "by ';' ('' for none): %(default)s")
+    p.add_argument("--pipelines", default=e("PIPELINES", "1,16"),
+                   help="[PIPELINES] -P values: %(default)s")
+    p.add_argument("--clients", type=int, default=int(e("CLIENTS", 50)),
+                   help="[CLIENTS] -c: %(default)s")
+    p.add_argument("--n1", type=int, default=int(e("N_P1", 100000)),
+                   help="[N_P1] requests per test at -P 1: %(default)s")
+    p.add_argument("--npipe", type=int, default=int(e("N_PIPE", 1000000)),
+                   help="[N_PIPE] requests per test at -P > 1: %(default)s")
+    p.add_argument("--keyspace", type=int, default=int(e("KEYSPACE", 100000)),
+                   help="[KEYSPACE] -r: %(default)s")
+    p.add_argument("--server-cpu", default=e("SERVER_CPU", "0"),
+                   help="[SERVER_CPU] CPU the servers are pinned to ('' = "
+                        "none): %(default)s")
+    p.add_argument("--client-cpu", default=e("CLIENT_CPU", "1"),
+                   help="[CLIENT_CPU] CPU redis-benchmark is pinned to ('' "
+                        "= none): %(default)s")
+    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
+                   help="[KILAT_ARGS] extra server arguments")
+    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
+                   help="[REDIS_ARGS] extra server arguments")
+    p.add_argument("--benchmark", default=e("REDIS_BENCHMARK",
+                                            "redis-benchmark"),
+                   help="[REDIS_BENCHMARK] %(default)s")
+    p.add_argument("--json", default=e("BENCH_JSON", ""),
+                   help="[BENCH_JSON] also write every raw run to this file")
+    return p.parse_args()
+
+
+def test_list(a):
+    tests = []
+    for t in a.tests.split(","):
+        t = t.strip()
+        if t:
+            tests.append((t, ["-t", t]))
+    for item in a.custom.split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        name, _, cmd = item.partition("=")
+        if not cmd:
+            sys.exit("bad custom test (want name=command): %r" % item)
+        tests.append((name.strip(), shlex.split(cmd)))
+    return tests
+
+
+def run_benchmark(a, srv, pipeline, n, targs):
+    cmd = B.pin(a.client_cpu) + [
+        a.benchmark, "-h", "127.0.0.1", "-p", str(srv.port),
+        "-c", str(a.clients), "-P", str(pipeline), "-n", str(n),
+        "-r", str(a.keyspace), "-q", "--csv"] + targs
+    srv.call("FLUSHALL")
+    cpu0 = srv.cpu_seconds()
+    t0 = time.time()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        sys.exit("redis-benchmark timed out: %s" % shlex.join(cmd))
+    wall = time.time() - t0
+    cpu1 = srv.cpu_seconds()
+    rows = list(csv.reader(io.StringIO(p.stdout)))
+    data = [r for r in rows if len(r) >= 7 and r[0] != "test"]
+    if p.returncode != 0 or len(data) != 1:
+        sys.exit("redis-benchmark failed against %s (exit %d): %s\n%s%s" %
+                 (srv.name, p.returncode, shlex.join(cmd), p.stdout,
+                  p.stderr))
+    r = data[0]
+    warn = p.stderr.strip()
+    if warn:
+        print("  warning (%s): %s" % (srv.name, warn.splitlines()[0][:200]),
+              file=sys.stderr)
+    return {
+        "rps": float(r[1]), "p50_ms": float(r[4]), "p99_ms": float(r[6]),
+        "cpu_s": cpu1 - cpu0, "wall_s": wall, "n": n,
+        "cpu_us_per_req": (cpu1 - cpu0) / n * 1e6,
+        "cmd": shlex.join(cmd), "stderr": warn,
+    }
+
+
+def main():
+    a = parse_args()
+    B.check_bin(a.redis_bin, "redis")
+    B.check_bin(a.kilat_bin, "kilat")
+    tests = test_list(a)
+    pipelines = [int(x) for x in a.pipelines.split(",") if x.strip()]
+
+    print("# kilat vs redis-server: redis-benchmark, A/B alternating")
+    print("machine: %s" % B.machine())
+    print("redis: %s %s" % (a.redis_bin, a.redis_args))
+    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    print("rounds=%d clients=%d pipelines=%s n(P1)=%d n(P>1)=%d keyspace=%d "
+          "server cpu=%s client cpu=%s" %
+          (a.rounds, a.clients, pipelines, a.n1, a.npipe, a.keyspace,
+           a.server_cpu or "-", a.client_cpu or "-"))
+    sys.stdout.flush()
+
+    servers = {
+        "redis": B.Server("redis", a.redis_bin, a.server_cpu,
+                          shlex.split(a.redis_args)),
+        "kilat": B.Server("kilat", a.kilat_bin, a.server_cpu,
+                          shlex.split(a.kilat_args)),
+    }
+    for s in servers.values():
+        print("started %s: pid %d port %d: %s" %
+              (s.name, s.pid, s.port, shlex.join(s.cmd)))
+    first = True
+    runs = []  # raw results
+    t_start = time.time()
+    for rnd in range(a.rounds):
+        for pi, pipeline in enumerate(pipelines):
+            n = a.n1 if pipeline == 1 else a.npipe
+            for ti, (name, targs) in enumerate(tests):
+                order = ["redis", "kilat"]
+                if (rnd + pi + ti) % 2:
+                    order.reverse()
+                for side in order:
+                    res = run_benchmark(a, servers[side], pipeline, n, targs)
+                    if first:
+                        print("example command: %s" % res["cmd"])
+                        first = False
+                    res.update(round=rnd, pipeline=pipeline, test=name,
+                               side=side)
+                    runs.append(res)
+        print("round %d/%d done (%.0fs)" % (rnd + 1, a.rounds,
+                                            time.time() - t_start))
+        sys.stdout.flush()
+    for s in servers.values():
+        s.stop()
+
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"machine": B.machine(), "args": vars(a), "runs": runs},
+                      f, indent=1)
+
+    report(a, tests, pipelines, runs)
+
+
+def pick(runs, **kw):
+    return [r for r in runs if all(r[k] == v for k, v in kw.items())]
+
+
+def report(a, tests, pipelines, runs):
+    for pipeline in pipelines:
+        print()
+        print("## -c %d -P %d: ops/s, median of %d rounds" %
+              (a.clients, pipeline, a.rounds))
+        print()
+        rows, ratios = [], []
+        for name, _ in tests:
+            r = [x["rps"] for x in pick(runs, pipeline=pipeline, test=name,
+                                         side="redis")]
+            k = [x["rps"] for x in pick(runs, pipeline=pipeline, test=name,
+                                         side="kilat")]
+            rp99 = B.median([x["p99_ms"] for x in pick(
+                runs, pipeline=pipeline, test=name, side="redis")])
+            kp99 = B.median([x["p99_ms"] for x in pick(
+                runs, pipeline=pipeline, test=name, side="kilat")])
+            ratio = B.median(k) / B.median(r)
+            ratios.append(ratio)
+            rows.append([name, "%.0f" % B.median(r), "%.0f" % B.median(k),
+                         B.fmt_ratio(ratio),
+                         "%.0f%%/%.0f%%" % (100 * B.spread(r),
+                                            100 * B.spread(k)),
+                         "%.3f" % rp99, "%.3f" % kp99])
+        rows.append(["geomean", "", "", B.fmt_ratio(B.geomean(ratios)),
+                     "", "", ""])
+        B.table(["test", "redis ops/s", "kilat ops/s", "ratio k/r",
+                 "spread r/k", "redis p99 ms", "kilat p99 ms"], rows)
+        per_round = []
+        for rnd in range(a.rounds):
+            rr = []
+            for name, _ in tests:
+                r = pick(runs, pipeline=pipeline, test=name, side="redis",
+                         round=rnd)[0]["rps"]
+                k = pick(runs, pipeline=pipeline, test=name, side="kilat",
+                         round=rnd)[0]["rps"]
+                rr.append(k / r)
+            per_round.append(B.geomean(rr))
+        print()
+        print("geomean ratio per round: %s" %
+              " ".join(B.fmt_ratio(x) for x in per_round))
+
+        print()
+        print("## -c %d -P %d: server CPU per request (utime+stime), "
+              "microseconds, median of %d rounds" %
+              (a.clients, pipeline, a.rounds))
+        print()
+        rows, ratios = [], []
+        for name, _ in tests:
+            r = B.median([x["cpu_us_per_req"] for x in pick(
+                runs, pipeline=pipeline, test=name, side="redis")])
+            k = B.median([x["cpu_us_per_req"] for x in pick(
+                runs, pipeline=pipeline, test=name, side="kilat")])
+            ratio = k / r if r else float("nan")
+            ratios.append(ratio)
+            rows.append([name, "%.2f" % r, "%.2f" % k, B.fmt_ratio(ratio)])
+        tot = {}
+        for side in ("redis", "kilat"):
+            per = []
+            for rnd in range(a.rounds):
+                xs = pick(runs, pipeline=pipeline, side=side, round=rnd)
+                per.append(sum(x["cpu_s"] for x in xs) /
+                           sum(x["n"] for x in xs) * 1e6)
+            tot[side] = B.median(per)
+        rows.append(["all tests", "%.2f" % tot["redis"], "%.2f" % tot["kilat"],
+                     B.fmt_ratio(tot["kilat"] / tot["redis"]
+                                 if tot["redis"] else float("nan"))])
+        rows.append(["geomean", "", "", B.fmt_ratio(B.geomean(ratios))])
+        B.table(["test", "redis us/req", "kilat us/req", "ratio k/r"], rows)
+
+
+if __name__ == "__main__":
+    main()
