@@ -364,13 +364,20 @@ static void cmd_scan(Client *c) {
     mem_free(s.buf);
 }
 
-/* RANDOMKEY -- a random live key, or null when the database is empty. */
+/* RANDOMKEY -- a random live key, or null when the database is empty.
+ * db_random_key gives up on expired picks after a while and may hand one
+ * back; checking it again deletes it, so every retry shrinks the table
+ * and the loop ends with a live key or an empty database. */
 static void cmd_randomkey(Client *c) {
     char *key;
     size_t klen;
-    if (!db_random_key(c->db, &key, &klen)) {
-        reply_null(c);
-        return;
+    for (;;) {
+        if (!db_random_key(c->db, &key, &klen)) {
+            reply_null(c);
+            return;
+        }
+        if (db_exists(c->db, key, klen)) break;
+        mem_free(key);
     }
     reply_bulk(c, key, klen);
     mem_free(key);
