@@ -54,6 +54,13 @@ int main(int argc, char **argv) {
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) return usage();
     if (!config_load(argc, argv)) return 1;
     seed_hash();
+    if (cfg.dir && cfg.dir[0]) {
+        int err = proc_chdir(cfg.dir);
+        if (err < 0) {
+            fprintf(stderr, "Can't chdir to '%s': %s\n", cfg.dir, strerror(-err));
+            return 1;
+        }
+    }
     if (cfg.daemonize) proc_daemonize();
     proc_install_signals();
     proc_raise_fd_limit((long)cfg.maxclients + 32);

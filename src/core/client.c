@@ -173,6 +173,7 @@ static void process_input(Client *c) {
     c->flags |= CLIENT_EXECUTING;
     while (off < c->qlen && !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
         c->parser.authenticated = c->flags & CLIENT_AUTHENTICATED;
+        c->parser.max_bulk = cfg.proto_max_bulk_len; /* CONFIG SET applies at once */
         RespStatus st = resp_parse(&c->parser, c->qbuf + off, c->qlen - off);
         if (st == RESP_NEED_MORE) break;
         if (st == RESP_PROTO_ERROR) {
