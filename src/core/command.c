@@ -59,7 +59,7 @@ void command_init(void) {
 static Command *lookup_lower(const char *lower, size_t len) {
     uint32_t i = name_hash(lower, len) & (INDEX_SIZE - 1);
     for (Command *cmd; (cmd = index_[i]); i = (i + 1) & (INDEX_SIZE - 1)) {
-        if (memcmp(cmd->name, lower, len) == 0 && cmd->name[len] == '\0') return cmd;
+        if (strlen(cmd->name) == len && memcmp(cmd->name, lower, len) == 0) return cmd;
     }
     return NULL;
 }
@@ -83,7 +83,7 @@ static Command *find_sub(Command *parent, const char *name, size_t len) {
     if (len >= MAX_NAME) return NULL;
     to_lower(lower, name, len);
     for (Command *sub = parent->subs; sub->name; sub++)
-        if (memcmp(sub->name, lower, len) == 0 && sub->name[len] == '\0') return sub;
+        if (strlen(sub->name) == len && memcmp(sub->name, lower, len) == 0) return sub;
     return NULL;
 }
 
