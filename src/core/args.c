@@ -39,6 +39,10 @@ Db *arg_db_or_reply(Client *c, int i, int *index) {
         reply_not_int(c);
         return NULL;
     }
+    if (n < INT32_MIN || n > INT32_MAX) {
+        reply_error(c, "ERR value is out of range, value must between -2147483648 and 2147483647");
+        return NULL;
+    }
     if (n < 0 || n >= db_count_dbs()) {
         reply_error(c, "ERR DB index is out of range");
         return NULL;
