@@ -7,10 +7,14 @@ extern Command conn_commands[];
 extern Command string_commands[];
 extern Command keys_commands[];
 extern Command server_commands[];
+extern Command client_commands[];
+extern Command info_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
     command_register(string_commands);
     command_register(keys_commands);
     command_register(server_commands);
+    command_register(client_commands);
+    command_register(info_commands);
 }

@@ -1,0 +1,365 @@
+/* cmd/client.c -- CLIENT and its subcommands, with Redis 7.0's replies.
+ * Clients being closed (CLOSE_ASAP) count as gone: Redis frees a killed
+ * client at once, so LIST and KILL skip them to answer what Redis would.
+ * SETINFO and NO-TOUCH are Redis 7.2 additions, kept because clients
+ * (redis-py 5, phpredis 6) send SETINFO on connect. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/args.h"
+#include "../core/client.h"
+#include "../core/command.h"
+#include "../core/reply.h"
+#include "../ds/mem.h"
+#include "conn.h"
+
+/* Client types of LIST/KILL TYPE. Every client is NORMAL for now: there
+ * are no replicas, masters or pub/sub clients yet. */
+typedef enum { TYPE_NONE = -1, TYPE_NORMAL, TYPE_REPLICA, TYPE_PUBSUB, TYPE_MASTER } ClientType;
+
+static ClientType type_by_name(const Client *c, int i) {
+    if (arg_is(c, i, "normal")) return TYPE_NORMAL;
+    if (arg_is(c, i, "replica") || arg_is(c, i, "slave")) return TYPE_REPLICA;
+    if (arg_is(c, i, "pubsub")) return TYPE_PUBSUB;
+    if (arg_is(c, i, "master")) return TYPE_MASTER;
+    return TYPE_NONE;
+}
+
+static ClientType type_of(const Client *c) {
+    UNUSED(c);
+    return TYPE_NORMAL;
+}
+
+static bool type_or_reply(Client *c, int i, ClientType *out) {
+    *out = type_by_name(c, i);
+    if (*out != TYPE_NONE) return true;
+    reply_errorf(c, "ERR Unknown client type '%.*s'", (int)c->argl[i], c->argv[i]);
+    return false;
+}
+
+static bool alive(const Client *c) { return !(c->flags & CLIENT_CLOSE_ASAP); }
+
+/* Appends c's CLIENT LIST line and a newline to the growing buffer. */
+static void append_line(char **buf, size_t *len, size_t *cap, const Client *c) {
+    size_t need = 768 + (c->name ? strlen(c->name) : 0) + (c->lib_name ? strlen(c->lib_name) : 0) +
+                  (c->lib_ver ? strlen(c->lib_ver) : 0);
+    if (*cap - *len < need) {
+        *cap = (*len + need) * 2;
+        *buf = mem_realloc(*buf, *cap);
+    }
+    *len += client_info_line(c, *buf + *len, *cap - *len);
+    (*buf)[(*len)++] = '\n';
+}
+
+typedef struct {
+    Client **v;
+    size_t n, cap;
+} ClientVec;
+
+static void collect(Client *c, void *ctx) {
+    ClientVec *vec = ctx;
+    if (!alive(c)) return;
+    if (vec->n == vec->cap) {
+        vec->cap = vec->cap ? vec->cap * 2 : 16;
+        vec->v = mem_realloc(vec->v, vec->cap * sizeof(Client *));
+    }
+    vec->v[vec->n++] = c;
+}
+
+static int by_id(const void *a, const void *b) {
+    uint64_t x = (*(Client *const *)a)->id, y = (*(Client *const *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* Every live client, oldest first (Redis lists them in connection order). */
+static ClientVec all_clients(void) {
+    ClientVec vec = {0};
+    client_foreach(collect, &vec);
+    if (vec.n > 1) qsort(vec.v, vec.n, sizeof(Client *), by_id);
+    return vec;
+}
+
+/* CLIENT LIST [TYPE type] | [ID id ...] */
+static void cmd_client_list(Client *c) {
+    ClientType type = TYPE_NONE;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    if (c->argc == 4 && arg_is(c, 2, "type")) {
+        if (!type_or_reply(c, 3, &type)) return;
+    } else if (c->argc > 3 && arg_is(c, 2, "id")) {
+        for (int i = 3; i < c->argc; i++) {
+            int64_t id;
+            if (!arg_int64(c, i, &id)) {
+                mem_free(buf);
+                reply_error(c, "ERR Invalid client ID");
+                return;
+            }
+            Client *t = id > 0 ? client_by_id((uint64_t)id) : NULL;
+            if (t && alive(t)) append_line(&buf, &len, &cap, t);
+        }
+        reply_verbatim(c, buf ? buf : "", len);
+        mem_free(buf);
+        return;
+    } else if (c->argc != 2) {
+        reply_syntax_error(c);
+        return;
+    }
+    ClientVec vec = all_clients();
+    for (size_t i = 0; i < vec.n; i++)
+        if (type == TYPE_NONE || type_of(vec.v[i]) == type) append_line(&buf, &len, &cap, vec.v[i]);
+    mem_free(vec.v);
+    reply_verbatim(c, buf ? buf : "", len);
+    mem_free(buf);
+}
+
+static void cmd_client_info(Client *c) {
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    append_line(&buf, &len, &cap, c);
+    reply_verbatim(c, buf, len);
+    mem_free(buf);
+}
+
+static void cmd_client_id(Client *c) { reply_int(c, (int64_t)c->id); }
+
+static void cmd_client_setname(Client *c) {
+    if (!conn_valid_name(c->argv[2], c->argl[2])) {
+        reply_error(c, "ERR Client names cannot contain spaces, newlines or special characters.");
+        return;
+    }
+    conn_set_name(c, c->argv[2], c->argl[2]);
+    reply_ok(c);
+}
+
+static void cmd_client_getname(Client *c) {
+    if (c->name) reply_cstr(c, c->name);
+    else reply_null(c);
+}
+
+/* CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2). */
+static void cmd_client_setinfo(Client *c) {
+    char **dest;
+    if (arg_is(c, 2, "lib-name")) dest = &c->lib_name;
+    else if (arg_is(c, 2, "lib-ver")) dest = &c->lib_ver;
+    else {
+        reply_errorf(c, "ERR Unrecognized option '%.*s'", (int)c->argl[2], c->argv[2]);
+        return;
+    }
+    if (!conn_valid_name(c->argv[3], c->argl[3])) {
+        reply_errorf(c, "ERR %.*s cannot contain spaces, newlines or special characters.",
+                     (int)c->argl[2], c->argv[2]);
+        return;
+    }
+    mem_free(*dest);
+    *dest = c->argl[3] ? mem_strndup(c->argv[3], c->argl[3]) : NULL;
+    reply_ok(c);
+}
+
+/* ON/OFF switch of one client flag (NO-EVICT, NO-TOUCH). */
+static void switch_flag(Client *c, uint32_t flag) {
+    if (arg_is(c, 2, "on")) c->flags |= flag;
+    else if (arg_is(c, 2, "off")) c->flags &= ~flag;
+    else {
+        reply_syntax_error(c);
+        return;
+    }
+    reply_ok(c);
+}
+
+static void cmd_client_no_evict(Client *c) { switch_flag(c, CLIENT_NO_EVICT); }
+static void cmd_client_no_touch(Client *c) { switch_flag(c, CLIENT_NO_TOUCH); }
+
+/* CLIENT REPLY ON|OFF|SKIP. OFF and SKIP get no reply: OFF mutes this
+ * command's reply already, SKIP_NEXT is turned into SKIP by the
+ * dispatcher for the next command. */
+static void cmd_client_reply(Client *c) {
+    if (arg_is(c, 2, "on")) {
+        c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT);
+        reply_ok(c);
+    } else if (arg_is(c, 2, "off")) {
+        c->flags |= CLIENT_REPLY_OFF;
+    } else if (arg_is(c, 2, "skip")) {
+        if (!(c->flags & CLIENT_REPLY_OFF)) c->flags |= CLIENT_REPLY_SKIP_NEXT;
+    } else {
+        reply_syntax_error(c);
+    }
+}
+
+typedef struct {
+    const char *addr, *laddr;
+    size_t addr_len, laddr_len;
+    ClientType type;
+    uint64_t id;
+    bool skipme;
+} KillFilter;
+
+static bool str_eq(const char *s, const char *arg, size_t len) {
+    return strlen(s) == len && memcmp(s, arg, len) == 0;
+}
+
+/* Parses CLIENT KILL's filters (the old form is `CLIENT KILL addr`). */
+static bool kill_filter_or_reply(Client *c, KillFilter *f) {
+    memset(f, 0, sizeof(*f));
+    f->type = TYPE_NONE;
+    if (c->argc == 3) {
+        f->addr = c->argv[2];
+        f->addr_len = c->argl[2];
+        return true; /* the old form may kill the caller itself */
+    }
+    f->skipme = true;
+    for (int i = 2; i < c->argc; i += 2) {
+        bool more = i + 1 < c->argc;
+        int v = i + 1;
+        if (arg_is(c, i, "id") && more) {
+            int64_t id;
+            if (!arg_int64(c, v, &id) || id < 1) {
+                reply_error(c, "ERR client-id should be greater than 0");
+                return false;
+            }
+            f->id = (uint64_t)id;
+        } else if (arg_is(c, i, "type") && more) {
+            if (!type_or_reply(c, v, &f->type)) return false;
+        } else if (arg_is(c, i, "addr") && more) {
+            f->addr = c->argv[v];
+            f->addr_len = c->argl[v];
+        } else if (arg_is(c, i, "laddr") && more) {
+            f->laddr = c->argv[v];
+            f->laddr_len = c->argl[v];
+        } else if (arg_is(c, i, "user") && more) {
+            /* "default" is the only user until ACLs exist. */
+            if (!(c->argl[v] == 7 && memcmp(c->argv[v], "default", 7) == 0)) {
+                reply_errorf(c, "ERR No such user '%.*s'", (int)c->argl[v], c->argv[v]);
+                return false;
+            }
+        } else if (arg_is(c, i, "skipme") && more) {
+            if (arg_is(c, v, "yes")) f->skipme = true;
+            else if (arg_is(c, v, "no")) f->skipme = false;
+            else {
+                reply_syntax_error(c);
+                return false;
+            }
+        } else {
+            reply_syntax_error(c);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool kill_matches(const KillFilter *f, const Client *t, const Client *self) {
+    if (f->addr && !str_eq(t->addr, f->addr, f->addr_len)) return false;
+    if (f->laddr && !str_eq(t->laddr, f->laddr, f->laddr_len)) return false;
+    if (f->type != TYPE_NONE && type_of(t) != f->type) return false;
+    if (f->id && t->id != f->id) return false;
+    if (t == self && f->skipme) return false;
+    return true;
+}
+
+/* CLIENT KILL addr  -> OK / "No such client"
+ * CLIENT KILL <filter> <value> ...  -> number killed. The caller itself is
+ * closed after its reply; others are closed by the event loop. */
+static void cmd_client_kill(Client *c) {
+    KillFilter f;
+    if (!kill_filter_or_reply(c, &f)) return;
+    ClientVec vec = all_clients();
+    int64_t killed = 0;
+    bool close_self = false;
+    for (size_t i = 0; i < vec.n; i++) {
+        Client *t = vec.v[i];
+        if (!kill_matches(&f, t, c)) continue;
+        if (t == c) close_self = true;
+        else client_close_async(t);
+        killed++;
+    }
+    mem_free(vec.v);
+    if (c->argc == 3) {
+        if (killed) reply_ok(c);
+        else reply_error(c, "ERR No such client");
+    } else {
+        reply_int(c, killed);
+    }
+    if (close_self) c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+}
+
+/* Redis 7.0.15's text, word for word (it lists subcommands kilat does
+ * not have yet: CACHING, GETREDIR, PAUSE, UNPAUSE, UNBLOCK, TRACKING...). */
+static const char *const client_help[] = {
+    "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is enabled.",
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Kill connection made from <ip:port>.",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Kill connections. Options are:",
+    "    * ADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made from the specified address",
+    "    * LADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made to specified local address",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Kill connections by type.",
+    "    * USER <username>",
+    "      Kill connections authenticated by <username>.",
+    "    * SKIPME (YES|NO)",
+    "      Skip killing current connection (default: yes).",
+    "LIST [options ...]",
+    "    Return information about client connections. Options:",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
+    "REPLY (ON|OFF|SKIP)",
+    "    Control the replies sent to the current connection.",
+    "SETNAME <name>",
+    "    Assign the name <name> to the current connection.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Control server assisted client side caching.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
+    "HELP",
+    "    Prints this help.",
+};
+
+static void cmd_client_help(Client *c) {
+    reply_array(c, (int64_t)ARRAY_LEN(client_help));
+    for (size_t i = 0; i < ARRAY_LEN(client_help); i++) reply_status(c, client_help[i]);
+}
+
+#define CONN "connection"
+#define SUB_FLAGS (CMD_NOSCRIPT | CMD_LOADING | CMD_STALE)
+#define ADMIN_FLAGS (CMD_ADMIN | SUB_FLAGS)
+#define ACL_CONN "@slow @connection"
+#define ACL_ADMIN "@admin @slow @dangerous @connection"
+static Command client_subs[] = {
+    {"list", cmd_client_list, -2, ADMIN_FLAGS, 0, 0, 0, CONN, "Get the list of client connections", "2.4.0", "O(N) where N is the number of client connections", ACL_ADMIN, NULL},
+    {"info", cmd_client_info, 2, SUB_FLAGS, 0, 0, 0, CONN, "Returns information about the current client connection.", "6.2.0", "O(1)", ACL_CONN, NULL},
+    {"kill", cmd_client_kill, -3, ADMIN_FLAGS, 0, 0, 0, CONN, "Kill the connection of a client", "2.4.0", "O(N) where N is the number of client connections", ACL_ADMIN, NULL},
+    {"reply", cmd_client_reply, 3, SUB_FLAGS, 0, 0, 0, CONN, "Instruct the server whether to reply to commands", "3.2.0", "O(1)", ACL_CONN, NULL},
+    {"help", cmd_client_help, 2, CMD_LOADING | CMD_STALE, 0, 0, 0, CONN, "Show helpful text about the different subcommands", "5.0.0", "O(1)", ACL_CONN, NULL},
+    {"no-evict", cmd_client_no_evict, 3, ADMIN_FLAGS, 0, 0, 0, CONN, "Set client eviction mode for the current connection", "7.0.0", "O(1)", ACL_ADMIN, NULL},
+    {"no-touch", cmd_client_no_touch, 3, SUB_FLAGS, 0, 0, 0, CONN, "Controls whether commands sent by the client will alter the LRU/LFU of the keys they access.", "7.2.0", "O(1)", ACL_CONN, NULL},
+    {"getname", cmd_client_getname, 2, SUB_FLAGS, 0, 0, 0, CONN, "Get the current connection name", "2.6.9", "O(1)", ACL_CONN, NULL},
+    {"setname", cmd_client_setname, 3, SUB_FLAGS, 0, 0, 0, CONN, "Set the current connection name", "2.6.9", "O(1)", ACL_CONN, NULL},
+    {"setinfo", cmd_client_setinfo, 4, SUB_FLAGS, 0, 0, 0, CONN, "Set client or connection specific info", "7.2.0", "O(1)", ACL_CONN, NULL},
+    {"id", cmd_client_id, 2, SUB_FLAGS, 0, 0, 0, CONN, "Returns the client ID for the current connection", "5.0.0", "O(1)", ACL_CONN, NULL},
+    {0},
+};
+
+Command client_commands[] = {
+    {"client", NULL, -2, 0, 0, 0, 0, CONN, "A container for client connection commands", "2.4.0", "Depends on subcommand.", "@slow", client_subs},
+    {0},
+};

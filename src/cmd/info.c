@@ -1,0 +1,439 @@
+/* cmd/info.c -- INFO [section ...]: Redis 7.0's sections, field names and
+ * formats, so monitoring tools and clients parse it unchanged. A field is
+ * printed only when kilat knows its value; fields of features that do not
+ * exist yet (AOF, replicas, pub/sub...) show what Redis shows when the
+ * feature is idle, which is the truth here too. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "../core/client.h"
+#include "../core/command.h"
+#include "../core/config.h"
+#include "../core/db.h"
+#include "../core/reply.h"
+#include "../core/server.h"
+#include "../core/stats.h"
+#include "../ds/mem.h"
+#include "../os/clock.h"
+#include "../os/poll.h"
+#include "../os/proc.h"
+#include "conn.h"
+
+#ifndef KILAT_VERSION
+#define KILAT_VERSION "0.1.0" /* keep in step with main.c */
+#endif
+
+/* A growing text buffer. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} Text;
+
+static void text_printf(Text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void text_printf(Text *t, const char *fmt, ...) {
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        size_t room = t->cap - t->len;
+        int n = vsnprintf(t->p ? t->p + t->len : NULL, room, fmt, ap);
+        va_end(ap);
+        ASSERT(n >= 0);
+        if ((size_t)n < room) {
+            t->len += (size_t)n;
+            return;
+        }
+        t->cap = (t->cap + (size_t)n + 1) * 2;
+        t->p = mem_realloc(t->p, t->cap);
+    }
+}
+
+/* Redis's bytesToHuman: 1023B, 1.50K, 2.00M ... */
+static void human_bytes(char *buf, size_t len, uint64_t n) {
+    static const char units[] = "KMGTP";
+    if (n < 1024) {
+        snprintf(buf, len, "%" PRIu64 "B", n);
+        return;
+    }
+    double d = (double)n;
+    for (int i = 0; units[i]; i++) {
+        d /= 1024;
+        if (d < 1024 || !units[i + 1]) {
+            snprintf(buf, len, "%.2f%c", d, units[i]);
+            return;
+        }
+    }
+}
+
+/* 40 random hex characters, made once (run_id, master_replid). */
+static void random_hex(char *out, uint64_t salt) {
+    uint64_t x = (uint64_t)clock_unix_us() ^ ((uint64_t)proc_pid() << 32) ^
+                 (uint64_t)clock_mono_us() ^ salt;
+    for (int i = 0; i < 40; i++) {
+        x += 0x9e3779b97f4a7c15ull; /* splitmix64 */
+        uint64_t z = x;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        z ^= z >> 31;
+        out[i] = "0123456789abcdef"[z & 15];
+    }
+    out[40] = '\0';
+}
+
+static const char *run_id(void) {
+    static char id[41];
+    if (!id[0]) random_hex(id, 1);
+    return id;
+}
+
+static const char *replid(void) {
+    static char id[41];
+    if (!id[0]) random_hex(id, 2);
+    return id;
+}
+
+/* OS facts for the Server section. They belong behind os/proc.h
+ * (proc_os_name, proc_executable_path); kept here until that exists. */
+static const char *os_name(void) {
+    static char name[256];
+    struct utsname u;
+    if (!name[0] && uname(&u) == 0)
+        snprintf(name, sizeof(name), "%s %s %s", u.sysname, u.release, u.machine);
+    return name;
+}
+
+static const char *executable_path(void) {
+    static char path[4096];
+    if (!path[0]) {
+        ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+        path[n > 0 ? n : 0] = '\0';
+    }
+    return path;
+}
+
+/* The highest used_memory seen. Sampled when INFO runs, so a short peak
+ * between two INFO calls is missed (Redis also samples it from its cron). */
+static size_t memory_peak(size_t used) {
+    static size_t peak;
+    if (used > peak) peak = used;
+    return peak;
+}
+
+/* ---- sections ---- */
+
+static void sec_server(Text *t) {
+    int64_t now_us = clock_unix_us();
+    int64_t uptime = (now_us / 1000 - stats.start_ms) / 1000;
+#ifdef __GNUC__
+    const int gcc[3] = {__GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__};
+#else
+    const int gcc[3] = {0, 0, 0};
+#endif
+    text_printf(t,
+                "redis_version:%s\r\n"
+                "kilat_version:%s\r\n"
+                "redis_git_sha1:00000000\r\n"
+                "redis_git_dirty:0\r\n"
+                "redis_mode:standalone\r\n"
+                "os:%s\r\n"
+                "arch_bits:%d\r\n"
+                "monotonic_clock:POSIX clock_gettime\r\n"
+                "multiplexing_api:%s\r\n"
+                "atomicvar_api:c11-builtin\r\n"
+                "gcc_version:%d.%d.%d\r\n"
+                "process_id:%d\r\n"
+                "process_supervised:no\r\n"
+                "run_id:%s\r\n"
+                "tcp_port:%d\r\n"
+                "server_time_usec:%" PRId64 "\r\n"
+                "uptime_in_seconds:%" PRId64 "\r\n"
+                "uptime_in_days:%" PRId64 "\r\n"
+                "hz:%d\r\n"
+                "configured_hz:%d\r\n"
+                "lru_clock:%" PRId64 "\r\n"
+                "executable:%s\r\n"
+                "config_file:%s\r\n"
+                "io_threads_active:0\r\n",
+                KILAT_REDIS_VERSION, KILAT_VERSION, os_name(), (int)(sizeof(void *) * 8), poll_backend_name(),
+                gcc[0], gcc[1], gcc[2], proc_pid(), run_id(), cfg.port, now_us, uptime,
+                uptime / 86400, cfg.hz, cfg.hz, (now_us / 1000000) & ((1 << 24) - 1),
+                executable_path(), cfg.config_file ? cfg.config_file : "");
+}
+
+typedef struct {
+    size_t live;
+    size_t mem;
+} ClientSums;
+
+static void sum_client(Client *c, void *ctx) {
+    ClientSums *s = ctx;
+    if (c->flags & CLIENT_CLOSE_ASAP) return; /* killed: Redis has freed it */
+    s->live++;
+    s->mem += sizeof(Client) + c->qcap + c->ocap;
+}
+
+static ClientSums client_sums(void) {
+    ClientSums s = {0, 0};
+    client_foreach(sum_client, &s);
+    return s;
+}
+
+static void sec_clients(Text *t) {
+    size_t max_in, max_out;
+    client_totals(&max_in, &max_out);
+    text_printf(t,
+                "connected_clients:%zu\r\n"
+                "cluster_connections:0\r\n"
+                "maxclients:%d\r\n"
+                "client_recent_max_input_buffer:%zu\r\n"
+                "client_recent_max_output_buffer:%zu\r\n"
+                "blocked_clients:0\r\n"
+                "tracking_clients:0\r\n"
+                "clients_in_timeout_table:0\r\n",
+                client_sums().live, cfg.maxclients, max_in, max_out);
+}
+
+static void sec_memory(Text *t) {
+    size_t used = mem_used(), rss = proc_rss_bytes(), peak = memory_peak(used);
+    char used_h[32], rss_h[32], peak_h[32];
+    human_bytes(used_h, sizeof(used_h), used);
+    human_bytes(rss_h, sizeof(rss_h), rss);
+    human_bytes(peak_h, sizeof(peak_h), peak);
+    text_printf(t,
+                "used_memory:%zu\r\n"
+                "used_memory_human:%s\r\n"
+                "used_memory_rss:%zu\r\n"
+                "used_memory_rss_human:%s\r\n"
+                "used_memory_peak:%zu\r\n"
+                "used_memory_peak_human:%s\r\n"
+                "maxmemory:0\r\n"
+                "maxmemory_human:0B\r\n"
+                "maxmemory_policy:noeviction\r\n"
+                "mem_fragmentation_ratio:%.2f\r\n"
+                "mem_fragmentation_bytes:%" PRId64 "\r\n"
+                "mem_not_counted_for_evict:0\r\n"
+                "mem_replication_backlog:0\r\n"
+                "mem_total_replication_buffers:0\r\n"
+                "mem_clients_slaves:0\r\n"
+                "mem_clients_normal:%zu\r\n"
+                "mem_cluster_links:0\r\n"
+                "mem_aof_buffer:0\r\n"
+                "mem_allocator:%s\r\n"
+                "active_defrag_running:0\r\n",
+                used, used_h, rss, rss_h, peak, peak_h, used ? (double)rss / (double)used : 0.0,
+                (int64_t)rss - (int64_t)used, client_sums().mem, mem_allocator_name());
+}
+
+static void sec_persistence(Text *t) {
+    text_printf(t,
+                "loading:0\r\n"
+                "async_loading:0\r\n"
+                "current_cow_peak:0\r\n"
+                "current_cow_size:0\r\n"
+                "current_cow_size_age:0\r\n"
+                "current_fork_perc:0.00\r\n"
+                "current_save_keys_processed:0\r\n"
+                "current_save_keys_total:0\r\n"
+                "rdb_changes_since_last_save:%" PRIu64 "\r\n"
+                "rdb_bgsave_in_progress:0\r\n"
+                "rdb_last_save_time:%" PRId64 "\r\n"
+                "rdb_last_bgsave_status:ok\r\n"
+                "rdb_last_bgsave_time_sec:-1\r\n"
+                "rdb_current_bgsave_time_sec:-1\r\n"
+                "rdb_saves:0\r\n"
+                "rdb_last_cow_size:0\r\n"
+                "rdb_last_load_keys_expired:0\r\n"
+                "rdb_last_load_keys_loaded:0\r\n"
+                "aof_enabled:0\r\n"
+                "aof_rewrite_in_progress:0\r\n"
+                "aof_rewrite_scheduled:0\r\n"
+                "aof_last_rewrite_time_sec:-1\r\n"
+                "aof_current_rewrite_time_sec:-1\r\n"
+                "aof_last_bgrewrite_status:ok\r\n"
+                "aof_rewrites:0\r\n"
+                "aof_rewrites_consecutive_failures:0\r\n"
+                "aof_last_write_status:ok\r\n"
+                "aof_last_cow_size:0\r\n"
+                "module_fork_in_progress:0\r\n"
+                "module_fork_last_cow_size:0\r\n",
+                db_dirty(), server_lastsave());
+}
+
+/* instantaneous_* need samples taken by the cron; until the core takes
+ * them they read 0, as an idle Redis does. */
+static void sec_stats(Text *t) {
+    text_printf(t,
+                "total_connections_received:%" PRIu64 "\r\n"
+                "total_commands_processed:%" PRIu64 "\r\n"
+                "instantaneous_ops_per_sec:0\r\n"
+                "total_net_input_bytes:%" PRIu64 "\r\n"
+                "total_net_output_bytes:%" PRIu64 "\r\n"
+                "total_net_repl_input_bytes:0\r\n"
+                "total_net_repl_output_bytes:0\r\n"
+                "instantaneous_input_kbps:0.00\r\n"
+                "instantaneous_output_kbps:0.00\r\n"
+                "instantaneous_input_repl_kbps:0.00\r\n"
+                "instantaneous_output_repl_kbps:0.00\r\n"
+                "rejected_connections:%" PRIu64 "\r\n"
+                "sync_full:0\r\n"
+                "sync_partial_ok:0\r\n"
+                "sync_partial_err:0\r\n"
+                "expired_keys:%" PRIu64 "\r\n"
+                "evicted_keys:0\r\n"
+                "evicted_clients:0\r\n"
+                "total_eviction_exceeded_time:0\r\n"
+                "current_eviction_exceeded_time:0\r\n"
+                "keyspace_hits:%" PRIu64 "\r\n"
+                "keyspace_misses:%" PRIu64 "\r\n"
+                "pubsub_channels:0\r\n"
+                "pubsub_patterns:0\r\n"
+                "pubsubshard_channels:0\r\n"
+                "latest_fork_usec:0\r\n"
+                "total_forks:0\r\n"
+                "migrate_cached_sockets:0\r\n"
+                "slave_expires_tracked_keys:0\r\n"
+                "active_defrag_hits:0\r\n"
+                "active_defrag_misses:0\r\n"
+                "active_defrag_key_hits:0\r\n"
+                "active_defrag_key_misses:0\r\n"
+                "total_active_defrag_time:0\r\n"
+                "current_active_defrag_time:0\r\n"
+                "tracking_total_keys:0\r\n"
+                "tracking_total_items:0\r\n"
+                "tracking_total_prefixes:0\r\n"
+                "unexpected_error_replies:%" PRIu64 "\r\n"
+                "total_error_replies:%" PRIu64 "\r\n"
+                "dump_payload_sanitizations:0\r\n"
+                "io_threaded_reads_processed:0\r\n"
+                "io_threaded_writes_processed:0\r\n",
+                stats.connections_received, stats.commands_processed, stats.net_input_bytes,
+                stats.net_output_bytes, stats.rejected_connections, db_stat_expired(),
+                db_stat_hits(), db_stat_misses(), stats.unexpected_error_replies,
+                stats.total_error_replies);
+}
+
+static void sec_replication(Text *t) {
+    text_printf(t,
+                "role:master\r\n"
+                "connected_slaves:0\r\n"
+                "master_failover_state:no-failover\r\n"
+                "master_replid:%s\r\n"
+                "master_replid2:0000000000000000000000000000000000000000\r\n"
+                "master_repl_offset:0\r\n"
+                "second_repl_offset:-1\r\n"
+                "repl_backlog_active:0\r\n"
+                "repl_backlog_size:1048576\r\n"
+                "repl_backlog_first_byte_offset:0\r\n"
+                "repl_backlog_histlen:0\r\n",
+                replid());
+}
+
+static void sec_cpu(Text *t) {
+    double sys = 0, user = 0;
+    proc_cpu_usage(&sys, &user);
+    text_printf(t,
+                "used_cpu_sys:%.6f\r\n"
+                "used_cpu_user:%.6f\r\n"
+                "used_cpu_sys_children:0.000000\r\n"
+                "used_cpu_user_children:0.000000\r\n",
+                sys, user);
+}
+
+static void sec_modules(Text *t) { UNUSED(t); }
+
+static void cmdstat_line(Text *t, const Command *cmd) {
+    if (!cmd->calls && !cmd->failed && !cmd->rejected) return;
+    text_printf(t,
+                "cmdstat_%s:calls=%" PRIu64 ",usec=%" PRIu64 ",usec_per_call=%.2f,rejected_calls=%" PRIu64
+                ",failed_calls=%" PRIu64 "\r\n",
+                cmd->fullname, cmd->calls, cmd->usec,
+                cmd->calls ? (double)cmd->usec / (double)cmd->calls : 0.0, cmd->rejected,
+                cmd->failed);
+}
+
+static void cmdstat_each(Command *cmd, void *ctx) {
+    cmdstat_line(ctx, cmd);
+    for (const Command *sub = cmd->subs; sub && sub->name; sub++) cmdstat_line(ctx, sub);
+}
+
+static void sec_commandstats(Text *t) { command_foreach(cmdstat_each, t); }
+
+static void errorstat_each(void *ctx, const char *code, uint64_t n) {
+    text_printf(ctx, "errorstat_%s:count=%" PRIu64 "\r\n", code, n);
+}
+
+static void sec_errorstats(Text *t) { stats_foreach_error(errorstat_each, t); }
+
+static void sec_cluster(Text *t) { text_printf(t, "cluster_enabled:0\r\n"); }
+
+static void sec_keyspace(Text *t) {
+    for (int i = 0; i < db_count_dbs(); i++) {
+        Db *db = db_get(i);
+        size_t keys = db_size(db), expires = db_expires(db);
+        if (!keys && !expires) continue;
+        text_printf(t, "db%d:keys=%zu,expires=%zu,avg_ttl=%" PRId64 "\r\n", i, keys, expires,
+                    db_avg_ttl(db));
+    }
+}
+
+typedef struct {
+    const char *name;  /* as INFO takes it */
+    const char *title; /* as it prints */
+    void (*fn)(Text *t);
+    bool in_default;
+} Section;
+
+/* In output order. */
+static const Section sections[] = {
+    {"server", "Server", sec_server, true},
+    {"clients", "Clients", sec_clients, true},
+    {"memory", "Memory", sec_memory, true},
+    {"persistence", "Persistence", sec_persistence, true},
+    {"stats", "Stats", sec_stats, true},
+    {"replication", "Replication", sec_replication, true},
+    {"cpu", "CPU", sec_cpu, true},
+    {"modules", "Modules", sec_modules, true},
+    {"commandstats", "Commandstats", sec_commandstats, false},
+    {"errorstats", "Errorstats", sec_errorstats, true},
+    {"cluster", "Cluster", sec_cluster, true},
+    {"keyspace", "Keyspace", sec_keyspace, true},
+};
+
+/* Adds the sections argument i names to *mask (unknown names add none). */
+static void select_sections(const Client *c, int i, uint32_t *mask) {
+    bool all = arg_is(c, i, "all") || arg_is(c, i, "everything");
+    bool dflt = arg_is(c, i, "default");
+    for (size_t s = 0; s < ARRAY_LEN(sections); s++) {
+        if (all || (dflt && sections[s].in_default) || arg_is(c, i, sections[s].name) ||
+            (sections[s].fn == sec_modules && arg_is(c, i, "module_list")))
+            *mask |= 1u << s;
+    }
+}
+
+/* INFO [section ...] -- reply: one verbatim text, sections separated by
+ * an empty line, "" when no named section exists. */
+static void cmd_info(Client *c) {
+    uint32_t mask = 0;
+    if (c->argc == 1) {
+        for (size_t s = 0; s < ARRAY_LEN(sections); s++)
+            if (sections[s].in_default) mask |= 1u << s;
+    }
+    for (int i = 1; i < c->argc; i++) select_sections(c, i, &mask);
+    Text t = {NULL, 0, 0};
+    int printed = 0;
+    for (size_t s = 0; s < ARRAY_LEN(sections); s++) {
+        if (!(mask & (1u << s))) continue;
+        text_printf(&t, "%s# %s\r\n", printed++ ? "\r\n" : "", sections[s].title);
+        sections[s].fn(&t);
+    }
+    reply_verbatim(c, t.p ? t.p : "", t.len);
+    mem_free(t.p);
+}
+
+Command info_commands[] = {
+    {"info", cmd_info, -1, CMD_LOADING | CMD_STALE, 0, 0, 0, "server", "Get information and statistics about the server", "1.0.0", "O(1)", "@slow @dangerous", NULL},
+    {0},
+};
