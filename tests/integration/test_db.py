@@ -62,9 +62,9 @@ def test_swapdb_errors(raw):
 
 
 def test_swapdb_expiry_follows(raw):
-    run(raw, [("SET k v PX 100", OK), ("SWAPDB 0 2", OK), ("SELECT 2", OK),
+    run(raw, [("SET k v PX 400", OK), ("SWAPDB 0 2", OK), ("SELECT 2", OK),
               ("EXISTS k", integer(1))])
-    time.sleep(0.25)
+    time.sleep(0.6)
     run(raw, [("GET k", NIL)])
 
 

@@ -1,12 +1,13 @@
 """Expiry: EXPIRE family with NX XX GT LT, TTL/PTTL, EXPIRETIME, PERSIST,
 edge values, lazy expiry on access and the active expiry cycle."""
 
+import threading
 import time
 
 import pytest
 
 from conftest import (OK, NIL, NOT_INT, bulk, integer, err, invalid_expire,
-                      wrong_args, wait_for, ASAN)
+                      wrong_args, wait_for, ASAN, SLOW, RawConn)
 from test_strings import run
 
 
@@ -59,8 +60,9 @@ def test_expireat_pexpireat_expiretime(raw):
               ("PEXPIRETIME a b", wrong_args("pexpiretime"))])
 
 
-@pytest.mark.parametrize("px,ttl", [(1500, 2), (1499, 1), (500, 1),
-                                    (499, 0), (100000, 100)])
+# (the margins keep the checks exact while a few ms pass)
+@pytest.mark.parametrize("px,ttl", [(1700, 2), (1300, 1), (700, 1),
+                                    (300, 0), (100000, 100)])
 def test_ttl_rounds_to_nearest_second(raw, px, ttl):
     run(raw, [("SET k v PX %d" % px, OK), ("TTL k", integer(ttl))])
 
@@ -86,15 +88,34 @@ def test_expire_nx_xx(raw):
 
 
 def test_expire_gt_lt(raw):
-    run(raw, [("SET k v EX 100", OK),
-              ("EXPIRE k 50 GT", integer(0)), ("TTL k", integer(100)),
-              ("EXPIRE k 300 GT", integer(1)), ("TTL k", integer(300)),
-              ("EXPIRE k 400 LT", integer(0)), ("TTL k", integer(300)),
-              ("EXPIRE k 100 LT", integer(1)), ("TTL k", integer(100)),
-              ("EXPIRE k 100 GT", integer(0)), ("EXPIRE k 100 LT", integer(0)),
-              ("EXPIRE k 200 XX GT", integer(1)), ("TTL k", integer(200)),
-              ("EXPIRE k 100 XX LT", integer(1)), ("TTL k", integer(100)),
-              ("EXPIRE k 500 GT GT", integer(1))])
+    # absolute times keep the comparisons exact
+    T = 4000000000
+    run(raw, [("SET k v", OK), ("EXPIREAT k %d" % T, integer(1)),
+              ("EXPIREAT k %d GT" % (T - 10), integer(0)),
+              ("EXPIRETIME k", integer(T)),
+              ("EXPIREAT k %d GT" % (T + 10), integer(1)),
+              ("EXPIRETIME k", integer(T + 10)),
+              ("EXPIREAT k %d LT" % (T + 20), integer(0)),
+              ("EXPIREAT k %d LT" % T, integer(1)),
+              ("EXPIRETIME k", integer(T)),
+              # equal is neither greater nor less
+              ("EXPIREAT k %d GT" % T, integer(0)),
+              ("EXPIREAT k %d LT" % T, integer(0)),
+              ("PEXPIREAT k %d GT" % (T * 1000 + 1), integer(1)),
+              ("PEXPIRETIME k", integer(T * 1000 + 1)),
+              ("EXPIREAT k %d XX GT" % (T + 5), integer(1)),
+              ("EXPIREAT k %d XX LT" % (T + 1), integer(1)),
+              ("EXPIRETIME k", integer(T + 1)),
+              ("EXPIREAT k %d GT GT" % (T + 2), integer(1)),
+              ("EXPIRETIME k", integer(T + 2))])
+    # relative forms compare against the current expire time too
+    run(raw, [("SET j v EX 100", OK),
+              ("EXPIRE j 50 GT", integer(0)), ("TTL j", integer(100)),
+              ("EXPIRE j 300 GT", integer(1)), ("TTL j", integer(300)),
+              ("EXPIRE j 400 LT", integer(0)), ("TTL j", integer(300)),
+              ("EXPIRE j 100 LT", integer(1)), ("TTL j", integer(100)),
+              ("PEXPIRE j 200000 XX GT", integer(1)),
+              ("TTL j", integer(200))])
 
 
 def test_expire_gt_lt_on_persistent_key(raw):
@@ -202,13 +223,13 @@ def test_expire_largest_valid_values(raw):
 # ---------------------------------------------------------- expiry in time
 
 def test_key_expires_after_sleep(raw):
-    run(raw, [("SET k v PX 150", OK), ("GET k", bulk("v")),
+    run(raw, [("SET k v PX 300", OK), ("GET k", bulk("v")),
               ("SET s v EX 1", OK)])
-    time.sleep(0.3)
+    time.sleep(0.5)
     run(raw, [("GET k", NIL), ("EXISTS k", integer(0)),
               ("TTL k", integer(-2)), ("PTTL k", integer(-2)),
               ("GET s", bulk("v"))])
-    time.sleep(0.9)
+    time.sleep(0.7)
     run(raw, [("GET s", NIL)])
 
 
@@ -292,18 +313,23 @@ def test_active_expiry_in_other_databases(raw, server):
 
 @pytest.mark.slow
 def test_many_keys_expire_and_memory_is_freed(raw, r):
-    n = 100000 if ASAN else 300000
+    n = 100000 if ASAN else 200000
     base = int(info(raw, "memory")["used_memory"])
     val = "x" * 32
-    batch = 10000
-    for start in range(0, n, batch):
-        pipe = r.pipeline(transaction=False)
-        for i in range(start, start + batch):
-            pipe.set("exp:%d" % i, val, px=1000)
-        pipe.execute()
+    # one absolute deadline for all, far enough to finish inserting first
+    deadline = int(time.time() * 1000) + int(4000 * SLOW)
+    d = str(deadline)
+    payload = b"".join(RawConn.encode("SET", "exp:%d" % i, val, "PXAT", d)
+                       for i in range(n))
+    sender = threading.Thread(target=raw.send, args=(payload,))
+    sender.start()
+    assert raw.read_exact_bytes(len(OK) * n) == OK * n
+    sender.join()
+    assert time.time() * 1000 < deadline, "insertion too slow for the test"
+    assert r.dbsize() == n
     full = int(info(raw, "memory")["used_memory"])
     assert full - base > n * 32          # the values really are held
-    gone = wait_for(lambda: r.dbsize() == 0, timeout=20)
+    gone = wait_for(lambda: r.dbsize() == 0, timeout=25)
     assert gone, "%d keys left" % r.dbsize()
     # memory returns close to where it was (tables may shrink lazily)
     after = wait_for(lambda: (lambda m: m if m - base < (full - base) / 4
