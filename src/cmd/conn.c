@@ -143,7 +143,7 @@ static void cmd_hello(Client *c) {
     }
     if (!(c->flags & CLIENT_AUTHENTICATED)) {
         reply_error(c, "NOAUTH HELLO must be called with the client already authenticated, "
-                       "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+                       "otherwise the HELLO AUTH <user> <pass> option can be used to "
                        "authenticate the client and select the RESP protocol version at the "
                        "same time");
         return;
@@ -158,8 +158,8 @@ static void cmd_reset(Client *c) {
     c->db_index = 0;
     c->resp = 2;
     conn_set_name(c, NULL, 0);
-    c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT |
-                  CLIENT_NO_EVICT | CLIENT_NO_TOUCH);
+    /* Redis 7.0's RESET leaves CLIENT NO-EVICT as it was. */
+    c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH);
     if (password_required()) c->flags &= ~CLIENT_AUTHENTICATED;
     else c->flags |= CLIENT_AUTHENTICATED;
     reply_status(c, "RESET");

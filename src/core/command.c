@@ -161,7 +161,7 @@ void command_execute(Client *c) {
         reply_unknown(c);
         goto done;
     }
-    if (cmd->subs) {
+    if (cmd->subs && !(c->argc == 1 && cmd->fn)) { /* COMMAND alone has a handler */
         if (c->argc == 1) {
             reply_errorf(c, "ERR wrong number of arguments for '%s' command", cmd->fullname);
             goto done;
