@@ -618,10 +618,14 @@ def test_lastsave(raw, server):
 
 @pytest.fixture
 def debug_server(start_server):
-    # redis-server refuses DEBUG unless enable-debug-command is set
-    if IS_REDIS:
-        return start_server("--enable-debug-command", "yes")
-    return start_server()
+    # Both refuse DEBUG unless enable-debug-command is set (Redis 7 default).
+    return start_server("--enable-debug-command", "yes")
+
+
+def test_debug_refused_by_default(raw):
+    raw.send(b"DEBUG SLEEP 0\r\n")
+    reply = raw.read_reply_raw()
+    assert reply.startswith(b"-ERR DEBUG command not allowed.")
 
 
 def test_debug_sleep(debug_server):
