@@ -54,7 +54,8 @@ static bool add_listener(int fd, bool is_unix) {
 bool server_listen(void) {
     char *binds = mem_strndup(cfg.bind, strlen(cfg.bind));
     bool ok = true;
-    for (char *save = NULL, *a = strtok_r(binds, " ", &save); a; a = strtok_r(NULL, " ", &save)) {
+    for (char *save = NULL, *a = strtok_r(binds, " ", &save); a && cfg.port != 0;
+         a = strtok_r(NULL, " ", &save)) { /* port 0: no TCP, as Redis */
         bool optional = a[0] == '-';
         int fd = sock_listen_tcp(a, cfg.port, cfg.tcp_backlog);
         if (fd < 0) {
