@@ -391,6 +391,13 @@ void db_set_string(Db *db, const char *key, size_t klen, const char *val, size_t
     install(db, entry_new_string(key, klen, ttl, when, val, vlen, true));
 }
 
+void db_set_string_text(Db *db, const char *key, size_t klen, const char *val, size_t vlen,
+                        int64_t expire_ms) {
+    int64_t when;
+    bool ttl = ttl_for(db, key, klen, expire_ms, &when);
+    install(db, entry_new_string(key, klen, ttl, when, val, vlen, false));
+}
+
 void db_set_int(Db *db, const char *key, size_t klen, int64_t v, int64_t expire_ms) {
     int64_t when;
     bool ttl = ttl_for(db, key, klen, expire_ms, &when);

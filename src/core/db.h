@@ -62,6 +62,10 @@ size_t entry_mem(const Entry *e);
 #define DB_KEEP_TTL (-1)
 void db_set_string(Db *db, const char *key, size_t klen, const char *val, size_t vlen,
                    int64_t expire_ms);
+/* As db_set_string, but the value is never int-encoded (INCRBYFLOAT's
+ * result "3" stays a string: OBJECT ENCODING says "embstr", as in Redis). */
+void db_set_string_text(Db *db, const char *key, size_t klen, const char *val, size_t vlen,
+                        int64_t expire_ms);
 void db_set_int(Db *db, const char *key, size_t klen, int64_t v, int64_t expire_ms);
 /* Appends to (or creates) a string; returns the new length. */
 size_t db_append(Db *db, const char *key, size_t klen, const char *data, size_t dlen);
