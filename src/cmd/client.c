@@ -41,7 +41,7 @@ static bool alive(const Client *c) { return !(c->flags & CLIENT_CLOSE_ASAP); }
 
 /* Appends c's CLIENT LIST line and a newline to the growing buffer. */
 static void append_line(char **buf, size_t *len, size_t *cap, const Client *c) {
-    size_t need = 768 + (c->name ? strlen(c->name) : 0) + (c->lib_name ? strlen(c->lib_name) : 0) +
+    size_t need = 1024 + (c->name ? strlen(c->name) : 0) + (c->lib_name ? strlen(c->lib_name) : 0) +
                   (c->lib_ver ? strlen(c->lib_ver) : 0);
     if (*cap - *len < need) {
         *cap = (*len + need) * 2;

@@ -2,6 +2,7 @@
  * command tables), TIME, LASTSAVE, DEBUG, SHUTDOWN. Replies have Redis
  * 7.0's shapes; COMMAND INFO's key specs are derived from the tables'
  * first/last/step, the only key metadata the tables carry. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -119,7 +120,7 @@ static void cmd_config_set(Client *c) {
         int a = 2 + 2 * i;
         names[i] = mem_strndup(c->argv[a], c->argl[a]);
         values[i] = mem_strndup(c->argv[a + 1], c->argl[a + 1]);
-        if (!config_exists(names[i])) {
+        if (memchr(c->argv[a], '\0', c->argl[a]) || !config_exists(names[i])) {
             reply_errorf(c, "ERR Unknown option or number of arguments for CONFIG SET - '%s'",
                          names[i]);
             goto out;
@@ -320,15 +321,13 @@ static bool debug_allowed(const Client *c) {
 /* DEBUG SLEEP <seconds> sleeps the whole server, as Redis does; the
  * argument reads like C's strtod (so "abc" sleeps 0 seconds). */
 static void debug_sleep(Client *c) {
-    char buf[128];
-    size_t len = c->argl[2] < sizeof(buf) - 1 ? c->argl[2] : sizeof(buf) - 1;
-    memcpy(buf, c->argv[2], len);
-    buf[len] = '\0';
-    double secs = strtod(buf, NULL);
+    char *arg = mem_strndup(c->argv[2], c->argl[2]);
+    double secs = strtod(arg, NULL);
+    mem_free(arg);
     if (secs > 0 && secs < 1e12) {
         int64_t us = (int64_t)(secs * 1e6);
         struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
-        while (nanosleep(&ts, &ts) != 0) {
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
         }
     }
     reply_ok(c);
@@ -347,8 +346,10 @@ static void cmd_debug(Client *c) {
     } else if (c->argc == 3 && arg_is(c, 1, "sleep")) {
         debug_sleep(c);
     } else {
+        /* Redis quotes at most 128 bytes of the subcommand here */
+        int len = c->argl[1] < 128 ? (int)c->argl[1] : 128;
         reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try "
-                        "DEBUG HELP.", (int)c->argl[1], c->argv[1]);
+                        "DEBUG HELP.", len, c->argv[1]);
     }
 }
 
