@@ -91,6 +91,7 @@ static void cmd_config_get(Client *c) {
             config_get(c->argv[i], c->argl[i], put_each, &p);
             continue;
         }
+        if (memchr(c->argv[i], '\\', c->argl[i])) continue; /* no name has one */
         ConfigPairs one;
         if (config_lookup(c->argv[i], c->argl[i], &one))
             pairs_put(&p, c->argv[i], c->argl[i], one.v[0].value);
