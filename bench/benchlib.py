@@ -56,11 +56,15 @@ def have_taskset():
                            stdout=subprocess.DEVNULL) == 0
 
 
-def pin(cpu):
-    """Command prefix that pins to `cpu` ('' or None: no pinning)."""
+def pin(cpu, nice=None):
+    """Command prefix that pins to `cpu` ('', 'none' or None: no pinning)
+    and runs at niceness `nice` (None or 0: unchanged)."""
+    out = []
+    if nice not in (None, "", 0, "0"):
+        out = ["nice", "-n", str(nice)]
     if cpu is None or str(cpu) in ("", "none", "-") or not have_taskset():
-        return []
-    return ["taskset", "-c", str(cpu)]
+        return out
+    return out + ["taskset", "-c", str(cpu)]
 
 
 # ---------------------------------------------------------------- RESP client
@@ -154,7 +158,7 @@ class Server:
     """One server process that we started; `name` is 'redis' or 'kilat'."""
 
     def __init__(self, name, binary, cpu=None, extra=(), valgrind=None,
-                 ready_timeout=20.0, workdir=None):
+                 ready_timeout=20.0, workdir=None, nice=None):
         self.name = name
         self.binary = binary
         self.port = free_port(avoid=[s.port for s in _started])
@@ -164,7 +168,7 @@ class Server:
         args = [binary, "--port", str(self.port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", self.workdir]
         args += list(extra)
-        self.cmd = pin(cpu) + (list(valgrind) if valgrind else []) + args
+        self.cmd = pin(cpu, nice) + (list(valgrind) if valgrind else []) + args
         logf = open(self.log, "wb")
         self.proc = subprocess.Popen(self.cmd, stdout=logf,
                                      stderr=subprocess.STDOUT,

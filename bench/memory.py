@@ -107,7 +107,7 @@ def measure(a, name, binary, extra, ttl):
                                before, after, per, (rss1 - rss0) / a.keys,
                                took))
     sys.stdout.flush()
-    return per, cmd
+    return per, (rss1 - rss0) / a.keys, cmd
 
 
 def main():
@@ -121,22 +121,27 @@ def main():
     rows, ratios = [], []
     first = True
     for label, ttl in (("no TTL", 0), ("TTL", a.ttl)):
-        r, cmd = measure(a, "redis", a.redis_bin, shlex.split(a.redis_args),
-                         ttl)
+        r, rrss, cmd = measure(a, "redis", a.redis_bin,
+                               shlex.split(a.redis_args), ttl)
         if first:
             print("  load command: <generator> | %s" % cmd)
             first = False
-        k, _ = measure(a, "kilat", a.kilat_bin, shlex.split(a.kilat_args),
-                       ttl)
+        k, krss, _ = measure(a, "kilat", a.kilat_bin,
+                             shlex.split(a.kilat_args), ttl)
         ratios.append(k / r)
         ref = DESIGN_REDIS[label]
         rows.append([label if not ttl else "TTL (EX %d)" % ttl,
                      "%.1f" % r, "%.1f" % k, B.fmt_ratio(k / r),
                      "%d (%+.0f%%)" % (ref, 100 * (r / ref - 1))
-                     if a.value_size == 32 and a.keys == 1000000 else ""])
+                     if a.value_size == 32 and a.keys == 1000000 else "",
+                     B.fmt_ratio(krss / rrss if rrss > 0 else float("nan"))])
     print()
     B.table(["keys", "redis B/key", "kilat B/key", "ratio k/r",
-             "DESIGN.md redis"], rows)
+             "DESIGN.md redis", "RSS ratio k/r"], rows)
+    print()
+    print("B/key is the growth of INFO used_memory; the RSS ratio (growth of "
+          "used_memory_rss) is a cross-check that both servers count the "
+          "same things.")
 
 
 if __name__ == "__main__":
