@@ -167,12 +167,12 @@ static void cmd_reset(Client *c) {
 
 #define CONN "connection"
 Command conn_commands[] = {
-    {"ping", cmd_ping, -1, CMD_FAST | CMD_SENTINEL, 0, 0, 0, CONN, "Returns the server's liveliness response.", "1.0.0", "O(1)", "@fast @connection", NULL},
-    {"echo", cmd_echo, 2, CMD_FAST, 0, 0, 0, CONN, "Returns the given string.", "1.0.0", "O(1)", "@fast @connection", NULL},
-    {"quit", cmd_quit, -1, CMD_NO_AUTH | CMD_FAST | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Closes the connection.", "1.0.0", "O(1)", "@fast @connection", NULL},
-    {"select", cmd_select, 2, CMD_LOADING | CMD_STALE | CMD_FAST, 0, 0, 0, CONN, "Changes the selected database.", "1.0.0", "O(1)", "@keyspace @fast @connection", NULL},
-    {"auth", cmd_auth, -2, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Authenticates the connection.", "1.0.0", "O(N) where N is the number of passwords defined for the user", "@fast @connection", NULL},
-    {"hello", cmd_hello, -1, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Handshakes with the Redis server.", "6.0.0", "O(1)", "@fast @connection", NULL},
-    {"reset", cmd_reset, 1, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Resets the connection.", "6.2.0", "O(1)", "@fast @connection", NULL},
+    {"ping", cmd_ping, -1, CMD_FAST | CMD_SENTINEL, 0, 0, 0, CONN, "Ping the server", "1.0.0", "O(1)", "@fast @connection", NULL},
+    {"echo", cmd_echo, 2, CMD_LOADING | CMD_STALE | CMD_FAST, 0, 0, 0, CONN, "Echo the given string", "1.0.0", "O(1)", "@fast @connection", NULL},
+    {"quit", cmd_quit, -1, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Close the connection", "1.0.0", "O(1)", "@fast @connection", NULL},
+    {"select", cmd_select, 2, CMD_LOADING | CMD_STALE | CMD_FAST, 0, 0, 0, CONN, "Change the selected database for the current connection", "1.0.0", "O(1)", "@fast @connection", NULL},
+    {"auth", cmd_auth, -2, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Authenticate to the server", "1.0.0", "O(N) where N is the number of passwords defined for the user", "@fast @connection", NULL},
+    {"hello", cmd_hello, -1, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Handshake with Redis", "6.0.0", "O(1)", "@fast @connection", NULL},
+    {"reset", cmd_reset, 1, CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, 0, 0, 0, CONN, "Reset the connection", "6.2.0", "O(1)", "@fast @connection", NULL},
     {0},
 };

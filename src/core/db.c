@@ -118,13 +118,33 @@ const char *entry_key(const Entry *e, size_t *len) {
 
 static const char *ht_entry_key(const void *e, size_t *len) { return entry_key(e, len); }
 
-/* Value destructors for the collection types, registered by their modules
- * in later issues; strings are freed here. */
+/* Collection types register how to free, copy and describe their objects
+ * (db_register_type); strings are handled here. */
+static const TypeOps *type_ops[8];
+static void install(Db *db, Entry *n);
+
+void db_register_type(ValueType t, const TypeOps *ops) { type_ops[t] = ops; }
+
+static inline void *obj_of(const Entry *e) {
+    void *p;
+    memcpy(&p, value_ptr(e), sizeof(p));
+    return p;
+}
+
+/* Objects with more elements than this are freed by the background thread,
+ * so deleting a million-element key does not stall other clients. */
+#define LAZYFREE_MIN_ELEMENTS 64
+
 static void entry_free_value(Entry *e) {
     if (e->enc == ENC_RAW) {
-        void *p;
-        memcpy(&p, value_ptr(e), sizeof(p));
-        mem_free(p);
+        mem_free(obj_of(e));
+    } else if (e->enc == ENC_PTR) {
+        const TypeOps *ops = type_ops[e->type];
+        void *obj = obj_of(e);
+        if (ops->length && ops->length(obj) > LAZYFREE_MIN_ELEMENTS)
+            thread_bg_submit(ops->free, obj);
+        else
+            ops->free(obj);
     }
 }
 
@@ -256,6 +276,7 @@ const char *entry_encoding_name(const Entry *e) {
         if (e->enc == ENC_EMB && entry_strlen(e) <= EMBSTR_REPORT) return "embstr";
         return "raw";
     }
+    if (e->enc == ENC_PTR) return type_ops[e->type]->encoding(obj_of(e));
     return "unknown";
 }
 
@@ -268,12 +289,28 @@ uint8_t entry_lfu_freq(const Entry *e) { return (uint8_t)(e->lru & 0xff); }
 
 size_t entry_mem(const Entry *e) {
     size_t n = mem_usable(e);
-    if (e->enc == ENC_RAW) {
-        void *p;
-        memcpy(&p, value_ptr(e), sizeof(p));
-        n += mem_usable(p);
-    }
+    if (e->enc == ENC_RAW) n += mem_usable(obj_of(e));
+    else if (e->enc == ENC_PTR && type_ops[e->type]->mem) n += type_ops[e->type]->mem(obj_of(e));
     return n;
+}
+
+void *entry_obj(const Entry *e) {
+    ASSERT(e->enc == ENC_PTR);
+    return obj_of(e);
+}
+
+void entry_set_obj(Entry *e, void *obj) {
+    ASSERT(e->enc == ENC_PTR);
+    memcpy(value_ptr(e), &obj, sizeof(obj));
+}
+
+void db_add_obj(Db *db, const char *key, size_t klen, ValueType t, void *obj) {
+    ASSERT(type_ops[t]);
+    Entry *n = entry_new(key, klen, false, 0, sizeof(obj));
+    n->type = t;
+    n->enc = ENC_PTR;
+    memcpy(value_ptr(n), &obj, sizeof(obj));
+    install(db, n);
 }
 
 /* ---------- databases ---------- */
@@ -516,6 +553,15 @@ void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, s
     Entry *e = find_live(src, key, klen);
     ASSERT(e);
     int64_t when = entry_expire(e);
+    if (e->enc == ENC_PTR) {
+        void *obj = type_ops[e->type]->dup(obj_of(e));
+        Entry *n = entry_new(nkey, nklen, when > 0, when > 0 ? when : 0, sizeof(obj));
+        n->type = e->type;
+        n->enc = ENC_PTR;
+        memcpy(value_ptr(n), &obj, sizeof(obj));
+        install(dst, n);
+        return;
+    }
     char buf[24];
     size_t len;
     const char *s = entry_str(e, &len, buf);

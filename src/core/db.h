@@ -54,6 +54,27 @@ uint8_t entry_lfu_freq(const Entry *e);
 /* Bytes this entry holds (for MEMORY USAGE-like figures). */
 size_t entry_mem(const Entry *e);
 
+/* --- collection values (lists, hashes, sets, sorted sets) ---
+ * A type module registers its object operations once at start; the entry
+ * then holds a pointer to the object and the keyspace owns it. */
+typedef struct {
+    void (*free)(void *obj);                  /* may run on the bg thread */
+    void *(*dup)(const void *obj);            /* deep copy, for COPY */
+    const char *(*encoding)(const void *obj); /* OBJECT ENCODING */
+    size_t (*length)(const void *obj);        /* elements: picks lazy free */
+    size_t (*mem)(const void *obj);           /* optional: bytes held */
+} TypeOps;
+void db_register_type(ValueType t, const TypeOps *ops);
+/* The object of a collection entry (entry_type(e) != TYPE_STRING). */
+void *entry_obj(const Entry *e);
+/* Stores a new object pointer in the entry (after the object moved, e.g.
+ * a packed encoding was reallocated). Does not free the old one. */
+void entry_set_obj(Entry *e, void *obj);
+/* Adds a new key (absent or expired) holding obj, which the db now owns.
+ * Deleting a collection that becomes empty is the command's job
+ * (db_delete). */
+void db_add_obj(Db *db, const char *key, size_t klen, ValueType t, void *obj);
+
 /* --- writes (each adds to db_dirty) --- */
 /* Sets a string value. expire_ms: >0 absolute unix ms, DB_KEEP_TTL keeps an
  * existing expire, DB_NO_TTL removes it. An integer-looking value is stored
