@@ -13,6 +13,7 @@
 #include "../os/clock.h"
 #include "../os/poll.h"
 #include "../os/sock.h"
+#include "block.h"
 #include "command.h"
 #include "config.h"
 #include "db.h"
@@ -30,6 +31,7 @@ static size_t nclients;
 static uint64_t next_id = 1;
 static Client *pending;  /* clients with output to write */
 static size_t nclosing;  /* clients marked CLOSE_ASAP, not yet freed */
+static Client *resumed;  /* unblocked clients with input left to run */
 
 static void index_fd(Client *c) {
     if (c->fd >= by_fd_cap) {
@@ -77,8 +79,21 @@ static void unqueue_write(Client *c) {
     c->flags &= ~CLIENT_PENDING_WRITE;
 }
 
+static void unqueue_resume(Client *c) {
+    if (!(c->flags & CLIENT_RESUME)) return;
+    for (Client **p = &resumed; *p; p = &(*p)->next_resume) {
+        if (*p == c) {
+            *p = c->next_resume;
+            break;
+        }
+    }
+    c->flags &= ~CLIENT_RESUME;
+}
+
 void client_free(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) nclosing--;
+    block_remove(c);
+    unqueue_resume(c);
     unqueue_write(c);
     if (c->fd >= 0) {
         io_watch(c, POLL_NONE);
@@ -171,7 +186,8 @@ void client_on_writable(Client *c) {
 static void process_input(Client *c) {
     size_t off = 0;
     c->flags |= CLIENT_EXECUTING;
-    while (off < c->qlen && !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+    while (off < c->qlen &&
+           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_BLOCKED))) {
         c->parser.authenticated = c->flags & CLIENT_AUTHENTICATED;
         c->parser.max_bulk = cfg.proto_max_bulk_len; /* CONFIG SET applies at once */
         RespStatus st = resp_parse(&c->parser, c->qbuf + off, c->qlen - off);
@@ -189,11 +205,28 @@ static void process_input(Client *c) {
         c->argl = c->parser.argl;
         command_execute(c);
         c->argc = 0;
+        block_serve_ready(); /* after the command, never inside it */
     }
     c->flags &= ~CLIENT_EXECUTING;
     if (off) {
         memmove(c->qbuf, c->qbuf + off, c->qlen - off);
         c->qlen -= off;
+    }
+}
+
+void client_resume(Client *c) {
+    if (c->flags & CLIENT_RESUME) return;
+    c->flags |= CLIENT_RESUME;
+    c->next_resume = resumed;
+    resumed = c;
+}
+
+void client_run_resumed(void) {
+    while (resumed) {
+        Client *c = resumed;
+        resumed = c->next_resume;
+        c->flags &= ~CLIENT_RESUME;
+        if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_BLOCKED)) && c->qlen) process_input(c);
     }
 }
 

@@ -23,6 +23,10 @@ enum {
     CLIENT_NO_EVICT = 1u << 8,
     CLIENT_NO_TOUCH = 1u << 9,
     CLIENT_EXECUTING = 1u << 10,        /* inside its read handler */
+    CLIENT_BLOCKED = 1u << 11,          /* waiting in core/block.c */
+    CLIENT_REEXEC = 1u << 12,           /* its blocked command is retried */
+    CLIENT_BLOCK_AGAIN = 1u << 13,      /* the retry found nothing either */
+    CLIENT_RESUME = 1u << 14,           /* on the resume list */
 };
 
 typedef struct Client {
@@ -54,6 +58,8 @@ typedef struct Client {
     int64_t ctime_ms, last_ms;
     int poll_mask;
     struct Client *next_pending;
+    struct BlockState *block;  /* while CLIENT_BLOCKED */
+    struct Client *next_resume;
 } Client;
 
 /* Creates a client for an accepted fd and registers it. */
@@ -78,6 +84,10 @@ void client_on_readable(Client *c);   /* read, then run complete commands */
 void client_on_writable(Client *c);
 void client_flush_all(void);          /* write queued output, before sleeping */
 void client_free_all(void);           /* at shutdown */
+/* c was unblocked: run its pipelined commands from the loop (not now, as
+ * the caller may be in the middle of another client's command). */
+void client_resume(Client *c);
+void client_run_resumed(void);        /* the loop's side of client_resume */
 /* One CLIENT LIST line (no trailing newline) into buf; returns length. */
 size_t client_info_line(const Client *c, char *buf, size_t len);
 /* Totals for INFO clients. */

@@ -13,6 +13,7 @@
 #include "../os/poll.h"
 #include "../os/proc.h"
 #include "../os/sock.h"
+#include "block.h"
 #include "client.h"
 #include "config.h"
 #include "db.h"
@@ -172,6 +173,8 @@ void server_run(void) {
         int64_t now = clock_unix_ms();
         int timeout = (int)(last_cron_ms + period - now);
         if (timeout < 0) timeout = 0;
+        int64_t bt = block_next_timeout_ms(now); /* sub-second BLPOP timeouts */
+        if (bt >= 0 && bt < timeout) timeout = (int)bt;
         int n = poll_wait(poller, events, (int)ARRAY_LEN(events), timeout);
         for (int i = 0; i < n; i++) {
             int fd = events[i].fd;
@@ -187,6 +190,11 @@ void server_run(void) {
             if (events[i].mask & POLL_WRITE) client_on_writable(c);
             if ((events[i].mask & POLL_READ) && !(c->flags & CLIENT_CLOSE_ASAP)) client_on_readable(c);
         }
+        if (block_count()) {
+            block_check_timeouts(clock_unix_ms());
+            block_serve_ready();
+        }
+        client_run_resumed();
         client_flush_all();
         client_free_closing();
         now = clock_unix_ms();

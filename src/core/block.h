@@ -1,0 +1,46 @@
+/* core/block.h -- clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, ...).
+ *
+ * A blocking command that finds nothing to serve calls block_on_keys and
+ * returns without replying. A write that may serve waiters (a push, ZADD)
+ * calls block_signal_key. After the running command completes, the waiters
+ * of signalled keys are retried first-come first-served: their command runs
+ * again from its saved arguments and either replies (the client is then
+ * unblocked) or calls block_on_keys again (it stays blocked, keeping its
+ * place and deadline). A blocked client runs none of its later pipelined
+ * commands until it is unblocked. */
+#ifndef KILAT_BLOCK_H
+#define KILAT_BLOCK_H
+
+#include "client.h"
+
+typedef enum {
+    BLOCK_TIMEOUT_NULL_ARRAY, /* BLPOP, BZPOPMIN, BLMPOP...: *-1 / _ */
+    BLOCK_TIMEOUT_NULL_BULK,  /* BLMOVE, BRPOPLPUSH: $-1 / _ */
+} BlockTimeoutReply;
+
+/* Blocks c on the keys at argv positions key_args[0..nkeys) of its current
+ * command, until deadline_ms (unix ms; 0 = forever). */
+void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms,
+                   BlockTimeoutReply on_timeout);
+/* Parses a blocking timeout in seconds (float) into an absolute deadline;
+ * 0 means forever. Replies Redis's error and returns false if invalid. */
+bool block_timeout_or_reply(Client *c, int argi, int64_t *deadline_ms);
+/* A key of db_index was written in a way that may serve waiters. Cheap
+ * when nobody is blocked. */
+void block_signal_key(int db_index, const char *key, size_t klen);
+/* Retries the waiters of signalled keys (called after each top-level
+ * command, never inside one). */
+void block_serve_ready(void);
+/* Replies to and unblocks clients whose deadline passed. */
+void block_check_timeouts(int64_t now_ms);
+/* Milliseconds until the earliest deadline (-1: none). */
+int64_t block_next_timeout_ms(int64_t now_ms);
+/* Unblocks c without replying (disconnect). */
+void block_remove(Client *c);
+/* CLIENT UNBLOCK: ends c's wait with the timeout reply, or with the
+ * -UNBLOCKED error when as_error. false if c was not blocked. */
+bool block_unblock(Client *c, bool as_error);
+size_t block_count(void);  /* blocked clients, for INFO */
+size_t block_keys_count(void);
+
+#endif
