@@ -29,6 +29,9 @@ Config cfg = {
     .port = 6379, .databases = 16, .tcp_keepalive = 300, .tcp_backlog = 511,
     .maxclients = 10000, .loglevel = LOG_NOTICE, .protected_mode = true,
     .proto_max_bulk_len = 512LL << 20, .client_query_buffer_limit = 1LL << 30, .hz = 10,
+    .list_max_listpack_size = -2, .hash_max_listpack_entries = 512,
+    .hash_max_listpack_value = 64, .set_max_intset_entries = 512,
+    .zset_max_listpack_entries = 128, .zset_max_listpack_value = 64,
 };
 
 /* ------------------------------------------------------------ the table */
@@ -210,9 +213,9 @@ static const Directive table[] = {
     B("dynamic-hz", "yes", 0),
     E("enable-module-command", "no", yes_no_local, F_IMMUTABLE),
     E("enable-protected-configs", "no", yes_no_local, F_IMMUTABLE),
-    I("hash-max-listpack-entries", "512", 0, I64, 0),
+    I("hash-max-listpack-entries", "512", 0, I64, 0, CFG(C_I64, hash_max_listpack_entries)),
     A("hash-max-ziplist-entries", "hash-max-listpack-entries"),
-    M("hash-max-listpack-value", "64", 0, I64, 0),
+    M("hash-max-listpack-value", "64", 0, I64, 0, CFG(C_I64, hash_max_listpack_value)),
     A("hash-max-ziplist-value", "hash-max-listpack-value"),
     M("hll-sparse-max-bytes", "3000", 0, I64, 0),
     S("ignore-warnings", "", NULL, 0),
@@ -230,7 +233,7 @@ static const Directive table[] = {
     I("lfu-decay-time", "1", 0, I32, 0),
     I("lfu-log-factor", "10", 0, I32, 0),
     I("list-compress-depth", "0", 0, I32, 0),
-    I("list-max-listpack-size", "-2", INT32_MIN, I32, 0),
+    I("list-max-listpack-size", "-2", INT32_MIN, I32, 0, CFG(C_INT, list_max_listpack_size)),
     A("list-max-ziplist-size", "list-max-listpack-size"),
     S("masterauth", "", NULL, 0),
     S("masteruser", "", NULL, 0),
@@ -283,7 +286,7 @@ static const Directive table[] = {
     A("slaveof", "replicaof"),
     E("sanitize-dump-payload", "no", sanitize_modes, 0),
     S("server_cpulist", "", NULL, F_IMMUTABLE),
-    I("set-max-intset-entries", "512", 0, I64, 0),
+    I("set-max-intset-entries", "512", 0, I64, 0, CFG(C_I64, set_max_intset_entries)),
     B("set-proc-title", "yes", F_IMMUTABLE),
     X("shutdown-on-sigint", "default", parse_shutdown, F_MULTI),
     X("shutdown-on-sigterm", "default", parse_shutdown, F_MULTI),
@@ -319,9 +322,9 @@ static const Directive table[] = {
     I("tls-session-cache-timeout", "300", 0, I32, 0),
     B("tls-session-caching", "yes", 0),
     I("tracking-table-max-keys", "1000000", 0, I64, 0),
-    I("zset-max-listpack-entries", "128", 0, I64, 0),
+    I("zset-max-listpack-entries", "128", 0, I64, 0, CFG(C_I64, zset_max_listpack_entries)),
     A("zset-max-ziplist-entries", "zset-max-listpack-entries"),
-    M("zset-max-listpack-value", "64", 0, I64, 0),
+    M("zset-max-listpack-value", "64", 0, I64, 0, CFG(C_I64, zset_max_listpack_value)),
     A("zset-max-ziplist-value", "zset-max-listpack-value"),
 };
 

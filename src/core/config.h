@@ -31,6 +31,13 @@ typedef struct {
     int64_t client_query_buffer_limit;
     int hz;
     char *config_file;          /* absolute path or NULL */
+    /* compact encodings of the collection types (Redis's names) */
+    int list_max_listpack_size;         /* >0 entries, <0 -1..-5 = 4kb..64kb */
+    int64_t hash_max_listpack_entries;
+    int64_t hash_max_listpack_value;
+    int64_t set_max_intset_entries;
+    int64_t zset_max_listpack_entries;
+    int64_t zset_max_listpack_value;
 } Config;
 
 extern Config cfg;
