@@ -125,7 +125,8 @@ static void format_name(const struct sockaddr_storage *ss, bool is_unix, const c
     snprintf(out, outlen, "%s:%d", ip, port);
 }
 
-void sock_peer_name(int fd, bool is_unix, char *out, size_t outlen) {
+/* Names one end of the socket: the peer (getpeername) or ours. */
+static void end_name(int fd, bool is_unix, bool peer, char *out, size_t outlen) {
     struct sockaddr_storage ss = {0};
     socklen_t len = sizeof(ss);
     if (is_unix) {
@@ -135,22 +136,18 @@ void sock_peer_name(int fd, bool is_unix, char *out, size_t outlen) {
         format_name(&ss, true, sa.sun_path, out, outlen);
         return;
     }
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0) ss.ss_family = AF_UNSPEC;
+    int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+                  : getsockname(fd, (struct sockaddr *)&ss, &len);
+    if (rc < 0) ss.ss_family = AF_UNSPEC;
     format_name(&ss, false, NULL, out, outlen);
 }
 
+void sock_peer_name(int fd, bool is_unix, char *out, size_t outlen) {
+    end_name(fd, is_unix, true, out, outlen);
+}
+
 void sock_local_name(int fd, bool is_unix, char *out, size_t outlen) {
-    struct sockaddr_storage ss = {0};
-    socklen_t len = sizeof(ss);
-    if (is_unix) {
-        struct sockaddr_un sa = {0};
-        socklen_t l = sizeof(sa);
-        getsockname(fd, (struct sockaddr *)&sa, &l);
-        format_name(&ss, true, sa.sun_path, out, outlen);
-        return;
-    }
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0) ss.ss_family = AF_UNSPEC;
-    format_name(&ss, false, NULL, out, outlen);
+    end_name(fd, is_unix, false, out, outlen);
 }
 
 bool sock_peer_is_loopback(int fd, bool is_unix) {
