@@ -427,6 +427,18 @@ unsigned char *lp_replace(unsigned char *lp, unsigned char **p, const char *s, s
     return replace_with(lp, p, &e);
 }
 
+unsigned char *lp_append_int(unsigned char *lp, int64_t v) {
+    Enc e;
+    enc_int(&e, v);
+    return insert_at(lp, total_of(lp) - 1, &e);
+}
+
+unsigned char *lp_replace_int(unsigned char *lp, unsigned char **p, int64_t v) {
+    Enc e;
+    enc_int(&e, v);
+    return replace_with(lp, p, &e);
+}
+
 unsigned char *lp_delete(unsigned char *lp, unsigned char **p, size_t n) {
     unsigned char *q = *p;
     size_t k = 0;
