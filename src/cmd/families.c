@@ -2,6 +2,7 @@
 #include "families.h"
 
 #include "../core/command.h"
+#include "../core/t_hash.h"
 
 extern Command conn_commands[];
 extern Command string_commands[];
@@ -9,6 +10,7 @@ extern Command keys_commands[];
 extern Command server_commands[];
 extern Command client_commands[];
 extern Command info_commands[];
+extern Command hash_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -17,4 +19,6 @@ void cmd_register_all(void) {
     command_register(server_commands);
     command_register(client_commands);
     command_register(info_commands);
+    command_register(hash_commands);
+    hash_register_type();
 }
