@@ -157,7 +157,7 @@ static void test_conversions(void) {
     /* entries: the 5th field converts */
     Hash *h = hash_new();
     for (int i = 0; i < 4; i++) {
-        char f[8];
+        char f[16];
         size_t n = (size_t)sprintf(f, "f%d", i);
         hash_set(&h, f, n, "v", 1);
     }
