@@ -305,6 +305,19 @@ static void cmd_hvals(Client *c) { getall_generic(c, reply_value); }
 
 /* ---------- HRANDFIELD ---------- */
 
+/* An option name as strcasecmp sees it: up to a NUL byte. */
+static bool opt_is(const Client *c, int i, const char *word) {
+    const char *s = c->argv[i];
+    size_t n = strlen(word);
+    if (c->argl[i] < n || (c->argl[i] > n && s[n] != '\0')) return false;
+    for (size_t j = 0; j < n; j++) {
+        char ch = s[j];
+        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
+        if (ch != word[j]) return false;
+    }
+    return true;
+}
+
 typedef struct {
     Client *c;
     bool withvalues, nested; /* nested: RESP3 [field, value] pairs */
@@ -360,7 +373,7 @@ static void cmd_hrandfield(Client *c) {
                            "-9223372036854775807 and 9223372036854775807");
             return;
         }
-        if (c->argc > 4 || (c->argc == 4 && !arg_is(c, 3, "withvalues"))) {
+        if (c->argc > 4 || (c->argc == 4 && !opt_is(c, 3, "withvalues"))) {
             reply_syntax_error(c);
             return;
         }
@@ -410,19 +423,6 @@ static bool parse_cursor(const char *s, size_t len, uint64_t *out) {
         v = v * 10 + d;
     }
     *out = neg ? (uint64_t)0 - v : v;
-    return true;
-}
-
-/* An option name as strcasecmp sees it: up to a NUL byte. */
-static bool opt_is(const Client *c, int i, const char *word) {
-    const char *s = c->argv[i];
-    size_t n = strlen(word);
-    if (c->argl[i] < n || (c->argl[i] > n && s[n] != '\0')) return false;
-    for (size_t j = 0; j < n; j++) {
-        char ch = s[j];
-        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
-        if (ch != word[j]) return false;
-    }
     return true;
 }
 

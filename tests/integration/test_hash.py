@@ -242,6 +242,11 @@ def test_hincrbyfloat(raw):
         ("HINCRBYFLOAT h u 1.1e4932",
          err("ERR increment would produce NaN or Infinity")),
         ("HGET h u", bulk("1.1e4932")),
+        ("HSET h i inf", integer(1)),
+        ("HINCRBYFLOAT h i 1",
+         err("ERR increment would produce NaN or Infinity")),
+        ("HSET h i2 nan", integer(1)),
+        ("HINCRBYFLOAT h i2 1", NOT_HASH_FLOAT),
     ])
     # a huge result is stored in full (and is too long for the listpack)
     got = raw.cmd("HINCRBYFLOAT", "h2", "f", "1e300")
@@ -323,6 +328,10 @@ def test_hrandfield_missing_and_zero(raw):
         ("HRANDFIELD h -1 WithValues", array("a", "1")),
         ("HRANDFIELD h 5 WITHVALUES", array("a", "1")),
         ("HRANDFIELD h -3", array("a", "a", "a")),
+        # option names compare as C strings (strcasecmp): up to a NUL
+        (["HRANDFIELD", "h", "-1", "withvalues\x00x"], array("a", "1")),
+        (["HSCAN", "h", "0", "count\x00x", "5"],
+         b"*2\r\n$1\r\n0\r\n" + array("a", "1")),
     ])
 
 
@@ -727,3 +736,78 @@ def test_command_info(raw):
         [b"hgetall", 2, [b"readonly"], 1, 1, 1],
         [b"hscan", -3, [b"readonly"], 1, 1, 1],
     ]
+
+
+# ------------------------------------------------------- model-based check
+
+@pytest.mark.parametrize("entries", [128, 8])
+def test_random_ops_against_model(raw, limits, entries):
+    """Random writes and reads on a few hashes, checked against a dict;
+    small limits make the hashes convert along the way."""
+    import random
+    rnd = random.Random(entries)
+    limits(entries, 16)
+    model = {}
+    keys = ["k%d" % i for i in range(4)]
+    fields = ["f%d" % i for i in range(20)] + ["%d" % i for i in range(-3, 8)]
+    for step in range(1500):
+        k = rnd.choice(keys)
+        h = model.setdefault(k, {})
+        f = rnd.choice(fields)
+        op = rnd.randrange(9)
+        if op == 0:
+            v = rnd.choice(["x" * rnd.randrange(0, 20), str(rnd.randrange(
+                -1000, 1000)), "01", ""])
+            assert raw.cmd("HSET", k, f, v) == (f not in h)
+            h[f] = v
+        elif op == 1:
+            fs = rnd.sample(fields, 3)
+            assert raw.cmd("HDEL", k, *fs) == sum(x in h for x in fs)
+            for x in fs:
+                h.pop(x, None)
+        elif op == 2:
+            cur = h.get(f, "0")
+            try:
+                n = int(cur)
+                ok = str(n) == cur
+            except ValueError:
+                ok = False
+            got = raw.cmd_raw("HINCRBY", k, f, "3")
+            if ok:
+                assert got == integer(n + 3)
+                h[f] = str(n + 3)
+            else:
+                assert got == NOT_HASH_INT
+        elif op == 3:
+            got = raw.cmd("HGET", k, f)
+            assert got == (h[f].encode() if f in h else None)
+        elif op == 4:
+            fs = rnd.sample(fields, 4)
+            assert raw.cmd("HMGET", k, *fs) == [
+                h[x].encode() if x in h else None for x in fs]
+        elif op == 5:
+            assert raw.cmd("HLEN", k) == len(h)
+            assert raw.cmd("HEXISTS", k, f) == (f in h)
+            assert raw.cmd("HSTRLEN", k, f) == len(h.get(f, ""))
+        elif op == 6:
+            assert raw.cmd("HSETNX", k, f, "nx") == (f not in h)
+            h.setdefault(f, "nx")
+        elif op == 7:
+            flat = raw.cmd("HGETALL", k)
+            assert pairs_of(flat) == {a.encode(): b.encode()
+                                      for a, b in h.items()}
+            assert len(flat) == 2 * len(h)
+            assert sorted(raw.cmd("HKEYS", k)) == sorted(
+                a.encode() for a in h)
+        else:
+            if h:
+                got = raw.cmd("HRANDFIELD", k, "-3", "WITHVALUES")
+                for a, b in zip(got[::2], got[1::2]):
+                    assert h[a.decode()].encode() == b
+        if not h:
+            assert raw.cmd("EXISTS", k) == 0
+    for k, h in model.items():
+        enc = encoding(raw, k)
+        if h and enc == b"listpack":
+            assert len(h) <= entries
+            assert all(len(a) <= 16 and len(b) <= 16 for a, b in h.items())
