@@ -3,6 +3,7 @@
 
 #include "../core/command.h"
 #include "../core/t_hash.h"
+#include "../core/t_set.h"
 
 extern Command conn_commands[];
 extern Command string_commands[];
@@ -11,6 +12,7 @@ extern Command server_commands[];
 extern Command client_commands[];
 extern Command info_commands[];
 extern Command hash_commands[];
+extern Command set_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -21,4 +23,6 @@ void cmd_register_all(void) {
     command_register(info_commands);
     command_register(hash_commands);
     hash_register_type();
+    command_register(set_commands);
+    set_register_type();
 }
