@@ -398,7 +398,7 @@ static void install(Db *db, Entry *n) {
         if (old->has_ttl) db->expires--;
         entry_free(old);
     } else {
-        ht_add(db->ht, n);
+        ht_add_absent(db->ht, n); /* ht_find_ref just said it is absent */
     }
     if (n->has_ttl) db->expires++;
     dirty++;

@@ -303,6 +303,8 @@ void ht_replace_at(HashTable *ht, void **ref, void *entry) {
 
 /* ---- add / remove ------------------------------------------------------- */
 
+static void insert(HashTable *ht, void *entry, uint64_t h);
+
 bool ht_add(HashTable *ht, void *entry) {
     size_t len;
     const char *key = ht->type->entry_key(entry, &len);
@@ -311,6 +313,19 @@ bool ht_add(HashTable *ht, void *entry) {
 
     if (rehashing(ht)) rehash(ht, 1);
     if (ht_count(ht) > 0 && lookup(ht, h, key, len, &t)) return false;
+    insert(ht, entry, h);
+    return true;
+}
+
+void ht_add_absent(HashTable *ht, void *entry) {
+    size_t len;
+    const char *key = ht->type->entry_key(entry, &len);
+    if (rehashing(ht)) rehash(ht, 1);
+    insert(ht, entry, ht_hash(key, len));
+}
+
+static void insert(HashTable *ht, void *entry, uint64_t h) {
+    int t;
 
     if (ht->b[0] == NULL)
         resize_start(ht, HT_MIN_EXP);
@@ -323,7 +338,6 @@ bool ht_add(HashTable *ht, void *entry) {
     *slot = entry;
     ht->used[t]++;
     ht->ref = NULL;
-    return true;
 }
 
 void *ht_remove(HashTable *ht, const char *key, size_t len) {

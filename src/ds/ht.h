@@ -42,6 +42,9 @@ void ht_replace_at(HashTable *ht, void **ref, void *entry);
 /* Adds an entry whose key is not in the table. false (and nothing added)
  * if the key exists. May grow the table. */
 bool ht_add(HashTable *ht, void *entry);
+/* Adds an entry the caller knows is absent (it just looked): skips the
+ * duplicate check. Adding a present key this way corrupts the table. */
+void ht_add_absent(HashTable *ht, void *entry);
 /* Unlinks the entry with this key and returns it (not freed), or NULL. */
 void *ht_remove(HashTable *ht, const char *key, size_t len);
 /* Unlinks and frees (entry_free). false if absent. */
