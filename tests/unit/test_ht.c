@@ -560,7 +560,28 @@ static void test_free_callbacks(void) {
     ht_destroy(NULL);
 }
 
+/* ht_add_absent: the keyspace's insert after a failed lookup; it must
+ * grow and rehash like ht_add. */
+static void test_add_absent(void) {
+    HashTable *ht = ht_create(&item_type);
+    for (uint32_t i = 0; i < 50000; i++) {
+        if (i % 3 == 0) {
+            CHECK(ht_add(ht, item_num(i)));
+        } else {
+            char buf[32];
+            int n = key_of(i, buf);
+            if (ht_find_ref(ht, buf, (size_t)n) == NULL) ht_add_absent(ht, item_num(i));
+        }
+    }
+    CHECK(ht_count(ht) == 50000);
+    bool all = true;
+    for (uint32_t i = 0; i < 50000; i++) all &= find_num(ht, i) != NULL;
+    CHECK(all);
+    ht_destroy(ht);
+}
+
 int main(void) {
+    test_add_absent();
     test_hash();
     test_empty();
     test_basic();
