@@ -44,11 +44,19 @@ static inline Set *set_or_reply(Client *c, Entry *e) {
 }
 
 /* After changing the set of e (which held `before`): stores the moved
- * object back, or deletes the key when the set became empty. */
-static void store_back(Client *c, int key_arg, Entry *e, Set *before, Set *after) {
+ * object back, or deletes the key when the set became empty (true; the
+ * delete counts one change in db_dirty). */
+static bool store_back(Client *c, int key_arg, Entry *e, Set *before, Set *after) {
     if (after != before) entry_set_obj(e, after);
-    if (set_len(after) == 0) db_delete(c->db, c->argv[key_arg], c->argl[key_arg]);
+    if (set_len(after) > 0) return false;
+    db_delete(c->db, c->argv[key_arg], c->argl[key_arg]);
+    return true;
 }
+
+/* Dirty counts follow Redis (SADD: members added, SREM: removed, SPOP:
+ * popped, SMOVE: one plus one if added), where creating or deleting the
+ * key counts nothing extra; db_add_obj and db_delete count one each, so
+ * the handlers add the rest. */
 
 static inline void reply_member(Client *c, const SetMember *m) {
     if (m->s) reply_bulk(c, m->s, m->len);
@@ -98,6 +106,7 @@ static void cmd_sadd(Client *c) {
         db_add_dirty((uint64_t)added);
     } else {
         db_add_obj(c->db, c->argv[1], c->argl[1], TYPE_SET, s);
+        db_add_dirty((uint64_t)added - 1);
     }
     reply_int(c, added);
 }
@@ -115,8 +124,8 @@ static void cmd_srem(Client *c) {
     for (int i = 2; i < c->argc && set_len(s) > 0; i++)
         removed += set_remove(&s, c->argv[i], c->argl[i]);
     if (removed) {
-        store_back(c, 1, e, before, s);
-        db_add_dirty((uint64_t)removed);
+        bool deleted = store_back(c, 1, e, before, s);
+        db_add_dirty((uint64_t)removed - deleted);
     }
     reply_int(c, removed);
 }
@@ -242,8 +251,7 @@ static void cmd_spop(Client *c) {
     SetMember m = set_random(s);
     reply_member(c, &m);
     set_remove_members(&s, &m, 1);
-    store_back(c, 1, e, before, s);
-    db_add_dirty(1);
+    if (!store_back(c, 1, e, before, s)) db_add_dirty(1);
 }
 
 /* Negative counts repeat members: the reply can be far bigger than the
@@ -362,19 +370,20 @@ static void cmd_smove(Client *c) {
         reply_int(c, 0);
         return;
     }
-    bool src_gone = set_len(s) == 0;
-    store_back(c, 1, se, before, s);
-    if (src_gone) de = lookup_write(c, 2); /* the delete may have moved it */
+    uint64_t counted = store_back(c, 1, se, before, s);
+    if (counted) de = lookup_write(c, 2); /* the delete may have moved it */
+    bool added;
     if (de) {
         Set *d = entry_obj(de), *dbefore = d;
-        set_add(&d, m, mlen);
+        added = set_add(&d, m, mlen);
         if (d != dbefore) entry_set_obj(de, d);
-        db_add_dirty(1);
     } else {
         Set *d = set_new_for(m, mlen);
-        set_add(&d, m, mlen);
+        added = set_add(&d, m, mlen);
         db_add_obj(c->db, c->argv[2], c->argl[2], TYPE_SET, d);
+        counted++;
     }
+    db_add_dirty(1 + added - counted);
     reply_int(c, 1);
 }
 
@@ -397,13 +406,18 @@ static bool load_sets_or_reply(Client *c, int first, int n, const Set **sets, in
     return true;
 }
 
-/* Replaces the key at argv[dst] with `result` (or deletes it when the
- * result is empty) and replies with the result's size. */
+/* Replaces the key at argv[dst] (any type; its TTL goes) with `result`,
+ * or deletes it when the result is empty, and replies with the result's
+ * size. One change either way, as Redis counts it: db_add_obj replaces a
+ * live key in one step. */
 static void store_result(Client *c, int dst, Set *result) {
     size_t n = result ? set_len(result) : 0;
-    db_delete(c->db, c->argv[dst], c->argl[dst]);
-    if (n > 0) db_add_obj(c->db, c->argv[dst], c->argl[dst], TYPE_SET, result);
-    else if (result) set_free(result);
+    if (n > 0) {
+        db_add_obj(c->db, c->argv[dst], c->argl[dst], TYPE_SET, result);
+    } else {
+        if (result) set_free(result);
+        db_delete(c->db, c->argv[dst], c->argl[dst]);
+    }
     reply_int(c, (int64_t)n);
 }
 
@@ -432,7 +446,9 @@ typedef struct {
 static bool inter_visit(void *ctx, const SetMember *m) {
     Inter *in = ctx;
     for (int j = 1; j < in->n; j++) {
-        if (in->sets[j] == in->sets[0]) continue; /* the same key twice */
+        /* The same key again: trivially a member, and a lookup would
+         * advance the rehash of the table being walked. */
+        if (in->sets[j] == in->sets[0]) continue;
         if (!set_contains_member(in->sets[j], m)) return true;
     }
     in->count++;
@@ -555,8 +571,12 @@ static void union_diff_generic(Client *c, int first, int n, bool diff, int dst) 
     if (!load_sets_or_reply(c, first, n, sets, &missing)) goto done;
     Set *result = set_new_intset();
     if (diff) {
+        /* The first key repeated makes the difference empty, and a walk
+         * must not look members up in the table it walks. */
+        bool repeated = false;
+        for (int j = 1; j < n && sets[0]; j++) repeated |= sets[j] == sets[0];
         Diff d = {sets, n, result};
-        if (sets[0]) set_foreach(sets[0], diff_visit, &d);
+        if (sets[0] && !repeated) set_foreach(sets[0], diff_visit, &d);
         result = d.result;
     } else {
         for (int i = 0; i < n; i++)

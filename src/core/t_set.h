@@ -49,11 +49,13 @@ bool set_remove(Set **s, const char *m, size_t len);
 /* Removes n members previously read out of this very set (distinct, all
  * present; set_sample's output), in one pass for an intset. */
 void set_remove_members(Set **s, const SetMember *m, size_t n);
+/* Lookups may advance an incremental rehash of a hash table: never look
+ * members up in a set that set_foreach/set_scan is walking. */
 bool set_contains(const Set *s, const char *m, size_t len);
 bool set_contains_member(const Set *s, const SetMember *m);
 
-/* Calls fn for each member (intset: ascending); fn returns false to stop.
- * fn must not change s. */
+/* Calls fn for each member (intset: ascending) exactly once; fn returns
+ * false to stop. fn must not change s, nor look members up in it. */
 typedef bool (*SetMemberFn)(void *ctx, const SetMember *m);
 void set_foreach(const Set *s, SetMemberFn fn, void *ctx);
 /* One SSCAN step: the members at one cursor position and the next cursor
