@@ -138,7 +138,7 @@ static HashTable *convert(IntSet *is) {
     char buf[24];
     for (size_t i = 0, n = intset_len(is); i < n; i++) {
         size_t len = num_format_int64(buf, intset_get(is, i));
-        ht_add(ht, elem_new(buf, len));
+        ht_add_absent(ht, elem_new(buf, len)); /* distinct integers */
     }
     intset_free(is);
     return ht;
@@ -156,7 +156,7 @@ static bool add_int(Set **s, int64_t v) {
 
 static bool ht_add_bytes(HashTable *ht, const char *m, size_t len) {
     if (ht_find(ht, m, len)) return false;
-    ht_add(ht, elem_new(m, len));
+    ht_add_absent(ht, elem_new(m, len));
     return true;
 }
 
@@ -167,7 +167,7 @@ bool set_add(Set **s, const char *m, size_t len) {
         /* Not an integer, so not in the intset: convert and add. */
         HashTable *ht = convert(as_is(*s));
         *s = from_ht(ht);
-        ht_add(ht, elem_new(m, len));
+        ht_add_absent(ht, elem_new(m, len));
         return true;
     }
     return ht_add_bytes(as_ht(*s), m, len);
@@ -382,7 +382,7 @@ void set_sample(const Set *s, size_t count, SetMember *out) {
 
 static bool dup_member(void *ctx, const SetMember *m) {
     HashTable *ht = ctx;
-    ht_add(ht, elem_new(m->s, m->len));
+    ht_add_absent(ht, elem_new(m->s, m->len)); /* members are distinct */
     return true;
 }
 

@@ -1,10 +1,14 @@
 /* tests/unit/test_intset.c -- ds/intset: sorted order, widths and their
  * upgrades (at both ends), removal, bulk removal, copies, and a randomized
- * run against a plain reference array. */
+ * run against a plain reference array. Then the set object on top of it
+ * (core/t_set): the intset -> hashtable conversions and their thresholds,
+ * membership across encodings, iteration, scans and random sampling. */
 #include "ds/intset.h"
 
 #include <stdio.h>
 
+#include "core/config.h"
+#include "core/t_set.h"
 #include "unit.h"
 
 static bool sorted_strictly(const IntSet *is) {
@@ -176,10 +180,178 @@ static void test_random(void) {
     intset_free(is);
 }
 
+/* ---------- the set object ---------- */
+
+static bool add_str(Set **s, const char *m) { return set_add(s, m, strlen(m)); }
+static bool has_str(const Set *s, const char *m) { return set_contains(s, m, strlen(m)); }
+
+static void test_set_conversions(void) {
+    int64_t saved = cfg.set_max_intset_entries;
+    cfg.set_max_intset_entries = 4;
+
+    Set *s = set_new_for("7", 1);
+    CHECK(set_is_intset(s) && set_len(s) == 0);
+    CHECK(strcmp(set_encoding(s), "intset") == 0);
+    CHECK(add_str(&s, "7") && add_str(&s, "-3") && add_str(&s, "100000"));
+    CHECK(!add_str(&s, "7"));
+    CHECK(add_str(&s, "9"));
+    CHECK(set_is_intset(s) && set_len(s) == 4);
+    /* non-canonical integers are strings: absent from an intset */
+    CHECK(!has_str(s, "07") && !has_str(s, "+7") && !has_str(s, "-0"));
+    CHECK(!set_remove(&s, "07", 2));
+    /* the fifth member passes the limit */
+    CHECK(add_str(&s, "10"));
+    CHECK(!set_is_intset(s) && set_len(s) == 5);
+    CHECK(strcmp(set_encoding(s), "hashtable") == 0);
+    CHECK(has_str(s, "-3") && has_str(s, "100000") && has_str(s, "10"));
+    CHECK(!has_str(s, "07"));
+    SetMember iv = {NULL, 0, 9};
+    CHECK(set_contains_member(s, &iv));
+    iv.v = 8;
+    CHECK(!set_contains_member(s, &iv));
+    CHECK(set_remove(&s, "9", 1) && !set_remove(&s, "9", 1));
+    CHECK(!set_is_intset(s)); /* one-way */
+    set_free(s);
+
+    /* a non-integer converts at once, keeping the integers */
+    s = set_new_intset();
+    CHECK(add_str(&s, "1") && add_str(&s, "2"));
+    CHECK(add_str(&s, "x"));
+    CHECK(!set_is_intset(s) && set_len(s) == 3);
+    CHECK(has_str(s, "1") && has_str(s, "2") && has_str(s, "x"));
+    CHECK(!add_str(&s, "x") && !add_str(&s, "1"));
+    set_free(s);
+
+    /* the first member picks the encoding */
+    s = set_new_for("a", 1);
+    CHECK(!set_is_intset(s));
+    CHECK(add_str(&s, "1"));
+    CHECK(!set_is_intset(s));
+    set_free(s);
+
+    /* limit 0: no intset survives an add */
+    cfg.set_max_intset_entries = 0;
+    s = set_new_for("1", 1);
+    CHECK(add_str(&s, "1") && !set_is_intset(s));
+    set_free(s);
+
+    /* add_member copies integers and bytes into either encoding */
+    cfg.set_max_intset_entries = 512;
+    Set *a = set_new_intset(), *b = set_new_for("s", 1);
+    SetMember m1 = {NULL, 0, -42}, m2 = {"zz", 2, 0}, m3 = {"5", 1, 0};
+    CHECK(set_add_member(&a, &m1) && set_add_member(&a, &m3) && set_is_intset(a));
+    CHECK(!set_add_member(&a, &m1));
+    CHECK(set_add_member(&b, &m1) && has_str(b, "-42"));
+    CHECK(set_add_member(&a, &m2) && !set_is_intset(a) && has_str(a, "-42"));
+    CHECK(has_str(a, "5"));
+    set_free(a);
+    set_free(b);
+    cfg.set_max_intset_entries = saved;
+}
+
+typedef struct {
+    size_t n;
+    int64_t last;
+    bool ascending;
+} Walk;
+
+static bool walk_member(void *ctx, const SetMember *m) {
+    Walk *w = ctx;
+    if (!m->s) {
+        if (w->n && m->v <= w->last) w->ascending = false;
+        w->last = m->v;
+    }
+    w->n++;
+    return true;
+}
+
+static bool stop_at_three(void *ctx, const SetMember *m) {
+    UNUSED(m);
+    return ++*(size_t *)ctx < 3;
+}
+
+static bool distinct(const SetMember *m, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            if (!m[i].s && !m[j].s && m[i].v == m[j].v) return false;
+            if (m[i].s && m[j].s && m[i].len == m[j].len &&
+                memcmp(m[i].s, m[j].s, m[i].len) == 0)
+                return false;
+        }
+    return true;
+}
+
+static void test_set_walks_and_sampling(void) {
+    Set *is = set_new_intset(), *ht = set_new_for("x", 1);
+    char buf[32];
+    for (int i = 0; i < 300; i++) {
+        int n = snprintf(buf, sizeof(buf), "%d", (i * 7919) % 1000 - 500);
+        set_add(&is, buf, (size_t)n);
+        n = snprintf(buf, sizeof(buf), "member:%d", i);
+        set_add(&ht, buf, (size_t)n);
+    }
+    CHECK(set_is_intset(is) && set_len(is) == 300);
+    CHECK(!set_is_intset(ht) && set_len(ht) == 300);
+
+    Walk w = {0, 0, true};
+    set_foreach(is, walk_member, &w);
+    CHECK(w.n == 300 && w.ascending);
+    w = (Walk){0, 0, true};
+    set_foreach(ht, walk_member, &w);
+    CHECK(w.n == 300);
+    size_t stopped = 0;
+    set_foreach(ht, stop_at_three, &stopped);
+    CHECK(stopped == 3);
+
+    /* a full scan of the table sees every member; an intset in one call */
+    w = (Walk){0, 0, true};
+    uint64_t cursor = 0;
+    do cursor = set_scan(ht, cursor, walk_member, &w);
+    while (cursor);
+    CHECK(w.n == 300);
+    w = (Walk){0, 0, true};
+    CHECK(set_scan(is, 12345, walk_member, &w) == 0 && w.n == 300);
+
+    /* samples: distinct members of the set, both strategies */
+    SetMember pick[299];
+    size_t counts[] = {1, 50, 100, 101, 250, 299};
+    for (size_t k = 0; k < ARRAY_LEN(counts); k++) {
+        for (int e = 0; e < 2; e++) {
+            Set *s = e ? ht : is;
+            set_sample(s, counts[k], pick);
+            CHECK(distinct(pick, counts[k]));
+            bool all_in = true;
+            for (size_t i = 0; i < counts[k]; i++) all_in &= set_contains_member(s, &pick[i]);
+            CHECK(all_in);
+        }
+    }
+    for (int i = 0; i < 100; i++) {
+        SetMember r = set_random(ht);
+        CHECK(r.s && set_contains(ht, r.s, r.len));
+        r = set_random(is);
+        CHECK(!r.s && set_contains_member(is, &r));
+    }
+
+    /* pops: sampled members removed in one go */
+    set_sample(is, 120, pick);
+    set_remove_members(&is, pick, 120);
+    CHECK(set_len(is) == 180 && set_is_intset(is));
+    bool gone = true;
+    for (size_t i = 0; i < 120; i++) gone &= !set_contains_member(is, &pick[i]);
+    CHECK(gone);
+    set_sample(ht, 200, pick);
+    set_remove_members(&ht, pick, 200);
+    CHECK(set_len(ht) == 100);
+    set_free(is);
+    set_free(ht);
+}
+
 int main(void) {
     test_basic();
     test_upgrades();
     test_remove_many_and_dup();
     test_random();
+    test_set_conversions();
+    test_set_walks_and_sampling();
     return unit_finish("test_intset");
 }
