@@ -4,6 +4,7 @@
 #include "../core/command.h"
 #include "../core/t_hash.h"
 #include "../core/t_set.h"
+#include "../core/t_zset.h"
 
 extern Command conn_commands[];
 extern Command string_commands[];
@@ -13,6 +14,7 @@ extern Command client_commands[];
 extern Command info_commands[];
 extern Command hash_commands[];
 extern Command set_commands[];
+extern Command zset_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -25,4 +27,6 @@ void cmd_register_all(void) {
     hash_register_type();
     command_register(set_commands);
     set_register_type();
+    command_register(zset_commands);
+    zset_register_type();
 }

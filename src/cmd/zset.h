@@ -1,0 +1,53 @@
+/* cmd/zset.h -- what the sorted-set command files share (zset.c: members,
+ * pops, random, scan and the table; zset_range.c: ranges; zset_ops.c:
+ * union/inter/diff). Internal to cmd/: not a public API. */
+#ifndef KILAT_CMD_ZSET_H
+#define KILAT_CMD_ZSET_H
+
+#include "../core/client.h"
+#include "../core/db.h"
+#include "../core/t_zset.h"
+
+/* argv[i]'s entry for a read (lookupKeyRead: counts a keyspace hit or
+ * miss) or a write (lookupKeyWrite: no counting). */
+Entry *zs_lookup_read(Client *c, int i);
+Entry *zs_lookup_write(Client *c, int i);
+/* An option word, compared as Redis's strcasecmp: the argument ends at
+ * its first NUL byte ("nx\0junk" is NX). */
+bool zs_opt(const Client *c, int i, const char *word);
+/* One element of a range reply: the member, and with scores its score
+ * (RESP3: a nested [member, score] pair). */
+void zs_reply_elem(Client *c, const ZsetElem *e, bool withscores);
+/* After an in-place change of e's set (now z, `changes` things changed):
+ * stores z back, counts dirty, deletes the key when z is empty. e is
+ * invalid afterwards. */
+void zs_commit(Client *c, int keyi, Entry *e, Zset *z, uint64_t changes);
+/* ZRANGESTORE/ZUNIONSTORE...: stores `result` (owned) at argv[dsti],
+ * replacing any value (an empty result deletes the key), wakes clients
+ * blocked on it, and replies the result's size. */
+void zs_store_reply(Client *c, int dsti, Zset *result);
+
+/* zset_range.c */
+void cmd_zrange(Client *c);
+void cmd_zrangestore(Client *c);
+void cmd_zrevrange(Client *c);
+void cmd_zrangebyscore(Client *c);
+void cmd_zrevrangebyscore(Client *c);
+void cmd_zrangebylex(Client *c);
+void cmd_zrevrangebylex(Client *c);
+void cmd_zcount(Client *c);
+void cmd_zlexcount(Client *c);
+void cmd_zremrangebyrank(Client *c);
+void cmd_zremrangebyscore(Client *c);
+void cmd_zremrangebylex(Client *c);
+
+/* zset_ops.c */
+void cmd_zunion(Client *c);
+void cmd_zinter(Client *c);
+void cmd_zdiff(Client *c);
+void cmd_zunionstore(Client *c);
+void cmd_zinterstore(Client *c);
+void cmd_zdiffstore(Client *c);
+void cmd_zintercard(Client *c);
+
+#endif
