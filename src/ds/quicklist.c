@@ -1,0 +1,543 @@
+/* ds/quicklist.c -- lists as linked listpack nodes (see quicklist.h).
+ *
+ *   handle, low bit 1:  (handle & ~1) is the list's only listpack
+ *                       (NULL for the empty list)
+ *   handle, low bit 0:  Quicklist: head <-> node <-> ... <-> tail, 2+ nodes
+ *
+ * Every operation opens its handle as a view (a one-node list becomes a
+ * header and a node on the caller's stack), works on nodes, and closes
+ * the view back into a handle: one node -> the bare listpack, several ->
+ * heap header and nodes. Invariants of a view: no node is empty, each node
+ * caches its listpack's element count and byte size, ql->count is the sum. */
+#include "quicklist.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "mem.h"
+#include "num.h"
+
+typedef struct QlNode {
+    struct QlNode *prev, *next;
+    unsigned char *lp;
+    uint32_t count; /* elements in lp */
+    uint32_t sz;    /* lp_bytes(lp) */
+} QlNode;
+
+struct Quicklist {
+    QlNode *head, *tail;
+    size_t count;
+    uint32_t nodes;
+    bool stack_used; /* the view's stack node is linked */
+    QlNode *stack;   /* a view's stack node; NULL in a heap list */
+};
+
+typedef struct {
+    Quicklist ql;
+    QlNode node;
+} View;
+
+/* Redis's node limits: -1..-5 are 4kb..64kb; a positive fill also keeps a
+ * node under 8kb. */
+#define SAFETY_BYTES 8192u
+
+/* ---------- handles and views ---------- */
+
+static inline bool is_small(const Quicklist *h) { return (uintptr_t)h & 1u; }
+static inline unsigned char *small_lp(const Quicklist *h) {
+    return (unsigned char *)((uintptr_t)h & ~(uintptr_t)1);
+}
+static inline Quicklist *small_handle(unsigned char *lp) {
+    ASSERT(((uintptr_t)lp & 1u) == 0);
+    return (Quicklist *)((uintptr_t)lp | 1u);
+}
+
+static inline Quicklist *open_view(Quicklist *h, View *v) {
+    if (!is_small(h)) return h;
+    unsigned char *lp = small_lp(h);
+    Quicklist *ql = &v->ql;
+    ql->stack = &v->node;
+    if (lp) {
+        QlNode *n = &v->node;
+        n->prev = n->next = NULL;
+        n->lp = lp;
+        n->count = (uint32_t)lp_count(lp);
+        n->sz = (uint32_t)lp_bytes(lp);
+        ql->head = ql->tail = n;
+        ql->count = n->count;
+        ql->nodes = 1;
+        ql->stack_used = true;
+    } else {
+        ql->head = ql->tail = NULL;
+        ql->count = 0;
+        ql->nodes = 0;
+        ql->stack_used = false;
+    }
+    return ql;
+}
+
+static inline QlNode *node_alloc(Quicklist *ql) {
+    if (ql->stack && !ql->stack_used) {
+        ql->stack_used = true;
+        return ql->stack;
+    }
+    return mem_alloc(sizeof(QlNode));
+}
+
+static inline void node_release(Quicklist *ql, QlNode *n) {
+    if (n == ql->stack) ql->stack_used = false;
+    else mem_free(n);
+}
+
+/* Turns a view back into a handle (see the top of the file). */
+static Quicklist *close_view(Quicklist *ql, View *v) {
+    bool on_stack = ql == &v->ql;
+    if (LIKELY(ql->nodes <= 1)) {
+        unsigned char *lp = NULL;
+        if (ql->nodes == 1) {
+            lp = ql->head->lp;
+            node_release(ql, ql->head);
+        }
+        if (!on_stack) mem_free(ql);
+        return small_handle(lp);
+    }
+    if (!on_stack) return ql;
+    Quicklist *h = mem_alloc(sizeof(*h));
+    *h = *ql;
+    h->stack = NULL;
+    h->stack_used = false;
+    if (ql->stack_used) {
+        QlNode *n = mem_alloc(sizeof(*n));
+        *n = *ql->stack;
+        if (n->prev) n->prev->next = n;
+        else h->head = n;
+        if (n->next) n->next->prev = n;
+        else h->tail = n;
+    }
+    return h;
+}
+
+/* ---------- nodes ---------- */
+
+/* Links n after `at` (at the head when at is NULL). */
+static void link_after(Quicklist *ql, QlNode *at, QlNode *n) {
+    n->prev = at;
+    n->next = at ? at->next : ql->head;
+    if (n->next) n->next->prev = n;
+    else ql->tail = n;
+    if (at) at->next = n;
+    else ql->head = n;
+    ql->nodes++;
+}
+
+/* Unlinks n and frees it with its listpack. */
+static void drop_node(Quicklist *ql, QlNode *n) {
+    if (n->prev) n->prev->next = n->next;
+    else ql->head = n->next;
+    if (n->next) n->next->prev = n->prev;
+    else ql->tail = n->prev;
+    ql->nodes--;
+    lp_free(n->lp);
+    node_release(ql, n);
+}
+
+static inline void node_resized(QlNode *n) { n->sz = (uint32_t)lp_bytes(n->lp); }
+
+/* A new node holding s, linked after `at`. */
+static QlNode *add_node_after(Quicklist *ql, QlNode *at, const char *s, size_t len) {
+    QlNode *n = node_alloc(ql);
+    n->lp = lp_append(lp_new(), s, len);
+    n->count = 1;
+    node_resized(n);
+    link_after(ql, at, n);
+    return n;
+}
+
+/* Upper bound of the bytes an element of len bytes takes in a listpack:
+ * encoding header, data, back-length. */
+static inline size_t entry_cost(size_t len) {
+    size_t body = len + (len < 64 ? 1 : len < 4096 ? 2 : 5);
+    return body + (body < 128 ? 1 : body < 16384 ? 2 : body < 2097152 ? 3 : 5);
+}
+
+/* Whether n may grow by `add` bytes (and one element when new_entry). */
+static inline bool fits(const QlNode *n, size_t add, bool new_entry, int fill) {
+    size_t sz = (size_t)n->sz + add;
+    if (fill < 0) {
+        int level = fill < -5 ? 5 : -fill;
+        return sz <= ((size_t)4096 << (level - 1));
+    }
+    return sz <= SAFETY_BYTES && (!new_entry || n->count < (unsigned)fill);
+}
+
+/* Index (negative from the tail) to 0..count-1; false if out of range. */
+static inline bool norm_index(const Quicklist *ql, long index, size_t *out) {
+    if (index < 0) {
+        if ((size_t)-(index + 1) >= ql->count) return false;
+        *out = ql->count - (size_t)-(index + 1) - 1;
+        return true;
+    }
+    if ((size_t)index >= ql->count) return false;
+    *out = (size_t)index;
+    return true;
+}
+
+/* The node holding element idx (< count), from the nearer end; *off is the
+ * element's position in it. */
+static QlNode *locate(const Quicklist *ql, size_t idx, size_t *off) {
+    QlNode *n;
+    if (idx < ql->count / 2) {
+        for (n = ql->head; idx >= n->count; n = n->next) idx -= n->count;
+    } else {
+        size_t back = ql->count - 1 - idx;
+        for (n = ql->tail; back >= n->count; n = n->prev) back -= n->count;
+        idx = n->count - 1 - back;
+    }
+    *off = idx;
+    return n;
+}
+
+/* Cursor to element off of n, walking from the nearer end. */
+static inline unsigned char *node_seek(QlNode *n, size_t off) {
+    long i = off <= n->count / 2 ? (long)off : (long)off - (long)n->count;
+    return lp_seek(n->lp, i);
+}
+
+/* Inserts s so that it becomes element `at` of n (0..n->count): into n if
+ * it fits, else into the neighbour at that edge, else into a new node
+ * (splitting n when the position is inside it). */
+static void insert_at(Quicklist *ql, QlNode *n, size_t at, const char *s, size_t len, int fill) {
+    size_t add = entry_cost(len);
+    ql->count++;
+    if (fits(n, add, true, fill)) {
+        if (at == n->count) {
+            n->lp = lp_append(n->lp, s, len);
+        } else {
+            unsigned char *p = node_seek(n, at);
+            n->lp = lp_insert(n->lp, p, false, s, len, NULL);
+        }
+        n->count++;
+        node_resized(n);
+        return;
+    }
+    if (at == n->count) {
+        QlNode *m = n->next;
+        if (m && fits(m, add, true, fill)) {
+            m->lp = lp_prepend(m->lp, s, len);
+            m->count++;
+            node_resized(m);
+        } else {
+            add_node_after(ql, n, s, len);
+        }
+        return;
+    }
+    if (at == 0) {
+        QlNode *m = n->prev;
+        if (m && fits(m, add, true, fill)) {
+            m->lp = lp_append(m->lp, s, len);
+            m->count++;
+            node_resized(m);
+        } else {
+            add_node_after(ql, m, s, len);
+        }
+        return;
+    }
+    /* Split: n keeps [0, at), a new node m takes [at, count). */
+    QlNode *m = node_alloc(ql);
+    m->lp = lp_delete_range(lp_dup(n->lp), 0, at);
+    m->count = n->count - (uint32_t)at;
+    node_resized(m);
+    n->lp = lp_delete_range(n->lp, (long)at, m->count);
+    n->count = (uint32_t)at;
+    node_resized(n);
+    link_after(ql, n, m);
+    if (fits(n, add, true, fill)) {
+        n->lp = lp_append(n->lp, s, len);
+        n->count++;
+        node_resized(n);
+    } else if (fits(m, add, true, fill)) {
+        m->lp = lp_prepend(m->lp, s, len);
+        m->count++;
+        node_resized(m);
+    } else {
+        add_node_after(ql, n, s, len);
+    }
+}
+
+/* An element to compare with, parsed once: canonical integers are stored
+ * as integers, so an integer element can only equal an integer pattern. */
+typedef struct {
+    const char *s;
+    size_t len;
+    bool is_int;
+    int64_t v;
+} Pattern;
+
+static inline Pattern pattern(const char *s, size_t len) {
+    Pattern p = {s, len, false, 0};
+    p.is_int = num_parse_int64(s, len, &p.v);
+    return p;
+}
+
+static inline bool matches(const unsigned char *p, const Pattern *pat) {
+    LpVal v;
+    lp_get(p, &v);
+    if (v.s) return v.len == pat->len && memcmp(v.s, pat->s, pat->len) == 0;
+    return pat->is_int && v.v == pat->v;
+}
+
+/* ---------- public ---------- */
+
+Quicklist *ql_new(void) { return small_handle(NULL); }
+
+void ql_free(Quicklist *h) {
+    if (is_small(h)) {
+        lp_free(small_lp(h));
+        return;
+    }
+    QlNode *n = h->head;
+    while (n) {
+        QlNode *next = n->next;
+        lp_free(n->lp);
+        mem_free(n);
+        n = next;
+    }
+    mem_free(h);
+}
+
+Quicklist *ql_dup(const Quicklist *h) {
+    if (is_small(h)) {
+        unsigned char *lp = small_lp(h);
+        return small_handle(lp ? lp_dup(lp) : NULL);
+    }
+    Quicklist *d = mem_alloc(sizeof(*d));
+    *d = *h;
+    d->head = d->tail = NULL;
+    d->nodes = 0;
+    for (const QlNode *n = h->head; n; n = n->next) {
+        QlNode *m = mem_alloc(sizeof(*m));
+        *m = *n;
+        m->lp = lp_dup(n->lp);
+        link_after(d, d->tail, m);
+    }
+    return d;
+}
+
+size_t ql_count(const Quicklist *h) {
+    if (is_small(h)) {
+        unsigned char *lp = small_lp(h);
+        return lp ? lp_count(lp) : 0;
+    }
+    return h->count;
+}
+
+size_t ql_nodes(const Quicklist *h) {
+    if (is_small(h)) return small_lp(h) ? 1 : 0;
+    return h->nodes;
+}
+
+size_t ql_mem(const Quicklist *h) {
+    if (is_small(h)) {
+        unsigned char *lp = small_lp(h);
+        return lp ? mem_usable(lp) : 0;
+    }
+    size_t bytes = mem_usable(h);
+    for (const QlNode *n = h->head; n; n = n->next) bytes += mem_usable(n) + mem_usable(n->lp);
+    return bytes;
+}
+
+Quicklist *ql_push(Quicklist *h, bool tail, const char *s, size_t len, int fill) {
+    View v;
+    Quicklist *ql = open_view(h, &v);
+    QlNode *n = tail ? ql->tail : ql->head;
+    if (n && fits(n, entry_cost(len), true, fill)) {
+        n->lp = tail ? lp_append(n->lp, s, len) : lp_prepend(n->lp, s, len);
+        n->count++;
+        node_resized(n);
+        ql->count++;
+    } else if (tail) {
+        add_node_after(ql, ql->tail, s, len);
+        ql->count++;
+    } else {
+        add_node_after(ql, NULL, s, len);
+        ql->count++;
+    }
+    return close_view(ql, &v);
+}
+
+bool ql_index(const Quicklist *h, long index, LpVal *out) {
+    View v;
+    const Quicklist *ql = open_view((Quicklist *)h, &v);
+    size_t idx, off;
+    if (!norm_index(ql, index, &idx)) return false;
+    QlNode *n = locate(ql, idx, &off);
+    lp_get(node_seek(n, off), out);
+    return true;
+}
+
+void ql_walk(const Quicklist *h, long start, bool reverse, QlVisitFn fn, void *ctx) {
+    View v;
+    const Quicklist *ql = open_view((Quicklist *)h, &v);
+    size_t idx, off;
+    if (!norm_index(ql, start, &idx)) return;
+    QlNode *n = locate(ql, idx, &off);
+    unsigned char *p = node_seek(n, off);
+    LpVal val;
+    for (;;) {
+        lp_get(p, &val);
+        if (!fn(ctx, &val)) return;
+        p = reverse ? lp_prev(n->lp, p) : lp_next(n->lp, p);
+        if (!p) {
+            n = reverse ? n->prev : n->next;
+            if (!n) return;
+            p = reverse ? lp_last(n->lp) : lp_first(n->lp);
+        }
+    }
+}
+
+Quicklist *ql_delete_range(Quicklist *h, long start, size_t n) {
+    View v;
+    Quicklist *ql = open_view(h, &v);
+    size_t idx, off;
+    if (n == 0 || !norm_index(ql, start, &idx)) return close_view(ql, &v);
+    if (n > ql->count - idx) n = ql->count - idx;
+    QlNode *node = locate(ql, idx, &off);
+    while (n) {
+        QlNode *next = node->next;
+        size_t k = node->count - off < n ? node->count - off : n;
+        if (k == node->count) {
+            drop_node(ql, node);
+        } else {
+            long at = off && off + k == node->count ? (long)off - (long)node->count : (long)off;
+            node->lp = lp_delete_range(node->lp, at, k);
+            node->count -= (uint32_t)k;
+            node_resized(node);
+        }
+        ql->count -= k;
+        n -= k;
+        node = next;
+        off = 0;
+    }
+    return close_view(ql, &v);
+}
+
+Quicklist *ql_replace(Quicklist *h, long index, const char *s, size_t len, int fill) {
+    View v;
+    Quicklist *ql = open_view(h, &v);
+    size_t idx, off;
+    ASSERT(norm_index(ql, index, &idx));
+    QlNode *n = locate(ql, idx, &off);
+    unsigned char *p = node_seek(n, off);
+    char buf[24];
+    size_t oldlen;
+    lp_get_str(p, &oldlen, buf);
+    size_t add = entry_cost(len), old = entry_cost(oldlen);
+    if (n->count == 1 || add <= old || fits(n, add - old, false, fill)) {
+        n->lp = lp_replace(n->lp, &p, s, len);
+        node_resized(n);
+    } else {
+        /* Too big for this node: take it out, insert it as a new element. */
+        n->lp = lp_delete(n->lp, &p, 1);
+        n->count--;
+        node_resized(n);
+        ql->count--;
+        insert_at(ql, n, off, s, len, fill);
+    }
+    return close_view(ql, &v);
+}
+
+Quicklist *ql_insert(Quicklist *h, const char *pivot, size_t plen, bool after, const char *s,
+                     size_t len, int fill, bool *found) {
+    View v;
+    Quicklist *ql = open_view(h, &v);
+    Pattern pat = pattern(pivot, plen);
+    *found = false;
+    for (QlNode *n = ql->head; n; n = n->next) {
+        size_t i = 0;
+        for (unsigned char *p = lp_first(n->lp); p; p = lp_next(n->lp, p), i++) {
+            if (matches(p, &pat)) {
+                insert_at(ql, n, after ? i + 1 : i, s, len, fill);
+                *found = true;
+                return close_view(ql, &v);
+            }
+        }
+    }
+    return close_view(ql, &v);
+}
+
+/* LREM from the head: at most limit elements equal to the pattern. */
+static size_t remove_forward(Quicklist *ql, const Pattern *pat, size_t limit) {
+    size_t removed = 0;
+    QlNode *n = ql->head;
+    while (n && removed < limit) {
+        QlNode *next = n->next;
+        unsigned char *p = lp_first(n->lp);
+        while (p && removed < limit) {
+            if (matches(p, pat)) {
+                n->lp = lp_delete(n->lp, &p, 1);
+                n->count--;
+                removed++;
+            } else {
+                p = lp_next(n->lp, p);
+            }
+        }
+        if (n->count == 0) drop_node(ql, n);
+        else node_resized(n);
+        n = next;
+    }
+    return removed;
+}
+
+/* LREM from the tail. */
+static size_t remove_backward(Quicklist *ql, const Pattern *pat, size_t limit) {
+    size_t removed = 0;
+    QlNode *n = ql->tail;
+    while (n && removed < limit) {
+        QlNode *prev = n->prev;
+        unsigned char *p = lp_last(n->lp);
+        while (p && removed < limit) {
+            if (matches(p, pat)) {
+                n->lp = lp_delete(n->lp, &p, 1); /* p: the element after */
+                n->count--;
+                removed++;
+                p = p ? lp_prev(n->lp, p) : lp_last(n->lp);
+            } else {
+                p = lp_prev(n->lp, p);
+            }
+        }
+        if (n->count == 0) drop_node(ql, n);
+        else node_resized(n);
+        n = prev;
+    }
+    return removed;
+}
+
+Quicklist *ql_remove(Quicklist *h, const char *s, size_t len, long count, size_t *removed) {
+    View v;
+    Quicklist *ql = open_view(h, &v);
+    Pattern pat = pattern(s, len);
+    if (count >= 0) {
+        *removed = remove_forward(ql, &pat, count ? (size_t)count : SIZE_MAX);
+    } else {
+        size_t limit = count == LONG_MIN ? (size_t)LONG_MAX + 1 : (size_t)-count;
+        *removed = remove_backward(ql, &pat, limit);
+    }
+    ql->count -= *removed;
+    return close_view(ql, &v);
+}
+
+bool ql_verify(const Quicklist *h) {
+    if (is_small(h)) {
+        unsigned char *lp = small_lp(h);
+        return !lp || lp_count(lp) > 0;
+    }
+    if (h->stack || h->nodes < 2 || h->head->prev || h->tail->next) return false;
+    size_t total = 0, nodes = 0;
+    for (const QlNode *n = h->head; n; n = n->next) {
+        if (n->count == 0 || n->count != lp_count(n->lp) || n->sz != lp_bytes(n->lp)) return false;
+        if (n->next ? n->next->prev != n : h->tail != n) return false;
+        total += n->count;
+        nodes++;
+    }
+    return total == h->count && nodes == h->nodes;
+}
