@@ -16,6 +16,7 @@
 #include "command.h"
 #include "db.h"
 #include "reply.h"
+#include "stats.h"
 
 typedef struct BlockedKey {
     struct BlockedKey *next; /* ht link */
@@ -175,21 +176,23 @@ static void finish(Client *c) {
 
 bool block_timeout_or_reply(Client *c, int argi, int64_t *deadline_ms) {
     long double secs;
-    if (!num_parse_long_double(c->argv[argi], c->argl[argi], &secs) || isnan(secs)) {
+    if (!num_parse_long_double(c->argv[argi], c->argl[argi], &secs)) {
         reply_error(c, "ERR timeout is not a float or out of range");
         return false;
     }
-    long double ms = secs * 1000.0L;
-    if (ms < 0) {
+    /* As Redis 7.0: whole milliseconds rounded up (0.0001 -> 1 ms, -0.0009
+     * -> 0 = forever); a value past the int64 range converts to INT64_MIN,
+     * as x86 does, so inf and 1e20 are "negative"; a deadline past int64
+     * never comes (Redis's wraps around and never fires). */
+    long double ms = ceill(secs * 1000.0L);
+    int64_t t = ms >= -9223372036854775808.0L && ms < 9223372036854775808.0L ? (int64_t)ms
+                                                                               : INT64_MIN;
+    if (t < 0) {
         reply_error(c, "ERR timeout is negative");
         return false;
     }
-    if (ms > (long double)INT64_MAX / 2) {
-        reply_error(c, "ERR timeout is out of range");
-        return false;
-    }
-    int64_t t = (int64_t)ms;
-    *deadline_ms = t > 0 ? db_now() + t : 0;
+    int64_t now = db_now();
+    *deadline_ms = t == 0 || t > INT64_MAX - now ? 0 : now + t;
     return true;
 }
 
@@ -209,14 +212,21 @@ void block_signal_key(int db_index, const char *key, size_t klen) {
     ready[nready++] = bk;
 }
 
-/* Runs c's blocked command again. true if it was served. */
+/* Runs c's blocked command again. true if it was served. A retry is not
+ * another call: Redis counts a blocking command once in commandstats and
+ * total_commands_processed, however often it was retried. */
 static bool retry(Client *c) {
     BlockState *bs = c->block;
     c->argc = bs->argc;
     c->argv = bs->argv;
     c->argl = bs->argl;
     c->flags |= CLIENT_REEXEC;
+    uint64_t processed = stats.commands_processed;
     command_execute(c);
+    if (stats.commands_processed != processed && c->last_cmd) {
+        stats.commands_processed = processed;
+        ((Command *)c->last_cmd)->calls--;
+    }
     c->flags &= ~CLIENT_REEXEC;
     c->argc = 0;
     if (c->flags & CLIENT_BLOCK_AGAIN) {
