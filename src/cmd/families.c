@@ -15,6 +15,8 @@ extern Command info_commands[];
 extern Command hash_commands[];
 extern Command set_commands[];
 extern Command zset_commands[];
+extern Command list_commands[];
+void list_register_type(void);
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -29,4 +31,6 @@ void cmd_register_all(void) {
     set_register_type();
     command_register(zset_commands);
     zset_register_type();
+    command_register(list_commands);
+    list_register_type();
 }
