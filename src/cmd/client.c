@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/args.h"
+#include "../core/block.h"
 #include "../core/client.h"
 #include "../core/command.h"
 #include "../core/reply.h"
@@ -281,6 +282,31 @@ static void cmd_client_kill(Client *c) {
     if (close_self) c->flags |= CLIENT_CLOSE_AFTER_REPLY;
 }
 
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR] -- 1 if the client was blocked (it
+ * gets its timeout reply, or the -UNBLOCKED error), else 0. The reason is
+ * checked before the id, as Redis does. */
+static void cmd_client_unblock(Client *c) {
+    if (c->argc > 4) {
+        reply_errorf(c,
+                     "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
+                     "Try CLIENT HELP.",
+                     (int)(c->argl[1] > 128 ? 128 : c->argl[1]), c->argv[1]);
+        return;
+    }
+    bool as_error = false;
+    if (c->argc == 4) {
+        if (arg_is(c, 3, "error")) as_error = true;
+        else if (!arg_is(c, 3, "timeout")) {
+            reply_error(c, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    }
+    int64_t id;
+    if (!arg_int64_or_reply(c, 2, &id)) return;
+    Client *t = id > 0 ? client_by_id((uint64_t)id) : NULL;
+    reply_int(c, t && alive(t) && block_unblock(t, as_error) ? 1 : 0);
+}
+
 /* Redis 7.0.15's text, word for word (it lists subcommands kilat does
  * not have yet: CACHING, GETREDIR, PAUSE, UNPAUSE, UNBLOCK, TRACKING...). */
 static const char *const client_help[] = {
@@ -356,6 +382,7 @@ static Command client_subs[] = {
     {"setname", cmd_client_setname, 3, SUB_FLAGS, 0, 0, 0, CONN, "Set the current connection name", "2.6.9", "O(1)", ACL_CONN, NULL},
     {"setinfo", cmd_client_setinfo, 4, SUB_FLAGS, 0, 0, 0, CONN, "Set client or connection specific info", "7.2.0", "O(1)", ACL_CONN, NULL},
     {"id", cmd_client_id, 2, SUB_FLAGS, 0, 0, 0, CONN, "Returns the client ID for the current connection", "5.0.0", "O(1)", ACL_CONN, NULL},
+    {"unblock", cmd_client_unblock, -3, ADMIN_FLAGS, 0, 0, 0, CONN, "Unblock a client blocked in a blocking command from a different connection", "5.0.0", "O(log N) where N is the number of client connections", ACL_ADMIN, NULL},
     {0},
 };
 

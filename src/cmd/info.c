@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../core/client.h"
+#include "../core/block.h"
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
@@ -190,10 +191,10 @@ static void sec_clients(Text *t) {
                 "maxclients:%d\r\n"
                 "client_recent_max_input_buffer:%zu\r\n"
                 "client_recent_max_output_buffer:%zu\r\n"
-                "blocked_clients:0\r\n"
+                "blocked_clients:%zu\r\n"
                 "tracking_clients:0\r\n"
                 "clients_in_timeout_table:0\r\n",
-                client_sums().live, cfg.maxclients, max_in, max_out);
+                client_sums().live, cfg.maxclients, max_in, max_out, block_count());
 }
 
 static void sec_memory(Text *t) {
