@@ -454,13 +454,19 @@ bool zset_iter_score(ZsetIter *it, Zset *z, const ZRangeScore *r, bool rev, size
     if (is_big(z)) {
         Zsl *zsl = &big_of(z)->zsl;
         ZslNode *n = rev ? zsl_last_in_score(zsl, r) : zsl_first_in_score(zsl, r);
-        it->node = skip_nodes(zsl, n, rev, skip);
-        return it->node != NULL;
+        n = skip_nodes(zsl, n, rev, skip);
+        if (n && !(rev ? zrange_score_gte_min(n->score, r) : zrange_score_lte_max(n->score, r)))
+            n = NULL;
+        it->node = n;
+        return n != NULL;
     }
-    unsigned char *p = rev ? lp_range_start(it->lp, true, above_max_score, in_min_score, r)
-                           : lp_range_start(it->lp, false, below_min_score, in_max_score, r);
-    it->p = skip_pairs(it->lp, p, rev, skip);
-    return it->p != NULL;
+    PairTest far = rev ? in_min_score : in_max_score;
+    unsigned char *p = rev ? lp_range_start(it->lp, true, above_max_score, far, r)
+                           : lp_range_start(it->lp, false, below_min_score, far, r);
+    p = skip_pairs(it->lp, p, rev, skip);
+    if (p && !far(p, lp_next(it->lp, p), r)) p = NULL;
+    it->p = p;
+    return p != NULL;
 }
 
 bool zset_iter_lex(ZsetIter *it, Zset *z, const ZRangeLex *r, bool rev, size_t skip) {
@@ -469,13 +475,20 @@ bool zset_iter_lex(ZsetIter *it, Zset *z, const ZRangeLex *r, bool rev, size_t s
     if (is_big(z)) {
         Zsl *zsl = &big_of(z)->zsl;
         ZslNode *n = rev ? zsl_last_in_lex(zsl, r) : zsl_first_in_lex(zsl, r);
-        it->node = skip_nodes(zsl, n, rev, skip);
-        return it->node != NULL;
+        n = skip_nodes(zsl, n, rev, skip);
+        if (n && !(rev ? zrange_lex_gte_min(zsl_member(n), zsl_mlen(n), r)
+                       : zrange_lex_lte_max(zsl_member(n), zsl_mlen(n), r)))
+            n = NULL;
+        it->node = n;
+        return n != NULL;
     }
-    unsigned char *p = rev ? lp_range_start(it->lp, true, above_max_lex, in_min_lex, r)
-                           : lp_range_start(it->lp, false, below_min_lex, in_max_lex, r);
-    it->p = skip_pairs(it->lp, p, rev, skip);
-    return it->p != NULL;
+    PairTest far = rev ? in_min_lex : in_max_lex;
+    unsigned char *p = rev ? lp_range_start(it->lp, true, above_max_lex, far, r)
+                           : lp_range_start(it->lp, false, below_min_lex, far, r);
+    p = skip_pairs(it->lp, p, rev, skip);
+    if (p && !far(p, lp_next(it->lp, p), r)) p = NULL;
+    it->p = p;
+    return p != NULL;
 }
 
 /* Counts the listpack pairs from p on (forward) while within(). */

@@ -73,8 +73,9 @@ typedef struct {
 /* At 0-based rank `rank` counted in the walk's direction. */
 void zset_iter_rank(ZsetIter *it, Zset *z, size_t rank, bool rev);
 /* At the `skip`-th element (0 = first) of the range in the walk's
- * direction (the lowest for a forward walk). The caller stops at the far
- * end of the range. false when the range holds no such element. */
+ * direction (the lowest for a forward walk); false when the range holds
+ * no such element. The iterator does not stop at the far end of the
+ * range: the caller tests each element it takes. */
 bool zset_iter_score(ZsetIter *it, Zset *z, const ZRangeScore *r, bool rev, size_t skip);
 bool zset_iter_lex(ZsetIter *it, Zset *z, const ZRangeLex *r, bool rev, size_t skip);
 bool zset_iter_next(ZsetIter *it, ZsetElem *e);
