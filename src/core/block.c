@@ -212,11 +212,17 @@ void block_signal_key(int db_index, const char *key, size_t klen) {
     ready[nready++] = bk;
 }
 
-/* Runs c's blocked command again. true if it was served. A retry is not
- * another call: Redis counts a blocking command once in commandstats and
- * total_commands_processed, however often it was retried. */
+/* Runs c's blocked command again. true if it was served (or is gone). A
+ * retry is not another call: Redis counts a blocking command once in
+ * commandstats and total_commands_processed, however often it was retried.
+ * A client killed by CLIENT KILL is freed by the event loop later; until
+ * then it must not take an element (Redis frees it at once). */
 static bool retry(Client *c) {
     BlockState *bs = c->block;
+    if (c->flags & CLIENT_CLOSE_ASAP) {
+        block_remove(c);
+        return true;
+    }
     c->argc = bs->argc;
     c->argv = bs->argv;
     c->argl = bs->argl;

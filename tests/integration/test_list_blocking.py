@@ -393,3 +393,18 @@ def test_rename_into_a_watched_key_serves(r, connect):
     r.rpush("tmp", "v")
     r.rename("tmp", "k")
     assert a.read_reply_raw() == array(bulk("k"), bulk("v"))
+
+
+def test_killed_waiter_takes_nothing(r, connect):
+    """CLIENT KILL of a blocked client, then a push in the same pipeline:
+    the element stays (Redis frees the killed client at once)."""
+    a, b = connect(), connect()
+    aid = client_id(a)
+    block(r, a, "BLPOP", "k", "0")
+    b.send(b.encode("CLIENT", "KILL", "ID", aid) + b.encode("RPUSH", "k", "v") +
+           b.encode("LLEN", "k"))
+    assert b.read_reply_raw() == integer(1)
+    assert b.read_reply_raw() == integer(1)
+    assert b.read_reply_raw() == integer(1)
+    assert a.is_closed()
+    wait_blocked(r, 0)
