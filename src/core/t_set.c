@@ -272,33 +272,57 @@ uint64_t set_scan(const Set *s, uint64_t cursor, SetMemberFn fn, void *ctx) {
 
 /* ---------- random members ---------- */
 
-/* A fair random element. Picking a random bucket and then a random entry
- * of its chain (ht_random) favours entries alone in their bucket two to
- * one over entries sharing it. So, like Redis's dictGetFairRandomKey,
- * walk from a random cursor (wrapping around) until FAIR_WINDOW entries
- * were seen, and choose among them uniformly (reservoir sampling): the
- * chain length then barely matters. */
-#define FAIR_WINDOW 15
+/* A fair random element. ht_random (a random bucket, then a random entry
+ * of its chain) favours entries alone in their bucket two to one over
+ * entries sharing it. Here, rejection sampling instead: take the chain of
+ * a random bucket (the group of buckets one scan step visits while
+ * rehashing) and accept it with probability len/cap, then pick one of its
+ * entries uniformly. Every entry of a chain no longer than `cap` then has
+ * the same chance, 1/(buckets * cap); the tables keep a load factor <= 1
+ * (>= 1/8 before they shrink), so chains longer than 4 are rare and a pick
+ * takes cap/load tries, 4 to 8 in the usual case. A small table is
+ * simply read whole. */
+#define FAIR_CAP 4
+#define FAIR_CAP_REHASHING 8
+#define FAIR_SMALL 16
+#define FAIR_POOL 32
 
 typedef struct {
-    size_t seen;
-    Elem *chosen;
-} Reservoir;
+    size_t n;
+    void *e[FAIR_POOL];
+} Pool;
 
-static void reservoir_visit(void *ctx, void *entry) {
-    Reservoir *r = ctx;
-    if (rng_below(++r->seen) == 0) r->chosen = entry;
+/* Keeps up to FAIR_POOL entries (a longer chain does not happen with a
+ * keyed hash; its tail would just not be a candidate). */
+static void pool_visit(void *ctx, void *entry) {
+    Pool *p = ctx;
+    if (p->n < FAIR_POOL) p->e[p->n++] = entry;
 }
 
 static Elem *fair_random(HashTable *ht) {
     size_t n = ht_count(ht);
     ASSERT(n > 0);
-    if (n == 1) return ht_random(ht);
-    size_t want = n < FAIR_WINDOW ? n : FAIR_WINDOW;
-    Reservoir r = {0, NULL};
-    uint64_t cursor = rng_next();
-    while (r.seen < want) cursor = ht_scan(ht, cursor, reservoir_visit, &r);
-    return r.chosen;
+    Pool p;
+    p.n = 0;
+    if (n <= FAIR_SMALL) {
+        uint64_t cursor = 0;
+        do cursor = ht_scan(ht, cursor, pool_visit, &p);
+        while (cursor);
+        return p.e[rng_below(p.n)];
+    }
+    size_t cap = ht_is_rehashing(ht) ? FAIR_CAP_REHASHING : FAIR_CAP;
+    /* While rehashing, a cursor names a bucket of the smaller table and
+     * the scan step also visits the larger table's buckets it expands to,
+     * from the cursor's higher bits on: keep those bits zero so the whole
+     * group is seen. Both sizes are powers of two, so the smaller one is
+     * the lowest bit of their sum. */
+    size_t total = ht_buckets(ht), small = total & (~total + 1);
+    for (;;) {
+        p.n = 0;
+        ht_scan(ht, rng_next() & (small - 1), pool_visit, &p);
+        size_t r = rng_below(p.n > cap ? p.n : cap);
+        if (r < p.n) return p.e[r];
+    }
 }
 
 SetMember set_random(const Set *s) {
@@ -364,11 +388,14 @@ static void sample_by_probes(const Set *s, size_t count, SetMember *out) {
     mem_free(seen);
 }
 
+/* Below this size a pass over the whole set is cheaper than probing. */
+#define SAMPLE_PROBE_MIN 64
+
 void set_sample(const Set *s, size_t count, SetMember *out) {
     size_t n = set_len(s);
     ASSERT(count < n);
     if (count == 0) return;
-    if (count * 3 <= n) {
+    if (count * 3 <= n && n > SAMPLE_PROBE_MIN) {
         sample_by_probes(s, count, out);
         return;
     }
