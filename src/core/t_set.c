@@ -5,7 +5,7 @@
  *
  *   +-------------+-----------------------------+--------------+
  *   | next (ptr)  | len: 1 byte (< 255), or      | member bytes |
- *   |             | 0xff + 4 bytes little-endian |              |
+ *   |             | 0xff + 8 bytes (size_t)      |              |
  *   +-------------+-----------------------------+--------------+
  *
  * Invariant: an intset holds at most max(set-max-intset-entries) members
@@ -43,23 +43,19 @@ static inline const char *elem_bytes(const Elem *e, size_t *len) {
         *len = e->d[0];
         return (const char *)e->d + 1;
     }
-    uint32_t l;
-    memcpy(&l, e->d + 1, 4);
-    *len = l;
-    return (const char *)e->d + 5;
+    memcpy(len, e->d + 1, sizeof(size_t));
+    return (const char *)e->d + 1 + sizeof(size_t);
 }
 
 static Elem *elem_new(const char *m, size_t len) {
-    ASSERT(len <= UINT32_MAX);
-    size_t hdr = len < 255 ? 1 : 5;
+    size_t hdr = len < 255 ? 1 : 1 + sizeof(size_t);
     Elem *e = mem_alloc(offsetof(Elem, d) + hdr + len);
     e->next = NULL;
     if (hdr == 1) {
         e->d[0] = (unsigned char)len;
     } else {
-        uint32_t l = (uint32_t)len;
         e->d[0] = 255;
-        memcpy(e->d + 1, &l, 4);
+        memcpy(e->d + 1, &len, sizeof(size_t));
     }
     memcpy(e->d + hdr, m, len);
     return e;
@@ -194,6 +190,10 @@ bool set_remove(Set **s, const char *m, size_t len) {
 
 void set_remove_members(Set **s, const SetMember *m, size_t n) {
     if (n == 0) return;
+    if (is_int(*s) && n == 1) {
+        *s = from_is(intset_remove(as_is(*s), m[0].v, NULL));
+        return;
+    }
     if (is_int(*s)) {
         int64_t *vals = mem_alloc(n * sizeof(*vals));
         for (size_t i = 0; i < n; i++) vals[i] = m[i].v;
