@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/args.h"
+#include "../core/block.h"
 #include "../core/command.h"
 #include "../core/db.h"
 #include "../core/reply.h"
@@ -107,6 +108,7 @@ static void rename_generic(Client *c, bool nx) {
         return;
     }
     db_rename(c->db, c->argv[1], c->argl[1], c->db, c->argv[2], c->argl[2]);
+    block_signal_key(c->db_index, c->argv[2], c->argl[2]); /* may serve BLPOP */
     if (nx) reply_int(c, 1);
     else reply_ok(c);
 }
@@ -166,6 +168,7 @@ static void cmd_copy(Client *c) {
         return;
     }
     db_copy(c->db, c->argv[1], c->argl[1], dst, c->argv[2], c->argl[2]);
+    block_signal_key(db_index(dst), c->argv[2], c->argl[2]);
     reply_int(c, 1);
 }
 
@@ -185,6 +188,7 @@ static void cmd_move(Client *c) {
         return;
     }
     db_rename(c->db, c->argv[1], c->argl[1], dst, c->argv[1], c->argl[1]);
+    block_signal_key(dst_index, c->argv[1], c->argl[1]);
     reply_int(c, 1);
 }
 

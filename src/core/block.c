@@ -244,8 +244,10 @@ static bool retry(Client *c) {
 }
 
 void block_serve_ready(void) {
-    while (nready) {
-        BlockedKey *bk = ready[--nready];
+    /* Keys are served in the order they were signalled, as Redis does;
+     * serving may signal more keys, which join the end of the list. */
+    for (size_t i = 0; i < nready; i++) {
+        BlockedKey *bk = ready[i];
         bk->ready = false;
         bk->busy = true;
         /* Serve in arrival order until a waiter cannot be served (the key
@@ -255,6 +257,7 @@ void block_serve_ready(void) {
         bk->busy = false;
         free_bk_if_unused(bk);
     }
+    nready = 0;
 }
 
 static void reply_timeout(Client *c) {

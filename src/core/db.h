@@ -70,7 +70,7 @@ void *entry_obj(const Entry *e);
 /* Stores a new object pointer in the entry (after the object moved, e.g.
  * a packed encoding was reallocated). Does not free the old one. */
 void entry_set_obj(Entry *e, void *obj);
-/* Adds a new key (absent or expired) holding obj, which the db now owns.
+/* Sets key to obj (replacing any value and TTL); the db now owns obj.
  * Deleting a collection that becomes empty is the command's job
  * (db_delete). */
 void db_add_obj(Db *db, const char *key, size_t klen, ValueType t, void *obj);

@@ -385,8 +385,6 @@ def test_commandstats_count_a_blocking_command_once(r, connect):
     assert stats["cmdstat_rpush"]["calls"] == 2
 
 
-@pytest.mark.xfail(IS_KILAT, reason="RENAME/MOVE/COPY into a watched key do not "
-                   "signal waiters yet (core/db.c)", strict=False)
 def test_rename_into_a_watched_key_serves(r, connect):
     a = connect()
     block(r, a, "BLPOP", "k", "1")
@@ -408,3 +406,18 @@ def test_killed_waiter_takes_nothing(r, connect):
     assert b.read_reply_raw() == integer(1)
     assert a.is_closed()
     wait_blocked(r, 0)
+
+
+def test_move_and_copy_into_a_watched_key_serve(r, connect):
+    a = connect()
+    block(r, a, "BLPOP", "k", "1")
+    r.rpush("src", "v1")
+    r.copy("src", "k")
+    assert a.read_reply_raw() == array(bulk("k"), bulk("v1"))
+    b = connect()
+    b.send(b"SELECT 1\r\n")
+    assert b.read_reply_raw() == b"+OK\r\n"
+    block(r, b, "BLPOP", "m", "1")
+    r.rpush("m", "v2")
+    r.move("m", 1)
+    assert b.read_reply_raw() == array(bulk("m"), bulk("v2"))
