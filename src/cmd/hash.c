@@ -18,10 +18,7 @@
 #include "../ds/num.h"
 
 /* HRANDFIELD with a huge negative count would grow the reply without
- * bound (Redis 7.0 does, until the output buffer limit closes the client;
- * normal clients have none by default). Past this many pending bytes the
- * client is closed, as that limit would. */
-#define RANDFIELD_MAX_PENDING ((size_t)512 << 20)
+ * bound: its loop asks reply_should_stop (reply.h) as it goes. */
 
 /* ---------- shared helpers ---------- */
 
@@ -329,10 +326,7 @@ static bool reply_random(void *ctx, const HashVal *f, const HashVal *v) {
     if (r->nested) reply_array(r->c, 2);
     reply_hval(r->c, f);
     if (r->withvalues) reply_hval(r->c, v);
-    if (r->guard && UNLIKELY(reply_pending(r->c) > RANDFIELD_MAX_PENDING)) {
-        client_close_async(r->c);
-        return false;
-    }
+    if (r->guard && UNLIKELY(reply_should_stop(r->c))) return false;
     return true;
 }
 

@@ -255,21 +255,12 @@ static void cmd_spop(Client *c) {
 }
 
 /* Negative counts repeat members: the reply can be far bigger than the
- * set. Redis builds it all and runs out of memory; kilat closes a client
- * whose reply passes this size instead, and stops early when nobody reads
- * the reply (CLIENT REPLY OFF/SKIP). */
-#define SRANDMEMBER_MAX_REPLY ((size_t)1 << 30)
-#define CLIENT_MUTED (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP)
-
+ * set, so the loop asks reply_should_stop (see reply.h) as it goes. */
 static void srandmember_repeat(Client *c, const Set *s, uint64_t n) {
     reply_array(c, (int64_t)n);
     for (uint64_t i = 0; i < n; i++) {
         if ((i & 1023) == 1023) {
-            if (c->flags & CLIENT_MUTED) return;
-            if (reply_pending(c) > SRANDMEMBER_MAX_REPLY) {
-                client_close_async(c);
-                return;
-            }
+            if (reply_should_stop(c)) return;
         }
         SetMember m = set_random(s);
         reply_member(c, &m);

@@ -221,3 +221,10 @@ void reply_wrongtype(Client *c) {
 }
 
 size_t reply_pending(const Client *c) { return c->olen - c->osent; }
+
+bool reply_should_stop(Client *c) {
+    if (muted(c)) return true;
+    if (reply_pending(c) <= REPLY_HARD_LIMIT) return false;
+    client_close_async(c);
+    return true;
+}

@@ -38,6 +38,14 @@ void reply_syntax_error(Client *c);
 void reply_not_int(Client *c);
 void reply_wrongtype(Client *c);
 
+/* For loops that emit huge replies (HRANDFIELD/SRANDMEMBER with a huge
+ * negative count): true when the reply should stop -- nobody reads it
+ * (CLIENT REPLY OFF/SKIP, closing) or it passed REPLY_HARD_LIMIT, in which
+ * case the client is closed. Redis would grow until the OOM killer came;
+ * client-output-buffer-limit (a later issue) will generalise this. */
+#define REPLY_HARD_LIMIT ((size_t)1 << 30)
+bool reply_should_stop(Client *c);
+
 /* Bytes in c's output buffer not yet sent. */
 size_t reply_pending(const Client *c);
 
