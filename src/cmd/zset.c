@@ -58,8 +58,11 @@ void zs_reply_elem(Client *c, const ZsetElem *e, bool withscores) {
 
 void zs_commit(Client *c, int keyi, Entry *e, Zset *z, uint64_t changes) {
     entry_set_obj(e, z);
+    if (zset_len(z) == 0) { /* Redis counts the removals, not the delete */
+        db_delete(c->db, c->argv[keyi], c->argl[keyi]);
+        if (changes) changes--;
+    }
     db_add_dirty(changes);
-    if (zset_len(z) == 0) db_delete(c->db, c->argv[keyi], c->argl[keyi]);
 }
 
 void zs_store_reply(Client *c, int dsti, Zset *result) {
@@ -67,8 +70,7 @@ void zs_store_reply(Client *c, int dsti, Zset *result) {
     if (n == 0) {
         zset_free(result);
         db_delete(c->db, c->argv[dsti], c->argl[dsti]);
-    } else {
-        db_delete(c->db, c->argv[dsti], c->argl[dsti]);
+    } else { /* db_add_obj replaces a live key (and its TTL): one change */
         db_add_obj(c->db, c->argv[dsti], c->argl[dsti], TYPE_ZSET, result);
         block_signal_key(c->db_index, c->argv[dsti], c->argl[dsti]);
     }

@@ -176,7 +176,7 @@ static Src *parse_or_reply(Client *c, int numi, bool store, SetOp op, bool card,
     int n = (int)setnum, j = numi + 1;
     Src *src = mem_alloc((size_t)n * sizeof(Src));
     for (int i = 0; i < n; i++, j++) {
-        Entry *e = store ? zs_lookup_write(c, j) : zs_lookup_read(c, j);
+        Entry *e = zs_lookup_read(c, j);
         src[i] = (Src){TYPE_ZSET, NULL, 0, 1.0};
         if (!e) continue;
         ValueType t = entry_type(e);

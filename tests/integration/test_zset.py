@@ -1187,3 +1187,50 @@ def test_laravel_delayed_queue_pattern(r):
     assert r.zrangebyscore(key, "-inf", now - 1000) == []
     assert r.zrangebyscore(key, now + 149, "+inf", withscores=True) == [
         (b'{"uuid":"0299","job":"x"}', float(now + 149))]
+
+
+# ------------------------------------------------------ keyspace counters
+
+def stats(raw):
+    """(keyspace_hits, keyspace_misses, rdb_changes_since_last_save)"""
+    text = raw.cmd("INFO", "stats") + raw.cmd("INFO", "persistence")
+    d = dict(line.split(b":", 1) for line in text.split(b"\r\n")
+             if b":" in line)
+    return (int(d[b"keyspace_hits"]), int(d[b"keyspace_misses"]),
+            int(d[b"rdb_changes_since_last_save"]))
+
+
+def test_hits_misses_and_changes(raw):
+    """Reads count keyspace hits/misses (writes do not); changes count what
+    Redis counts: members added/updated/removed, not the key's creation or
+    deletion; a stored result is one change."""
+    steps = [
+        ("ZADD z 1 a 2 b 3 c", (0, 0, 3)),
+        ("ZADD z CH 1 a 5 b 6 d", (0, 0, 2)),
+        ("ZADD nokey XX 1 a", (0, 0, 0)),
+        ("ZSCORE z a", (1, 0, 0)),
+        ("ZSCORE nokey a", (0, 1, 0)),
+        ("ZRANGE z 0 -1", (1, 0, 0)),
+        ("ZRANGESTORE d z 0 -1", (1, 0, 1)),
+        ("ZRANGESTORE d z 0 0", (1, 0, 1)),
+        ("ZRANGESTORE d nokey 0 -1", (0, 1, 1)),
+        ("ZUNIONSTORE d 2 z nokey", (1, 1, 1)),
+        ("ZUNION 2 z nokey", (1, 1, 0)),
+        ("ZPOPMIN nokey", (0, 0, 0)),
+        ("ZPOPMIN z 2", (0, 0, 2)),
+        ("ZREM z b nope", (0, 0, 1)),
+        ("ZREM z d", (0, 0, 1)),
+        ("EXISTS z", (0, 1, 0)),  # the last ZREM deleted it
+        ("ZADD e 1 a 2 b", (0, 0, 2)),
+        ("ZREMRANGEBYRANK e 0 -1", (0, 0, 2)),
+        ("ZADD e 1 a", (0, 0, 1)),
+        ("BZPOPMIN nokey e 0", (0, 0, 1)),
+        ("ZINCRBY e 2 a", (0, 0, 1)),
+        ("ZADD e INCR 0 a", (0, 0, 0)),
+    ]
+    for cmd, want in steps:
+        before = stats(raw)
+        raw.cmd(*cmd.split())
+        after = stats(raw)
+        got = tuple(a - b for a, b in zip(after, before))
+        assert got == want, "%s: got %r, expected %r" % (cmd, got, want)
