@@ -11,10 +11,12 @@
  * Listpack scores: a double that Redis would keep as an integer (integral,
  * within +-2^62) is stored as that integer -- so -0 reads back as 0, and
  * ZSCAN prints 1e17 as "100000000000000000", both as Redis 7.0 does; any
- * other double is stored as a 9-byte string, SCORE_TAG + its 8 raw bytes
- * (never a canonical integer, exact, and no strtod to read it). */
+ * other score is stored as a tag byte and its raw bytes: 4 when a float
+ * holds it exactly (1.5), else 8 (0.1). Exact, never a canonical integer,
+ * and no strtod to read it back. */
 #include "t_zset.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -29,7 +31,8 @@
 /* Past this many bytes a listpack converts whatever the thresholds say
  * (as Redis stops a listpack at 1GB). */
 #define LP_SAFETY_BYTES ((size_t)1 << 30)
-#define SCORE_TAG '\x01'
+#define DOUBLE_TAG '\x01' /* not a digit or '-': never a canonical integer */
+#define FLOAT_TAG '\x02'
 
 typedef struct {
     HashTable *ht; /* member -> node (the nodes themselves) */
@@ -85,11 +88,18 @@ static inline bool score_as_int(double d, int64_t *out) {
     return true;
 }
 
-/* The listpack text of a score: decimal or SCORE_TAG + raw bytes. */
+/* The listpack text of a score: decimal, FLOAT_TAG + the 4 bytes of a
+ * float that holds it exactly (1.5, 0.25, inf), or DOUBLE_TAG + 8 bytes. */
 static size_t score_pack(double d, char *buf) {
     int64_t v;
     if (score_as_int(d, &v)) return num_format_int64(buf, v);
-    buf[0] = SCORE_TAG;
+    float f = isinf(d) || (d >= -FLT_MAX && d <= FLT_MAX) ? (float)d : 0; /* no UB cast */
+    if ((double)f == d) {
+        buf[0] = FLOAT_TAG;
+        memcpy(buf + 1, &f, sizeof(f));
+        return 1 + sizeof(f);
+    }
+    buf[0] = DOUBLE_TAG;
     memcpy(buf + 1, &d, sizeof(d));
     return 1 + sizeof(d);
 }
@@ -98,8 +108,14 @@ static inline double score_at(const unsigned char *p) {
     LpVal v;
     lp_get(p, &v);
     if (!v.s) return (double)v.v;
+    if (v.len == 1 + sizeof(float)) {
+        float f;
+        ASSERT(v.s[0] == FLOAT_TAG);
+        memcpy(&f, v.s + 1, sizeof(f));
+        return f;
+    }
     double d;
-    ASSERT(v.len == 1 + sizeof(d) && v.s[0] == SCORE_TAG);
+    ASSERT(v.len == 1 + sizeof(d) && v.s[0] == DOUBLE_TAG);
     memcpy(&d, v.s + 1, sizeof(d));
     return d;
 }

@@ -407,7 +407,8 @@ static void test_zset_listpack_scores(void) {
     cfg.zset_max_listpack_entries = 128;
     cfg.zset_max_listpack_value = 64;
     double vals[] = {-0.0, 0.0, 1e17, 1e18, 0x1p62, -0x1p62, 9.2e18, 1e19, 1.5, 0.1,
-                     -INFINITY, INFINITY, 9007199254740993.0, -1e-300, 4503599627370497.0};
+                     -INFINITY, INFINITY, 9007199254740993.0, -1e-300, 4503599627370497.0,
+                     0.25, -2.5, 1e39, -1e39, 3.4028234663852886e38, 1e-45, 0x1p-149};
     Zset *z = zset_new_for(2);
     for (size_t i = 0; i < ARRAY_LEN(vals); i++) {
         char m[8];
