@@ -417,14 +417,13 @@ static void cmd_zmpop(Client *c) {
 }
 
 /* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] -- as ZMPOP,
- * blocking while every key is empty. */
+ * blocking while every key is empty. The timeout is checked last. */
 static void cmd_bzmpop(Client *c) {
-    int64_t deadline;
-    if (!block_timeout_or_reply(c, 1, &deadline)) return;
     int nkeys;
     bool max;
-    int64_t count;
+    int64_t count, deadline;
     if (!mpop_args_or_reply(c, 2, &nkeys, &max, &count)) return;
+    if (!block_timeout_or_reply(c, 1, &deadline)) return;
     if (pop_first(c, 3, nkeys, max, (size_t)count, POP_KEY_NESTED)) return;
     block_on_range(c, 3, nkeys, deadline);
 }
