@@ -596,6 +596,10 @@ def test_bzpop_immediate_and_errors(raw):
                                    "range")),
         ("BZMPOP -1 1 z MIN", err("ERR timeout is negative")),
         ("BZMPOP 0 0 z MIN", NUMKEYS),
+        # the timeout is checked after the other arguments
+        ("BZMPOP x 0 z MIN", NUMKEYS),
+        ("BZMPOP x 1 z MID", SYNTAX),
+        ("BZMPOP x 1 z MIN COUNT 0", COUNT_GT0),
         ("BZMPOP 0 1 z MIN COUNT 0", COUNT_GT0),
         ("BZMPOP 0 1 str MIN", WRONGTYPE),
         ("ZADD z 1 a 2 b 3 c", integer(3)),
