@@ -72,9 +72,10 @@ static void big_free(Big *b) {
     mem_free(b);
 }
 
+/* Adds a member the caller knows is absent. */
 static inline void big_insert(Big *b, double score, const char *m, size_t len) {
     ZslNode *n = zsl_insert(&b->zsl, score, m, len);
-    ht_add(b->ht, n);
+    ht_add_absent(b->ht, n);
 }
 
 /* ---------- listpack scores ---------- */
@@ -767,7 +768,7 @@ double *zset_build_slot(Zset *z, const char *m, size_t len, double init, bool *i
     *isnew = n == NULL;
     if (!n) {
         n = zsl_node_new(init, m, len);
-        ht_add(b->ht, n);
+        ht_add_absent(b->ht, n);
     }
     return &n->score;
 }
