@@ -19,10 +19,7 @@
 #include "../ds/num.h"
 
 /* ZRANDMEMBER with a huge negative count would grow the reply without
- * bound (Redis 7.0 does, until an output buffer limit closes the client;
- * normal clients have none by default). Past this many pending bytes the
- * client is closed, as that limit would. */
-#define RAND_MAX_PENDING ((size_t)512 << 20)
+ * bound: its loop asks reply_should_stop (reply.h) as it goes. */
 
 /* ---------- shared helpers ---------- */
 
@@ -438,11 +435,7 @@ typedef struct {
 static bool reply_rand(void *ctx, const ZsetElem *e) {
     RandCtx *r = ctx;
     zs_reply_elem(r->c, e, r->withscores);
-    if (r->guard && UNLIKELY(reply_pending(r->c) > RAND_MAX_PENDING)) {
-        client_close_async(r->c);
-        return false;
-    }
-    return true;
+    return !(r->guard && UNLIKELY(reply_should_stop(r->c)));
 }
 
 /* ZRANDMEMBER key count [WITHSCORES]: count >= 0 distinct members (at most
