@@ -31,7 +31,6 @@ typedef struct BlockState {
     BlockedKey **keys;
     int nkeys;
     int64_t deadline;        /* 0 = forever */
-    BlockTimeoutReply kind;
     int argc;
     const char **argv;       /* one allocation with the argument bytes */
     size_t *argl;
@@ -122,15 +121,13 @@ static void save_args(BlockState *bs, const Client *c) {
     bs->argc = c->argc;
 }
 
-void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms,
-                   BlockTimeoutReply on_timeout) {
+void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms) {
     if (c->flags & CLIENT_REEXEC) { /* retried and still nothing: stay put */
         c->flags |= CLIENT_BLOCK_AGAIN;
         return;
     }
     BlockState *bs = mem_calloc(sizeof(*bs));
     bs->deadline = deadline_ms;
-    bs->kind = on_timeout;
     bs->keys = mem_alloc(sizeof(BlockedKey *) * (size_t)nkeys);
     for (int i = 0; i < nkeys; i++) {
         BlockedKey *bk = get_bk(c->db_index, c->argv[key_args[i]], c->argl[key_args[i]]);
@@ -260,10 +257,7 @@ void block_serve_ready(void) {
     nready = 0;
 }
 
-static void reply_timeout(Client *c) {
-    if (c->block->kind == BLOCK_TIMEOUT_NULL_BULK) reply_null(c);
-    else reply_null_array(c);
-}
+static void reply_timeout(Client *c) { reply_null_array(c); }
 
 void block_check_timeouts(int64_t now_ms) {
     for (size_t i = nblocked; i-- > 0;) {

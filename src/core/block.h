@@ -13,15 +13,11 @@
 
 #include "client.h"
 
-typedef enum {
-    BLOCK_TIMEOUT_NULL_ARRAY, /* BLPOP, BZPOPMIN, BLMPOP...: *-1 / _ */
-    BLOCK_TIMEOUT_NULL_BULK,  /* BLMOVE, BRPOPLPUSH: $-1 / _ */
-} BlockTimeoutReply;
-
 /* Blocks c on the keys at argv positions key_args[0..nkeys) of its current
- * command, until deadline_ms (unix ms; 0 = forever). */
-void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms,
-                   BlockTimeoutReply on_timeout);
+ * command, until deadline_ms (unix ms; 0 = forever). A timeout replies with
+ * a null array (*-1, or _ in RESP3): Redis 7.0 does so for every blocking
+ * command, BLMOVE and BRPOPLPUSH included. */
+void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms);
 /* Parses a blocking timeout in seconds (float) into an absolute deadline;
  * 0 means forever. Replies Redis's error and returns false if invalid. */
 bool block_timeout_or_reply(Client *c, int argi, int64_t *deadline_ms);
