@@ -122,6 +122,10 @@ static void save_args(BlockState *bs, const Client *c) {
 }
 
 void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms) {
+    if (c->flags & CLIENT_NO_BLOCK) { /* inside MULTI or a script */
+        reply_null_array(c);
+        return;
+    }
     if (c->flags & CLIENT_REEXEC) { /* retried and still nothing: stay put */
         c->flags |= CLIENT_BLOCK_AGAIN;
         return;

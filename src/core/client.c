@@ -52,6 +52,7 @@ Client *client_create(int fd, bool is_unix) {
     c->db = db_get(0);
     c->db_index = 0;
     if (is_unix) c->flags |= CLIENT_UNIX;
+    if (fd < 0) c->flags |= CLIENT_FAKE;
     if (!cfg.requirepass || !cfg.requirepass[0]) c->flags |= CLIENT_AUTHENTICATED;
     resp_parser_init(&c->parser);
     c->parser.max_bulk = cfg.proto_max_bulk_len;
@@ -61,8 +62,8 @@ Client *client_create(int fd, bool is_unix) {
         sock_local_name(fd, is_unix, c->laddr, sizeof(c->laddr));
         index_fd(c);
         io_watch(c, POLL_READ);
+        nclients++; /* fake clients (scripts) are not connections */
     }
-    nclients++;
     return c;
 }
 
@@ -106,8 +107,8 @@ void client_free(Client *c) {
     mem_free(c->name);
     mem_free(c->lib_name);
     mem_free(c->lib_ver);
+    if (!(c->flags & CLIENT_FAKE)) nclients--;
     mem_free(c);
-    nclients--;
 }
 
 Client *client_by_id(uint64_t id) {
@@ -138,7 +139,7 @@ void client_free_closing(void) {
 }
 
 void client_queue_write(Client *c) {
-    if (c->flags & CLIENT_PENDING_WRITE) return;
+    if (c->flags & (CLIENT_PENDING_WRITE | CLIENT_FAKE)) return; /* fake: read by its owner */
     c->flags |= CLIENT_PENDING_WRITE;
     c->next_pending = pending;
     pending = c;

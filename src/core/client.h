@@ -27,6 +27,9 @@ enum {
     CLIENT_REEXEC = 1u << 12,           /* its blocked command is retried */
     CLIENT_BLOCK_AGAIN = 1u << 13,      /* the retry found nothing either */
     CLIENT_RESUME = 1u << 14,           /* on the resume list */
+    CLIENT_NO_BLOCK = 1u << 15,         /* MULTI/script: blocking commands
+                                           time out at once, as in Redis */
+    CLIENT_FAKE = 1u << 16,             /* no socket (scripts' caller) */
 };
 
 typedef struct Client {
