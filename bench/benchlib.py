@@ -297,3 +297,133 @@ def machine():
         pass
     return "nproc=%d, cpu=%s, kernel=%s" % (len(os.sched_getaffinity(0)),
                                             model, os.uname().release)
+
+
+# ------------------------------------------------------------ the tests run
+
+# redis-benchmark 7.0's -t tests, as it sends them (seen with MONITOR):
+#   LPUSH mylist VXK, RPUSH mylist VXK, LPOP mylist, RPOP mylist,
+#   SADD myset element:<rand>, HSET myhash element:<rand> VXK, SPOP myset,
+#   ZADD myzset <rand> element:<rand>, ZPOPMIN myzset,
+#   lrange_N: N LPUSH mylist VXK ("needed to benchmark LRANGE"), then
+#   LRANGE mylist 0 <N-1> (0 449 for lrange_500),
+# where <rand> is a 12-digit zero-padded number below -r.
+#
+# A pop test on its own would pop from a missing key (nil replies: it would
+# measure a miss), so each pop test gets its key filled first with
+# POP_MARGIN more elements than it will pop, and afterwards exactly
+# POP_MARGIN must be left: proof that every measured request popped one
+# element, on both servers. lrange_N is sent as the custom command `LRANGE
+# mylist 0 <N-1>` on a list filled beforehand the way redis-benchmark fills
+# it (as many elements as requests), so its LPUSH pass stays out of the
+# measurement. Fills happen after FLUSHALL and before the measurement.
+POP_MARGIN = 1000
+COLLECTION_TESTS = {"lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop",
+                    "zadd", "zpopmin"}
+POP_KEYS = {"lpop": ("list", "mylist"), "rpop": ("list", "mylist"),
+            "spop": ("set", "myset"), "zpopmin": ("zset", "myzset")}
+LRANGE_LAST = {"lrange_100": 99, "lrange_300": 299, "lrange_500": 449,
+               "lrange_600": 599}
+SIZE_CMD = {"list": "LLEN", "set": "SCARD", "zset": "ZCARD"}
+LIST_VALUE = b"VXK"  # redis-benchmark's -d 3 payload
+
+
+def fill(port, kind, key, count, batch=1000):
+    """Add `count` elements to `key`: list items LIST_VALUE (RPUSH), set
+    members element:<12 digits> (SADD), sorted set members element:<12
+    digits> with score i (ZADD); checks the size. Returns the size."""
+    c = Conn(port, timeout=300.0)
+    try:
+        done = 0
+        while done < count:
+            m = min(batch, count - done)
+            if kind == "list":
+                args = [b"RPUSH", key] + [LIST_VALUE] * m
+            elif kind == "set":
+                args = [b"SADD", key] + [b"element:%012d" % i for i in
+                                         range(done, done + m)]
+            elif kind == "zset":
+                args = [b"ZADD", key]
+                for i in range(done, done + m):
+                    args += [b"%d" % i, b"element:%012d" % i]
+            else:
+                raise ValueError(kind)
+            c.call(*args)
+            done += m
+        size = c.call(SIZE_CMD[kind], key)
+    finally:
+        c.close()
+    if size != count:
+        sys.exit("fill %s %s: size %r after adding %d elements" %
+                 (kind, key, size, count))
+    return size
+
+
+class Test:
+    """One measured test: its name, the redis-benchmark arguments that
+    select it, and what to fill before (`prepare`) and check after
+    (`verify`) a run of n requests."""
+
+    def __init__(self, name, args, fill_kind=None, key=None, pops=False,
+                 fill_n=None):
+        self.name, self.args = name, args
+        self.fill_kind, self.key, self.pops = fill_kind, key, pops
+        self.fill_n = fill_n  # None: as many as requests (+ margin if pops)
+
+    def size_for(self, n):
+        if self.fill_n is not None:
+            return self.fill_n
+        return n + POP_MARGIN if self.pops else n
+
+    def prepare(self, port, n):
+        if self.fill_kind:
+            fill(port, self.fill_kind, self.key, self.size_for(n))
+
+    def verify(self, port, n, who=""):
+        if not self.fill_kind:
+            return
+        left = call(port, SIZE_CMD[self.fill_kind], self.key)
+        want = self.size_for(n) - n if self.pops else self.size_for(n)
+        if left != want:
+            sys.exit("%s %s: %s %s is %r after %d requests, expected %d: "
+                     "not every request %s" %
+                     (who, self.name, SIZE_CMD[self.fill_kind], self.key,
+                      left, n, want, "popped an element" if self.pops
+                      else "left the list alone"))
+
+    def describe(self):
+        if not self.fill_kind:
+            return ""
+        return "%s filled with %s elements first%s" % (
+            self.key, "n" if self.fill_n is None and not self.pops else
+            ("n+%d" % POP_MARGIN if self.fill_n is None else self.fill_n),
+            ", %d must be left" % POP_MARGIN if self.pops else "")
+
+
+def make_test(name, cmd=None):
+    """A Test from a redis-benchmark -t name, or from name=command."""
+    import shlex
+    if cmd is not None:
+        return Test(name, shlex.split(cmd))
+    if name in POP_KEYS:
+        kind, key = POP_KEYS[name]
+        return Test(name, ["-t", name], kind, key, pops=True)
+    if name in LRANGE_LAST:
+        return Test(name, ["LRANGE", "mylist", "0", str(LRANGE_LAST[name])],
+                    "list", "mylist")
+    return Test(name, ["-t", name])
+
+
+def settle(srv, interval=0.2, idle=0.1, timeout=60.0):
+    """Wait until the server process uses less than `idle` of a CPU over
+    `interval` seconds: a background thread freeing a big key (kilat frees
+    collections of more than 64 elements off the main thread, even on
+    FLUSHALL) must not run into the next measurement."""
+    deadline = time.time() + timeout
+    c0 = srv.cpu_seconds()
+    while time.time() < deadline:
+        time.sleep(interval)
+        c1 = srv.cpu_seconds()
+        if c1 - c0 <= idle * interval:
+            return
+        c0 = c1

@@ -16,7 +16,9 @@ import time
 
 import benchlib as B
 
-DEFAULT_TESTS = "set,get,incr,mset,ping_inline,ping_mbulk"
+DEFAULT_TESTS = ("set,get,incr,mset,ping_inline,ping_mbulk,"
+                 "lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,"
+                 "lrange_100")
 # name=command; several separated by ';'. __rand_int__ is redis-benchmark's
 # placeholder, replaced by a random number in 0..keyspace-1.
 DEFAULT_CUSTOM = "set_ex_nx=set key:__rand_int__ v EX 10 NX"
@@ -79,11 +81,13 @@ def loadavg():
 
 
 def test_list(a):
+    """(name, Test) pairs: -t names first, then the custom commands. Pop
+    and lrange tests get their key filled before each run (benchlib)."""
     tests = []
     for t in a.tests.split(","):
         t = t.strip()
         if t:
-            tests.append((t, ["-t", t]))
+            tests.append((t, B.make_test(t)))
     for item in a.custom.split(";"):
         item = item.strip()
         if not item:
@@ -91,16 +95,18 @@ def test_list(a):
         name, _, cmd = item.partition("=")
         if not cmd:
             sys.exit("bad custom test (want name=command): %r" % item)
-        tests.append((name.strip(), shlex.split(cmd)))
+        tests.append((name.strip(), B.make_test(name.strip(), cmd)))
     return tests
 
 
-def run_benchmark(a, srv, pipeline, n, targs):
+def run_benchmark(a, srv, pipeline, n, test):
     cmd = B.pin(a.client_cpu, a.nice) + [
         a.benchmark, "-h", "127.0.0.1", "-p", str(srv.port),
         "-c", str(a.clients), "-P", str(pipeline), "-n", str(n),
-        "-r", str(a.keyspace), "-q", "--csv"] + targs
+        "-r", str(a.keyspace), "-q", "--csv"] + test.args
     srv.call("FLUSHALL")
+    test.prepare(srv.port, n)
+    B.settle(srv)  # no background free of the last run's keys in this one
     cpu0 = srv.cpu_seconds()
     t0 = time.time()
     try:
@@ -115,6 +121,7 @@ def run_benchmark(a, srv, pipeline, n, targs):
         sys.exit("redis-benchmark failed against %s (exit %d): %s\n%s%s" %
                  (srv.name, p.returncode, shlex.join(cmd), p.stdout,
                   p.stderr))
+    test.verify(srv.port, n, srv.name)
     r = data[0]
     warn = p.stderr.strip()
     if warn:
@@ -158,18 +165,22 @@ def main():
     for s in servers.values():
         print("started %s: pid %d port %d: %s" %
               (s.name, s.pid, s.port, shlex.join(s.cmd)))
+    for name, t in tests:
+        if t.describe():
+            print("%s: %s, then: %s" % (name, t.describe(),
+                                          shlex.join(t.args)))
     first = True
     runs = []  # raw results
     t_start = time.time()
     for rnd in range(a.rounds):
         for pi, pipeline in enumerate(pipelines):
             n = a.n1 if pipeline == 1 else a.npipe
-            for ti, (name, targs) in enumerate(tests):
+            for ti, (name, test) in enumerate(tests):
                 order = ["redis", "kilat"]
                 if (rnd + pi + ti) % 2:
                     order.reverse()
                 for side in order:
-                    res = run_benchmark(a, servers[side], pipeline, n, targs)
+                    res = run_benchmark(a, servers[side], pipeline, n, test)
                     if first:
                         print("example command: %s" % res["cmd"])
                         first = False
@@ -209,6 +220,18 @@ def paired(runs, pipeline, test, rounds, key):
     return out
 
 
+def groups(tests):
+    """Sub-geomeans when both string/core tests and collection tests ran:
+    (label, indexes into tests)."""
+    coll = [i for i, (name, _) in enumerate(tests)
+            if name in B.COLLECTION_TESTS or name.startswith("lrange")]
+    rest = [i for i in range(len(tests)) if i not in coll]
+    if not coll or not rest:
+        return []
+    return [("geomean, %d others" % len(rest), rest),
+            ("geomean, %d collection" % len(coll), coll)]
+
+
 def report(a, tests, pipelines, runs):
     print()
     print("load average: %s at start, %s at end" % (a.load0, a.load1))
@@ -238,6 +261,10 @@ def report(a, tests, pipelines, runs):
                          "%.3f" % rp99, "%.3f" % kp99])
         rows.append(["geomean", "", "", B.fmt_ratio(B.geomean(ratios)),
                      B.fmt_ratio(B.geomean(pratios)), "", "", ""])
+        for label, sub in groups(tests):
+            rows.append([label, "", "", B.fmt_ratio(B.geomean(
+                [ratios[i] for i in sub])), B.fmt_ratio(B.geomean(
+                    [pratios[i] for i in sub])), "", "", ""])
         B.table(["test", "redis ops/s", "kilat ops/s", "ratio k/r",
                  "paired", "spread r/k", "redis p99 ms", "kilat p99 ms"],
                 rows)
@@ -286,6 +313,10 @@ def report(a, tests, pipelines, runs):
                                  if tot["redis"] else float("nan")), ""])
         rows.append(["geomean", "", "", B.fmt_ratio(B.geomean(ratios)),
                      B.fmt_ratio(B.geomean(pratios))])
+        for label, sub in groups(tests):
+            rows.append([label, "", "", B.fmt_ratio(B.geomean(
+                [ratios[i] for i in sub])), B.fmt_ratio(B.geomean(
+                    [pratios[i] for i in sub]))])
         B.table(["test", "redis us/req", "kilat us/req", "ratio k/r",
                  "paired"], rows)
 

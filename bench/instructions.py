@@ -30,7 +30,8 @@ import benchlib as B
 # redis-server 7.0.15 figures from DESIGN.md (user-space Ir per request).
 DESIGN_REDIS = {"get": 4800, "set": 7100, "incr": 6000, "lpush": 6800,
                 "zadd": 9200}
-DEFAULT_TESTS = "get,set,incr"
+DEFAULT_TESTS = ("get,set,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,"
+                 "zpopmin,lrange_100,set_ex_nx=set key:__rand_int__ v EX 10 NX")
 
 
 def parse_args():
@@ -71,20 +72,22 @@ def parse_args():
 
 
 def tests_of(a):
+    """(name, Test) pairs; pop and lrange tests fill their key first
+    (benchlib.make_test)."""
     out = []
     for item in a.tests.split(","):
         item = item.strip()
         if not item:
             continue
         name, eq, cmd = item.partition("=")
-        out.append((name.strip(), shlex.split(cmd) if eq else
-                    ["-t", name.strip()]))
+        out.append((name.strip(), B.make_test(name.strip(),
+                                              cmd if eq else None)))
     return out
 
 
-def bench(a, port, n, targs):
+def bench(a, port, n, test):
     cmd = [a.benchmark, "-h", "127.0.0.1", "-p", str(port), "-c", "1",
-           "-n", str(n), "-r", str(a.keyspace), "-q", "--csv"] + targs
+           "-n", str(n), "-r", str(a.keyspace), "-q", "--csv"] + test.args
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if p.returncode != 0 or "rps" not in p.stdout:
         sys.exit("redis-benchmark failed (exit %d): %s\n%s%s" %
@@ -160,46 +163,61 @@ def measure_zero(a, name, binary, extra, tests, workdir):
     print("started %s under callgrind: pid %d: %s" %
           (name, cg.srv.pid, shlex.join(cg.srv.cmd)))
     res = {}
-    for tname, targs in tests:
+    for tname, test in tests:
         vals = []
         for _ in range(a.repeat):
             cg.srv.call("FLUSHALL")
-            bench(a, cg.srv.port, a.warm, targs)
+            test.prepare(cg.srv.port, a.warm)
+            bench(a, cg.srv.port, a.warm, test)
+            test.verify(cg.srv.port, a.warm, name)
             cg.srv.call("FLUSHALL")
+            test.prepare(cg.srv.port, a.n)
+            B.settle(cg.srv, interval=0.5, idle=0.3)
             cg.zero()
             t0 = time.time()
-            cmd = bench(a, cg.srv.port, a.n, targs)
+            cmd = bench(a, cg.srv.port, a.n, test)
             wall = time.time() - t0
             ir = cg.dump()
+            test.verify(cg.srv.port, a.n, name)
             vals.append(ir / a.n)
             print("  %s %s: %d Ir / %d = %.0f per request (%.1fs): %s" %
                   (name, tname, ir, a.n, ir / a.n, wall, cmd))
             sys.stdout.flush()
         res[tname] = B.median(vals)
+    # Idle rate twice: with the last test's keys still there (active expiry
+    # of set_ex_nx's keys shows here), then with an empty keyspace (cron).
+    res["_idle_last"] = cg.idle_rate()
+    cg.srv.call("FLUSHALL")
+    B.settle(cg.srv, interval=0.5, idle=0.3)
     res["_idle"] = cg.idle_rate()
     cg.srv.stop(timeout=120)
     return res
 
 
-def one_run(a, name, binary, extra, targs, n, workdir):
+def one_run(a, name, binary, extra, test, n, workdir):
+    """Whole-process Ir; for pop/lrange tests it includes the fills (of n
+    and 2n elements), which the N/2N difference does not cancel."""
     out = os.path.join(workdir, "callgrind.%s.%d.%d.out" %
                        (name, n, int(time.time() * 1000)))
     srv = B.Server(name, binary, None, extra, valgrind=valgrind_prefix(out),
                    ready_timeout=120.0, workdir=workdir)
-    bench(a, srv.port, a.warm, targs)
+    test.prepare(srv.port, a.warm)
+    bench(a, srv.port, a.warm, test)
     srv.call("FLUSHALL")
-    bench(a, srv.port, n, targs)
+    test.prepare(srv.port, n)
+    bench(a, srv.port, n, test)
+    test.verify(srv.port, n, name)
     srv.stop(timeout=120)
     return read_ir(out)
 
 
 def measure_diff(a, name, binary, extra, tests, workdir):
     res = {}
-    for tname, targs in tests:
+    for tname, test in tests:
         vals = []
         for _ in range(a.repeat):
-            ir1 = one_run(a, name, binary, extra, targs, a.n, workdir)
-            ir2 = one_run(a, name, binary, extra, targs, 2 * a.n, workdir)
+            ir1 = one_run(a, name, binary, extra, test, a.n, workdir)
+            ir2 = one_run(a, name, binary, extra, test, 2 * a.n, workdir)
             vals.append((ir2 - ir1) / a.n)
             print("  %s %s: Ir(%d)=%d Ir(%d)=%d: %.0f per request" %
                   (name, tname, a.n, ir1, 2 * a.n, ir2, vals[-1]))
@@ -224,6 +242,10 @@ def main():
     print("machine: %s" % B.machine())
     print("method=%s n=%d warm=%d keyspace=%d repeat=%d" %
           (a.method, a.n, a.warm, a.keyspace, a.repeat))
+    for tname, t in tests:
+        if t.describe():
+            print("%s: %s, then: %s" % (tname, t.describe(),
+                                          shlex.join(t.args)))
     sys.stdout.flush()
     measure = measure_zero if a.method == "zero" else measure_diff
     r = measure(a, "redis", a.redis_bin, shlex.split(a.redis_args), tests,
@@ -249,7 +271,11 @@ def main():
     if r["_idle"] is not None:
         print()
         print("idle background work while measuring (not subtracted): "
-              "redis %.0f Ir/s, kilat %.0f Ir/s" % (r["_idle"], k["_idle"]))
+              "redis %.0f Ir/s, kilat %.0f Ir/s with an empty keyspace; "
+              "redis %.0f Ir/s, kilat %.0f Ir/s with the keys of the last "
+              "test (%s) still there" %
+              (r["_idle"], k["_idle"], r["_idle_last"], k["_idle_last"],
+               tests[-1][0]))
     off = [t for t, _ in tests if t in DESIGN_REDIS and
            abs(r[t] / DESIGN_REDIS[t] - 1) > 0.10]
     if off:

@@ -1,10 +1,15 @@
 """Memory per key, kilat vs redis-server (INFO memory used_memory).
 
 Run through bench/memory.sh; see bench/README.md. For each server and each
-variant (no TTL, TTL) a fresh server is started, used_memory is read, KEYS
-`SET key:<i> <32-byte value> [EX ttl]` are loaded with `redis-cli --pipe`,
-DBSIZE is checked, and used_memory is read again: the difference over KEYS
-is bytes per key.
+variant a fresh server is started, used_memory is read, the keys are loaded
+with `redis-cli --pipe`, DBSIZE (and the size of the first and last key) is
+checked, and used_memory is read again: the difference over the number of
+keys is bytes per key. Variants:
+
+  strings  KEYS `SET key:<i> <32-byte value>`
+  ttl      the same with `EX ttl`
+  hash     COLL_KEYS `HSET h:<i> f0 <v> ... f<FIELDS-1> <v>`, 10-16 byte values
+  list     COLL_KEYS `RPUSH l:<i> <v> ... (FIELDS items)`, 10-16 byte items
 """
 
 import argparse
@@ -16,7 +21,8 @@ import time
 
 import benchlib as B
 
-DESIGN_REDIS = {"no TTL": 120, "TTL": 161}  # B/key, DESIGN.md
+DESIGN_REDIS = {"strings": 120, "ttl": 161}  # B/key, DESIGN.md
+ALL_VARIANTS = "strings,ttl,hash,list"
 
 
 def parse_args():
@@ -24,17 +30,26 @@ def parse_args():
     e = B.env
     p = argparse.ArgumentParser(
         prog="bench/memory.sh",
-        description="Bytes per key (INFO used_memory) for KEYS string keys "
-                    "with 32-byte values, with and without a TTL, kilat vs "
-                    "redis-server.")
+        description="Bytes per key (INFO used_memory), kilat vs "
+                    "redis-server: KEYS string keys with 32-byte values, "
+                    "with and without a TTL, and COLL_KEYS hashes of FIELDS "
+                    "fields and lists of FIELDS items.")
     p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
     p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
+    p.add_argument("--variants", default=e("MEM_VARIANTS", ALL_VARIANTS),
+                   help="[MEM_VARIANTS] comma separated: %(default)s")
     p.add_argument("--keys", type=int, default=int(e("MEM_KEYS", 1000000)),
-                   help="[MEM_KEYS] %(default)s")
+                   help="[MEM_KEYS] string keys: %(default)s")
     p.add_argument("--value-size", type=int, default=int(e("MEM_VALUE", 32)),
-                   help="[MEM_VALUE] value bytes: %(default)s")
+                   help="[MEM_VALUE] string value bytes: %(default)s")
     p.add_argument("--ttl", type=int, default=int(e("MEM_TTL", 100000)),
                    help="[MEM_TTL] seconds, for the TTL variant: %(default)s")
+    p.add_argument("--coll-keys", type=int,
+                   default=int(e("MEM_COLL_KEYS", 100000)),
+                   help="[MEM_COLL_KEYS] hash and list keys: %(default)s")
+    p.add_argument("--fields", type=int, default=int(e("MEM_FIELDS", 10)),
+                   help="[MEM_FIELDS] fields per hash, items per list: "
+                        "%(default)s")
     p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
                    help="[KILAT_ARGS] extra server arguments")
     p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
@@ -48,10 +63,10 @@ def bulk(b):
     return b"$%d\r\n%s\r\n" % (len(b), b)
 
 
-def resp_stream(nkeys, value_size, ttl, chunk=10000):
+def string_stream(nkeys, value_size, ttl, chunk=10000):
     """Yield the RESP bytes of nkeys SET commands, chunk commands at a time.
 
-    Values are `value:` followed by the zero-padded index, padded to
+    Values are `value:` followed by the index, padded with `-` to
     value_size bytes: distinct, never numeric (so no integer encoding)."""
     tail = b"$2\r\nEX\r\n" + bulk(str(ttl).encode()) if ttl else b""
     head = b"*5\r\n$3\r\nSET\r\n" if ttl else b"*3\r\n$3\r\nSET\r\n"
@@ -64,14 +79,73 @@ def resp_stream(nkeys, value_size, ttl, chunk=10000):
         yield b"".join(out)
 
 
-def load(a, port, ttl):
+def elem(prefix, i, j):
+    """`<prefix><i, 6 digits>:<j>` padded with 1-7 `-`: 10-16 bytes for one
+    digit of j, distinct, never numeric."""
+    v = b"%s%06d:%d" % (prefix, i, j)
+    return v + b"-" * (1 + (i + j) % 7)
+
+
+def coll_stream(kind, nkeys, nfields, chunk=2000):
+    """HSET h:<i> f0 <v> f1 <v> ... or RPUSH l:<i> <v> <v> ..."""
+    if kind == "hash":
+        head = b"*%d\r\n$4\r\nHSET\r\n" % (2 + 2 * nfields)
+    else:
+        head = b"*%d\r\n$5\r\nRPUSH\r\n" % (2 + nfields)
+    for start in range(0, nkeys, chunk):
+        out = []
+        for i in range(start, min(nkeys, start + chunk)):
+            out.append(head)
+            if kind == "hash":
+                out.append(bulk(b"h:%d" % i))
+                for j in range(nfields):
+                    out.append(bulk(b"f%d" % j))
+                    out.append(bulk(elem(b"v", i, j)))
+            else:
+                out.append(bulk(b"l:%d" % i))
+                for j in range(nfields):
+                    out.append(bulk(elem(b"i", i, j)))
+        yield b"".join(out)
+
+
+def variants(a):
+    """name -> (label, keys, stream factory, key of index i, size command)"""
+    v = {
+        "strings": ("%d strings, %d-byte values" % (a.keys, a.value_size),
+                    a.keys, lambda: string_stream(a.keys, a.value_size, 0),
+                    lambda i: b"key:%d" % i, None),
+        "ttl": ("the same with EX %d" % a.ttl, a.keys,
+                lambda: string_stream(a.keys, a.value_size, a.ttl),
+                lambda i: b"key:%d" % i, None),
+        "hash": ("%d hashes of %d fields" % (a.coll_keys, a.fields),
+                 a.coll_keys,
+                 lambda: coll_stream("hash", a.coll_keys, a.fields),
+                 lambda i: b"h:%d" % i, "HLEN"),
+        "list": ("%d lists of %d items" % (a.coll_keys, a.fields),
+                 a.coll_keys,
+                 lambda: coll_stream("list", a.coll_keys, a.fields),
+                 lambda i: b"l:%d" % i, "LLEN"),
+    }
+    out = []
+    for name in a.variants.split(","):
+        name = name.strip()
+        if not name:
+            continue
+        if name not in v:
+            sys.exit("unknown variant %r (want some of %s)" %
+                     (name, ALL_VARIANTS))
+        out.append((name,) + v[name])
+    return out
+
+
+def load(a, port, stream):
     cmd = [a.cli, "-h", "127.0.0.1", "-p", str(port), "--pipe"]
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     out = []
     reader = threading.Thread(target=lambda: out.append(p.stdout.read()))
     reader.start()
-    for data in resp_stream(a.keys, a.value_size, ttl):
+    for data in stream:
         p.stdin.write(data)
     p.stdin.close()
     p.wait(timeout=600)
@@ -83,57 +157,73 @@ def load(a, port, ttl):
     return shlex.join(cmd)
 
 
-def measure(a, name, binary, extra, ttl):
+def measure(a, name, binary, extra, variant):
+    vname, label, nkeys, stream, key_of, size_cmd = variant
     srv = B.Server(name, binary, None, extra)
     try:
         before = int(B.info(srv.port, "memory")["used_memory"])
         rss0 = int(B.info(srv.port, "memory").get("used_memory_rss", 0))
         t0 = time.time()
-        cmd = load(a, srv.port, ttl)
+        cmd = load(a, srv.port, stream())
         took = time.time() - t0
         n = srv.call("DBSIZE")
-        if n != a.keys:
+        if n != nkeys:
             sys.exit("%s: DBSIZE is %r after loading %d keys" %
-                     (name, n, a.keys))
+                     (name, n, nkeys))
+        if size_cmd:
+            for i in (0, nkeys - 1):
+                got = srv.call(size_cmd, key_of(i))
+                if got != a.fields:
+                    sys.exit("%s: %s %s is %r, expected %d" %
+                             (name, size_cmd, key_of(i).decode(), got,
+                              a.fields))
+        enc = srv.call("OBJECT", "ENCODING", key_of(0))
         time.sleep(1.0)  # let an incremental rehash finish
         mem = B.info(srv.port, "memory")
         after = int(mem["used_memory"])
         rss1 = int(mem.get("used_memory_rss", 0))
     finally:
         srv.stop()
-    per = (after - before) / a.keys
+    per = (after - before) / nkeys
+    if isinstance(enc, bytes):
+        enc = enc.decode()
     print("  %s %s: used_memory %d -> %d: %.1f B/key (rss %.1f B/key), "
-          "loaded in %.1fs" % (name, "TTL %d" % ttl if ttl else "no TTL",
-                               before, after, per, (rss1 - rss0) / a.keys,
-                               took))
+          "encoding %s, loaded in %.1fs" % (name, label, before, after, per,
+                                            (rss1 - rss0) / nkeys, enc,
+                                            took))
     sys.stdout.flush()
-    return per, (rss1 - rss0) / a.keys, cmd
+    return per, (rss1 - rss0) / nkeys, cmd
 
 
 def main():
     a = parse_args()
     B.check_bin(a.redis_bin, "redis")
     B.check_bin(a.kilat_bin, "kilat")
-    print("# memory per key: %d keys key:<i>, %d-byte values" %
-          (a.keys, a.value_size))
+    vs = variants(a)
+    print("# memory per key (INFO used_memory growth / keys)")
     print("machine: %s" % B.machine())
+    print("redis: %s %s" % (a.redis_bin, a.redis_args))
+    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    print("values: strings `value:<i>` padded with - to %d bytes; hash "
+          "fields f0..f%d with values, and list items, `v<i:06>:<j>` / "
+          "`i<i:06>:<j>` padded with 1-7 - (10-16 bytes)" %
+          (a.value_size, a.fields - 1))
     sys.stdout.flush()
-    rows, ratios = [], []
+    rows = []
     first = True
-    for label, ttl in (("no TTL", 0), ("TTL", a.ttl)):
+    for v in vs:
         r, rrss, cmd = measure(a, "redis", a.redis_bin,
-                               shlex.split(a.redis_args), ttl)
+                               shlex.split(a.redis_args), v)
         if first:
             print("  load command: <generator> | %s" % cmd)
             first = False
         k, krss, _ = measure(a, "kilat", a.kilat_bin,
-                             shlex.split(a.kilat_args), ttl)
-        ratios.append(k / r)
-        ref = DESIGN_REDIS[label]
-        rows.append([label if not ttl else "TTL (EX %d)" % ttl,
-                     "%.1f" % r, "%.1f" % k, B.fmt_ratio(k / r),
+                             shlex.split(a.kilat_args), v)
+        ref = DESIGN_REDIS.get(v[0])
+        rows.append([v[1], "%.1f" % r, "%.1f" % k, B.fmt_ratio(k / r),
                      "%d (%+.0f%%)" % (ref, 100 * (r / ref - 1))
-                     if a.value_size == 32 and a.keys == 1000000 else "",
+                     if ref and a.value_size == 32 and a.keys == 1000000
+                     else "",
                      B.fmt_ratio(krss / rrss if rrss > 0 else float("nan"))])
     print()
     B.table(["keys", "redis B/key", "kilat B/key", "ratio k/r",
