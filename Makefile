@@ -13,6 +13,19 @@ WARN    := -std=c11 -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter -Wno-mi
 CPPFLAGS+= -D_GNU_SOURCE -Isrc
 LDLIBS  += -lm -lpthread
 
+# Lua 5.1 with cjson and bitop (Debian: liblua5.1-0-dev lua-cjson-dev
+# lua-bitop-dev). cjson and bit link statically: Debian ships them as Lua
+# modules, not as libraries meant for embedding.
+LUA_PC  := $(shell pkg-config --exists lua5.1 && echo yes)
+ifeq ($(LUA_PC),yes)
+CPPFLAGS += $(shell pkg-config --cflags lua5.1)
+LDLIBS   := $(shell $(CC) -print-file-name=liblua5.1-cjson.a) $(shell $(CC) -print-file-name=liblua5.1-bitop.a) \
+            $(shell pkg-config --libs lua5.1) $(LDLIBS)
+else
+CPPFLAGS += -I/usr/include/lua5.1
+LDLIBS   := -llua5.1-cjson -llua5.1-bitop -llua5.1 $(LDLIBS)
+endif
+
 # Allocator with statistics from the distribution; libc fallback.
 ifeq ($(MALLOC),libc)
 else ifneq ($(wildcard /usr/include/jemalloc/jemalloc.h),)

@@ -17,6 +17,7 @@ extern Command set_commands[];
 extern Command zset_commands[];
 extern Command list_commands[];
 void list_register_type(void);
+extern Command script_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -33,4 +34,5 @@ void cmd_register_all(void) {
     zset_register_type();
     command_register(list_commands);
     list_register_type();
+    command_register(script_commands);
 }

@@ -1,0 +1,492 @@
+/* script/bridge.c -- what a script sees of the server: redis.call/pcall run
+ * real commands through a fake client (no socket) whose reply bytes are
+ * parsed back into Lua values, and the Lua value a script returns becomes
+ * the caller's reply. Both conversions follow Redis 7.0 (RESP2 and, after
+ * redis.setresp(3), RESP3). */
+#include "bridge.h"
+
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/command.h"
+#include "../core/db.h"
+#include "../core/log.h"
+#include "../core/reply.h"
+#include "sha1.h"
+
+ScriptRun *bridge_run;
+
+#define MAX_DEPTH 1000 /* nesting of replies/tables converted */
+
+/* ---- errors ---- */
+
+void bridge_push_error(lua_State *L, const char *msg, size_t len) {
+    if (len && msg[0] == '-') {
+        const char *sp = memchr(msg, ' ', len);
+        if (sp) {
+            msg++, len--; /* "-CODE text": keep the code */
+        } else {
+            msg++, len--;
+            lua_newtable(L);
+            lua_pushliteral(L, "err");
+            lua_pushliteral(L, "ERR ");
+            lua_pushlstring(L, msg, len);
+            lua_concat(L, 2);
+            lua_rawset(L, -3);
+            return;
+        }
+    }
+    lua_newtable(L);
+    lua_pushliteral(L, "err");
+    lua_pushlstring(L, msg, len);
+    lua_rawset(L, -3);
+}
+
+int bridge_raise(lua_State *L, const char *msg) {
+    lua_newtable(L);
+    lua_pushliteral(L, "err");
+    lua_pushstring(L, msg);
+    lua_rawset(L, -3);
+    return lua_error(L);
+}
+
+/* ---- RESP bytes -> Lua ---- */
+
+static const char *line_end(const char *p, const char *end) {
+    const char *q = memchr(p, '\r', (size_t)(end - p));
+    return q ? q : end;
+}
+
+static long long num_at(const char *p) { return strtoll(p, NULL, 10); }
+
+static void set_field(lua_State *L, const char *name) { /* t[name] = top */
+    lua_pushstring(L, name);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+/* Pushes the reply at p as a Lua value; returns the byte after it. resp3
+ * selects Redis's RESP3 mapping (maps, sets, doubles, booleans, null). */
+static const char *push_reply(lua_State *L, const char *p, const char *end, int depth) {
+    if (p >= end) {
+        lua_pushnil(L);
+        return end;
+    }
+    if (depth > MAX_DEPTH || !lua_checkstack(L, 8)) luaL_error(L, "reached lua stack limit");
+    char type = *p++;
+    const char *le = line_end(p, end);
+    const char *next = le + 2 <= end ? le + 2 : end;
+    switch (type) {
+    case '+':
+        lua_newtable(L);
+        lua_pushlstring(L, p, (size_t)(le - p));
+        set_field(L, "ok");
+        return next;
+    case '-':
+        lua_newtable(L);
+        lua_pushlstring(L, p, (size_t)(le - p));
+        set_field(L, "err");
+        return next;
+    case ':':
+        lua_pushnumber(L, (lua_Number)num_at(p));
+        return next;
+    case '$':
+    case '=': {
+        long long n = num_at(p);
+        if (n < 0) {
+            lua_pushboolean(L, 0);
+            return next;
+        }
+        if (type == '=' && n >= 4) { /* verbatim: "txt:" then the text */
+            lua_newtable(L);
+            lua_pushlstring(L, next + 4, (size_t)n - 4);
+            set_field(L, "string");
+            lua_pushlstring(L, next, 3);
+            set_field(L, "format");
+            lua_newtable(L);
+            lua_insert(L, -2);
+            set_field(L, "verbatim_string");
+        } else {
+            lua_pushlstring(L, next, (size_t)n);
+        }
+        return next + n + 2;
+    }
+    case '*':
+    case '~':
+    case '%':
+    case '>': {
+        long long n = num_at(p);
+        if (n < 0) {
+            lua_pushboolean(L, 0);
+            return next;
+        }
+        p = next;
+        lua_newtable(L);
+        if (type == '*' || type == '>') {
+            for (long long i = 1; i <= n; i++) {
+                p = push_reply(L, p, end, depth + 1);
+                lua_rawseti(L, -2, (int)i);
+            }
+            return p;
+        }
+        for (long long i = 0; i < n; i++) {
+            p = push_reply(L, p, end, depth + 1);
+            if (type == '%') p = push_reply(L, p, end, depth + 1);
+            else lua_pushboolean(L, 1);
+            lua_rawset(L, -3);
+        }
+        lua_newtable(L);
+        lua_insert(L, -2);
+        set_field(L, type == '%' ? "map" : "set");
+        return p;
+    }
+    case '_':
+        lua_pushnil(L);
+        return next;
+    case ',':
+        lua_newtable(L);
+        lua_pushnumber(L, strtod(p, NULL));
+        set_field(L, "double");
+        return next;
+    case '#':
+        lua_pushboolean(L, *p == 't');
+        return next;
+    case '(':
+        lua_newtable(L);
+        lua_pushlstring(L, p, (size_t)(le - p));
+        set_field(L, "big_number");
+        return next;
+    case '|': { /* attributes: skipped, the value follows */
+        long long n = num_at(p);
+        p = next;
+        for (long long i = 0; i < 2 * n; i++) {
+            p = push_reply(L, p, end, depth + 1);
+            lua_pop(L, 1);
+        }
+        return push_reply(L, p, end, depth);
+    }
+    default:
+        lua_pushnil(L);
+        return end;
+    }
+}
+
+/* ---- redis.call / redis.pcall ---- */
+
+static bool arity_ok(const Command *cmd, int argc) {
+    return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
+}
+
+/* The command that will run: a container's subcommand when it has one. */
+static const Command *resolve(const Command *cmd, int argc, const char **argv, const size_t *argl) {
+    if (!cmd->subs || argc < 2) return cmd;
+    for (const Command *s = cmd->subs; s->name; s++)
+        if (strlen(s->name) == argl[1] && strncasecmp(s->name, argv[1], argl[1]) == 0) return s;
+    return cmd;
+}
+
+/* Checks a call before it runs; NULL if it may run, else the error. */
+static const char *call_refusal(const Command *cmd, int argc, const char **argv, const size_t *argl) {
+    if (!cmd) return "ERR Unknown Redis command called from script";
+    if (!arity_ok(cmd, argc)) return "ERR Wrong number of args calling Redis command from script";
+    const Command *run = resolve(cmd, argc, argv, argl);
+    if ((cmd->flags | run->flags) & CMD_NOSCRIPT) return "ERR This Redis command is not allowed from script";
+    if ((run->flags & CMD_WRITE) && bridge_run->read_only)
+        return "ERR Write commands are not allowed from read-only scripts.";
+    return NULL;
+}
+
+static int redis_call(lua_State *L, bool raise) {
+    ScriptRun *run = bridge_run;
+    int argc = lua_gettop(L);
+    if (argc == 0) return bridge_raise(L, "ERR Please specify at least one argument for this redis lib call");
+    if (!run) return bridge_raise(L, "ERR redis.call is only available inside a script");
+    for (int i = 1; i <= argc; i++) {
+        int t = lua_type(L, i);
+        if (t == LUA_TNUMBER) { /* %.17g, as Redis: 0.1 -> "0.10000000000000001" */
+            char buf[64];
+            int n = snprintf(buf, sizeof buf, "%.17g", (double)lua_tonumber(L, i));
+            lua_pushlstring(L, buf, (size_t)n);
+            lua_replace(L, i);
+        } else if (t != LUA_TSTRING) {
+            return bridge_raise(L, "ERR Lua redis lib command arguments must be strings or integers");
+        }
+    }
+    size_t n = (size_t)(unsigned)argc;
+    const char **argv = malloc(sizeof(*argv) * n);
+    size_t *argl = malloc(sizeof(*argl) * n);
+    ASSERT(argv && argl);
+    for (int i = 0; i < argc; i++) argv[i] = lua_tolstring(L, i + 1, &argl[i]);
+
+    const char *refusal = call_refusal(command_lookup(argv[0], argl[0]), argc, argv, argl);
+    if (refusal) {
+        free(argv);
+        free(argl);
+        if (raise) return bridge_raise(L, refusal);
+        bridge_push_error(L, refusal, strlen(refusal));
+        return 1;
+    }
+    Client *f = run->fake;
+    f->resp = run->resp;
+    f->argc = argc;
+    f->argv = argv;
+    f->argl = argl;
+    f->olen = f->osent = 0;
+    uint64_t dirty = db_dirty();
+    command_execute(f);
+    if (db_dirty() != dirty) run->wrote = true;
+    f->argc = 0;
+    f->argv = NULL;
+    f->argl = NULL;
+    free(argv);
+    free(argl);
+
+    const char *p = f->obuf + f->osent, *end = f->obuf + f->olen;
+    bool is_error = p < end && *p == '-';
+    push_reply(L, p, end, 0);
+    f->olen = f->osent = 0;
+    if (is_error && raise) return lua_error(L); /* the {err=...} table */
+    return 1;
+}
+
+static int l_call(lua_State *L) { return redis_call(L, true); }
+static int l_pcall(lua_State *L) { return redis_call(L, false); }
+
+/* ---- the other redis.* functions ---- */
+
+static int l_error_reply(lua_State *L) {
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING)
+        return bridge_raise(L, "ERR wrong number or type of arguments");
+    size_t len;
+    const char *msg = lua_tolstring(L, 1, &len);
+    if (len && msg[0] == '-') {
+        bridge_push_error(L, msg, len);
+    } else {
+        lua_pushliteral(L, "-");
+        lua_pushvalue(L, 1);
+        lua_concat(L, 2);
+        msg = lua_tolstring(L, -1, &len);
+        bridge_push_error(L, msg, len);
+    }
+    return 1;
+}
+
+static int l_status_reply(lua_State *L) {
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING)
+        return bridge_raise(L, "ERR wrong number or type of arguments");
+    lua_newtable(L);
+    lua_pushvalue(L, 1);
+    set_field(L, "ok");
+    return 1;
+}
+
+static int l_sha1hex(lua_State *L) {
+    if (lua_gettop(L) != 1) return bridge_raise(L, "ERR wrong number of arguments");
+    size_t len;
+    const char *s = lua_tolstring(L, 1, &len);
+    if (!s) return bridge_raise(L, "ERR wrong number of arguments");
+    char hex[41];
+    sha1_hex(s, len, hex);
+    lua_pushstring(L, hex);
+    return 1;
+}
+
+static int l_log(lua_State *L) {
+    int argc = lua_gettop(L);
+    if (argc < 2) return bridge_raise(L, "ERR redis.log() requires two arguments or more.");
+    if (!lua_isnumber(L, 1)) return bridge_raise(L, "ERR First argument must be a number (log level).");
+    lua_Integer level = lua_tointeger(L, 1);
+    if (level < LOG_DEBUG || level > LOG_WARNING) return bridge_raise(L, "ERR Invalid debug level.");
+    if (level < cfg.loglevel) return 0;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 2; i <= argc; i++) {
+        size_t len;
+        const char *s = lua_tolstring(L, i, &len);
+        if (!s) continue;
+        if (i > 2) luaL_addchar(&b, ' ');
+        luaL_addlstring(&b, s, len);
+    }
+    luaL_pushresult(&b);
+    log_msg(level, "%s", lua_tostring(L, -1));
+    return 0;
+}
+
+static int l_setresp(lua_State *L) {
+    if (lua_gettop(L) != 1) return bridge_raise(L, "ERR redis.setresp() requires one argument.");
+    lua_Integer v = lua_tointeger(L, 1);
+    if (v != 2 && v != 3) return bridge_raise(L, "ERR RESP version must be 2 or 3.");
+    if (bridge_run) bridge_run->resp = (int)v;
+    return 0;
+}
+
+static int l_set_repl(lua_State *L) {
+    if (lua_gettop(L) != 1) return bridge_raise(L, "ERR redis.set_repl() requires one argument.");
+    lua_Integer v = lua_tointeger(L, 1);
+    if (v < 0 || v > 3)
+        return bridge_raise(L, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+    return 0; /* accepted: effects always propagate whole */
+}
+
+static int l_true(lua_State *L) {
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_nothing(lua_State *L) {
+    UNUSED(L);
+    return 0;
+}
+
+static void set_int(lua_State *L, const char *name, lua_Number v) {
+    lua_pushnumber(L, v);
+    set_field(L, name);
+}
+
+void bridge_open(lua_State *L) {
+    static const luaL_Reg fns[] = {
+        {"call", l_call},
+        {"pcall", l_pcall},
+        {"error_reply", l_error_reply},
+        {"status_reply", l_status_reply},
+        {"sha1hex", l_sha1hex},
+        {"log", l_log},
+        {"setresp", l_setresp},
+        {"set_repl", l_set_repl},
+        {"replicate_commands", l_true},
+        {"breakpoint", l_nothing},
+        {"debug", l_nothing},
+        {NULL, NULL},
+    };
+    lua_newtable(L);
+    for (const luaL_Reg *r = fns; r->name; r++) {
+        lua_pushcfunction(L, r->func);
+        set_field(L, r->name);
+    }
+    set_int(L, "LOG_DEBUG", LOG_DEBUG);
+    set_int(L, "LOG_VERBOSE", LOG_VERBOSE);
+    set_int(L, "LOG_NOTICE", LOG_NOTICE);
+    set_int(L, "LOG_WARNING", LOG_WARNING);
+    set_int(L, "REPL_NONE", 0);
+    set_int(L, "REPL_AOF", 1);
+    set_int(L, "REPL_SLAVE", 2);
+    set_int(L, "REPL_REPLICA", 2);
+    set_int(L, "REPL_ALL", 3);
+    lua_pushliteral(L, "7.0.15");
+    set_field(L, "REDIS_VERSION");
+    set_int(L, "REDIS_VERSION_NUM", 0x07000f);
+    lua_setglobal(L, "redis");
+}
+
+/* ---- Lua -> reply ---- */
+
+/* t[name] of the table at idx, pushed; true if it has type `type`. */
+static bool field_is(lua_State *L, int idx, const char *name, int type) {
+    lua_pushstring(L, name);
+    lua_rawget(L, idx);
+    if (lua_type(L, -1) == type) return true;
+    lua_pop(L, 1);
+    return false;
+}
+
+/* Status and error text: CR and LF become spaces, as Redis does. */
+static void reply_line(Client *c, bool error, const char *s, size_t len) {
+    char *copy = malloc(len + 1);
+    ASSERT(copy);
+    for (size_t i = 0; i < len; i++) copy[i] = (s[i] == '\r' || s[i] == '\n') ? ' ' : s[i];
+    copy[len] = '\0';
+    if (error) reply_error(c, copy); /* errorstats, failed_calls */
+    else reply_status(c, copy);
+    free(copy);
+}
+
+static void reply_value(Client *c, lua_State *L, int resp, int depth);
+
+static void reply_table(Client *c, lua_State *L, int resp, int depth) {
+    int t = lua_gettop(L);
+    size_t len;
+    if (field_is(L, t, "err", LUA_TSTRING)) {
+        const char *s = lua_tolstring(L, -1, &len);
+        reply_line(c, true, s, len);
+    } else if (field_is(L, t, "ok", LUA_TSTRING)) {
+        const char *s = lua_tolstring(L, -1, &len);
+        reply_line(c, false, s, len);
+    } else if (field_is(L, t, "double", LUA_TNUMBER)) {
+        reply_double(c, lua_tonumber(L, -1));
+    } else if (field_is(L, t, "map", LUA_TTABLE)) {
+        int m = lua_gettop(L);
+        size_t mark = reply_defer_len(c);
+        int64_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, m)) {
+            lua_pushvalue(L, -2);
+            reply_value(c, L, resp, depth + 1); /* key */
+            reply_value(c, L, resp, depth + 1); /* value (pops it) */
+            n++;
+        }
+        reply_set_deferred_map(c, mark, n);
+    } else if (field_is(L, t, "set", LUA_TTABLE)) {
+        int m = lua_gettop(L);
+        int64_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, m)) n++, lua_pop(L, 1);
+        reply_set(c, n);
+        lua_pushnil(L);
+        while (lua_next(L, m)) {
+            lua_pop(L, 1);
+            lua_pushvalue(L, -1);
+            reply_value(c, L, resp, depth + 1);
+        }
+    } else {
+        size_t mark = reply_defer_len(c);
+        int64_t n = 0;
+        for (;;) {
+            lua_rawgeti(L, t, (int)n + 1);
+            if (lua_isnil(L, -1)) break;
+            reply_value(c, L, resp, depth + 1);
+            n++;
+        }
+        reply_set_deferred_array(c, mark, n);
+    }
+    lua_settop(L, t - 1);
+}
+
+static void reply_value(Client *c, lua_State *L, int resp, int depth) {
+    if (depth > MAX_DEPTH || !lua_checkstack(L, 8)) {
+        reply_error(c, "ERR reached lua stack limit");
+        lua_pop(L, 1);
+        return;
+    }
+    switch (lua_type(L, -1)) {
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        reply_bulk(c, s, len);
+        break;
+    }
+    case LUA_TBOOLEAN:
+        if (resp == 2) {
+            if (lua_toboolean(L, -1)) reply_int(c, 1);
+            else reply_null(c);
+        } else {
+            reply_bool(c, lua_toboolean(L, -1));
+        }
+        break;
+    case LUA_TNUMBER: { /* truncated; out of range gives INT64_MIN as x86 casts do */
+        lua_Number v = lua_tonumber(L, -1);
+        reply_int(c, (v >= -9223372036854775808.0 && v < 9223372036854775808.0) ? (int64_t)v : INT64_MIN);
+        break;
+    }
+    case LUA_TTABLE:
+        reply_table(c, L, resp, depth);
+        return; /* popped the table */
+    default:
+        reply_null(c);
+        break;
+    }
+    lua_pop(L, 1);
+}
+
+void bridge_reply(Client *c, lua_State *L, int resp) { reply_value(c, L, resp, 0); }

@@ -1,0 +1,547 @@
+/* script/script.c -- the Lua state, its sandbox, the script cache and the
+ * EVAL / EVALSHA / EVAL_RO / EVALSHA_RO / SCRIPT commands.
+ *
+ * Sandbox: only base (minus file, env and print functions), table, string,
+ * math, cjson and bit are opened. Scripts see the globals through an empty
+ * read-only proxy whose __index is the real globals table; every library
+ * table is proxied the same way, so assignments raise Redis 7.0's "Attempt
+ * to modify a readonly table" and unknown names "Script attempted to access
+ * nonexistent global variable". Bytecode is never loaded. The cache maps
+ * sha1 -> compiled function in a registry table until SCRIPT FLUSH, which
+ * replaces the whole state. */
+#include "script.h"
+
+#include <lauxlib.h>
+#include <lua-bitop.h>
+#include <lua-cjson.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/args.h"
+#include "../core/reply.h"
+#include "bridge.h"
+#include "sha1.h"
+
+static lua_State *L;
+static Client *fake;
+static int ref_globals = LUA_NOREF;  /* the real globals table */
+static int ref_scripts = LUA_NOREF;  /* sha -> function */
+static int ref_proxies = LUA_NOREF;  /* array of read-only proxies */
+static int ref_errh = LUA_NOREF;     /* the error handler */
+static int ref_ro_empty = LUA_NOREF; /* empty read-only table */
+
+/* ---- deterministic math.random: POSIX lrand48 with its default state,
+ * as Redis (the same sequence on every server start) ---- */
+
+static uint64_t rand48 = 0x1234ABCD330EULL;
+
+static int32_t lrand48_next(void) {
+    rand48 = (0x5DEECE66DULL * rand48 + 0xB) & ((1ULL << 48) - 1);
+    return (int32_t)(rand48 >> 17);
+}
+
+static int l_random(lua_State *Ls) {
+    lua_Number r = (lua_Number)(lrand48_next() % INT32_MAX) / (lua_Number)INT32_MAX;
+    switch (lua_gettop(Ls)) {
+    case 0:
+        lua_pushnumber(Ls, r);
+        break;
+    case 1: {
+        int u = luaL_checkint(Ls, 1);
+        luaL_argcheck(Ls, 1 <= u, 1, "interval is empty");
+        lua_pushnumber(Ls, (lua_Number)((int64_t)(r * u) + 1));
+        break;
+    }
+    case 2: {
+        int l = luaL_checkint(Ls, 1), u = luaL_checkint(Ls, 2);
+        luaL_argcheck(Ls, l <= u, 2, "interval is empty");
+        lua_pushnumber(Ls, (lua_Number)((int64_t)(r * ((lua_Number)u - l + 1)) + l));
+        break;
+    }
+    default:
+        return luaL_error(Ls, "wrong number of arguments");
+    }
+    return 1;
+}
+
+static int l_randomseed(lua_State *Ls) {
+    uint32_t seed = (uint32_t)luaL_checkint(Ls, 1);
+    rand48 = ((uint64_t)seed << 16) | 0x330E;
+    return 0;
+}
+
+/* ---- loading without bytecode ---- */
+
+/* Compiles buf as Lua source. A chunk starting with ESC (precompiled
+ * bytecode) is read as text behind a space, so it fails to parse exactly as
+ * on Redis's Lua, which has no bytecode loader. */
+static int load_text(lua_State *Ls, const char *buf, size_t len, const char *name) {
+    if (len && buf[0] == '\033') {
+        char *copy = malloc(len + 1);
+        ASSERT(copy);
+        copy[0] = ' ';
+        memcpy(copy + 1, buf, len);
+        int rc = luaL_loadbuffer(Ls, copy, len + 1, name);
+        free(copy);
+        return rc;
+    }
+    return luaL_loadbuffer(Ls, buf, len, name);
+}
+
+static int l_loadstring(lua_State *Ls) {
+    size_t len;
+    const char *s = luaL_checklstring(Ls, 1, &len);
+    const char *name = luaL_optstring(Ls, 2, s);
+    if (load_text(Ls, s, len, name) == 0) return 1;
+    lua_pushnil(Ls);
+    lua_insert(Ls, -2);
+    return 2;
+}
+
+static int l_load(lua_State *Ls) {
+    luaL_checktype(Ls, 1, LUA_TFUNCTION);
+    const char *name = luaL_optstring(Ls, 2, "=(load)");
+    lua_settop(Ls, 2);
+    lua_pushliteral(Ls, ""); /* 3: the text so far */
+    for (;;) {
+        lua_pushvalue(Ls, 1);
+        lua_call(Ls, 0, 1);
+        if (lua_isnil(Ls, -1) || (lua_isstring(Ls, -1) && lua_objlen(Ls, -1) == 0)) {
+            lua_pop(Ls, 1);
+            break;
+        }
+        if (!lua_isstring(Ls, -1)) return luaL_error(Ls, "reader function must return a string");
+        lua_concat(Ls, 2);
+    }
+    size_t len;
+    const char *s = lua_tolstring(Ls, 3, &len);
+    if (load_text(Ls, s, len, name) == 0) return 1;
+    lua_pushnil(Ls);
+    lua_insert(Ls, -2);
+    return 2;
+}
+
+/* ---- read-only proxies ---- */
+
+static int l_readonly(lua_State *Ls) { return luaL_error(Ls, "Attempt to modify a readonly table"); }
+
+static int l_no_global(lua_State *Ls) {
+    const char *k = lua_tostring(Ls, 2);
+    return luaL_error(Ls, "Script attempted to access nonexistent global variable '%s'", k ? k : "?");
+}
+
+/* The error Redis's read-only tables raise from C (no position). */
+static int raise_readonly(lua_State *Ls) {
+    lua_pushliteral(Ls, "Attempt to modify a readonly table");
+    return lua_error(Ls);
+}
+
+static bool is_proxy(lua_State *Ls, int idx) {
+    if (!lua_getmetatable(Ls, idx)) return false;
+    lua_pushliteral(Ls, "__kilat_ro");
+    lua_rawget(Ls, -2);
+    bool ro = lua_toboolean(Ls, -1);
+    lua_pop(Ls, 2);
+    return ro;
+}
+
+static int l_rawset(lua_State *Ls) {
+    luaL_checktype(Ls, 1, LUA_TTABLE);
+    luaL_checkany(Ls, 2);
+    luaL_checkany(Ls, 3);
+    if (is_proxy(Ls, 1)) return raise_readonly(Ls);
+    lua_settop(Ls, 3);
+    lua_rawset(Ls, 1);
+    return 1;
+}
+
+/* setmetatable with the original as upvalue; proxies refuse. */
+static int l_setmetatable(lua_State *Ls) {
+    if (lua_type(Ls, 1) == LUA_TTABLE && is_proxy(Ls, 1)) return raise_readonly(Ls);
+    lua_pushvalue(Ls, lua_upvalueindex(1));
+    lua_insert(Ls, 1);
+    lua_call(Ls, lua_gettop(Ls) - 1, LUA_MULTRET);
+    return lua_gettop(Ls);
+}
+
+/* Replaces the table at the top with an empty read-only proxy of it. */
+static void make_proxy(void) {
+    lua_newtable(L);                    /* real proxy */
+    lua_newtable(L);                    /* real proxy mt */
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_readonly);
+    lua_setfield(L, -2, "__newindex");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_ro_empty); /* what getmetatable shows */
+    lua_setfield(L, -2, "__metatable");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "__kilat_ro");
+    lua_setmetatable(L, -2);            /* real proxy */
+    lua_remove(L, -2);                  /* proxy */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_proxies);
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, (int)lua_objlen(L, -2) + 1);
+    lua_pop(L, 1);
+}
+
+/* table.insert and friends write raw: whatever a script left in a proxy
+ * is dropped after it, so no state passes from one script to the next. */
+static void clear_proxies(void) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_proxies);
+    int n = (int)lua_objlen(L, -1);
+    for (int i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+            lua_pop(L, 1);
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, -4);
+            lua_pop(L, 1);
+            lua_pushnil(L); /* restart: the table changed under next() */
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void open_lib(lua_CFunction fn, const char *name, bool set_global) {
+    lua_pushcfunction(L, fn);
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    if (set_global) lua_setglobal(L, name);
+    else lua_pop(L, 1);
+}
+
+/* The error handler: turns any error into {err=, source=, line=} where
+ * source/line are the script's position (skipping a C frame, for errors
+ * raised by redis.call or error()). */
+static int l_errh(lua_State *Ls) {
+    lua_Debug ar;
+    bool have = false;
+    for (int level = 1; level <= 2 && lua_getstack(Ls, level, &ar); level++) {
+        lua_getinfo(Ls, "Sl", &ar);
+        have = true;
+        if (strcmp(ar.what, "C") != 0) break;
+    }
+    if (lua_istable(Ls, 1)) {
+        lua_getfield(Ls, 1, "err");
+        bool has_err = lua_isstring(Ls, -1);
+        lua_pop(Ls, 1);
+        if (!has_err) {
+            lua_pushliteral(Ls, "ERR unknown error");
+            lua_setfield(Ls, 1, "err");
+        }
+        lua_settop(Ls, 1);
+    } else {
+        const char *m = lua_tostring(Ls, 1);
+        lua_newtable(Ls);
+        lua_pushfstring(Ls, "ERR %s", m ? m : "unknown error");
+        lua_setfield(Ls, -2, "err");
+    }
+    if (have) {
+        lua_pushstring(Ls, ar.source);
+        lua_setfield(Ls, -2, "source");
+        lua_pushinteger(Ls, ar.currentline);
+        lua_setfield(Ls, -2, "line");
+    }
+    return 1;
+}
+
+static void state_create(void) {
+    L = luaL_newstate();
+    ASSERT(L);
+    lua_newtable(L);
+    ref_proxies = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L);
+    ref_scripts = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(L, l_errh);
+    ref_errh = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_pushcfunction(L, l_readonly);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "__kilat_ro");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    ref_ro_empty = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_proxies);
+    lua_insert(L, -2);
+    lua_rawseti(L, -2, 1);
+    lua_pop(L, 1);
+
+    open_lib(luaopen_base, "", false);
+    open_lib(luaopen_table, LUA_TABLIBNAME, false);
+    open_lib(luaopen_string, LUA_STRLIBNAME, false);
+    open_lib(luaopen_math, LUA_MATHLIBNAME, false);
+    open_lib(luaopen_cjson, "cjson", true);
+    open_lib(luaopen_bit, "bit", false);
+    bridge_open(L);
+
+    static const char *removed[] = {"print", "dofile", "loadfile", "getfenv", "setfenv", "newproxy", "module", "require"};
+    for (size_t i = 0; i < ARRAY_LEN(removed); i++) {
+        lua_pushnil(L);
+        lua_setglobal(L, removed[i]);
+    }
+    lua_register(L, "loadstring", l_loadstring);
+    lua_register(L, "load", l_load);
+    lua_register(L, "rawset", l_rawset);
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, l_setmetatable, 1);
+    lua_setglobal(L, "setmetatable");
+    lua_getglobal(L, "math");
+    lua_pushcfunction(L, l_random);
+    lua_setfield(L, -2, "random");
+    lua_pushcfunction(L, l_randomseed);
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+
+    /* Libraries become read-only proxies (also the strings' metatable). */
+    static const char *libs[] = {"redis", "string", "table", "math", "cjson", "bit", "coroutine"};
+    for (size_t i = 0; i < ARRAY_LEN(libs); i++) {
+        lua_getglobal(L, libs[i]);
+        make_proxy();
+        lua_setglobal(L, libs[i]);
+    }
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_getglobal(L, "string");
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, -1);
+    make_proxy();
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    /* The globals: unknown names raise; scripts and every function loaded
+     * later see only the proxy. */
+    lua_pushvalue(L, LUA_GLOBALSINDEX);
+    lua_newtable(L);
+    lua_pushcfunction(L, l_no_global);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    ref_globals = luaL_ref(L, LUA_REGISTRYINDEX);
+    make_proxy();
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_GLOBALSINDEX, "_G");
+    lua_replace(L, LUA_GLOBALSINDEX);
+
+    if (!fake) {
+        fake = client_create(-1, false);
+        fake->flags |= CLIENT_NO_BLOCK | CLIENT_AUTHENTICATED;
+    }
+}
+
+static lua_State *state(void) {
+    if (!L) state_create();
+    return L;
+}
+
+/* ---- the cache ---- */
+
+/* Pushes the cached function for sha (40 hex chars, any case), or returns
+ * false with nothing pushed. */
+static bool cache_get(const char *sha, size_t len) {
+    if (len != 40) return false;
+    char low[41];
+    for (int i = 0; i < 40; i++) low[i] = (char)((sha[i] >= 'A' && sha[i] <= 'Z') ? sha[i] + 32 : sha[i]);
+    low[40] = '\0';
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scripts);
+    lua_getfield(L, -1, low);
+    lua_remove(L, -2);
+    if (lua_isfunction(L, -1)) return true;
+    lua_pop(L, 1);
+    return false;
+}
+
+/* Compiles body and caches it under its sha1 (written to sha); pushes the
+ * function. On a compile error replies and returns false. */
+static bool cache_add_or_reply(Client *c, const char *body, size_t len, char sha[41]) {
+    sha1_hex(body, len, sha);
+    if (cache_get(sha, 40)) return true;
+    if (load_text(L, body, len, "@user_script") != 0) {
+        const char *msg = lua_tostring(L, -1);
+        reply_errorf(c, "ERR Error compiling script (new function): %s", msg ? msg : "?");
+        lua_pop(L, 1);
+        return false;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scripts);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, sha);
+    lua_pop(L, 1);
+    return true;
+}
+
+/* ---- running ---- */
+
+static void set_array_global(const char *name, int from, int n, const Client *c) {
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushlstring(L, c->argv[from + i], c->argl[from + i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, name);
+}
+
+/* Runs the function at the top of the stack (popped) with KEYS/ARGV from
+ * c->argv[3..] and replies. */
+static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_only) {
+    int base = lua_gettop(L) - 1;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_globals);
+    set_array_global("KEYS", 3, (int)numkeys, c);
+    set_array_global("ARGV", 3 + (int)numkeys, c->argc - 3 - (int)numkeys, c);
+    lua_pop(L, 1);
+
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_errh);
+    lua_insert(L, -2);
+    ScriptRun run = {.caller = c, .fake = fake, .read_only = read_only, .resp = 2};
+    fake->db = c->db;
+    fake->db_index = c->db_index;
+    bridge_run = &run;
+    int rc = lua_pcall(L, 0, 1, base + 1);
+    bridge_run = NULL;
+    if (rc == 0) {
+        bridge_reply(c, L, run.resp);
+    } else if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, "err");
+        lua_getfield(L, -2, "source");
+        lua_getfield(L, -3, "line");
+        const char *err = lua_tostring(L, -3), *src = lua_tostring(L, -2);
+        reply_errorf(c, "%s script: %s, on %s:%d.", err ? err : "ERR unknown error", sha, src ? src : "?",
+                     (int)lua_tointeger(L, -1));
+    } else { /* out of memory, or an error in the handler */
+        const char *m = lua_tostring(L, -1);
+        reply_errorf(c, "ERR Error running script (call to f_%s): %s", sha, m ? m : "unknown error");
+    }
+    lua_settop(L, base);
+    clear_proxies();
+}
+
+static bool numkeys_or_reply(Client *c, int64_t *numkeys) {
+    if (!arg_int64_or_reply(c, 2, numkeys)) return false;
+    if (*numkeys > c->argc - 3) {
+        reply_error(c, "ERR Number of keys can't be greater than number of args");
+        return false;
+    }
+    if (*numkeys < 0) {
+        reply_error(c, "ERR Number of keys can't be negative");
+        return false;
+    }
+    return true;
+}
+
+static void eval_generic(Client *c, bool by_sha, bool read_only) {
+    int64_t numkeys;
+    if (!numkeys_or_reply(c, &numkeys)) return;
+    state();
+    char sha[41];
+    if (by_sha) {
+        if (!cache_get(c->argv[1], c->argl[1])) {
+            reply_error(c, "NOSCRIPT No matching script. Please use EVAL.");
+            return;
+        }
+        for (int i = 0; i < 40; i++) sha[i] = (char)((c->argv[1][i] >= 'A' && c->argv[1][i] <= 'Z') ? c->argv[1][i] + 32 : c->argv[1][i]);
+        sha[40] = '\0';
+    } else if (!cache_add_or_reply(c, c->argv[1], c->argl[1], sha)) {
+        return;
+    }
+    run_script(c, sha, numkeys, read_only);
+}
+
+static void cmd_eval(Client *c) { eval_generic(c, false, false); }
+static void cmd_evalsha(Client *c) { eval_generic(c, true, false); }
+static void cmd_eval_ro(Client *c) { eval_generic(c, false, true); }
+static void cmd_evalsha_ro(Client *c) { eval_generic(c, true, true); }
+
+/* ---- SCRIPT ---- */
+
+static void cmd_script_load(Client *c) {
+    state();
+    char sha[41];
+    if (!cache_add_or_reply(c, c->argv[2], c->argl[2], sha)) return;
+    lua_pop(L, 1);
+    reply_bulk(c, sha, 40);
+}
+
+static void cmd_script_exists(Client *c) {
+    state();
+    reply_array(c, c->argc - 2);
+    for (int i = 2; i < c->argc; i++) {
+        bool found = cache_get(c->argv[i], c->argl[i]);
+        if (found) lua_pop(L, 1);
+        reply_int(c, found);
+    }
+}
+
+static void cmd_script_flush(Client *c) {
+    if (c->argc > 3 || (c->argc == 3 && !arg_is(c, 2, "sync") && !arg_is(c, 2, "async"))) {
+        reply_error(c, "ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+        return;
+    }
+    if (L) {
+        lua_close(L);
+        L = NULL;
+    }
+    reply_ok(c);
+}
+
+static void cmd_script_kill(Client *c) { reply_error(c, "NOTBUSY No scripts in execution right now."); }
+
+static void cmd_script_help(Client *c) {
+    static const char *lines[] = {
+        "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DEBUG (YES|SYNC|NO)",
+        "    Set the debug mode for subsequent scripts executed.",
+        "EXISTS <sha1> [<sha1> ...]",
+        "    Return information about the existence of the scripts in the script cache.",
+        "FLUSH [ASYNC|SYNC]",
+        "    Flush the Lua scripts cache. Very dangerous on replicas.",
+        "    When called without the optional mode argument, the behavior is determined by the",
+        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+        "    * ASYNC: Asynchronously flush the scripts cache.",
+        "    * SYNC: Synchronously flush the scripts cache.",
+        "KILL",
+        "    Kill the currently executing Lua script.",
+        "LOAD <script>",
+        "    Load a script into the scripts cache without executing it.",
+        "HELP",
+        "    Prints this help.",
+    };
+    reply_array(c, (int64_t)ARRAY_LEN(lines));
+    for (size_t i = 0; i < ARRAY_LEN(lines); i++) reply_status(c, lines[i]);
+}
+
+static void cmd_script_debug(Client *c) {
+    reply_error(c, "ERR SCRIPT DEBUG is not supported by this server");
+}
+
+#define SCR "scripting"
+#define ACL_SCR "@slow @scripting"
+#define CX_EVAL "Depends on the script that is executed."
+#define SUBF (CMD_NOSCRIPT | CMD_STALE)
+
+static Command script_subs[] = {
+    {"debug", cmd_script_debug, 3, CMD_NOSCRIPT, 0, 0, 0, SCR, "Set the debug mode for executed scripts.", "3.2.0", "O(1)", ACL_SCR, NULL},
+    {"exists", cmd_script_exists, -3, SUBF, 0, 0, 0, SCR, "Check existence of scripts in the script cache.", "2.6.0", "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).", ACL_SCR, NULL},
+    {"flush", cmd_script_flush, -2, SUBF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Remove all the scripts from the script cache.", "2.6.0", "O(N) with N being the number of scripts in cache", ACL_SCR, NULL},
+    {"help", cmd_script_help, 2, CMD_LOADING | CMD_STALE, 0, 0, 0, SCR, "Show helpful text about the different subcommands", "5.0.0", "O(1)", ACL_SCR, NULL},
+    {"kill", cmd_script_kill, 2, CMD_NOSCRIPT | CMD_ALLOW_BUSY, 0, 0, 0, SCR, "Kill the script currently in execution.", "2.6.0", "O(1)", ACL_SCR, NULL},
+    {"load", cmd_script_load, 3, SUBF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Load the specified Lua script into the script cache.", "2.6.0", "O(N) with N being the length in bytes of the script body.", ACL_SCR, NULL},
+    {0},
+};
+
+#define EVALF (CMD_NOSCRIPT | CMD_STALE | CMD_MOVABLE_KEYS)
+
+Command script_commands[] = {
+    {"eval", cmd_eval, -3, EVALF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Execute a Lua script server side", "2.6.0", CX_EVAL, ACL_SCR, NULL},
+    {"evalsha", cmd_evalsha, -3, EVALF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Execute a Lua script server side", "2.6.0", CX_EVAL, ACL_SCR, NULL},
+    {"eval_ro", cmd_eval_ro, -3, EVALF | CMD_READONLY, 0, 0, 0, SCR, "Execute a read-only Lua script server side", "7.0.0", CX_EVAL, ACL_SCR, NULL},
+    {"evalsha_ro", cmd_evalsha_ro, -3, EVALF | CMD_READONLY, 0, 0, 0, SCR, "Execute a read-only Lua script server side", "7.0.0", CX_EVAL, ACL_SCR, NULL},
+    {"script", NULL, -2, 0, 0, 0, 0, SCR, "A container for Lua scripts management commands", "2.6.0", "Depends on subcommand.", "@slow", script_subs},
+    {0},
+};

@@ -1,0 +1,12 @@
+/* script/script.h -- Lua scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and
+ * SCRIPT (the family table is script_commands[]). One Lua state lives for
+ * the whole process; SCRIPT FLUSH replaces it. Scripts run to completion
+ * on the main thread, so each is atomic. */
+#ifndef KILAT_SCRIPT_H
+#define KILAT_SCRIPT_H
+
+#include "../core/command.h"
+
+extern Command script_commands[];
+
+#endif
