@@ -685,10 +685,12 @@ void db_active_expire(int64_t budget_us) {
     for (int i = 0; i < ndbs; i++) {
         Db *db = &dbs[i];
         if (db->expires == 0) continue;
-        /* Sweep at least this many entries per call: more when few keys
-         * have a TTL, so TTL keys are visited at a steady rate. */
+        /* Sweep at least this many entries per call (about 20 keys with a
+         * TTL, as Redis samples), more while the sweep keeps finding
+         * expired keys. Idle cost stays small; a mass expiry is caught up
+         * at the budget's pace. */
         size_t size = ht_count(db->ht);
-        size_t min_checks = 2000 + 20 * (size / (db->expires ? db->expires : 1));
+        size_t min_checks = 400 + 20 * (size / (db->expires ? db->expires : 1));
         if (min_checks > 20000) min_checks = 20000;
         size_t checked = 0, expired = 0;
         for (;;) {
