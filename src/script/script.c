@@ -344,6 +344,13 @@ static lua_State *state(void) {
 
 /* ---- the cache ---- */
 
+/* The cache table's key for a script's no-writes flag ("ro:<sha>"). */
+static const char *flag_key(const char *sha) {
+    static char key[48];
+    snprintf(key, sizeof key, "ro:%s", sha);
+    return key;
+}
+
 /* Pushes the cached function for sha (40 hex chars, any case), or returns
  * false with nothing pushed. */
 static bool cache_get(const char *sha, size_t len) {
@@ -359,12 +366,62 @@ static bool cache_get(const char *sha, size_t len) {
     return false;
 }
 
+/* Reads a "#!lua [flags=a,b]" first line: *no_writes for flags=no-writes.
+ * Replies and returns false when Redis 7.0 refuses the line. */
+static bool shebang_or_reply(Client *c, const char *body, size_t len, bool *no_writes) {
+    const char *nl = memchr(body, '\n', len);
+    if (!nl) {
+        reply_error(c, "ERR Invalid script shebang");
+        return false;
+    }
+    size_t llen = (size_t)(nl - body);
+    char line[512];
+    if (llen >= sizeof line) llen = sizeof line - 1;
+    memcpy(line, body, llen);
+    line[llen] = '\0';
+    char *save = NULL, *tok = strtok_r(line, " ", &save);
+    if (!tok || strcmp(tok, "#!lua") != 0) {
+        reply_errorf(c, "ERR Unexpected engine in script shebang: %s", tok ? tok : "");
+        return false;
+    }
+    while ((tok = strtok_r(NULL, " ", &save))) {
+        if (strncmp(tok, "flags=", 6) != 0) {
+            reply_errorf(c, "ERR Unknown lua shebang option: %s", tok);
+            return false;
+        }
+        char *fsave = NULL;
+        for (char *f = strtok_r(tok + 6, ",", &fsave); f; f = strtok_r(NULL, ",", &fsave)) {
+            if (strcmp(f, "no-writes") == 0) *no_writes = true;
+            else if (strcmp(f, "allow-oom") && strcmp(f, "allow-stale") && strcmp(f, "no-cluster") &&
+                     strcmp(f, "allow-cross-slot-keys")) {
+                reply_errorf(c, "ERR Unexpected flag in script shebang: %s", f);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 /* Compiles body and caches it under its sha1 (written to sha); pushes the
- * function. On a compile error replies and returns false. */
+ * function. A "#!lua" first line is read for its flags (no-writes is kept
+ * as flags[sha] in the cache) and compiled as a comment, so line numbers
+ * stay right. On a compile error replies and returns false. */
 static bool cache_add_or_reply(Client *c, const char *body, size_t len, char sha[41]) {
     sha1_hex(body, len, sha);
     if (cache_get(sha, 40)) return true;
-    if (load_text(L, body, len, "@user_script") != 0) {
+    bool no_writes = false;
+    char *copy = NULL;
+    if (len >= 2 && body[0] == '#' && body[1] == '!') {
+        if (!shebang_or_reply(c, body, len, &no_writes)) return false;
+        copy = malloc(len);
+        ASSERT(copy);
+        memcpy(copy, body, len);
+        copy[0] = copy[1] = '-';
+        body = copy;
+    }
+    int rc = load_text(L, body, len, "@user_script");
+    free(copy);
+    if (rc != 0) {
         const char *msg = lua_tostring(L, -1);
         reply_errorf(c, "ERR Error compiling script (new function): %s", msg ? msg : "?");
         lua_pop(L, 1);
@@ -373,8 +430,21 @@ static bool cache_add_or_reply(Client *c, const char *body, size_t len, char sha
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scripts);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, sha);
+    if (no_writes) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, flag_key(sha));
+    }
     lua_pop(L, 1);
     return true;
+}
+
+/* True if the cached script sha (lower case) declared flags=no-writes. */
+static bool cache_no_writes(const char *sha) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scripts);
+    lua_getfield(L, -1, flag_key(sha));
+    bool v = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+    return v;
 }
 
 /* ---- running ---- */
@@ -450,7 +520,7 @@ static void eval_generic(Client *c, bool by_sha, bool read_only) {
     } else if (!cache_add_or_reply(c, c->argv[1], c->argl[1], sha)) {
         return;
     }
-    run_script(c, sha, numkeys, read_only);
+    run_script(c, sha, numkeys, read_only || cache_no_writes(sha));
 }
 
 static void cmd_eval(Client *c) { eval_generic(c, false, false); }

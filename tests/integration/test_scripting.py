@@ -425,3 +425,21 @@ def test_script_error_after_write_keeps_the_write(r):
     with pytest.raises(Exception, match=r"on @user_script:2\."):
         r.eval("redis.call('set', 'a', '2')\nreturn redis.call('incr', 's')", 0)
     assert r.get("a") == b"2"
+
+
+SHEBANG = [
+    (["eval", "#!lua flags=no-writes\nreturn redis.call('set','a','b')", 0],
+     b"-ERR Write commands are not allowed from read-only scripts. script: 6acb400a50fe96e33eca4e0af6e9dcfb21193726, on @user_script:2.\r\n"),
+    (["evalsha", "6acb400a50fe96e33eca4e0af6e9dcfb21193726", 0],
+     b"-ERR Write commands are not allowed from read-only scripts. script: 6acb400a50fe96e33eca4e0af6e9dcfb21193726, on @user_script:2.\r\n"),
+    (["eval", "#!lua flags=bogus\nreturn 1", 0], b"-ERR Unexpected flag in script shebang: bogus\r\n"),
+    (["eval", "#!py\nreturn 1", 0], b"-ERR Unexpected engine in script shebang: #!py\r\n"),
+    (["eval", "#!lua foo=bar\nreturn 1", 0], b"-ERR Unknown lua shebang option: foo=bar\r\n"),
+    (["eval", "#!lua flags=allow-oom,no-writes\nreturn 1", 0], b":1\r\n"),
+    (["eval", "#!lua", 0], b"-ERR Invalid script shebang\r\n"),
+]
+
+
+def test_shebang_flags(raw):
+    for cmd, expected in SHEBANG:
+        assert raw.cmd_raw(*cmd) == expected, cmd
