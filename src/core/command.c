@@ -17,6 +17,8 @@
 #define MAX_NAME 48
 #define MAX_TABLES 32
 
+bool command_busy;
+
 static Command *index_[INDEX_SIZE];
 static Command *tables[MAX_TABLES];
 static int ntables;
@@ -151,6 +153,16 @@ static bool arity_ok(const Command *cmd, int argc) {
     return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
 }
 
+/* While a script is busy: CMD_ALLOW_BUSY commands run, SHUTDOWN only with
+ * NOSAVE (the dataset may be half-written by the script). */
+static bool busy_allowed(const Client *c, const Command *cmd) {
+    if (!(cmd->flags & CMD_ALLOW_BUSY)) return false;
+    if (strcmp(cmd->name, "shutdown") != 0) return true;
+    for (int i = 1; i < c->argc; i++)
+        if (arg_is(c, i, "nosave")) return true;
+    return false;
+}
+
 void command_execute(Client *c) {
     Command *cmd = command_lookup(c->argv[0], c->argl[0]);
     c->cmd = NULL;
@@ -183,6 +195,11 @@ void command_execute(Client *c) {
     if (UNLIKELY(!(c->flags & CLIENT_AUTHENTICATED)) && !(cmd->flags & CMD_NO_AUTH)) {
         cmd->rejected++;
         reply_error(c, "NOAUTH Authentication required.");
+        goto done;
+    }
+    if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
+        reply_error(c, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+                       "SHUTDOWN NOSAVE.");
         goto done;
     }
     c->cmd = cmd;

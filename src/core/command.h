@@ -60,6 +60,10 @@ size_t command_count(void);
 /* Called by reply_error for the running command's failed_calls. */
 void command_note_failure(Client *c);
 void command_reset_stats(void);
+/* Set by the scripting module while a script has run past
+ * busy-reply-threshold. Other clients then get -BUSY except for commands
+ * flagged CMD_ALLOW_BUSY (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, ...). */
+extern bool command_busy;
 /* True if argv[i] equals the lower-case word (case-insensitive). */
 bool arg_is(const Client *c, int i, const char *word);
 

@@ -32,6 +32,7 @@ Config cfg = {
     .list_max_listpack_size = -2, .hash_max_listpack_entries = 512,
     .hash_max_listpack_value = 64, .set_max_intset_entries = 512,
     .zset_max_listpack_entries = 128, .zset_max_listpack_value = 64,
+    .busy_reply_threshold = 5000,
 };
 
 /* ------------------------------------------------------------ the table */
@@ -181,7 +182,7 @@ static const Directive table[] = {
     S("bgsave_cpulist", "", NULL, F_IMMUTABLE),
     S("bind-source-addr", "", NULL, 0),
     S("bio_cpulist", "", NULL, F_IMMUTABLE),
-    I("busy-reply-threshold", "5000", 0, I64, 0),
+    I("busy-reply-threshold", "5000", 0, I64, 0, CFG(C_I64, busy_reply_threshold)),
     A("lua-time-limit", "busy-reply-threshold"),
     X("client-output-buffer-limit",
       "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", parse_obuf,

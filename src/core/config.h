@@ -38,6 +38,7 @@ typedef struct {
     int64_t set_max_intset_entries;
     int64_t zset_max_listpack_entries;
     int64_t zset_max_listpack_value;
+    int64_t busy_reply_threshold;       /* ms a script runs before -BUSY */
 } Config;
 
 extern Config cfg;

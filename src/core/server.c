@@ -161,8 +161,50 @@ bool server_init(void) {
     return true;
 }
 
-void server_run(void) {
+/* One turn of the loop: wait up to timeout_ms, handle readiness, then
+ * write the output of every client that produced some. */
+static void process_events(int timeout_ms) {
     PollEvent events[1024];
+    int n = poll_wait(poller, events, (int)ARRAY_LEN(events), timeout_ms);
+    for (int i = 0; i < n; i++) {
+        int fd = events[i].fd;
+        Listener *l = NULL;
+        for (int k = 0; k < nlisteners; k++)
+            if (listeners[k].fd == fd) l = &listeners[k];
+        if (l) {
+            accept_on(l);
+            continue;
+        }
+        Client *c = client_by_fd(fd);
+        if (!c || (c->flags & CLIENT_CLOSE_ASAP)) continue;
+        if (events[i].mask & POLL_WRITE) client_on_writable(c);
+        /* A client inside its own command (a busy script's caller) reads
+         * nothing until the command returns. */
+        if ((events[i].mask & POLL_READ) && !(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_EXECUTING)))
+            client_on_readable(c);
+    }
+    if (block_count()) {
+        block_check_timeouts(clock_unix_ms());
+        block_serve_ready();
+    }
+    client_run_resumed();
+    client_flush_all();
+    client_free_closing();
+}
+
+void server_serve_while_busy(void) {
+    process_events(0);
+    if (shutdown_now || proc_shutdown_requested()) {
+        /* SHUTDOWN NOSAVE (or a signal) during a busy script: the script
+         * cannot be unwound safely, so exit here, as Redis does. */
+        log_msg(LOG_WARNING, "Shutdown requested while a script is busy: exiting now.");
+        if (cfg.pidfile && cfg.pidfile[0]) proc_remove_file(cfg.pidfile);
+        if (cfg.unixsocket && cfg.unixsocket[0]) proc_remove_file(cfg.unixsocket);
+        exit(0);
+    }
+}
+
+void server_run(void) {
     last_cron_ms = clock_unix_ms();
     while (!shutdown_now) {
         if (proc_shutdown_requested()) {
@@ -175,28 +217,7 @@ void server_run(void) {
         if (timeout < 0) timeout = 0;
         int64_t bt = block_next_timeout_ms(now); /* sub-second BLPOP timeouts */
         if (bt >= 0 && bt < timeout) timeout = (int)bt;
-        int n = poll_wait(poller, events, (int)ARRAY_LEN(events), timeout);
-        for (int i = 0; i < n; i++) {
-            int fd = events[i].fd;
-            Listener *l = NULL;
-            for (int k = 0; k < nlisteners; k++)
-                if (listeners[k].fd == fd) l = &listeners[k];
-            if (l) {
-                accept_on(l);
-                continue;
-            }
-            Client *c = client_by_fd(fd);
-            if (!c || (c->flags & CLIENT_CLOSE_ASAP)) continue;
-            if (events[i].mask & POLL_WRITE) client_on_writable(c);
-            if ((events[i].mask & POLL_READ) && !(c->flags & CLIENT_CLOSE_ASAP)) client_on_readable(c);
-        }
-        if (block_count()) {
-            block_check_timeouts(clock_unix_ms());
-            block_serve_ready();
-        }
-        client_run_resumed();
-        client_flush_all();
-        client_free_closing();
+        process_events(timeout);
         now = clock_unix_ms();
         if (now - last_cron_ms >= period) {
             last_cron_ms = now;

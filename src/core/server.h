@@ -11,5 +11,9 @@ void server_cleanup(void);       /* closes listeners and clients */
 /* SHUTDOWN: leave the loop after this command's reply is flushed. */
 void server_request_shutdown(bool save);
 int64_t server_lastsave(void);   /* unix seconds (LASTSAVE) */
+/* Called from a busy script's hook: serves other clients once (they get
+ * -BUSY unless their command is allowed), and exits the process if
+ * SHUTDOWN NOSAVE or a signal asked for it. */
+void server_serve_while_busy(void);
 
 #endif

@@ -20,7 +20,13 @@
 #include <string.h>
 
 #include "../core/args.h"
+#include "../core/command.h"
+#include "../core/config.h"
+#include "../core/db.h"
+#include "../core/log.h"
 #include "../core/reply.h"
+#include "../core/server.h"
+#include "../os/clock.h"
 #include "bridge.h"
 #include "sha1.h"
 
@@ -460,6 +466,37 @@ static void set_array_global(const char *name, int from, int n, const Client *c)
 
 /* Runs the function at the top of the stack (popped) with KEYS/ARGV from
  * c->argv[3..] and replies. */
+/* The time limit. Every HOOK_EVERY Lua instructions the hook checks the
+ * clock; past busy-reply-threshold the server is "busy": the hook serves
+ * other clients (they get -BUSY unless they send SCRIPT KILL or SHUTDOWN
+ * NOSAVE), and after SCRIPT KILL it raises an error that ends the script
+ * (again at every line after that, should the script catch it with pcall). */
+#define HOOK_EVERY 100000
+static int64_t run_start_us;
+static uint64_t run_dirty;     /* db_dirty() when the script started */
+static bool kill_requested;
+
+static void busy_hook(lua_State *Ls, lua_Debug *ar) {
+    UNUSED(ar);
+    if (!command_busy) {
+        int64_t ms = (clock_mono_us() - run_start_us) / 1000;
+        if (ms < cfg.busy_reply_threshold) return;
+        command_busy = true;
+        log_msg(LOG_WARNING,
+                "Slow script detected: still in execution after %lld milliseconds. You can try "
+                "killing the script using the SCRIPT KILL command.",
+                (long long)ms);
+    }
+    server_serve_while_busy();
+    if (kill_requested) {
+        /* From now on check at every line: a pcall in the script may catch
+         * this error, but the next line outside it raises it again. */
+        lua_sethook(Ls, busy_hook, LUA_MASKLINE, 0);
+        lua_pushliteral(Ls, "Script killed by user with SCRIPT KILL...");
+        lua_error(Ls);
+    }
+}
+
 static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_only) {
     int base = lua_gettop(L) - 1;
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref_globals);
@@ -473,7 +510,17 @@ static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_on
     fake->db = c->db;
     fake->db_index = c->db_index;
     bridge_run = &run;
+    run_start_us = clock_mono_us();
+    run_dirty = db_dirty();
+    kill_requested = false;
+    lua_sethook(L, busy_hook, LUA_MASKCOUNT, HOOK_EVERY);
     int rc = lua_pcall(L, 0, 1, base + 1);
+    lua_sethook(L, NULL, 0, 0);
+    if (command_busy) {
+        command_busy = false;
+        log_msg(LOG_WARNING, "Slow script finished after %lld milliseconds.",
+                (long long)((clock_mono_us() - run_start_us) / 1000));
+    }
     bridge_run = NULL;
     if (rc == 0) {
         bridge_reply(c, L, run.resp);
@@ -560,7 +607,18 @@ static void cmd_script_flush(Client *c) {
     reply_ok(c);
 }
 
-static void cmd_script_kill(Client *c) { reply_error(c, "NOTBUSY No scripts in execution right now."); }
+static void cmd_script_kill(Client *c) {
+    if (!command_busy) {
+        reply_error(c, "NOTBUSY No scripts in execution right now.");
+    } else if (db_dirty() != run_dirty) {
+        reply_error(c, "UNKILLABLE Sorry the script already executed write commands against the "
+                       "dataset. You can either wait the script termination or kill the server in "
+                       "a hard way using the SHUTDOWN NOSAVE command.");
+    } else {
+        kill_requested = true;
+        reply_ok(c);
+    }
+}
 
 static void cmd_script_help(Client *c) {
     static const char *lines[] = {

@@ -443,3 +443,61 @@ SHEBANG = [
 def test_shebang_flags(raw):
     for cmd, expected in SHEBANG:
         assert raw.cmd_raw(*cmd) == expected, cmd
+
+
+# --- the time limit: -BUSY, SCRIPT KILL, UNKILLABLE, SHUTDOWN NOSAVE --------
+
+BUSY = (b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL "
+        b"or SHUTDOWN NOSAVE.\r\n")
+UNKILLABLE = (b"-UNKILLABLE Sorry the script already executed write commands "
+              b"against the dataset. You can either wait the script termination "
+              b"or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n")
+
+
+def wait_busy(conn, deadline_s=10.0):
+    """Pings until the server answers -BUSY (the script passed the limit)."""
+    import time
+    end = time.time() + deadline_s
+    while time.time() < end:
+        got = conn.cmd_raw("PING")
+        if got == BUSY:
+            return
+        time.sleep(0.05)
+    raise AssertionError("server never became busy")
+
+
+def test_script_kill_ends_a_read_only_busy_script(start_server):
+    srv = start_server("--busy-reply-threshold", "100")
+    runner, other = srv.raw(), srv.raw()
+    assert other.cmd_raw("SCRIPT", "KILL") == b"-NOTBUSY No scripts in execution right now.\r\n"
+    runner.send_command("EVAL", "local i = 0 while true do i = i + 1 end", "0")
+    wait_busy(other)
+    assert other.cmd_raw("GET", "x") == BUSY
+    assert other.cmd_raw("SCRIPT", "KILL") == b"+OK\r\n"
+    got = runner.read_reply_raw()
+    assert got.startswith(b"-ERR Script killed by user with SCRIPT KILL... script: ")
+    assert other.cmd_raw("PING") == b"+PONG\r\n"
+    assert other.cmd_raw("SCRIPT", "KILL") == b"-NOTBUSY No scripts in execution right now.\r\n"
+
+
+def test_pcall_cannot_swallow_script_kill(start_server):
+    srv = start_server("--busy-reply-threshold", "100")
+    runner, other = srv.raw(), srv.raw()
+    runner.send_command("EVAL", "while true do pcall(function() while true do end end) end", "0")
+    wait_busy(other)
+    assert other.cmd_raw("SCRIPT", "KILL") == b"+OK\r\n"
+    assert runner.read_reply_raw().startswith(b"-ERR Script killed by user with SCRIPT KILL")
+    assert other.cmd_raw("PING") == b"+PONG\r\n"
+
+
+def test_a_script_that_wrote_is_unkillable_until_shutdown_nosave(start_server):
+    srv = start_server("--busy-reply-threshold", "100")
+    runner, other = srv.raw(), srv.raw()
+    runner.send_command("EVAL", "redis.call('set', 'x', '1') while true do end", "0")
+    wait_busy(other)
+    assert other.cmd_raw("SCRIPT", "KILL") == UNKILLABLE
+    assert other.cmd_raw("SHUTDOWN") == BUSY
+    other.send_command("SHUTDOWN", "NOSAVE")
+    assert other.is_closed()
+    srv.proc.wait(timeout=10)
+    assert not srv.alive()
