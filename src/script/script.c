@@ -26,6 +26,7 @@
 #include "../core/log.h"
 #include "../core/reply.h"
 #include "../core/server.h"
+#include "../ds/mem.h"
 #include "../os/clock.h"
 #include "bridge.h"
 #include "sha1.h"
@@ -256,9 +257,39 @@ static int l_errh(lua_State *Ls) {
     return 1;
 }
 
+/* Lua's allocator: through ds/mem.h, so INFO used_memory counts scripts,
+ * and bounded: past LUA_MEM_LIMIT an allocation fails, which Lua turns into
+ * a "not enough memory" error that ends the script; the garbage collector
+ * then gives the memory back. */
+#define LUA_MEM_LIMIT ((size_t)1 << 30)
+static size_t lua_bytes;
+
+static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    UNUSED(ud);
+    if (nsize == 0) {
+        if (ptr) lua_bytes -= osize;
+        mem_free(ptr);
+        return NULL;
+    }
+    size_t old = ptr ? osize : 0;
+    if (nsize > old && lua_bytes + (nsize - old) > LUA_MEM_LIMIT) return NULL;
+    void *q = mem_realloc(ptr, nsize);
+    lua_bytes = lua_bytes - old + nsize;
+    return q;
+}
+
+size_t script_memory(void) { return lua_bytes; }
+
+/* An error outside any pcall: a bug of ours, never a script's doing. */
+static int lua_panic(lua_State *Ls) {
+    log_msg(LOG_WARNING, "Lua panic: %s", lua_tostring(Ls, -1));
+    abort();
+}
+
 static void state_create(void) {
-    L = luaL_newstate();
+    L = lua_newstate(lua_alloc, NULL);
     ASSERT(L);
+    lua_atpanic(L, lua_panic);
     lua_newtable(L);
     ref_proxies = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_newtable(L);
@@ -537,6 +568,10 @@ static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_on
     }
     lua_settop(L, base);
     clear_proxies();
+    /* Give garbage back between scripts: a small incremental step each
+     * time, a full collection after a script ran out of memory. */
+    if (rc == LUA_ERRMEM) lua_gc(L, LUA_GCCOLLECT, 0);
+    else lua_gc(L, LUA_GCSTEP, 1);
 }
 
 static bool numkeys_or_reply(Client *c, int64_t *numkeys) {

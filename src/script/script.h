@@ -9,4 +9,7 @@
 
 extern Command script_commands[];
 
+/* Bytes the Lua state holds now (INFO used_memory_lua). */
+size_t script_memory(void);
+
 #endif

@@ -501,3 +501,16 @@ def test_a_script_that_wrote_is_unkillable_until_shutdown_nosave(start_server):
     assert other.is_closed()
     srv.proc.wait(timeout=10)
     assert not srv.alive()
+
+
+@pytest.mark.kilat_only  # Redis 7.0 has no bound: it would grow until the OOM killer
+def test_script_memory_is_bounded_and_given_back(r):
+    after = []
+    for _ in range(3):
+        with pytest.raises(Exception) as err:
+            r.execute_command("EVAL", "return #string.rep('x', 2000000000)", 0)
+        assert "not enough memory" in str(err.value)
+        assert r.ping()
+        after.append(r.info("memory")["used_memory_lua"])
+    assert after[2] <= after[0] * 1.1  # each failure gives its memory back
+    assert after[2] < 1 << 30
