@@ -286,7 +286,10 @@ static int l_sha1hex(lua_State *L) {
     if (lua_gettop(L) != 1) return bridge_raise(L, "ERR wrong number of arguments");
     size_t len;
     const char *s = lua_tolstring(L, 1, &len);
-    if (!s) return bridge_raise(L, "ERR wrong number of arguments");
+    if (!s) { /* nil, tables, booleans: Redis hashes the empty string */
+        s = "";
+        len = 0;
+    }
     char hex[41];
     sha1_hex(s, len, hex);
     lua_pushstring(L, hex);

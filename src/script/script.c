@@ -286,6 +286,36 @@ static int lua_panic(lua_State *Ls) {
     abort();
 }
 
+/* unpack(t [, i [, j]]) in place of Debian's, which computes j - i + 1 in
+ * an int and crashes on ranges of 2^31 elements or more; this one answers
+ * "too many results to unpack" as Redis's patched Lua does. */
+static int l_unpack(lua_State *Ls) {
+    luaL_checktype(Ls, 1, LUA_TTABLE);
+    lua_Integer i = luaL_optinteger(Ls, 2, 1);
+    lua_Integer e = lua_isnoneornil(Ls, 3) ? (lua_Integer)luaL_getn(Ls, 1) : luaL_checkinteger(Ls, 3);
+    if (i > e) return 0;
+    int64_t n = (int64_t)e - (int64_t)i + 1;
+    if (n <= 0 || n >= INT32_MAX || !lua_checkstack(Ls, (int)n))
+        return luaL_error(Ls, "too many results to unpack");
+    for (lua_Integer k = i; k <= e; k++) lua_rawgeti(Ls, 1, (int)k);
+    return (int)n;
+}
+
+/* bit.tohex(x [, n]) guarded: Debian's bitop negates n, which overflows for
+ * -2147483648 and writes out of bounds (CVE-2024-31449). Redis's fix treats
+ * it as -2147483647; so does this wrapper before calling the original. */
+static int l_tohex(lua_State *Ls) {
+    int nargs = lua_gettop(Ls);
+    if (nargs >= 2 && lua_isnumber(Ls, 2) && (int32_t)lua_tointeger(Ls, 2) == INT32_MIN) {
+        lua_pushinteger(Ls, -2147483647);
+        lua_replace(Ls, 2);
+    }
+    lua_pushvalue(Ls, lua_upvalueindex(1));
+    lua_insert(Ls, 1);
+    lua_call(Ls, nargs, LUA_MULTRET);
+    return lua_gettop(Ls);
+}
+
 static void state_create(void) {
     L = lua_newstate(lua_alloc, NULL);
     ASSERT(L);
@@ -319,6 +349,12 @@ static void state_create(void) {
     open_lib(luaopen_cjson, "cjson", true);
     open_lib(luaopen_bit, "bit", false);
     bridge_open(L);
+    lua_register(L, "unpack", l_unpack);
+    lua_getglobal(L, "bit");
+    lua_getfield(L, -1, "tohex");
+    lua_pushcclosure(L, l_tohex, 1);
+    lua_setfield(L, -2, "tohex");
+    lua_pop(L, 1);
 
     static const char *removed[] = {"print", "dofile", "loadfile", "getfenv", "setfenv", "newproxy", "module", "require"};
     for (size_t i = 0; i < ARRAY_LEN(removed); i++) {

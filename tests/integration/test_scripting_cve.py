@@ -154,13 +154,8 @@ BIT = [
     case("return bit.arshift(-1, -1)", b":-1\r\n"),
     # CVE-2024-31449: -INT_MIN overflows and tohex writes far past its
     # buffer. redis-server 7.0.15 (Debian) answers "0000FFFF"; kilat links
-    # Debian's unpatched liblua5.1-bitop.a and dies with SIGSEGV (ASan:
-    # SEGV WRITE in bit_tohex). Not run on kilat until that is fixed:
-    # a crash would take the session server down.
-    case("return bit.tohex(65535, -2147483648)", bulk("0000FFFF"),
-         marks=pytest.mark.xfail(IS_KILAT, run=False, reason=(
-             "kilat bug: bit.tohex(x, -2147483648) crashes the server "
-             "(Debian's lua-bitop lacks the CVE-2024-31449 fix)"))),
+    # Debian's unpatched liblua5.1-bitop.a and guards the width itself.
+    case("return bit.tohex(65535, -2147483648)", bulk("0000FFFF")),
 ]
 
 
@@ -170,11 +165,9 @@ def test_bit_tohex_widths(raw, body, expected):
 
 
 # ------------------------------------------------ string.rep and unpack
-UNPACK_CRASH = pytest.mark.xfail(IS_KILAT, run=False, reason=(
-    "kilat bug: unpack with a range of 2^31 or more elements crashes the "
-    "server (Debian's liblua5.1 luaB_unpack computes e - i + 1 in int; "
-    "Redis's Lua checks the range as unsigned and raises 'too many results "
-    "to unpack')"))
+# Debian's liblua5.1 luaB_unpack computes e - i + 1 in an int and crashed
+# on ranges of 2^31 elements; kilat replaces unpack (script.c).
+UNPACK_CRASH = []
 REP_UNPACK = [
     # the count goes through an int: 2^31 wraps negative -> ""
     case("return string.rep('x', 2^31)", bulk("")),
@@ -232,9 +225,7 @@ def test_struct_and_cmsgpack_are_absent(raw, lib, body):
 
 
 # ------------------------------------------------------- redis.sha1hex
-SHA1_NONSTRING = pytest.mark.xfail(IS_KILAT, strict=True, reason=(
-    "kilat differs: redis.sha1hex(nil|{}|true) replies 'ERR wrong number of "
-    "arguments' where Redis 7.0 returns the SHA1 of the empty string"))
+SHA1_NONSTRING = []
 SHA1HEX = [
     case("return redis.sha1hex()", E("wrong number of arguments", pos=False)),
     case("return redis.sha1hex(1, 2)", E("wrong number of arguments", pos=False)),
