@@ -1,0 +1,209 @@
+/* tests/fuzz/fuzz_script.c -- libFuzzer target for Lua scripting (EVAL).
+ * Build and run from the repository root:
+ *   clang -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
+ *     $(pkg-config --cflags lua5.1) tests/fuzz/fuzz_script.c \
+ *     $SRCS \
+ *     /usr/lib/x86_64-linux-gnu/liblua5.1-cjson.a /usr/lib/x86_64-linux-gnu/liblua5.1-bitop.a \
+ *     $(pkg-config --libs lua5.1) -lm -lpthread -o /tmp/fuzz_script
+ *   where SRCS is every .c file under src except src/main.c:
+ *     SRCS=$(find src -name '*.c' ! -path src/main.c | sort)
+ *   mkdir -p /tmp/fuzz_script_corpus   # seeds: see the list below
+ *   /tmp/fuzz_script /tmp/fuzz_script_corpus -max_len=4096 -timeout=10 -max_total_time=180
+ *
+ * Set-up, once: config defaults (config_load with no arguments), the
+ * databases, the command table. No sockets, no event loop, no background
+ * thread (thread_bg_submit then frees inline).
+ *
+ * Input, split on NUL bytes:
+ *   piece 0  the script body (EVAL's argv[1])
+ *   piece 1  control: byte 0 picks numkeys (see numkeys_text: mostly
+ *            0..(pieces left), sometimes out of range/negative/garbage to
+ *            reach the argument checks); byte 1 bit 0 = EVAL_RO instead of
+ *            EVAL, bit 1 = run it a second time as EVALSHA <sha1 of body>
+ *            (hits the cache path), bit 2 = SELECT 1 first
+ *   piece 2.. keys then args (at most MAX_ARGS), binary-safe except NUL
+ * Each command goes through command_execute on a fake client
+ * (client_create(-1, false)); the reply is thrown away by resetting
+ * olen/osent. FLUSHALL after every input, every 1024 inputs SCRIPT FLUSH
+ * (otherwise the script cache grows with every distinct body the fuzzer
+ * makes). FLUSHALL is every input, not occasional, on purpose: a database
+ * entry keeps its value pointer at an unaligned offset inside the entry
+ * (after the varint key length and the key, core/db.c), which
+ * LeakSanitizer's aligned-word scan cannot see, so any value still in a
+ * database when libFuzzer runs its leak check is reported as a "direct
+ * leak" (a false positive). Emptying the databases before the input ends
+ * keeps -detect_leaks useful for real leaks.
+ *
+ * Hangs: scripts may loop forever (while true do end). Nothing here stops
+ * them: inputs are capped at MAX_INPUT bytes, which bounds nothing but the
+ * script text, and libFuzzer's -timeout turns a hang into a reported
+ * timeout. busy-reply-threshold is raised out of reach, because once it
+ * trips the Lua hook calls server_serve_while_busy -> process_events, and
+ * there is no event loop here.
+ *
+ * Seed corpus (one file each; "\0" is a NUL byte, the byte after the body's
+ * NUL is the numkeys selector, here written as the digit it gives):
+ *   return redis.call('set',KEYS[1],ARGV[1])\0 1\0k\0v
+ *   return redis.call('get',KEYS[1])\0 1\0k
+ *   return cjson.decode(ARGV[1])\0 0\0{"a":[1,2,{"b":null}]}
+ *   return cjson.encode(cjson.decode(ARGV[1]))\0 0\0[[[[1]]]]
+ *   return bit.tohex(tonumber(ARGV[1]), tonumber(ARGV[2]))\0 0\0-1\0-2147483648
+ *   return {unpack({1,2,3}, 1, tonumber(ARGV[1]))}\0 0\0 3
+ *   return #string.rep(ARGV[1], tonumber(ARGV[2]))\0 0\0ab\0 1000
+ *   return pcall(error, {err='x'})\0 0
+ *   return redis.pcall('incr', KEYS[1])\0 1\0k
+ *   redis.setresp(3); return redis.call('hgetall', KEYS[1])\0 1\0h
+ *   redis.setresp(3); return {map={a=1}, double=1.5, set={x=true}}\0 0
+ *   return redis.error_reply(ARGV[1])\0 0\0ERR x
+ *   return redis.status_reply('OK')\0 0
+ *   return redis.sha1hex(ARGV[1])\0 0\0x
+ *   return cmsgpack and 1 or 0\0 0
+ *   return struct and 1 or 0\0 0
+ *   local t = {} for i=1,100 do t[i]=i end return t\0 0
+ *   return redis.call('lpush', KEYS[1], unpack(ARGV))\0 1\0l\0a\0b\0c
+ *   #!lua flags=no-writes\nreturn redis.call('set','x','y')\0 0
+ *   return redis.call('eval', 'return 1', 0)\0 0
+ *   setmetatable(_G, nil)\0 0
+ *   return loadstring(ARGV[1])()\0 0\0return 1
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/families.h"
+#include "core/client.h"
+#include "core/command.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "script/sha1.h"
+
+#define MAX_INPUT 4096
+#define MAX_ARGS 16
+
+static Client *fc;
+static uint64_t runs;
+
+static void init_once(void) {
+    static char prog[] = "fuzz_script";
+    char *argv[] = {prog, NULL};
+    if (!config_load(1, argv)) abort();
+    cfg.busy_reply_threshold = INT64_MAX / 4; /* see the comment at the top */
+    db_init_all(cfg.databases);
+    cmd_register_all();
+    command_init();
+    fc = client_create(-1, false);
+}
+
+static void exec(int argc, const char **argv, size_t *argl) {
+    fc->argc = argc;
+    fc->argv = argv;
+    fc->argl = argl;
+    command_execute(fc);
+    fc->olen = fc->osent = 0; /* discard the reply */
+    fc->argc = 0;
+    fc->argv = NULL;
+    fc->argl = NULL;
+}
+
+static void exec_words(int argc, const char **words) {
+    size_t argl[8];
+    for (int i = 0; i < argc; i++) argl[i] = strlen(words[i]);
+    exec(argc, words, argl);
+}
+
+/* numkeys as EVAL sees it: mostly in range, sometimes not. */
+static size_t numkeys_text(uint8_t b, int nrest, char *out, size_t cap) {
+    switch (b >> 5) {
+    case 6: return (size_t)snprintf(out, cap, "%d", -(int)(b & 31)); /* negative */
+    case 7:
+        switch (b & 7) {
+        case 0: return (size_t)snprintf(out, cap, "%d", nrest + 1);   /* one too many */
+        case 1: return (size_t)snprintf(out, cap, "2147483648");
+        case 2: return (size_t)snprintf(out, cap, "-9223372036854775808");
+        case 3: return (size_t)snprintf(out, cap, "1x");
+        case 4: return (size_t)snprintf(out, cap, " ");
+        default: return (size_t)snprintf(out, cap, "%d", (int)(b & 31));
+        }
+    default: return (size_t)snprintf(out, cap, "%d", nrest ? (int)(b % (uint8_t)(nrest + 1)) : 0);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (!fc) init_once();
+    if (size > MAX_INPUT) return 0;
+
+    /* A private copy, NUL-terminated, so every piece is a C string too. */
+    char *buf = malloc(size + 1);
+    if (!buf) abort();
+    memcpy(buf, data, size);
+    buf[size] = '\0';
+
+    const char *piece[2 + MAX_ARGS];
+    size_t plen[2 + MAX_ARGS];
+    int np = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= size && np < 2 + MAX_ARGS; i++) {
+        if (i == size || buf[i] == '\0') {
+            piece[np] = buf + start;
+            plen[np] = i - start;
+            np++;
+            start = i + 1;
+            if (i == size) break;
+        }
+    }
+    uint8_t nk_sel = np > 1 && plen[1] > 0 ? (uint8_t)piece[1][0] : 0;
+    uint8_t flags = np > 1 && plen[1] > 1 ? (uint8_t)piece[1][1] : 0;
+    int nrest = np > 2 ? np - 2 : 0;
+
+    char nk[32];
+    size_t nkl = numkeys_text(nk_sel, nrest, nk, sizeof(nk));
+
+    if (flags & 4) {
+        const char *sel[] = {"select", "1"};
+        exec_words(2, sel);
+    }
+
+    const char *argv[3 + MAX_ARGS];
+    size_t argl[3 + MAX_ARGS];
+    argv[0] = (flags & 1) ? "eval_ro" : "eval";
+    argl[0] = strlen(argv[0]);
+    argv[1] = piece[0];
+    argl[1] = plen[0];
+    argv[2] = nk;
+    argl[2] = nkl;
+    for (int i = 0; i < nrest; i++) {
+        argv[3 + i] = piece[2 + i];
+        argl[3 + i] = plen[2 + i];
+    }
+    exec(3 + nrest, argv, argl);
+
+    if (flags & 2) {
+        char sha[41];
+        sha1_hex(piece[0], plen[0], sha);
+        argv[0] = (flags & 1) ? "evalsha_ro" : "evalsha";
+        argl[0] = strlen(argv[0]);
+        argv[1] = sha;
+        argl[1] = 40;
+        exec(3 + nrest, argv, argl);
+    }
+
+    if (flags & 4) {
+        const char *sel[] = {"select", "0"};
+        exec_words(2, sel);
+    }
+    /* A script may have switched the caller's protocol or db; undo it. */
+    fc->resp = 2;
+
+    runs++;
+    {
+        const char *fa[] = {"flushall"};
+        exec_words(1, fa);
+    }
+    if (runs % 1024 == 0) {
+        const char *sf[] = {"script", "flush"};
+        exec_words(2, sf);
+    }
+    free(buf);
+    return 0;
+}
