@@ -626,7 +626,11 @@ static void cmd_swapdb(Client *c) {
         reply_error(c, "ERR DB index is out of range");
         return;
     }
-    if (a != b) db_swap(a, b);
+    if (a != b) {
+        db_swap(a, b);
+        block_signal_db(a); /* waiters may now find their keys */
+        block_signal_db(b);
+    }
     db_add_dirty(1);
     reply_ok(c);
 }

@@ -38,6 +38,7 @@ typedef struct BlockState {
 } BlockState;
 
 static HashTable *table;
+static void mark_ready(BlockedKey *bk);
 static Client **blocked;
 static size_t nblocked, blocked_cap;
 static BlockedKey **ready;
@@ -204,13 +205,47 @@ void block_signal_key(int db_index, const char *key, size_t klen) {
     size_t kl = make_kbuf(kb, db_index, key, klen);
     BlockedKey *bk = ht_find(table, kb, kl);
     if (kb != small) mem_free(kb);
-    if (!bk || bk->ready || bk->n == 0) return;
+    if (bk) mark_ready(bk);
+}
+
+static void mark_ready(BlockedKey *bk) {
+    if (bk->ready || bk->n == 0) return;
     bk->ready = true;
     if (nready == ready_cap) {
         ready_cap = ready_cap ? ready_cap * 2 : 16;
         ready = mem_realloc(ready, ready_cap * sizeof(BlockedKey *));
     }
     ready[nready++] = bk;
+}
+
+typedef struct {
+    int32_t db;
+    BlockedKey **found;
+    size_t n, cap;
+} DbScan;
+
+static void collect_db(void *ctx, void *entry) {
+    DbScan *s = ctx;
+    BlockedKey *bk = entry;
+    int32_t d;
+    memcpy(&d, bk->kbuf, 4);
+    if (d != s->db) return;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->found = mem_realloc(s->found, s->cap * sizeof(BlockedKey *));
+    }
+    s->found[s->n++] = bk;
+}
+
+void block_signal_db(int db_index) {
+    if (!table || ht_count(table) == 0) return;
+    DbScan s = {.db = db_index};
+    uint64_t cursor = 0;
+    do {
+        cursor = ht_scan(table, cursor, collect_db, &s);
+    } while (cursor);
+    for (size_t i = 0; i < s.n; i++) mark_ready(s.found[i]);
+    mem_free(s.found);
 }
 
 /* Runs c's blocked command again. true if it was served (or is gone). A

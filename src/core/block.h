@@ -24,6 +24,9 @@ bool block_timeout_or_reply(Client *c, int argi, int64_t *deadline_ms);
 /* A key of db_index was written in a way that may serve waiters. Cheap
  * when nobody is blocked. */
 void block_signal_key(int db_index, const char *key, size_t klen);
+/* Signals every key of database db_index that has waiters (SWAPDB brings
+ * a whole new set of keys in). */
+void block_signal_db(int db_index);
 /* Retries the waiters of signalled keys (called after each top-level
  * command, never inside one). */
 void block_serve_ready(void);

@@ -421,3 +421,15 @@ def test_move_and_copy_into_a_watched_key_serve(r, connect):
     r.rpush("m", "v2")
     r.move("m", 1)
     assert b.read_reply_raw() == array(bulk("m"), bulk("v2"))
+
+
+def test_swapdb_brings_a_watched_key_and_serves(r, connect):
+    a = connect()
+    block(r, a, "BLPOP", "k", "2")
+    b = connect()
+    b.send(b"SELECT 1\r\n")
+    assert b.read_reply_raw() == b"+OK\r\n"
+    b.send(b"RPUSH k v9\r\n")
+    assert b.read_reply_raw() == b":1\r\n"
+    r.swapdb(0, 1)
+    assert a.read_reply_raw() == array(bulk("k"), bulk("v9"))
