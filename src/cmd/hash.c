@@ -302,18 +302,6 @@ static void cmd_hvals(Client *c) { getall_generic(c, reply_value); }
 
 /* ---------- HRANDFIELD ---------- */
 
-/* An option name as strcasecmp sees it: up to a NUL byte. */
-static bool opt_is(const Client *c, int i, const char *word) {
-    const char *s = c->argv[i];
-    size_t n = strlen(word);
-    if (c->argl[i] < n || (c->argl[i] > n && s[n] != '\0')) return false;
-    for (size_t j = 0; j < n; j++) {
-        char ch = s[j];
-        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
-        if (ch != word[j]) return false;
-    }
-    return true;
-}
 
 typedef struct {
     Client *c;
@@ -367,7 +355,7 @@ static void cmd_hrandfield(Client *c) {
                            "-9223372036854775807 and 9223372036854775807");
             return;
         }
-        if (c->argc > 4 || (c->argc == 4 && !opt_is(c, 3, "withvalues"))) {
+        if (c->argc > 4 || (c->argc == 4 && !arg_opt_is(c, 3, "withvalues"))) {
             reply_syntax_error(c);
             return;
         }
@@ -392,33 +380,6 @@ static void cmd_hrandfield(Client *c) {
 
 /* ---------- HSCAN ---------- */
 
-/* A SCAN cursor as Redis's strtoul parse takes it: decimal with an
- * optional sign (a negative value wraps), nothing after the digits, no
- * overflow; the text ends at a NUL byte, so "" is 0. */
-static bool parse_cursor(const char *s, size_t len, uint64_t *out) {
-    const char *nul = memchr(s, '\0', len);
-    if (nul) len = (size_t)(nul - s);
-    if (len == 0) {
-        *out = 0;
-        return true;
-    }
-    size_t i = 0;
-    bool neg = false;
-    if (s[0] == '+' || s[0] == '-') {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    if (i == len) return false;
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    *out = neg ? (uint64_t)0 - v : v;
-    return true;
-}
 
 /* Pairs kept by one HSCAN call; they point into the hash, which does not
  * change while the command runs. */
@@ -457,10 +418,7 @@ static bool scan_keep(void *ctx, const HashVal *f, const HashVal *v) {
  * for the pairs of a hash). */
 static void cmd_hscan(Client *c) {
     uint64_t cursor;
-    if (!parse_cursor(c->argv[2], c->argl[2], &cursor)) {
-        reply_error(c, "ERR invalid cursor");
-        return;
-    }
+    if (!arg_cursor_or_reply(c, 2, &cursor)) return;
     Hash *h;
     if (!read_or_reply(c, &h)) return;
     if (!h) {
@@ -473,13 +431,13 @@ static void cmd_hscan(Client *c) {
     int64_t count = 10;
     for (int i = 3; i < c->argc; i += 2) {
         bool has_value = i + 1 < c->argc;
-        if (opt_is(c, i, "count") && has_value) {
+        if (arg_opt_is(c, i, "count") && has_value) {
             if (!arg_int64_or_reply(c, i + 1, &count)) return;
             if (count < 1) {
                 reply_syntax_error(c);
                 return;
             }
-        } else if (opt_is(c, i, "match") && has_value) {
+        } else if (arg_opt_is(c, i, "match") && has_value) {
             bool all = c->argl[i + 1] == 1 && c->argv[i + 1][0] == '*';
             s.pat = all ? NULL : c->argv[i + 1];
             s.plen = c->argl[i + 1];

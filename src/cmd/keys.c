@@ -18,19 +18,6 @@
 
 static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH; }
 
-/* An option word, compared as Redis's strcasecmp does: the argument ends
- * at its first NUL byte ("nx\0junk" is NX). */
-static bool opt_is(const Client *c, int i, const char *word) {
-    const char *s = c->argv[i];
-    size_t n = strlen(word);
-    if (c->argl[i] < n || (c->argl[i] > n && s[n] != '\0')) return false;
-    for (size_t j = 0; j < n; j++) {
-        char ch = s[j];
-        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
-        if (ch != word[j]) return false;
-    }
-    return true;
-}
 
 static const char *type_name(ValueType t) {
     switch (t) {
@@ -143,9 +130,9 @@ static void cmd_copy(Client *c) {
     int dst_index = c->db_index;
     bool replace = false;
     for (int i = 3; i < c->argc; i++) {
-        if (opt_is(c, i, "replace")) {
+        if (arg_opt_is(c, i, "replace")) {
             replace = true;
-        } else if (opt_is(c, i, "db") && i + 1 < c->argc) {
+        } else if (arg_opt_is(c, i, "db") && i + 1 < c->argc) {
             if (!(dst = db_arg_or_reply(c, i + 1, &dst_index))) return;
             i++;
         } else {
@@ -232,34 +219,6 @@ static void cmd_keys(Client *c) {
     reply_set_deferred_array(c, mark, k.n);
 }
 
-/* SCAN's cursor: what Redis's strtoull-based parse accepts -- decimal with
- * an optional sign (a negative value wraps), no leading space, nothing
- * after the digits, no overflow; the text ends at a NUL byte, so "" and
- * "5\0x" are accepted. */
-static bool parse_cursor(const char *s, size_t len, uint64_t *out) {
-    const char *nul = memchr(s, '\0', len);
-    if (nul) len = (size_t)(nul - s);
-    if (len == 0) {
-        *out = 0;
-        return true;
-    }
-    size_t i = 0;
-    bool neg = false;
-    if (s[0] == '+' || s[0] == '-') {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    if (i == len) return false;
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    *out = neg ? (uint64_t)0 - v : v;
-    return true;
-}
 
 /* The TYPE filter compares as strcasecmp does: up to a NUL byte. */
 static bool type_matches(const char *want, size_t wlen, const char *name) {
@@ -323,25 +282,22 @@ static void scan_visit(void *ctx, Entry *e) {
  * out at each step, so nothing holds an Entry across a change. */
 static void cmd_scan(Client *c) {
     uint64_t cursor;
-    if (!parse_cursor(c->argv[1], c->argl[1], &cursor)) {
-        reply_error(c, "ERR invalid cursor");
-        return;
-    }
+    if (!arg_cursor_or_reply(c, 1, &cursor)) return;
     ScanCtx s = {0};
     int64_t count = 10;
     for (int i = 2; i < c->argc; i++) {
         bool has_value = i + 1 < c->argc;
-        if (opt_is(c, i, "count") && has_value) {
+        if (arg_opt_is(c, i, "count") && has_value) {
             if (!arg_int64_or_reply(c, i + 1, &count)) return;
             if (count < 1) {
                 reply_syntax_error(c);
                 return;
             }
-        } else if (opt_is(c, i, "match") && has_value) {
+        } else if (arg_opt_is(c, i, "match") && has_value) {
             bool all = c->argl[i + 1] == 1 && c->argv[i + 1][0] == '*';
             s.pat = all ? NULL : c->argv[i + 1];
             s.plen = c->argl[i + 1];
-        } else if (opt_is(c, i, "type") && has_value) {
+        } else if (arg_opt_is(c, i, "type") && has_value) {
             s.type = c->argv[i + 1];
             s.tlen = c->argl[i + 1];
         } else {
@@ -463,10 +419,10 @@ enum { EXP_NX = 1, EXP_XX = 2, EXP_GT = 4, EXP_LT = 8 };
 static bool expire_flags_or_reply(Client *c, int *flags) {
     *flags = 0;
     for (int i = 3; i < c->argc; i++) {
-        if (opt_is(c, i, "nx")) *flags |= EXP_NX;
-        else if (opt_is(c, i, "xx")) *flags |= EXP_XX;
-        else if (opt_is(c, i, "gt")) *flags |= EXP_GT;
-        else if (opt_is(c, i, "lt")) *flags |= EXP_LT;
+        if (arg_opt_is(c, i, "nx")) *flags |= EXP_NX;
+        else if (arg_opt_is(c, i, "xx")) *flags |= EXP_XX;
+        else if (arg_opt_is(c, i, "gt")) *flags |= EXP_GT;
+        else if (arg_opt_is(c, i, "lt")) *flags |= EXP_LT;
         else {
             /* Redis formats the option with %s: it ends at a NUL byte. */
             size_t len = c->argl[i];
@@ -582,8 +538,8 @@ static void cmd_dbsize(Client *c) { reply_int(c, (int64_t)db_size(c->db)); }
 static bool flush_mode_or_reply(Client *c, bool *async) {
     *async = false; /* lazyfree-lazy-user-flush is "no" */
     if (c->argc == 1) return true;
-    if (c->argc == 2 && opt_is(c, 1, "sync")) return true;
-    if (c->argc == 2 && opt_is(c, 1, "async")) {
+    if (c->argc == 2 && arg_opt_is(c, 1, "sync")) return true;
+    if (c->argc == 2 && arg_opt_is(c, 1, "async")) {
         *async = true;
         return true;
     }

@@ -591,33 +591,6 @@ static void cmd_sdiffstore(Client *c) { union_diff_generic(c, 2, c->argc - 2, tr
 
 /* ---------- SSCAN ---------- */
 
-/* A SCAN cursor as Redis's parseScanCursorOrReply reads it (strtoull):
- * decimal with an optional sign (a negative value wraps), nothing after
- * the digits, no overflow; the text ends at a NUL byte, so "" is 0. */
-static bool parse_cursor(const char *s, size_t len, uint64_t *out) {
-    const char *nul = memchr(s, '\0', len);
-    if (nul) len = (size_t)(nul - s);
-    if (len == 0) {
-        *out = 0;
-        return true;
-    }
-    size_t i = 0;
-    bool neg = false;
-    if (s[0] == '+' || s[0] == '-') {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    if (i == len) return false;
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    *out = neg ? (uint64_t)0 - v : v;
-    return true;
-}
 
 static bool collect_member(void *ctx, const SetMember *m) {
     vec_push(ctx, m);
@@ -643,10 +616,7 @@ static bool member_matches(const SetMember *m, const char *pat, size_t plen) {
  * afterwards. */
 static void cmd_sscan(Client *c) {
     uint64_t cursor;
-    if (!parse_cursor(c->argv[2], c->argl[2], &cursor)) {
-        reply_error(c, "ERR invalid cursor");
-        return;
-    }
+    if (!arg_cursor_or_reply(c, 2, &cursor)) return;
     Entry *e = lookup_read(c, 1);
     if (!e) {
         reply_array(c, 2);

@@ -35,17 +35,6 @@ Entry *zs_lookup_write(Client *c, int i) {
     return db_lookup(c->db, c->argv[i], c->argl[i], no_touch(c));
 }
 
-bool zs_opt(const Client *c, int i, const char *word) {
-    const char *s = c->argv[i];
-    size_t n = strlen(word);
-    if (c->argl[i] < n || (c->argl[i] > n && s[n] != '\0')) return false;
-    for (size_t j = 0; j < n; j++) {
-        char ch = s[j];
-        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
-        if (ch != word[j]) return false;
-    }
-    return true;
-}
 
 void zs_reply_elem(Client *c, const ZsetElem *e, bool withscores) {
     if (withscores && c->resp == 3) reply_array(c, 2);
@@ -95,12 +84,12 @@ static bool read_or_reply(Client *c, int i, Zset **z) {
 static int zadd_flags_or_reply(Client *c, unsigned *flags, bool *ch) {
     int i = 2;
     for (; i < c->argc; i++) {
-        if (zs_opt(c, i, "nx")) *flags |= ZADD_NX;
-        else if (zs_opt(c, i, "xx")) *flags |= ZADD_XX;
-        else if (zs_opt(c, i, "ch")) *ch = true;
-        else if (zs_opt(c, i, "incr")) *flags |= ZADD_INCR;
-        else if (zs_opt(c, i, "gt")) *flags |= ZADD_GT;
-        else if (zs_opt(c, i, "lt")) *flags |= ZADD_LT;
+        if (arg_opt_is(c, i, "nx")) *flags |= ZADD_NX;
+        else if (arg_opt_is(c, i, "xx")) *flags |= ZADD_XX;
+        else if (arg_opt_is(c, i, "ch")) *ch = true;
+        else if (arg_opt_is(c, i, "incr")) *flags |= ZADD_INCR;
+        else if (arg_opt_is(c, i, "gt")) *flags |= ZADD_GT;
+        else if (arg_opt_is(c, i, "lt")) *flags |= ZADD_LT;
         else break;
     }
     int rest = c->argc - i;
@@ -379,15 +368,15 @@ static bool mpop_args_or_reply(Client *c, int numi, int *nkeys, bool *max, int64
         return false;
     }
     int wi = numi + (int)nk + 1;
-    if (zs_opt(c, wi, "min")) *max = false;
-    else if (zs_opt(c, wi, "max")) *max = true;
+    if (arg_opt_is(c, wi, "min")) *max = false;
+    else if (arg_opt_is(c, wi, "max")) *max = true;
     else {
         reply_syntax_error(c);
         return false;
     }
     *count = -1;
     for (int j = wi + 1; j < c->argc; j++) {
-        if (*count == -1 && zs_opt(c, j, "count") && j + 1 < c->argc) {
+        if (*count == -1 && arg_opt_is(c, j, "count") && j + 1 < c->argc) {
             j++;
             if (!arg_int64(c, j, count) || *count <= 0) {
                 reply_error(c, "ERR count should be greater than 0");
@@ -481,7 +470,7 @@ static void cmd_zrandmember(Client *c) {
                            "-9223372036854775807 and 9223372036854775807");
             return;
         }
-        if (c->argc > 4 || (c->argc == 4 && !zs_opt(c, 3, "withscores"))) {
+        if (c->argc > 4 || (c->argc == 4 && !arg_opt_is(c, 3, "withscores"))) {
             reply_syntax_error(c);
             return;
         }
@@ -506,27 +495,6 @@ static void cmd_zrandmember(Client *c) {
 
 /* ---------- ZSCAN ---------- */
 
-/* SCAN's cursor rules (strtoull-like; the text ends at a NUL byte). */
-static bool parse_cursor(const char *s, size_t len, uint64_t *out) {
-    const char *nul = memchr(s, '\0', len);
-    if (nul) len = (size_t)(nul - s);
-    size_t i = 0;
-    bool neg = false;
-    if (len && (s[0] == '+' || s[0] == '-')) {
-        neg = s[0] == '-';
-        i = 1;
-        if (len == 1) return false;
-    }
-    uint64_t v = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    *out = neg ? (uint64_t)0 - v : v;
-    return true;
-}
 
 /* Pairs gathered by one ZSCAN call, copied out: [mlen][m][slen][s]... */
 typedef struct {
@@ -568,10 +536,7 @@ static bool scan_keep(void *ctx, const ZsetElem *e) {
  * cursor is checked before the key, the options after it. */
 static void cmd_zscan(Client *c) {
     uint64_t cursor;
-    if (!parse_cursor(c->argv[2], c->argl[2], &cursor)) {
-        reply_error(c, "ERR invalid cursor");
-        return;
-    }
+    if (!arg_cursor_or_reply(c, 2, &cursor)) return;
     Zset *z;
     if (!read_or_reply(c, 1, &z)) return;
     if (!z) {
@@ -585,13 +550,13 @@ static void cmd_zscan(Client *c) {
     int64_t count = 10;
     for (int i = 3; i < c->argc; i += 2) {
         bool has_value = i + 1 < c->argc;
-        if (zs_opt(c, i, "count") && has_value) {
+        if (arg_opt_is(c, i, "count") && has_value) {
             if (!arg_int64_or_reply(c, i + 1, &count)) return;
             if (count < 1) {
                 reply_syntax_error(c);
                 return;
             }
-        } else if (zs_opt(c, i, "match") && has_value) {
+        } else if (arg_opt_is(c, i, "match") && has_value) {
             bool all = c->argl[i + 1] == 1 && c->argv[i + 1][0] == '*';
             s.pat = all ? NULL : c->argv[i + 1];
             s.plen = c->argl[i + 1];

@@ -4,6 +4,7 @@
 #ifndef KILAT_CMD_ZSET_H
 #define KILAT_CMD_ZSET_H
 
+#include "../core/args.h"
 #include "../core/client.h"
 #include "../core/db.h"
 #include "../core/t_zset.h"
@@ -12,9 +13,6 @@
  * miss) or a write (lookupKeyWrite: no counting). */
 Entry *zs_lookup_read(Client *c, int i);
 Entry *zs_lookup_write(Client *c, int i);
-/* An option word, compared as Redis's strcasecmp: the argument ends at
- * its first NUL byte ("nx\0junk" is NX). */
-bool zs_opt(const Client *c, int i, const char *word);
 /* One element of a range reply: the member, and with scores its score
  * (RESP3: a nested [member, score] pair). */
 void zs_reply_elem(Client *c, const ZsetElem *e, bool withscores);

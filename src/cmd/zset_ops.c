@@ -190,7 +190,7 @@ static Src *parse_or_reply(Client *c, int numi, bool store, SetOp op, bool card,
     }
     while (j < c->argc) {
         int left = c->argc - j;
-        if (op != OP_DIFF && !card && left >= n + 1 && zs_opt(c, j, "weights")) {
+        if (op != OP_DIFF && !card && left >= n + 1 && arg_opt_is(c, j, "weights")) {
             j++;
             for (int i = 0; i < n; i++, j++) {
                 if (!num_parse_double(c->argv[j], c->argl[j], &src[i].weight)) {
@@ -198,17 +198,17 @@ static Src *parse_or_reply(Client *c, int numi, bool store, SetOp op, bool card,
                     goto fail;
                 }
             }
-        } else if (op != OP_DIFF && !card && left >= 2 && zs_opt(c, j, "aggregate")) {
+        } else if (op != OP_DIFF && !card && left >= 2 && arg_opt_is(c, j, "aggregate")) {
             j++;
-            if (zs_opt(c, j, "sum")) *agg = AGG_SUM;
-            else if (zs_opt(c, j, "min")) *agg = AGG_MIN;
-            else if (zs_opt(c, j, "max")) *agg = AGG_MAX;
+            if (arg_opt_is(c, j, "sum")) *agg = AGG_SUM;
+            else if (arg_opt_is(c, j, "min")) *agg = AGG_MIN;
+            else if (arg_opt_is(c, j, "max")) *agg = AGG_MAX;
             else goto syntax;
             j++;
-        } else if (!store && !card && zs_opt(c, j, "withscores")) {
+        } else if (!store && !card && arg_opt_is(c, j, "withscores")) {
             *withscores = true;
             j++;
-        } else if (card && left >= 2 && zs_opt(c, j, "limit")) {
+        } else if (card && left >= 2 && arg_opt_is(c, j, "limit")) {
             int64_t l;
             if (!arg_int64(c, j + 1, &l) || l < 0) {
                 reply_error(c, "ERR LIMIT can't be negative");

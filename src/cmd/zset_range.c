@@ -178,17 +178,17 @@ static void zrange_generic(Client *c, int src, int dsti, RangeBy by, RangeDir di
     int64_t offset = 0, limit = -1;
     for (int j = src + 3; j < c->argc; j++) {
         int left = c->argc - j - 1;
-        if (dsti < 0 && zs_opt(c, j, "withscores")) {
+        if (dsti < 0 && arg_opt_is(c, j, "withscores")) {
             withscores = true;
-        } else if (zs_opt(c, j, "limit") && left >= 2) {
+        } else if (arg_opt_is(c, j, "limit") && left >= 2) {
             if (!arg_int64_or_reply(c, j + 1, &offset) || !arg_int64_or_reply(c, j + 2, &limit))
                 return;
             j += 2;
-        } else if (dir == DIR_AUTO && zs_opt(c, j, "rev")) {
+        } else if (dir == DIR_AUTO && arg_opt_is(c, j, "rev")) {
             dir = DIR_REV;
-        } else if (by == BY_AUTO && zs_opt(c, j, "bylex")) {
+        } else if (by == BY_AUTO && arg_opt_is(c, j, "bylex")) {
             by = BY_LEX;
-        } else if (by == BY_AUTO && zs_opt(c, j, "byscore")) {
+        } else if (by == BY_AUTO && arg_opt_is(c, j, "byscore")) {
             by = BY_SCORE;
         } else {
             reply_syntax_error(c);

@@ -1,6 +1,8 @@
 /* core/args.c -- argument parsing with Redis's error replies. */
 #include "args.h"
 
+#include <string.h>
+
 #include "../ds/num.h"
 #include "db.h"
 #include "reply.h"
@@ -49,4 +51,47 @@ Db *arg_db_or_reply(Client *c, int i, int *index) {
     }
     *index = (int)n;
     return db_get((int)n);
+}
+
+bool arg_opt_is(const Client *c, int i, const char *word) {
+    const char *s = c->argv[i];
+    size_t n = strlen(word);
+    if (c->argl[i] < n || (c->argl[i] > n && s[n] != '\0')) return false;
+    for (size_t j = 0; j < n; j++) {
+        char ch = s[j];
+        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
+        if (ch != word[j]) return false;
+    }
+    return true;
+}
+
+static bool parse_cursor(const char *s, size_t len, uint64_t *out) {
+    const char *nul = memchr(s, '\0', len);
+    if (nul) len = (size_t)(nul - s);
+    if (len == 0) {
+        *out = 0;
+        return true;
+    }
+    size_t i = 0;
+    bool neg = false;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == len) return false;
+    uint64_t v = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? (uint64_t)0 - v : v;
+    return true;
+}
+
+bool arg_cursor_or_reply(Client *c, int i, uint64_t *out) {
+    if (parse_cursor(c->argv[i], c->argl[i], out)) return true;
+    reply_error(c, "ERR invalid cursor");
+    return false;
 }

@@ -14,6 +14,13 @@ bool arg_int64_msg_or_reply(Client *c, int i, int64_t *out, const char *msg);
 bool arg_double_or_reply(Client *c, int i, double *out);
 /* "ERR value is not a valid float" on failure (INCRBYFLOAT). */
 bool arg_long_double_or_reply(Client *c, int i, long double *out);
+/* An option word compared as Redis's strcasecmp does: the argument ends
+ * at its first NUL byte ("nx\0junk" is NX). word is lower case. */
+bool arg_opt_is(const Client *c, int i, const char *word);
+/* A SCAN-family cursor as Redis's strtoul parse takes it (decimal, optional
+ * sign wrapping negatives, text ends at a NUL, "" is 0); "ERR invalid
+ * cursor" on failure. */
+bool arg_cursor_or_reply(Client *c, int i, uint64_t *out);
 /* Parses without replying. */
 bool arg_int64(const Client *c, int i, int64_t *out);
 /* The database for a DB-number argument; "ERR DB index is out of range"
