@@ -428,24 +428,8 @@ static void cmd_hscan(Client *c) {
         return;
     }
     ScanCtx s = {0};
-    int64_t count = 10;
-    for (int i = 3; i < c->argc; i += 2) {
-        bool has_value = i + 1 < c->argc;
-        if (arg_opt_is(c, i, "count") && has_value) {
-            if (!arg_int64_or_reply(c, i + 1, &count)) return;
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-        } else if (arg_opt_is(c, i, "match") && has_value) {
-            bool all = c->argl[i + 1] == 1 && c->argv[i + 1][0] == '*';
-            s.pat = all ? NULL : c->argv[i + 1];
-            s.plen = c->argl[i + 1];
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
+    int64_t count;
+    if (!arg_scan_opts_or_reply(c, 3, &count, &s.pat, &s.plen)) return;
     uint64_t want = (uint64_t)count, steps = want > UINT64_MAX / 20 ? UINT64_MAX : want * 20;
     do cursor = hash_scan(h, cursor, scan_keep, &s);
     while (cursor && steps-- && s.seen < want);

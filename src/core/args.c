@@ -95,3 +95,27 @@ bool arg_cursor_or_reply(Client *c, int i, uint64_t *out) {
     reply_error(c, "ERR invalid cursor");
     return false;
 }
+
+bool arg_scan_opts_or_reply(Client *c, int first, int64_t *count, const char **pat, size_t *plen) {
+    *count = 10;
+    *pat = NULL;
+    *plen = 0;
+    for (int i = first; i < c->argc; i += 2) {
+        bool has_value = i + 1 < c->argc;
+        if (arg_opt_is(c, i, "count") && has_value) {
+            if (!arg_int64_or_reply(c, i + 1, count)) return false;
+            if (*count < 1) {
+                reply_syntax_error(c);
+                return false;
+            }
+        } else if (arg_opt_is(c, i, "match") && has_value) {
+            bool all = c->argl[i + 1] == 1 && c->argv[i + 1][0] == '*';
+            *pat = all ? NULL : c->argv[i + 1];
+            *plen = c->argl[i + 1];
+        } else {
+            reply_syntax_error(c);
+            return false;
+        }
+    }
+    return true;
+}

@@ -21,6 +21,9 @@ bool arg_opt_is(const Client *c, int i, const char *word);
  * sign wrapping negatives, text ends at a NUL, "" is 0); "ERR invalid
  * cursor" on failure. */
 bool arg_cursor_or_reply(Client *c, int i, uint64_t *out);
+/* HSCAN/ZSCAN options from argv[first]: [MATCH pattern] [COUNT n]. *pat is
+ * NULL for "*" (no filter). Syntax errors and COUNT < 1 get Redis's reply. */
+bool arg_scan_opts_or_reply(Client *c, int first, int64_t *count, const char **pat, size_t *plen);
 /* Parses without replying. */
 bool arg_int64(const Client *c, int i, int64_t *out);
 /* The database for a DB-number argument; "ERR DB index is out of range"
