@@ -19,8 +19,10 @@
 #include "db.h"
 #include "io.h"
 #include "log.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "stats.h"
+#include "watch.h"
 
 #define QBUF_CHUNK 16384
 #define OBUF_KEEP 65536 /* an emptied output buffer above this is freed */
@@ -94,6 +96,8 @@ static void unqueue_resume(Client *c) {
 void client_free(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) nclosing--;
     block_remove(c);
+    pubsub_client_free(c);
+    watch_unwatch_all(c);
     unqueue_resume(c);
     unqueue_write(c);
     if (c->fd >= 0) {

@@ -30,6 +30,10 @@ enum {
     CLIENT_NO_BLOCK = 1u << 15,         /* MULTI/script: blocking commands
                                            time out at once, as in Redis */
     CLIENT_FAKE = 1u << 16,             /* no socket (scripts' caller) */
+    CLIENT_PUBSUB = 1u << 17,           /* has subscriptions (core/pubsub) */
+    CLIENT_MULTI = 1u << 18,            /* queuing a transaction (core/multi) */
+    CLIENT_DIRTY_EXEC = 1u << 19,       /* a queued command was rejected */
+    CLIENT_DIRTY_CAS = 1u << 20,        /* a watched key changed (core/watch) */
 };
 
 typedef struct Client {
@@ -63,6 +67,12 @@ typedef struct Client {
     struct Client *next_pending;
     struct BlockState *block;  /* while CLIENT_BLOCKED */
     struct Client *next_resume;
+    struct PubsubState *pubsub;   /* core/pubsub: NULL until subscribing */
+    struct MultiState *multi;     /* core/multi: queued commands in MULTI */
+    struct WatchState *watch;     /* core/watch: keys this client WATCHes */
+    /* output-buffer limits (core/reply): when the unsent bytes passed the
+     * class's soft limit, 0 while under it */
+    int64_t obuf_soft_since_ms;
 } Client;
 
 /* Creates a client for an accepted fd and registers it. */

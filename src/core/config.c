@@ -22,6 +22,7 @@
 #include "../ds/num.h"
 #include "../os/proc.h"
 #include "log.h"
+#include "notify.h"
 
 /* Numeric fields hold their defaults before config_load runs, so modules
  * (and their unit tests) that only read cfg see sane values. */
@@ -49,7 +50,7 @@ enum {
 };
 
 /* How a supported directive's text is mirrored into cfg. */
-enum { C_NONE, C_INT, C_I64, C_BOOL, C_STR, C_STR_NULL, C_OCTAL, C_ENUM_INDEX };
+enum { C_NONE, C_INT, C_I64, C_BOOL, C_STR, C_STR_NULL, C_OCTAL, C_ENUM_INDEX, C_NOTIFY, C_OBUF };
 
 typedef struct Buf {
     char *p;
@@ -151,6 +152,10 @@ static const Directive table[] = {
       CFG(C_I64, client_query_buffer_limit)),
     X("hz", "10", parse_hz, 0, CFG(C_INT, hz)),
     E("enable-debug-command", "no", yes_no_local, F_IMMUTABLE | F_USED),
+    X("client-output-buffer-limit",
+      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", parse_obuf,
+      F_MULTI, CFG(C_OBUF, obuf_limits)),
+    X("notify-keyspace-events", "", parse_notify, 0, CFG(C_NOTIFY, notify_keyspace_events)),
 
     /* Later capabilities: kept as text, logged as not active yet. */
     X("save", "3600 1 300 100 60 10000", parse_save, F_MULTI),
@@ -184,9 +189,6 @@ static const Directive table[] = {
     S("bio_cpulist", "", NULL, F_IMMUTABLE),
     I("busy-reply-threshold", "5000", 0, I64, 0, CFG(C_I64, busy_reply_threshold)),
     A("lua-time-limit", "busy-reply-threshold"),
-    X("client-output-buffer-limit",
-      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", parse_obuf,
-      F_MULTI),
     B("cluster-allow-pubsubshard-when-down", "yes", 0),
     B("cluster-allow-reads-when-down", "no", 0),
     B("cluster-allow-replica-migration", "yes", 0),
@@ -248,7 +250,6 @@ static const Directive table[] = {
     I("min-replicas-to-write", "0", 0, I32, 0),
     A("min-slaves-to-write", "min-replicas-to-write"),
     B("no-appendfsync-on-rewrite", "no", 0),
-    X("notify-keyspace-events", "", parse_notify, 0),
     E("oom-score-adj", "no", oom_modes, 0),
     X("oom-score-adj-values", "0 200 800", parse_oom_values, F_MULTI),
     S("proc-title-template", "{title} {listen-addr} {server-mode}", check_title, 0),
@@ -937,6 +938,20 @@ static void mirror(const Directive *d, const char *v) {
     case C_I64: *(int64_t *)(void *)field = strtoll(v, NULL, 10); break;
     case C_BOOL: *(bool *)(void *)field = v[0] == 'y'; break;
     case C_OCTAL: *(unsigned *)(void *)field = (unsigned)strtoul(v, NULL, 8); break;
+    case C_NOTIFY: *(unsigned *)(void *)field = notify_flags_from_text(v); break;
+    case C_OBUF: { /* canonical: "normal h s t slave h s t pubsub h s t" */
+        ObufLimit *lim = (ObufLimit *)(void *)field;
+        Args a;
+        split_args(v, &a);
+        ASSERT(a.argc == 4 * OBUF_CLASSES);
+        for (int i = 0; i < OBUF_CLASSES; i++) {
+            lim[i].hard = strtoull(a.argv[i * 4 + 1], NULL, 10);
+            lim[i].soft = strtoull(a.argv[i * 4 + 2], NULL, 10);
+            lim[i].soft_seconds = strtoll(a.argv[i * 4 + 3], NULL, 10);
+        }
+        args_free(&a);
+        break;
+    }
     case C_ENUM_INDEX: {
         int i = 0;
         while (d->choices[i] && strcmp(d->choices[i], v)) i++;

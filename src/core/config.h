@@ -10,6 +10,13 @@
 
 enum { LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3 };
 
+/* client-output-buffer-limit classes, in Redis's order. */
+enum { OBUF_NORMAL = 0, OBUF_REPLICA = 1, OBUF_PUBSUB = 2, OBUF_CLASSES = 3 };
+typedef struct {
+    uint64_t hard, soft;   /* bytes of unsent output */
+    int64_t soft_seconds;  /* how long over `soft` before closing */
+} ObufLimit;
+
 typedef struct {
     int port;
     char *bind;                 /* space-separated addresses */
@@ -39,6 +46,10 @@ typedef struct {
     int64_t zset_max_listpack_entries;
     int64_t zset_max_listpack_value;
     int64_t busy_reply_threshold;       /* ms a script runs before -BUSY */
+    /* notify-keyspace-events as NOTIFY_* bits (core/notify.h) */
+    unsigned notify_keyspace_events;
+    /* client-output-buffer-limit per class; 0 = no limit */
+    ObufLimit obuf_limits[OBUF_CLASSES];
 } Config;
 
 extern Config cfg;

@@ -21,6 +21,7 @@
 #include "../ds/num.h"
 #include "../os/clock.h"
 #include "../os/thread.h"
+#include "propagate.h"
 
 enum { ENC_EMB = 0, ENC_INT = 1, ENC_RAW = 2, ENC_PTR = 3 };
 #define EMB_MAX 64       /* longer strings live in a RawStr */
@@ -354,6 +355,19 @@ static void delete_at(Db *db, const char *key, size_t klen) {
     entry_free(e);
 }
 
+/* Deletes an expired key and tells the propagation point (which feeds
+ * keyspace notifications and WATCH). The key's bytes live in the entry, so
+ * they are copied before it is freed. */
+static void expire_at(Db *db, const char *key, size_t klen) {
+    char stackbuf[128];
+    char *copy = klen <= sizeof(stackbuf) ? stackbuf : mem_alloc(klen);
+    memcpy(copy, key, klen);
+    delete_at(db, key, klen);
+    stat_expired++;
+    propagate_expired(db_index(db), copy, klen);
+    if (copy != stackbuf) mem_free(copy);
+}
+
 static inline bool is_expired(const Entry *e, int64_t now) {
     return e->has_ttl && entry_expire(e) <= now;
 }
@@ -362,8 +376,7 @@ static inline bool is_expired(const Entry *e, int64_t now) {
 static Entry *find_live(Db *db, const char *key, size_t klen) {
     Entry *e = ht_find(db->ht, key, klen);
     if (e && UNLIKELY(e->has_ttl) && is_expired(e, db_now())) {
-        delete_at(db, key, klen);
-        stat_expired++;
+        expire_at(db, key, klen);
         return NULL;
     }
     return e;
@@ -610,8 +623,7 @@ bool db_random_key(Db *db, char **out, size_t *outlen) {
         size_t klen;
         const char *k = entry_key(e, &klen);
         if (is_expired(e, db_now()) && tries < 99) {
-            delete_at(db, k, klen);
-            stat_expired++;
+            expire_at(db, k, klen);
             continue;
         }
         *out = mem_strndup(k, klen);
@@ -650,9 +662,8 @@ static size_t drop_expired(Db *db, ScanState *st) {
     for (size_t i = 0; i < n; i++) {
         size_t klen;
         const char *k = entry_key(st->expired[i], &klen);
-        delete_at(db, k, klen);
+        expire_at(db, k, klen);
     }
-    stat_expired += n;
     mem_free(st->expired);
     return n;
 }

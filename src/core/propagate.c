@@ -1,6 +1,10 @@
-/* core/propagate.c -- no consumers yet (AOF, replicas and notifications
- * arrive with their issues); the counter proves the hook is reached. */
+/* core/propagate.c -- the one propagation point. No AOF or replicas yet
+ * (their issues come later); changes are counted, and expiry feeds the
+ * consumers that exist: keyspace notifications and WATCH. */
 #include "propagate.h"
+
+#include "notify.h"
+#include "watch.h"
 
 static uint64_t propagated;
 
@@ -12,9 +16,8 @@ void propagate_command(Client *c, int db_index, uint64_t changes) {
 }
 
 void propagate_expired(int db_index, const char *key, size_t klen) {
-    UNUSED(db_index);
-    UNUSED(key);
-    UNUSED(klen);
+    watch_touch_key(db_index, key, klen);
+    notify_key(NOTIFY_EXPIRED, "expired", db_index, key, klen);
     propagated++;
 }
 

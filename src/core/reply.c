@@ -133,6 +133,11 @@ void reply_array(Client *c, int64_t n) {
     put_len(c, '*', n);
 }
 
+void reply_push(Client *c, int64_t n) {
+    if (muted(c)) return;
+    put_len(c, c->resp == 3 ? '>' : '*', n);
+}
+
 void reply_map(Client *c, int64_t pairs) {
     if (muted(c)) return;
     if (c->resp == 3) put_len(c, '%', pairs);

@@ -20,6 +20,7 @@ void reply_null_array(Client *c);                     /* *-1 / _ */
 void reply_array(Client *c, int64_t n);               /* *n */
 void reply_map(Client *c, int64_t pairs);             /* %n / *2n */
 void reply_set(Client *c, int64_t n);                 /* ~n / *n */
+void reply_push(Client *c, int64_t n);                /* >n / *n (pub/sub) */
 void reply_double(Client *c, double d);               /* ,d / bulk */
 void reply_bool(Client *c, bool b);                   /* #t / :1 */
 void reply_verbatim(Client *c, const char *s, size_t len); /* =txt / bulk */
