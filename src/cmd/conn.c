@@ -7,7 +7,9 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/pubsub.h"
 #include "../core/reply.h"
+#include "../core/watch.h"
 #include "../ds/mem.h"
 
 static void cmd_ping(Client *c) {
@@ -162,6 +164,8 @@ static void cmd_reset(Client *c) {
     c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH);
     if (password_required()) c->flags &= ~CLIENT_AUTHENTICATED;
     else c->flags |= CLIENT_AUTHENTICATED;
+    pubsub_client_free(c);
+    watch_unwatch_all(c);
     reply_status(c, "RESET");
 }
 
