@@ -149,6 +149,23 @@ void client_queue_write(Client *c) {
     pending = c;
 }
 
+/* A slow reader leaves sent bytes at the front: once they are most of the
+ * buffer, slide the unsent tail down, and give back a big block that the
+ * tail now fills less than a quarter of. */
+static void compact_obuf(Client *c) {
+    size_t unsent = c->olen - c->osent;
+    if (c->osent < OBUF_KEEP / 4 || c->osent < unsent) return;
+    memmove(c->obuf, c->obuf + c->osent, unsent);
+    c->olen = unsent;
+    c->osent = 0;
+    if (c->ocap > OBUF_KEEP && unsent < c->ocap / 4) {
+        size_t cap = c->ocap;
+        while (cap > OBUF_KEEP && unsent < cap / 4) cap /= 2;
+        c->obuf = mem_realloc(c->obuf, cap);
+        c->ocap = cap;
+    }
+}
+
 /* Writes what the socket takes. Returns false if the client must go. */
 static bool write_some(Client *c) {
     while (c->osent < c->olen) {
@@ -165,10 +182,13 @@ static bool write_some(Client *c) {
             c->obuf = NULL;
             c->ocap = 0;
         }
+        reply_obuf_rearm(c);
         if (c->flags & CLIENT_CLOSE_AFTER_REPLY) return false;
         if (c->poll_mask & POLL_WRITE) io_watch(c, POLL_READ);
-    } else if (!(c->poll_mask & POLL_WRITE)) {
-        io_watch(c, POLL_READ | POLL_WRITE);
+    } else {
+        compact_obuf(c);
+        reply_obuf_rearm(c);
+        if (!(c->poll_mask & POLL_WRITE)) io_watch(c, POLL_READ | POLL_WRITE);
     }
     return true;
 }
@@ -300,13 +320,21 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
     return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
 }
 
+int client_obuf_class(const Client *c) { return (c->flags & CLIENT_PUBSUB) ? OBUF_PUBSUB : OBUF_NORMAL; }
+
+size_t client_obuf_len(const Client *c) { return c->olen - c->osent; }
+
+size_t client_obuf_mem(const Client *c) { return c->olen > c->osent ? c->ocap : 0; }
+
+size_t client_total_mem(const Client *c) { return sizeof(Client) + c->qcap + c->ocap; }
+
 void client_totals(size_t *max_qbuf, size_t *max_obuf) {
     *max_qbuf = *max_obuf = 0;
     for (int i = 0; i < by_fd_cap; i++) {
         Client *c = by_fd[i];
         if (!c) continue;
         if (c->qcap > *max_qbuf) *max_qbuf = c->qcap;
-        if (c->olen - c->osent > *max_obuf) *max_obuf = c->olen - c->osent;
+        if (client_obuf_mem(c) > *max_obuf) *max_obuf = client_obuf_mem(c);
     }
 }
 

@@ -56,9 +56,11 @@ typedef struct Client {
     size_t qpeak;
     RespParser parser;
 
-    /* output: one contiguous buffer; bytes [osent, olen) are unsent */
+    /* output: one contiguous buffer; bytes [osent, olen) are unsent.
+     * ostop <= ocap: core/reply appends without checks while olen stays
+     * within it (the limits of client-output-buffer-limit lie beyond). */
     char *obuf;
-    size_t olen, ocap, osent;
+    size_t olen, ocap, osent, ostop;
 
     char *name, *lib_name, *lib_ver;
     char addr[64], laddr[64];
@@ -103,6 +105,16 @@ void client_resume(Client *c);
 void client_run_resumed(void);        /* the loop's side of client_resume */
 /* One CLIENT LIST line (no trailing newline) into buf; returns length. */
 size_t client_info_line(const Client *c, char *buf, size_t len);
+/* Output-buffer figures for CLIENT LIST and INFO. The buffer is one
+ * contiguous block, so Redis's split (16 KiB `buf` + reply list) maps as:
+ * obl = unsent bytes, oll = 0, omem = the block's size while it holds
+ * unsent output (0 when idle, as Redis's list is then empty). tot-mem =
+ * the Client struct + query and output buffers. The class
+ * (OBUF_NORMAL/OBUF_PUBSUB, config.h) picks the output-buffer limits. */
+size_t client_obuf_len(const Client *c);
+size_t client_obuf_mem(const Client *c);
+size_t client_total_mem(const Client *c);
+int client_obuf_class(const Client *c);
 /* Totals for INFO clients. */
 void client_totals(size_t *max_qbuf, size_t *max_obuf);
 

@@ -10,17 +10,76 @@
 #include "../ds/mem.h"
 #include "../ds/num.h"
 #include "command.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
 #include "stats.h"
 
 static inline bool muted(const Client *c) {
     return c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP);
 }
 
-/* Room for n more bytes at obuf+olen. */
-static inline char *reserve(Client *c, size_t n) {
-    if (UNLIKELY(c->ocap - c->olen < n)) {
-        if (c->osent > 0 && c->osent == c->olen) {
-            c->olen = c->osent = 0;
+/* The output-buffer limits (client-output-buffer-limit) are checked where
+ * the buffer is about to pass c->ostop: a per-client bound, never above
+ * ocap, that reply_obuf_rearm keeps just under the next limit (hard, or
+ * soft while under it), and at 0 while over the soft limit so that every
+ * reply looks at the clock, as Redis checks on each reply it adds. */
+
+/* Has c's output, grown to `unsent` bytes, passed its class's limits?
+ * Starts or resets the soft-limit clock as a side effect. */
+static bool over_limit(Client *c, size_t unsent) {
+    const ObufLimit *l = &cfg.obuf_limits[client_obuf_class(c)];
+    if (l->hard && unsent >= l->hard) return true;
+    if (!l->soft || unsent < l->soft) {
+        c->obuf_soft_since_ms = 0;
+        return false;
+    }
+    int64_t now = db_now();
+    if (c->obuf_soft_since_ms == 0) {
+        c->obuf_soft_since_ms = now; /* first seen over: the clock starts */
+        return false;
+    }
+    return now - c->obuf_soft_since_ms > l->soft_seconds * 1000;
+}
+
+void reply_obuf_rearm(Client *c) {
+    size_t stop = c->ocap;
+    if (!(c->flags & CLIENT_FAKE)) {
+        const ObufLimit *l = &cfg.obuf_limits[client_obuf_class(c)];
+        if (c->obuf_soft_since_ms) return (void)(c->ostop = 0);
+        uint64_t lim = l->hard;
+        if (l->soft && (!lim || l->soft < lim)) lim = l->soft;
+        /* unsent + n reaching lim must take the slow path */
+        if (lim && lim - 1 < stop - c->osent) stop = c->osent + (size_t)lim - 1;
+    }
+    c->ostop = stop;
+}
+
+/* Logs, drops the unsent output (nobody will read it) and closes c. */
+static void close_over_limit(Client *c) {
+    char info[1024];
+    client_info_line(c, info, sizeof(info));
+    log_msg(LOG_WARNING,
+            "Client %s scheduled to be closed ASAP for overcoming of output buffer limits.", info);
+    client_close_async(c);
+    mem_free(c->obuf);
+    c->obuf = NULL;
+    c->olen = c->osent = c->ocap = c->ostop = 0;
+}
+
+/* reserve's slow path: a limit check, then compaction or growth.
+ * NULL: c passed its limit and is being closed; write nothing. */
+static char *reserve_slow(Client *c, size_t n) {
+    if (c->flags & CLIENT_CLOSE_ASAP) return NULL; /* closed mid-reply */
+    if (!(c->flags & CLIENT_FAKE) && over_limit(c, c->olen - c->osent + n)) {
+        close_over_limit(c);
+        return NULL;
+    }
+    if (c->ocap - c->olen < n) {
+        if (c->osent > 0) { /* slide the unsent bytes down first */
+            memmove(c->obuf, c->obuf + c->osent, c->olen - c->osent);
+            c->olen -= c->osent;
+            c->osent = 0;
         }
         if (c->ocap - c->olen < n) {
             size_t cap = c->ocap ? c->ocap : 16384;
@@ -29,12 +88,22 @@ static inline char *reserve(Client *c, size_t n) {
             c->ocap = cap;
         }
     }
+    reply_obuf_rearm(c);
+    if (!(c->flags & CLIENT_PENDING_WRITE)) client_queue_write(c);
+    return c->obuf + c->olen;
+}
+
+/* Room for n more bytes at obuf+olen; NULL if c was just closed for
+ * passing its output-buffer limit (the caller writes nothing). */
+static inline char *reserve(Client *c, size_t n) {
+    if (UNLIKELY(c->olen + n > c->ostop)) return reserve_slow(c, n);
     if (!(c->flags & CLIENT_PENDING_WRITE)) client_queue_write(c);
     return c->obuf + c->olen;
 }
 
 static inline void put(Client *c, const char *s, size_t len) {
     char *p = reserve(c, len);
+    if (!p) return;
     memcpy(p, s, len);
     c->olen += len;
 }
@@ -42,6 +111,7 @@ static inline void put(Client *c, const char *s, size_t len) {
 /* Writes "<prefix><n>\r\n". */
 static inline void put_len(Client *c, char prefix, int64_t n) {
     char *p = reserve(c, 24);
+    if (!p) return;
     p[0] = prefix;
     size_t l = num_format_int64(p + 1, n);
     p[1 + l] = '\r';
@@ -58,6 +128,7 @@ void reply_status(Client *c, const char *s) {
     if (muted(c)) return;
     size_t len = strlen(s);
     char *p = reserve(c, len + 3);
+    if (!p) return;
     p[0] = '+';
     memcpy(p + 1, s, len);
     p[len + 1] = '\r';
@@ -74,6 +145,7 @@ void reply_error(Client *c, const char *msg) {
     /* Newlines would break the protocol: Redis replaces them with spaces. */
     size_t len = strlen(msg);
     char *p = reserve(c, len + 3);
+    if (!p) return;
     p[0] = '-';
     for (size_t i = 0; i < len; i++) p[i + 1] = (msg[i] == '\r' || msg[i] == '\n') ? ' ' : msg[i];
     p[len + 1] = '\r';
@@ -100,6 +172,7 @@ void reply_int(Client *c, int64_t v) {
 void reply_bulk(Client *c, const char *s, size_t len) {
     if (muted(c)) return;
     char *p = reserve(c, len + 26);
+    if (!p) return;
     p[0] = '$';
     size_t l = num_format_int64(p + 1, (int64_t)len);
     p[1 + l] = '\r';
@@ -155,6 +228,7 @@ void reply_double(Client *c, double d) {
     size_t n = num_format_double(buf, d);
     if (c->resp == 3) {
         char *p = reserve(c, n + 3);
+        if (!p) return;
         p[0] = ',';
         memcpy(p + 1, buf, n);
         p[n + 1] = '\r';
@@ -188,14 +262,15 @@ void reply_verbatim(Client *c, const char *s, size_t len) {
 
 size_t reply_defer_len(Client *c) {
     if (muted(c)) return SIZE_MAX;
-    reserve(c, DEFER_HOLE);
+    if (!reserve(c, DEFER_HOLE)) return SIZE_MAX;
     size_t mark = c->olen;
     c->olen += DEFER_HOLE;
     return mark;
 }
 
 static void fill_deferred(Client *c, size_t mark, char prefix, int64_t n) {
-    if (mark == SIZE_MAX) return;
+    /* closed since the mark (output limit): the buffer is gone */
+    if (mark == SIZE_MAX || (c->flags & CLIENT_CLOSE_ASAP)) return;
     char hdr[DEFER_HOLE + 2];
     hdr[0] = prefix;
     size_t l = num_format_int64(hdr + 1, n);

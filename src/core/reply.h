@@ -42,10 +42,15 @@ void reply_wrongtype(Client *c);
 /* For loops that emit huge replies (HRANDFIELD/SRANDMEMBER with a huge
  * negative count): true when the reply should stop -- nobody reads it
  * (CLIENT REPLY OFF/SKIP, closing) or it passed REPLY_HARD_LIMIT, in which
- * case the client is closed. Redis would grow until the OOM killer came;
- * client-output-buffer-limit (a later issue) will generalise this. */
+ * case the client is closed. Redis would grow until the OOM killer came:
+ * this is a backstop for the normal class when client-output-buffer-limit
+ * sets none; a class limit, when set, closes the client first. */
 #define REPLY_HARD_LIMIT ((size_t)1 << 30)
 bool reply_should_stop(Client *c);
+
+/* Re-derives c->ostop (reply.c's fast-path bound) from c's buffer, class
+ * and limits; call after moving or emptying c's output buffer. */
+void reply_obuf_rearm(Client *c);
 
 /* Bytes in c's output buffer not yet sent. */
 size_t reply_pending(const Client *c);
