@@ -174,7 +174,7 @@ static void sum_client(Client *c, void *ctx) {
     ClientSums *s = ctx;
     if (c->flags & CLIENT_CLOSE_ASAP) return; /* killed: Redis has freed it */
     s->live++;
-    s->mem += sizeof(Client) + c->qcap + c->ocap;
+    s->mem += client_total_mem(c); /* normal and pubsub: no replicas yet */
 }
 
 static ClientSums client_sums(void) {

@@ -320,6 +320,11 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
     return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
 }
 
+void client_cron_obuf_limits(void) {
+    for (int i = 0; i < by_fd_cap; i++)
+        if (by_fd[i]) reply_obuf_cron_check(by_fd[i]);
+}
+
 int client_obuf_class(const Client *c) { return (c->flags & CLIENT_PUBSUB) ? OBUF_PUBSUB : OBUF_NORMAL; }
 
 size_t client_obuf_len(const Client *c) { return c->olen - c->osent; }

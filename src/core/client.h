@@ -115,6 +115,8 @@ size_t client_obuf_len(const Client *c);
 size_t client_obuf_mem(const Client *c);
 size_t client_total_mem(const Client *c);
 int client_obuf_class(const Client *c);
+/* The cron's pass over output-buffer limits (reply_obuf_cron_check). */
+void client_cron_obuf_limits(void);
 /* Totals for INFO clients. */
 void client_totals(size_t *max_qbuf, size_t *max_obuf);
 

@@ -23,12 +23,17 @@ static inline bool muted(const Client *c) {
  * the buffer is about to pass c->ostop: a per-client bound, never above
  * ocap, that reply_obuf_rearm keeps just under the next limit (hard, or
  * soft while under it), and at 0 while over the soft limit so that every
- * reply looks at the clock, as Redis checks on each reply it adds. */
+ * reply looks at the clock, as Redis checks on each reply it adds.
+ * Redis counts only its reply list, not the 16 KiB buffer each client has
+ * before it: the first OBUF_UNCOUNTED unsent bytes are likewise free, so a
+ * tiny limit never drops a client for a small reply. */
+#define OBUF_UNCOUNTED 16384
 
 /* Has c's output, grown to `unsent` bytes, passed its class's limits?
  * Starts or resets the soft-limit clock as a side effect. */
 static bool over_limit(Client *c, size_t unsent) {
     const ObufLimit *l = &cfg.obuf_limits[client_obuf_class(c)];
+    unsent = unsent > OBUF_UNCOUNTED ? unsent - OBUF_UNCOUNTED : 0;
     if (l->hard && unsent >= l->hard) return true;
     if (!l->soft || unsent < l->soft) {
         c->obuf_soft_since_ms = 0;
@@ -49,41 +54,51 @@ void reply_obuf_rearm(Client *c) {
         if (c->obuf_soft_since_ms) return (void)(c->ostop = 0);
         uint64_t lim = l->hard;
         if (l->soft && (!lim || l->soft < lim)) lim = l->soft;
-        /* unsent + n reaching lim must take the slow path */
-        if (lim && lim - 1 < stop - c->osent) stop = c->osent + (size_t)lim - 1;
+        /* unsent + n reaching lim (+ the free bytes) takes the slow path */
+        if (lim && lim - 1 + OBUF_UNCOUNTED < stop - c->osent)
+            stop = c->osent + (size_t)lim - 1 + OBUF_UNCOUNTED;
     }
     c->ostop = stop;
 }
 
-/* Logs, drops the unsent output (nobody will read it) and closes c. */
-static void close_over_limit(Client *c) {
+/* Logs, drops the unsent output (nobody will read it) and closes c. The
+ * wording is Redis's: a reply schedules the close, the cron closes. */
+static void close_over_limit(Client *c, bool from_cron) {
     char info[1024];
     client_info_line(c, info, sizeof(info));
-    log_msg(LOG_WARNING,
-            "Client %s scheduled to be closed ASAP for overcoming of output buffer limits.", info);
+    log_msg(LOG_WARNING, "Client %s %s for overcoming of output buffer limits.", info,
+            from_cron ? "closed" : "scheduled to be closed ASAP");
     client_close_async(c);
     mem_free(c->obuf);
     c->obuf = NULL;
     c->olen = c->osent = c->ocap = c->ostop = 0;
 }
 
-/* reserve's slow path: a limit check, then compaction or growth.
- * NULL: c passed its limit and is being closed; write nothing. */
-static char *reserve_slow(Client *c, size_t n) {
+void reply_obuf_cron_check(Client *c) {
+    if (c->flags & (CLIENT_FAKE | CLIENT_CLOSE_ASAP)) return;
+    if (c->olen == c->osent && !c->obuf_soft_since_ms) return;
+    if (over_limit(c, c->olen - c->osent)) close_over_limit(c, true);
+    else reply_obuf_rearm(c);
+}
+
+/* reserve's slow path: a limit check on `need` bytes, then compaction or
+ * growth to make `room` (>= need) bytes. NULL: c passed its limit and is
+ * being closed; write nothing. */
+static char *reserve_slow(Client *c, size_t need, size_t room) {
     if (c->flags & CLIENT_CLOSE_ASAP) return NULL; /* closed mid-reply */
-    if (!(c->flags & CLIENT_FAKE) && over_limit(c, c->olen - c->osent + n)) {
-        close_over_limit(c);
+    if (!(c->flags & CLIENT_FAKE) && over_limit(c, c->olen - c->osent + need)) {
+        close_over_limit(c, false);
         return NULL;
     }
-    if (c->ocap - c->olen < n) {
+    if (c->ocap - c->olen < room) {
         if (c->osent > 0) { /* slide the unsent bytes down first */
             memmove(c->obuf, c->obuf + c->osent, c->olen - c->osent);
             c->olen -= c->osent;
             c->osent = 0;
         }
-        if (c->ocap - c->olen < n) {
+        if (c->ocap - c->olen < room) {
             size_t cap = c->ocap ? c->ocap : 16384;
-            while (cap - c->olen < n) cap *= 2;
+            while (cap - c->olen < room) cap *= 2;
             c->obuf = mem_realloc(c->obuf, cap);
             c->ocap = cap;
         }
@@ -96,7 +111,22 @@ static char *reserve_slow(Client *c, size_t n) {
 /* Room for n more bytes at obuf+olen; NULL if c was just closed for
  * passing its output-buffer limit (the caller writes nothing). */
 static inline char *reserve(Client *c, size_t n) {
-    if (UNLIKELY(c->olen + n > c->ostop)) return reserve_slow(c, n);
+    if (UNLIKELY(c->olen + n > c->ostop)) return reserve_slow(c, n, n);
+    if (!(c->flags & CLIENT_PENDING_WRITE)) client_queue_write(c);
+    return c->obuf + c->olen;
+}
+
+/* Bytes of "<prefix><n>\r\n". */
+static size_t header_len(int64_t n) {
+    char digits[24];
+    return num_format_int64(digits, n) + 3;
+}
+
+/* As reserve, for a "<prefix><n>\r\n" header and `body` bytes after it:
+ * room for the widest header, but the limits see the exact size. */
+static inline char *reserve_header(Client *c, int64_t n, size_t body) {
+    if (UNLIKELY(c->olen + body + 24 > c->ostop))
+        return reserve_slow(c, header_len(n) + body, body + 24);
     if (!(c->flags & CLIENT_PENDING_WRITE)) client_queue_write(c);
     return c->obuf + c->olen;
 }
@@ -110,7 +140,7 @@ static inline void put(Client *c, const char *s, size_t len) {
 
 /* Writes "<prefix><n>\r\n". */
 static inline void put_len(Client *c, char prefix, int64_t n) {
-    char *p = reserve(c, 24);
+    char *p = reserve_header(c, n, 0);
     if (!p) return;
     p[0] = prefix;
     size_t l = num_format_int64(p + 1, n);
@@ -171,7 +201,7 @@ void reply_int(Client *c, int64_t v) {
 
 void reply_bulk(Client *c, const char *s, size_t len) {
     if (muted(c)) return;
-    char *p = reserve(c, len + 26);
+    char *p = reserve_header(c, (int64_t)len, len + 2);
     if (!p) return;
     p[0] = '$';
     size_t l = num_format_int64(p + 1, (int64_t)len);

@@ -52,6 +52,11 @@ bool reply_should_stop(Client *c);
  * and limits; call after moving or emptying c's output buffer. */
 void reply_obuf_rearm(Client *c);
 
+/* For the cron: closes c if its pending output is over its class's hard
+ * limit (lowered by CONFIG SET) or has stayed over the soft one too long
+ * with no reply added meanwhile, as Redis 7.0's clients cron does. */
+void reply_obuf_cron_check(Client *c);
+
 /* Bytes in c's output buffer not yet sent. */
 size_t reply_pending(const Client *c);
 

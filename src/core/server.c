@@ -143,6 +143,7 @@ static void cron(int64_t now) {
     db_active_expire(250000 / (cfg.hz > 0 ? cfg.hz : 10));
     db_cron_tables();
     if (cfg.timeout > 0) client_foreach(close_idle, &now);
+    client_cron_obuf_limits();
     client_free_closing();
 }
 
