@@ -67,7 +67,7 @@ def read_replies(s, n, size, timeout=20):
     want, got = n * frame, 0
     s.settimeout(timeout * SLOW)
     while got < want:
-        d = s.recv(1 << 20)
+        d = s.recv(min(1 << 20, want - got))
         if not d:
             break
         got += len(d)
@@ -210,6 +210,42 @@ def test_normal_without_limit_keeps_the_client(start_server):
     finally:
         s.close()
     assert LOG_LINE not in srv.output()
+
+
+def test_slow_reader_buffer_shrinks_as_it_reads(start_server):
+    """A client that reads most of a 20 MB backlog no longer holds the
+    memory of all of it (kilat: its 32 MB buffer is compacted and halved)."""
+    srv = start_server()
+    r = srv.client()
+    r.set("big", "x" * 100000)
+    s = slow_reader(srv)
+    try:
+        send_all(s, RawConn.encode("GET", "big") * 200)
+        assert wait_for(lambda: info_field(r, "memory", "mem_clients_normal") > 10000000,
+                        timeout=10)
+        assert read_replies(s, 150, 100000) == 150
+        assert wait_for(lambda: info_field(r, "memory", "mem_clients_normal") < 24000000,
+                        timeout=10)
+        assert read_replies(s, 50, 100000) == 50
+    finally:
+        s.close()
+
+
+def test_dropped_client_gives_its_memory_back(start_server):
+    srv = start_server()
+    r = srv.client()
+    r.config_set("client-output-buffer-limit", "normal 32mb 8mb 60")
+    r.set("big", "x" * (1 << 20))
+    base = info_field(r, "memory", "used_memory")
+    s = slow_reader(srv)
+    try:
+        send_all(s, RawConn.encode("GET", "big") * 100)   # 100 MB of replies
+        assert closed_by_server(s)
+    finally:
+        s.close()
+    assert wait_for(lambda: info_field(r, "clients", "connected_clients") == 1)
+    assert wait_for(lambda: info_field(r, "memory", "used_memory") < base + (8 << 20))
+    assert info_field(r, "memory", "used_memory_peak") < base + (64 << 20)
 
 
 def test_normal_soft_limit_over_for_longer_than_seconds(start_server):
