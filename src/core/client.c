@@ -34,6 +34,7 @@ static uint64_t next_id = 1;
 static Client *pending;  /* clients with output to write */
 static size_t nclosing;  /* clients marked CLOSE_ASAP, not yet freed */
 static Client *resumed;  /* unblocked clients with input left to run */
+static size_t nwaiting;  /* clients with output waiting for POLL_WRITE */
 
 static void index_fd(Client *c) {
     if (c->fd >= by_fd_cap) {
@@ -101,6 +102,7 @@ void client_free(Client *c) {
     unqueue_resume(c);
     unqueue_write(c);
     if (c->fd >= 0) {
+        if (c->poll_mask & POLL_WRITE) nwaiting--;
         io_watch(c, POLL_NONE);
         by_fd[c->fd] = NULL;
         sock_close(c->fd);
@@ -184,11 +186,17 @@ static bool write_some(Client *c) {
         }
         reply_obuf_rearm(c);
         if (c->flags & CLIENT_CLOSE_AFTER_REPLY) return false;
-        if (c->poll_mask & POLL_WRITE) io_watch(c, POLL_READ);
+        if (c->poll_mask & POLL_WRITE) {
+            nwaiting--;
+            io_watch(c, POLL_READ);
+        }
     } else {
         compact_obuf(c);
         reply_obuf_rearm(c);
-        if (!(c->poll_mask & POLL_WRITE)) io_watch(c, POLL_READ | POLL_WRITE);
+        if (!(c->poll_mask & POLL_WRITE)) {
+            nwaiting++;
+            io_watch(c, POLL_READ | POLL_WRITE);
+        }
     }
     return true;
 }
@@ -321,11 +329,10 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
 }
 
 void client_cron_obuf_limits(void) {
+    if (nwaiting == 0) return;
     for (int i = 0; i < by_fd_cap; i++)
-        if (by_fd[i]) reply_obuf_cron_check(by_fd[i]);
+        if (by_fd[i] && (by_fd[i]->poll_mask & POLL_WRITE)) reply_obuf_cron_check(by_fd[i]);
 }
-
-int client_obuf_class(const Client *c) { return (c->flags & CLIENT_PUBSUB) ? OBUF_PUBSUB : OBUF_NORMAL; }
 
 size_t client_obuf_len(const Client *c) { return c->olen - c->osent; }
 

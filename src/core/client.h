@@ -7,6 +7,7 @@
 
 #include "../base.h"
 #include "../proto/resp_parse.h"
+#include "config.h"
 
 struct Command;
 struct Db;
@@ -114,8 +115,11 @@ size_t client_info_line(const Client *c, char *buf, size_t len);
 size_t client_obuf_len(const Client *c);
 size_t client_obuf_mem(const Client *c);
 size_t client_total_mem(const Client *c);
-int client_obuf_class(const Client *c);
-/* The cron's pass over output-buffer limits (reply_obuf_cron_check). */
+static inline int client_obuf_class(const Client *c) {
+    return (c->flags & CLIENT_PUBSUB) ? OBUF_PUBSUB : OBUF_NORMAL;
+}
+/* The cron's pass over output-buffer limits (reply_obuf_cron_check) of
+ * the clients whose output is waiting for their socket. */
 void client_cron_obuf_limits(void);
 /* Totals for INFO clients. */
 void client_totals(size_t *max_qbuf, size_t *max_obuf);

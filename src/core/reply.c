@@ -19,15 +19,7 @@ static inline bool muted(const Client *c) {
     return c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP);
 }
 
-/* The output-buffer limits (client-output-buffer-limit) are checked where
- * the buffer is about to pass c->ostop: a per-client bound, never above
- * ocap, that reply_obuf_rearm keeps just under the next limit (hard, or
- * soft while under it), and at 0 while over the soft limit so that every
- * reply looks at the clock, as Redis checks on each reply it adds.
- * Redis counts only its reply list, not the 16 KiB buffer each client has
- * before it: the first OBUF_UNCOUNTED unsent bytes are likewise free, so a
- * tiny limit never drops a client for a small reply. */
-#define OBUF_UNCOUNTED 16384
+/* The output-buffer limits: see reply_obuf_rearm in reply.h. */
 
 /* Has c's output, grown to `unsent` bytes, passed its class's limits?
  * Starts or resets the soft-limit clock as a side effect. */
@@ -45,20 +37,6 @@ static bool over_limit(Client *c, size_t unsent) {
         return false;
     }
     return now - c->obuf_soft_since_ms > l->soft_seconds * 1000;
-}
-
-void reply_obuf_rearm(Client *c) {
-    size_t stop = c->ocap;
-    if (!(c->flags & CLIENT_FAKE)) {
-        const ObufLimit *l = &cfg.obuf_limits[client_obuf_class(c)];
-        if (c->obuf_soft_since_ms) return (void)(c->ostop = 0);
-        uint64_t lim = l->hard;
-        if (l->soft && (!lim || l->soft < lim)) lim = l->soft;
-        /* unsent + n reaching lim (+ the free bytes) takes the slow path */
-        if (lim && lim - 1 + OBUF_UNCOUNTED < stop - c->osent)
-            stop = c->osent + (size_t)lim - 1 + OBUF_UNCOUNTED;
-    }
-    c->ostop = stop;
 }
 
 /* Logs, drops the unsent output (nobody will read it) and closes c. The

@@ -48,9 +48,34 @@ void reply_wrongtype(Client *c);
 #define REPLY_HARD_LIMIT ((size_t)1 << 30)
 bool reply_should_stop(Client *c);
 
-/* Re-derives c->ostop (reply.c's fast-path bound) from c's buffer, class
- * and limits; call after moving or emptying c's output buffer. */
-void reply_obuf_rearm(Client *c);
+/* Output-buffer limits (client-output-buffer-limit) are checked where the
+ * buffer is about to pass c->ostop: a per-client bound, never above ocap,
+ * kept just under the next limit of c's class (hard, or soft while under
+ * it), and at 0 while over the soft limit so that every reply looks at the
+ * clock, as Redis checks on each reply it adds. Redis counts only its
+ * reply list, not the 16 KiB buffer each client has before it: the first
+ * OBUF_UNCOUNTED unsent bytes are likewise free, so a tiny limit never
+ * drops a client for a small reply. */
+#define OBUF_UNCOUNTED 16384
+
+/* Re-derives c->ostop from c's buffer, class and limits; call after
+ * moving or emptying c's output buffer. Inline: it runs after every
+ * write to the socket. */
+static inline void reply_obuf_rearm(Client *c) {
+    size_t stop = c->ocap;
+    /* room for at most OBUF_UNCOUNTED more bytes: no limit is in reach */
+    if ((c->ocap - c->osent > OBUF_UNCOUNTED || c->obuf_soft_since_ms) &&
+        !(c->flags & CLIENT_FAKE)) {
+        const ObufLimit *l = &cfg.obuf_limits[client_obuf_class(c)];
+        uint64_t lim = l->hard;
+        if (l->soft && (!lim || l->soft < lim)) lim = l->soft;
+        if (c->obuf_soft_since_ms) stop = 0;
+        /* unsent + n reaching lim (+ the free bytes) takes the slow path */
+        else if (lim && lim - 1 + OBUF_UNCOUNTED < stop - c->osent)
+            stop = c->osent + (size_t)lim - 1 + OBUF_UNCOUNTED;
+    }
+    c->ostop = stop;
+}
 
 /* For the cron: closes c if its pending output is over its class's hard
  * limit (lowered by CONFIG SET) or has stayed over the soft one too long
