@@ -10,6 +10,7 @@
 #include "../os/clock.h"
 #include "db.h"
 #include "propagate.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "stats.h"
 
@@ -195,6 +196,15 @@ void command_execute(Client *c) {
     if (UNLIKELY(!(c->flags & CLIENT_AUTHENTICATED)) && !(cmd->flags & CMD_NO_AUTH)) {
         cmd->rejected++;
         reply_error(c, "NOAUTH Authentication required.");
+        goto done;
+    }
+    /* RESP2 subscribers may only (un)subscribe, PING, QUIT, RESET. Inside
+     * EXEC (CLIENT_MULTI still set) the queued commands all run. */
+    if (UNLIKELY((c->flags & (CLIENT_PUBSUB | CLIENT_MULTI)) == CLIENT_PUBSUB) && c->resp == 2 &&
+        !pubsub_context_allows(cmd)) {
+        cmd->rejected++;
+        reply_errorf(c, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                        "RESET are allowed in this context", cmd->fullname);
         goto done;
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
