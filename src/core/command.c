@@ -5,6 +5,7 @@
 #include "command.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../os/clock.h"
@@ -13,6 +14,7 @@
 #include "pubsub.h"
 #include "reply.h"
 #include "stats.h"
+#include "watch.h"
 
 #define INDEX_SIZE 1024 /* power of two, > 2x the number of commands */
 #define MAX_NAME 48
@@ -150,6 +152,23 @@ static void reply_unknown_sub(Client *c, const Command *parent) {
                  (int)(c->argl[1] < 128 ? c->argl[1] : 128), c->argv[1], upper);
 }
 
+#ifdef KILAT_CHECKS
+/* Checked builds (make asan): a command that changed the dataset must have
+ * signalled at least one key (watch_touch_key), or WATCH and keyspace
+ * notifications would miss the change. Database-wide commands signal no
+ * single key (the MULTI module handles them). */
+static void check_signalled(const Command *cmd, uint64_t changes, uint64_t touches) {
+    static const char *const exempt[] = {"flushdb", "flushall", "swapdb", NULL};
+    if (!changes || watch_touches != touches) return;
+    const char *name = cmd->parent ? cmd->parent->name : cmd->name;
+    for (int i = 0; exempt[i]; i++)
+        if (strcmp(name, exempt[i]) == 0) return;
+    fprintf(stderr, "KILAT_CHECKS: %s changed the dataset without signalling a key\n",
+            cmd->fullname);
+    abort();
+}
+#endif
+
 static bool arity_ok(const Command *cmd, int argc) {
     return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
 }
@@ -217,6 +236,9 @@ void command_execute(Client *c) {
     int64_t start = clock_unix_us();
     db_set_now(start / 1000);
     uint64_t dirty = db_dirty();
+#ifdef KILAT_CHECKS
+    uint64_t touches = watch_touches;
+#endif
     cmd->fn(c);
     int64_t took = clock_unix_us() - start;
     cmd->calls++;
@@ -224,6 +246,9 @@ void command_execute(Client *c) {
     stats.commands_processed++;
     uint64_t changes = db_dirty() - dirty;
     if (changes) propagate_command(c, c->db_index, changes);
+#ifdef KILAT_CHECKS
+    check_signalled(cmd, changes, touches);
+#endif
     c->last_cmd = cmd;
 done:
     c->cmd = NULL;
