@@ -482,3 +482,24 @@ def test_scripts(connect):
     assert c.cmd_raw("EVAL", "return redis.call('publish', 'lua', 'from lua')", "0") == integer(1)
     assert sub.read_reply_raw() == frame("message", "lua", "from lua")
     assert c.cmd_raw("EVAL", "return redis.call('pubsub', 'numsub', 'lua')", "0") == frame("lua", 1)
+
+
+def test_multi(connect):
+    """SUBSCRIBE/PSUBSCRIBE run inside EXEC (and the client is subscribed
+    afterwards); SSUBSCRIBE there is refused, as in Redis 7.0."""
+    c, pub = connect(), connect()
+    first = c.cmd_raw("MULTI")
+    if first.startswith(b"-ERR unknown command"):
+        pytest.skip("MULTI not in this build")
+    assert first == OK
+    for args in (("SSUBSCRIBE", "ms"), ("SUBSCRIBE", "m1"), ("PING",),
+                 ("GET", "k"), ("UNSUBSCRIBE", "nope")):
+        assert c.cmd_raw(*args) == b"+QUEUED\r\n"
+    assert c.cmd_raw("EXEC") == b"*5\r\n" + b"".join([
+        err("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client"),
+        frame("subscribe", "m1", 1), frame("pong", ""), NIL,
+        frame("unsubscribe", "nope", 1)])
+    assert c.cmd_raw("GET", "k") == err(CONTEXT % "get")
+    assert c.cmd_raw("MULTI") == err(CONTEXT % "multi")
+    assert pub.cmd_raw("PUBLISH", "m1", "x") == integer(1)
+    assert c.read_reply_raw() == frame("message", "m1", "x")
