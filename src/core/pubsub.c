@@ -80,11 +80,20 @@ static Channel *channel_get(Index *ix, const char *name, size_t len) {
     return ch;
 }
 
+/* A dense array that emptied to a quarter gives half its room back, so a
+ * burst of subscribers does not pin memory. Returns the new array. */
+static void *shrink(void *arr, size_t n, size_t *cap) {
+    if (*cap <= 16 || n >= *cap / 4) return arr;
+    *cap /= 2;
+    return mem_realloc(arr, *cap * sizeof(void *));
+}
+
 /* Unlinks the channel from its index and frees it (no subscribers left). */
 static void channel_drop(Index *ix, Channel *ch) {
     Channel *moved = ix->all[--ix->n];
     ix->all[ch->pos] = moved;
     moved->pos = ch->pos;
+    ix->all = shrink(ix->all, ix->n, &ix->cap);
     ht_remove(ix->ht, ch->name, ch->len);
     mem_free(ch->subs);
     mem_free(ch);
@@ -111,6 +120,7 @@ static void channel_remove_sub(Index *ix, Sub *s) {
     ch->subs[s->pos] = moved;
     moved->pos = s->pos;
     if (ch->nsubs == 0) channel_drop(ix, ch);
+    else ch->subs = shrink(ch->subs, ch->nsubs, &ch->cap);
 }
 
 /* ---- the client's side --------------------------------------------------- */
