@@ -80,11 +80,20 @@ static Channel *channel_get(Index *ix, const char *name, size_t len) {
     return ch;
 }
 
+/* A dense array that emptied to a quarter gives half its room back, so a
+ * burst of subscribers does not pin memory. Returns the new array. */
+static void *shrink(void *arr, size_t n, size_t *cap) {
+    if (*cap <= 16 || n >= *cap / 4) return arr;
+    *cap /= 2;
+    return mem_realloc(arr, *cap * sizeof(void *));
+}
+
 /* Unlinks the channel from its index and frees it (no subscribers left). */
 static void channel_drop(Index *ix, Channel *ch) {
     Channel *moved = ix->all[--ix->n];
     ix->all[ch->pos] = moved;
     moved->pos = ch->pos;
+    ix->all = shrink(ix->all, ix->n, &ix->cap);
     ht_remove(ix->ht, ch->name, ch->len);
     mem_free(ch->subs);
     mem_free(ch);
@@ -111,6 +120,7 @@ static void channel_remove_sub(Index *ix, Sub *s) {
     ch->subs[s->pos] = moved;
     moved->pos = s->pos;
     if (ch->nsubs == 0) channel_drop(ix, ch);
+    else ch->subs = shrink(ch->subs, ch->nsubs, &ch->cap);
 }
 
 /* ---- the client's side --------------------------------------------------- */
@@ -255,21 +265,28 @@ static void tail_free(Tail *t) {
     if (t->buf != t->small) mem_free(t->buf);
 }
 
+/* A frame's fixed opening, for RESP2 ('*' array) and RESP3 ('>' push). */
+typedef struct {
+    const char *resp2, *resp3;
+    size_t len;
+} Head;
+
+#define HEAD(name, s) static const Head name = {"*" s, ">" s, sizeof(s)}
+HEAD(MESSAGE, "3\r\n$7\r\nmessage\r\n");
+HEAD(PMESSAGE, "4\r\n$8\r\npmessage\r\n");
+HEAD(SMESSAGE, "3\r\n$8\r\nsmessage\r\n");
+
 /* Writes one message frame (even under CLIENT REPLY OFF, as Redis). */
-static void deliver(Client *c, const char *head, size_t hlen, const Channel *pat, const Tail *t) {
+static void deliver(Client *c, const Head *h, const Channel *pat, const Tail *t) {
     uint32_t quiet = pubsub_unmute(c);
-    reply_raw(c, c->resp == 3 ? ">" : "*", 1);
-    reply_raw(c, head, hlen);
+    reply_raw(c, c->resp == 3 ? h->resp3 : h->resp2, h->len);
     if (pat) reply_bulk(c, pat->name, pat->len);
     reply_raw(c, t->buf, t->len);
     pubsub_remute(c, quiet);
 }
 
-#define HEAD(s) s, sizeof(s) - 1
-
-static size_t deliver_all(const Channel *ch, const char *head, size_t hlen, const Channel *pat,
-                          const Tail *t) {
-    for (size_t i = 0; i < ch->nsubs; i++) deliver(ch->subs[i]->c, head, hlen, pat, t);
+static size_t deliver_all(const Channel *ch, const Head *h, const Channel *pat, const Tail *t) {
+    for (size_t i = 0; i < ch->nsubs; i++) deliver(ch->subs[i]->c, h, pat, t);
     return ch->nsubs;
 }
 
@@ -280,11 +297,11 @@ size_t pubsub_publish(const char *channel, size_t clen, const char *msg, size_t 
     Tail t;
     tail_build(&t, channel, clen, msg, mlen);
     size_t n = 0;
-    if (ch) n += deliver_all(ch, HEAD("3\r\n$7\r\nmessage\r\n"), NULL, &t);
+    if (ch) n += deliver_all(ch, &MESSAGE, NULL, &t);
     for (size_t i = 0; i < pats->n; i++) {
         const Channel *p = pats->all[i];
         if (glob_match(p->name, p->len, channel, clen, false))
-            n += deliver_all(p, HEAD("4\r\n$8\r\npmessage\r\n"), p, &t);
+            n += deliver_all(p, &PMESSAGE, p, &t);
     }
     tail_free(&t);
     return n;
@@ -296,7 +313,7 @@ size_t pubsub_publish_shard(const char *channel, size_t clen, const char *msg, s
     if (!ch) return 0;
     Tail t;
     tail_build(&t, channel, clen, msg, mlen);
-    size_t n = deliver_all(ch, HEAD("3\r\n$8\r\nsmessage\r\n"), NULL, &t);
+    size_t n = deliver_all(ch, &SMESSAGE, NULL, &t);
     tail_free(&t);
     return n;
 }

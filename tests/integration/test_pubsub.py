@@ -173,6 +173,35 @@ def test_many_subscribers_and_overlapping_patterns(connect):
     assert pub.cmd_raw("PUBSUB", "NUMSUB", "fan") == frame("fan", 20)
 
 
+def test_unsubscribe_in_the_middle(connect):
+    """Subscribers leave in arbitrary order; the rest keep receiving."""
+    pub = connect()
+    subs = [connect() for _ in range(30)]
+    for s in subs:
+        subscribe(s, "SUBSCRIBE", "mid")
+        subscribe(s, "PSUBSCRIBE", "mi?")
+    leaving = [i for i in range(30) if i % 5 != 2]       # 24 leave, 6 stay
+    for i in sorted(leaving, key=lambda i: (i * 7) % 30):
+        assert subscribe(subs[i], "UNSUBSCRIBE", "mid") == [frame("unsubscribe", "mid", 1)]
+        if i % 2:
+            assert subs[i].cmd_raw("PUNSUBSCRIBE") == frame("punsubscribe", "mi?", 0)
+    staying = [i for i in range(30) if i % 5 == 2]
+    with_pattern = [i for i in range(30) if i in staying or i % 2 == 0]
+    assert pub.cmd_raw("PUBLISH", "mid", "x") == integer(len(staying) + len(with_pattern))
+    for i, s in enumerate(subs):
+        want = []
+        if i in staying:
+            want.append(frame("message", "mid", "x"))
+        if i in with_pattern:
+            want.append(frame("pmessage", "mi?", "mid", "x"))
+        assert read_frames(s, len(want)) == want
+        if i in staying or i % 2 == 0:
+            sync(s)
+        else:
+            assert s.cmd_raw("GET", "k") == NIL   # left pub/sub mode
+    assert pub.cmd_raw("PUBSUB", "NUMSUB", "mid") == frame("mid", len(staying))
+
+
 # ------------------------------------------------------------- RESP2 context
 def test_resp2_subscribed_context(connect):
     c = connect()
@@ -482,3 +511,24 @@ def test_scripts(connect):
     assert c.cmd_raw("EVAL", "return redis.call('publish', 'lua', 'from lua')", "0") == integer(1)
     assert sub.read_reply_raw() == frame("message", "lua", "from lua")
     assert c.cmd_raw("EVAL", "return redis.call('pubsub', 'numsub', 'lua')", "0") == frame("lua", 1)
+
+
+def test_multi(connect):
+    """SUBSCRIBE/PSUBSCRIBE run inside EXEC (and the client is subscribed
+    afterwards); SSUBSCRIBE there is refused, as in Redis 7.0."""
+    c, pub = connect(), connect()
+    first = c.cmd_raw("MULTI")
+    if first.startswith(b"-ERR unknown command"):
+        pytest.skip("MULTI not in this build")
+    assert first == OK
+    for args in (("SSUBSCRIBE", "ms"), ("SUBSCRIBE", "m1"), ("PING",),
+                 ("GET", "k"), ("UNSUBSCRIBE", "nope")):
+        assert c.cmd_raw(*args) == b"+QUEUED\r\n"
+    assert c.cmd_raw("EXEC") == b"*5\r\n" + b"".join([
+        err("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client"),
+        frame("subscribe", "m1", 1), frame("pong", ""), NIL,
+        frame("unsubscribe", "nope", 1)])
+    assert c.cmd_raw("GET", "k") == err(CONTEXT % "get")
+    assert c.cmd_raw("MULTI") == err(CONTEXT % "multi")
+    assert pub.cmd_raw("PUBLISH", "m1", "x") == integer(1)
+    assert c.read_reply_raw() == frame("message", "m1", "x")
