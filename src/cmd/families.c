@@ -18,6 +18,7 @@ extern Command zset_commands[];
 extern Command list_commands[];
 void list_register_type(void);
 extern Command script_commands[];
+extern Command multi_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -35,4 +36,5 @@ void cmd_register_all(void) {
     command_register(list_commands);
     list_register_type();
     command_register(script_commands);
+    command_register(multi_commands);
 }

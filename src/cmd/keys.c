@@ -12,6 +12,7 @@
 #include "../core/command.h"
 #include "../core/db.h"
 #include "../core/reply.h"
+#include "../core/watch.h"
 #include "../ds/glob.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
@@ -550,6 +551,7 @@ static bool flush_mode_or_reply(Client *c, bool *async) {
 static void cmd_flushdb(Client *c) {
     bool async;
     if (!flush_mode_or_reply(c, &async)) return;
+    watch_touch_flush(c->db_index); /* while the keys are still there */
     db_flush(c->db, async);
     reply_ok(c);
 }
@@ -557,7 +559,10 @@ static void cmd_flushdb(Client *c) {
 static void cmd_flushall(Client *c) {
     bool async;
     if (!flush_mode_or_reply(c, &async)) return;
-    for (int i = 0; i < db_count_dbs(); i++) db_flush(db_get(i), async);
+    for (int i = 0; i < db_count_dbs(); i++) {
+        watch_touch_flush(i);
+        db_flush(db_get(i), async);
+    }
     reply_ok(c);
 }
 
@@ -583,6 +588,7 @@ static void cmd_swapdb(Client *c) {
         return;
     }
     if (a != b) {
+        watch_touch_swap(a, b); /* before: it compares both sides */
         db_swap(a, b);
         block_signal_db(a); /* waiters may now find their keys */
         block_signal_db(b);
