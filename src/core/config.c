@@ -803,6 +803,10 @@ static bool parse_percentiles(SetCtx *c) {
     return true;
 }
 
+/* Redis prints "An" as "A" but keeps 'n' active: the canonical text alone
+ * cannot carry it, so parse_notify leaves it here for mirror(). */
+static bool notify_hidden_new;
+
 /* notify-keyspace-events: classes as letters; printed in Redis's order,
  * "A" standing for g$lshzxetd (and then, as in Redis, hiding 'n'). */
 static bool parse_notify(SetCtx *c) {
@@ -821,9 +825,11 @@ static bool parse_notify(SetCtx *c) {
         }
     }
     size_t from = 0;
+    notify_hidden_new = false;
     if ((flags & all) == all) {
         buf_add(c->out, "A", 1);
         from = 11; /* skips the 'n' too */
+        notify_hidden_new = flags & NOTIFY_NEW;
     }
     for (size_t i = from; i < sizeof(order) - 1; i++)
         if (flags & (1u << i)) buf_add(c->out, &order[i], 1);
@@ -938,7 +944,10 @@ static void mirror(const Directive *d, const char *v) {
     case C_I64: *(int64_t *)(void *)field = strtoll(v, NULL, 10); break;
     case C_BOOL: *(bool *)(void *)field = v[0] == 'y'; break;
     case C_OCTAL: *(unsigned *)(void *)field = (unsigned)strtoul(v, NULL, 8); break;
-    case C_NOTIFY: *(unsigned *)(void *)field = notify_flags_from_text(v); break;
+    case C_NOTIFY:
+        *(unsigned *)(void *)field =
+            notify_flags_from_text(v) | (notify_hidden_new && v[0] == 'A' ? NOTIFY_NEW : 0);
+        break;
     case C_OBUF: { /* canonical: "normal h s t slave h s t pubsub h s t" */
         ObufLimit *lim = (ObufLimit *)(void *)field;
         Args a;
