@@ -209,29 +209,32 @@ void command_execute(Client *c) {
     /* Rejections count as rejected_calls: c->cmd stays NULL so reply_error
      * does not count them as failed too. In MULTI they abort the
      * transaction (EXECABORT). */
+    const char *why;
+    char arity[96];
     if (UNLIKELY(!arity_ok(cmd, c->argc))) {
-        cmd->rejected++;
-        reply_errorf(c, "ERR wrong number of arguments for '%s' command", cmd->fullname);
-        goto reject;
+        snprintf(arity, sizeof arity, "ERR wrong number of arguments for '%s' command", cmd->fullname);
+        why = arity;
+        goto reject_known;
     }
     if (UNLIKELY(!(c->flags & CLIENT_AUTHENTICATED)) && !(cmd->flags & CMD_NO_AUTH)) {
-        cmd->rejected++;
-        reply_error(c, "NOAUTH Authentication required.");
-        goto reject;
+        why = "NOAUTH Authentication required.";
+        goto reject_known;
     }
     if (UNLIKELY(c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
-        cmd->rejected++;
-        reply_error(c, "ERR Command not allowed inside a transaction");
-        goto reject;
+        why = "ERR Command not allowed inside a transaction";
+        goto reject_known;
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
-        reply_error(c, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
-                       "SHUTDOWN NOSAVE.");
-        goto reject;
+        why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        goto reject_known;
     }
     if (UNLIKELY(c->flags & CLIENT_MULTI) && multi_queue(c, cmd)) goto done;
     command_call(c, cmd);
     goto done;
+reject_known:
+    cmd->rejected++;
+    if (multi_reject_exec(c, cmd, why)) goto done; /* EXECABORT, discarded */
+    reply_error(c, why);
 reject:
     if (c->flags & CLIENT_MULTI) c->flags |= CLIENT_DIRTY_EXEC;
 done:

@@ -73,6 +73,14 @@ bool multi_queue(Client *c, const Command *cmd) {
     return true;
 }
 
+bool multi_reject_exec(Client *c, const Command *cmd, const char *why) {
+    if (cmd->parent || strcmp(cmd->name, "exec") != 0) return false;
+    if (strncmp(why, "ERR ", 4) == 0) why += 4; /* the code goes, others stay */
+    reply_errorf(c, "EXECABORT Transaction discarded because of: %s", why);
+    multi_discard(c);
+    return true;
+}
+
 void multi_begin(Client *c) { c->flags |= CLIENT_MULTI; }
 
 static void free_state(MultiState *m) {

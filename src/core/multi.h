@@ -14,6 +14,11 @@ struct Command;
  * in MULTI. Queues it and replies +QUEUED, true; false for the commands
  * that run at once inside MULTI (EXEC DISCARD MULTI WATCH QUIT RESET). */
 bool multi_queue(Client *c, const struct Command *cmd);
+/* A command rejected before running (arity, NOAUTH, BUSY: `why` is the
+ * error). For EXEC, replies "EXECABORT Transaction discarded because of:
+ * <why>", ends the transaction and returns true, as Redis 7.0; false for
+ * any other command. */
+bool multi_reject_exec(Client *c, const struct Command *cmd, const char *why);
 /* MULTI: starts queuing (the caller checked c is not in MULTI). */
 void multi_begin(Client *c);
 /* EXEC, after its checks: replies with one array of the queued commands'

@@ -544,3 +544,66 @@ def test_watch_dirty_exec_counts_no_failure(raw, r):
     e = cmdstat(r, "exec")
     assert (e["calls"], e["failed_calls"]) == (1, 0)
     assert cmdstat(r, "ping") == {}
+
+
+# ------------------------------------------------- a script holds the server
+
+BUSY = (b"-BUSY Redis is busy running a script. You can only call SCRIPT KILL "
+        b"or SHUTDOWN NOSAVE.\r\n")
+
+
+def wait_busy(conn):
+    end = time.time() + 10 * SLOW
+    while time.time() < end:
+        if conn.cmd_raw("PING") == BUSY:
+            return
+        time.sleep(0.05)
+    raise AssertionError("server never became busy")
+
+
+def test_transaction_waits_for_busy_script(start_server):
+    srv = start_server("--busy-reply-threshold", "100")
+    runner, a, b = srv.raw(), srv.raw(), srv.raw()
+    assert b.cmd_raw("MULTI") == OK
+    assert b.cmd_raw("SET", "x", "1") == QUEUED
+    runner.send_command("EVAL", "local i = 0 while true do i = i + 1 end", "0")
+    wait_busy(a)
+    assert a.cmd_raw("CONFIG", "RESETSTAT") == BUSY
+    assert a.cmd_raw("MULTI") == OK            # allowed while busy
+    assert a.cmd_raw("SET", "x", "1") == BUSY  # rejected: flags a's transaction
+    assert a.cmd_raw("DISCARD") == OK          # allowed while busy
+    assert a.cmd_raw("MULTI") == OK
+    assert a.cmd_raw("SET", "x", "1") == BUSY
+    # EXEC itself is rejected: the transaction is discarded, clean or not
+    busy_abort = err("EXECABORT Transaction discarded because of: " + BUSY[1:-2].decode())
+    assert a.cmd_raw("EXEC") == busy_abort
+    assert b.cmd_raw("EXEC") == busy_abort
+    assert b.cmd_raw("DISCARD") == err("ERR DISCARD without MULTI")
+    assert a.cmd_raw("SCRIPT", "KILL") == OK
+    assert runner.read_reply_raw().startswith(b"-ERR Script killed")
+    assert a.cmd_raw("EXEC") == err("ERR EXEC without MULTI")
+    assert a.cmd_raw("GET", "x") == NIL
+    stats = {}
+    for line in a.cmd("INFO", "commandstats").decode().split("\r\n")[1:]:
+        if line:
+            name, rest = line.split(":")
+            f = dict(kv.split("=") for kv in rest.split(","))
+            stats[name] = (f["calls"], f["rejected_calls"], f["failed_calls"])
+    assert stats["cmdstat_set"] == ("0", "2", "0")
+    assert stats["cmdstat_exec"] == ("1", "2", "1")  # the last one: without MULTI
+    assert stats["cmdstat_discard"] == ("2", "0", "1")
+
+
+def test_exec_with_arguments_aborts(raw, r):
+    assert raw.cmd_raw("EXEC", "x") == err(
+        "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command")
+    assert raw.cmd_raw("MULTI") == OK
+    assert raw.cmd_raw("SET", "a", "1") == QUEUED
+    assert raw.cmd_raw("EXEC", "x") == err(
+        "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command")
+    assert raw.cmd_raw("EXEC") == err("ERR EXEC without MULTI")
+    assert r.get("a") is None
+    assert raw.cmd_raw("MULTI") == OK
+    assert raw.cmd_raw("DISCARD", "x") == err("ERR wrong number of arguments for 'discard' command")
+    assert raw.cmd_raw("MULTI", "x") == err("ERR wrong number of arguments for 'multi' command")
+    assert raw.cmd_raw("EXEC") == EXECABORT
