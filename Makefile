@@ -75,10 +75,10 @@ differential:
 	KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
 asan:
-	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" all
+	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -DKILAT_CHECKS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" all
 
 test-asan: asan
-	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" unit
+	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -DKILAT_CHECKS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" unit
 	KILAT_SERVER=$(abspath build-asan/kilat-server) KILAT_ASAN=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
 test: deps

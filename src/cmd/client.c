@@ -14,8 +14,8 @@
 #include "../ds/mem.h"
 #include "conn.h"
 
-/* Client types of LIST/KILL TYPE. Every client is NORMAL for now: there
- * are no replicas, masters or pub/sub clients yet. */
+/* Client types of LIST/KILL TYPE. There are no replicas or masters yet;
+ * a client with any subscription is PUBSUB (RESP3 ones too, as in Redis). */
 typedef enum { TYPE_NONE = -1, TYPE_NORMAL, TYPE_REPLICA, TYPE_PUBSUB, TYPE_MASTER } ClientType;
 
 static ClientType type_by_name(const Client *c, int i) {
@@ -27,8 +27,7 @@ static ClientType type_by_name(const Client *c, int i) {
 }
 
 static ClientType type_of(const Client *c) {
-    UNUSED(c);
-    return TYPE_NORMAL;
+    return (c->flags & CLIENT_PUBSUB) ? TYPE_PUBSUB : TYPE_NORMAL;
 }
 
 static bool type_or_reply(Client *c, int i, ClientType *out) {

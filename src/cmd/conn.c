@@ -18,7 +18,11 @@ static void cmd_ping(Client *c) {
         reply_wrong_arity(c);
         return;
     }
-    if (c->argc == 2) reply_bulk(c, c->argv[1], c->argl[1]);
+    if ((c->flags & CLIENT_PUBSUB) && c->resp == 2) { /* Redis: ["pong", arg or ""] */
+        reply_array(c, 2);
+        reply_bulk(c, "pong", 4);
+        reply_bulk(c, c->argc == 2 ? c->argv[1] : "", c->argc == 2 ? c->argl[1] : 0);
+    } else if (c->argc == 2) reply_bulk(c, c->argv[1], c->argl[1]);
     else reply_raw(c, "+PONG\r\n", 7);
 }
 

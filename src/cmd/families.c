@@ -19,6 +19,7 @@ extern Command list_commands[];
 void list_register_type(void);
 extern Command script_commands[];
 extern Command multi_commands[];
+extern Command pubsub_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -37,4 +38,5 @@ void cmd_register_all(void) {
     list_register_type();
     command_register(script_commands);
     command_register(multi_commands);
+    command_register(pubsub_commands);
 }

@@ -11,6 +11,7 @@
 #include "../core/client.h"
 #include "../core/command.h"
 #include "../core/db.h"
+#include "../core/notify.h"
 #include "../core/reply.h"
 #include "../core/t_hash.h"
 #include "../ds/glob.h"
@@ -28,7 +29,7 @@ static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH
  * or miss). false: another type, WRONGTYPE sent. *h is NULL when absent. */
 static inline bool read_or_reply(Client *c, Hash **h) {
     Entry *e = db_lookup(c->db, c->argv[1], c->argl[1], no_touch(c));
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[1], c->argl[1], e != NULL);
     *h = NULL;
     if (!e) return true;
     if (UNLIKELY(entry_type(e) != TYPE_HASH)) {
@@ -66,6 +67,11 @@ static inline void store(Client *c, Entry *e, Hash *h, Hash *old, uint64_t chang
     if (changes > 1) db_add_dirty(changes - 1);
 }
 
+/* argv[1] changed: WATCH sees it, `event` (class h) is published. */
+static inline void changed(Client *c, const char *event) {
+    notify_write(NOTIFY_HASH, event, c->db_index, c->argv[1], c->argl[1]);
+}
+
 static inline void reply_hval(Client *c, const HashVal *v) {
     if (v->s) reply_bulk(c, v->s, v->len);
     else reply_bulk_int(c, v->v);
@@ -87,6 +93,7 @@ static void hset_generic(Client *c, bool hmset) {
     for (int i = 2; i < c->argc; i += 2)
         added += hash_set(&h, c->argv[i], c->argl[i], c->argv[i + 1], c->argl[i + 1]);
     store(c, e, h, old, (uint64_t)(c->argc - 2) / 2);
+    changed(c, "hset");
     if (hmset) reply_ok(c);
     else reply_int(c, added);
 }
@@ -105,6 +112,7 @@ static void cmd_hsetnx(Client *c) {
     }
     hash_set(&h, c->argv[2], c->argl[2], c->argv[3], c->argl[3]);
     store(c, e, h, old, 1);
+    changed(c, "hset");
     reply_int(c, 1);
 }
 
@@ -191,6 +199,10 @@ static void cmd_hdel(Client *c) {
     } else {
         db_add_dirty((uint64_t)deleted);
     }
+    if (deleted) {
+        changed(c, "hdel");
+        if (empty) notify_key(NOTIFY_GENERIC, "del", c->db_index, c->argv[1], c->argl[1]);
+    }
     reply_int(c, deleted);
 }
 
@@ -227,6 +239,7 @@ static void cmd_hincrby(Client *c) {
     if (found) hash_set_found(&h, &slot, f, flen, buf, len);
     else hash_set(&h, f, flen, buf, len);
     store(c, e, h, old, 1);
+    changed(c, "hincrby");
     reply_int(c, sum);
 }
 
@@ -265,6 +278,7 @@ static void cmd_hincrbyfloat(Client *c) {
     if (found) hash_set_found(&h, &slot, f, flen, buf, len);
     else hash_set(&h, f, flen, buf, len);
     store(c, e, h, old, 1);
+    changed(c, "hincrbyfloat");
     reply_bulk(c, buf, len);
 }
 

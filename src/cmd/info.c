@@ -16,6 +16,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/pubsub.h"
 #include "../core/reply.h"
 #include "../core/server.h"
 #include "../core/stats.h"
@@ -294,9 +295,9 @@ static void sec_stats(Text *t) {
                 "current_eviction_exceeded_time:0\r\n"
                 "keyspace_hits:%" PRIu64 "\r\n"
                 "keyspace_misses:%" PRIu64 "\r\n"
-                "pubsub_channels:0\r\n"
-                "pubsub_patterns:0\r\n"
-                "pubsubshard_channels:0\r\n"
+                "pubsub_channels:%zu\r\n"
+                "pubsub_patterns:%zu\r\n"
+                "pubsubshard_channels:%zu\r\n"
                 "latest_fork_usec:0\r\n"
                 "total_forks:0\r\n"
                 "migrate_cached_sockets:0\r\n"
@@ -317,7 +318,8 @@ static void sec_stats(Text *t) {
                 "io_threaded_writes_processed:0\r\n",
                 stats.connections_received, stats.commands_processed, stats.net_input_bytes,
                 stats.net_output_bytes, stats.rejected_connections, db_stat_expired(),
-                db_stat_hits(), db_stat_misses(), stats.unexpected_error_replies,
+                db_stat_hits(), db_stat_misses(), pubsub_channel_count(), pubsub_pattern_count(),
+                pubsub_shard_channel_count(), stats.unexpected_error_replies,
                 stats.total_error_replies);
 }
 

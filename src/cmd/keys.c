@@ -11,6 +11,7 @@
 #include "../core/block.h"
 #include "../core/command.h"
 #include "../core/db.h"
+#include "../core/notify.h"
 #include "../core/reply.h"
 #include "../core/watch.h"
 #include "../ds/glob.h"
@@ -19,6 +20,11 @@
 
 static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH; }
 
+/* argv[i] changed in the selected database: WATCH sees it, `event` is
+ * published (class g: every event of this file is generic). */
+static inline void changed(Client *c, int i, const char *event) {
+    notify_write(NOTIFY_GENERIC, event, c->db_index, c->argv[i], c->argl[i]);
+}
 
 static const char *type_name(ValueType t) {
     switch (t) {
@@ -37,7 +43,11 @@ static const char *type_name(ValueType t) {
  * UNLINK is the same here: freeing a string is cheap. */
 static void cmd_del(Client *c) {
     int64_t n = 0;
-    for (int i = 1; i < c->argc; i++) n += db_delete(c->db, c->argv[i], c->argl[i]);
+    for (int i = 1; i < c->argc; i++) {
+        if (!db_delete(c->db, c->argv[i], c->argl[i])) continue;
+        changed(c, i, "del");
+        n++;
+    }
     reply_int(c, n);
 }
 
@@ -47,7 +57,7 @@ static void cmd_exists(Client *c) {
     int64_t n = 0;
     for (int i = 1; i < c->argc; i++) {
         bool found = db_exists(c->db, c->argv[i], c->argl[i]);
-        db_stat_hit(found);
+        db_note_read(c->db, c->argv[i], c->argl[i], found);
         n += found;
     }
     reply_int(c, n);
@@ -59,7 +69,7 @@ static void cmd_touch(Client *c) {
     int64_t n = 0;
     for (int i = 1; i < c->argc; i++) {
         bool found = db_lookup(c->db, c->argv[i], c->argl[i], false) != NULL;
-        db_stat_hit(found);
+        db_note_read(c->db, c->argv[i], c->argl[i], found);
         n += found;
     }
     reply_int(c, n);
@@ -68,7 +78,7 @@ static void cmd_touch(Client *c) {
 /* TYPE key -- status reply; "none" when missing. Does not touch. */
 static void cmd_type(Client *c) {
     Entry *e = db_lookup(c->db, c->argv[1], c->argl[1], true);
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[1], c->argl[1], e != NULL);
     reply_status(c, e ? type_name(entry_type(e)) : "none");
 }
 
@@ -97,6 +107,10 @@ static void rename_generic(Client *c, bool nx) {
     }
     db_rename(c->db, c->argv[1], c->argl[1], c->db, c->argv[2], c->argl[2]);
     block_signal_key(c->db_index, c->argv[2], c->argl[2]); /* may serve BLPOP */
+    watch_touch_key(c->db_index, c->argv[1], c->argl[1]);
+    watch_touch_key(c->db_index, c->argv[2], c->argl[2]);
+    notify_key(NOTIFY_GENERIC, "rename_from", c->db_index, c->argv[1], c->argl[1]);
+    notify_key(NOTIFY_GENERIC, "rename_to", c->db_index, c->argv[2], c->argl[2]);
     if (nx) reply_int(c, 1);
     else reply_ok(c);
 }
@@ -146,7 +160,7 @@ static void cmd_copy(Client *c) {
         return;
     }
     Entry *e = db_lookup(c->db, c->argv[1], c->argl[1], no_touch(c));
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[1], c->argl[1], e != NULL);
     if (!e) {
         reply_int(c, 0);
         return;
@@ -156,7 +170,8 @@ static void cmd_copy(Client *c) {
         return;
     }
     db_copy(c->db, c->argv[1], c->argl[1], dst, c->argv[2], c->argl[2]);
-    block_signal_key(db_index(dst), c->argv[2], c->argl[2]);
+    block_signal_key(dst_index, c->argv[2], c->argl[2]);
+    notify_write(NOTIFY_GENERIC, "copy_to", dst_index, c->argv[2], c->argl[2]);
     reply_int(c, 1);
 }
 
@@ -177,6 +192,10 @@ static void cmd_move(Client *c) {
     }
     db_rename(c->db, c->argv[1], c->argl[1], dst, c->argv[1], c->argl[1]);
     block_signal_key(dst_index, c->argv[1], c->argl[1]);
+    watch_touch_key(c->db_index, c->argv[1], c->argl[1]);
+    watch_touch_key(dst_index, c->argv[1], c->argl[1]);
+    notify_key(NOTIFY_GENERIC, "move_from", c->db_index, c->argv[1], c->argl[1]);
+    notify_key(NOTIFY_GENERIC, "move_to", dst_index, c->argv[1], c->argl[1]);
     reply_int(c, 1);
 }
 
@@ -480,8 +499,10 @@ static void expire_generic(Client *c, int64_t basetime, bool seconds) {
         reply_int(c, 0);
         return;
     }
-    if (when <= db_now()) db_delete(c->db, c->argv[1], c->argl[1]);
+    bool past = when <= db_now();
+    if (past) db_delete(c->db, c->argv[1], c->argl[1]);
     else db_set_expire(c->db, c->argv[1], c->argl[1], when);
+    changed(c, 1, past ? "del" : "expire");
     reply_int(c, 1);
     return;
 invalid:
@@ -498,7 +519,7 @@ static void cmd_pexpireat(Client *c) { expire_generic(c, 0, false); }
  * keyspace hit or miss and do not touch the key. */
 static void ttl_generic(Client *c, bool ms, bool absolute) {
     Entry *e = db_lookup(c->db, c->argv[1], c->argl[1], true);
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[1], c->argl[1], e != NULL);
     if (!e) {
         reply_int(c, -2);
         return;
@@ -526,6 +547,7 @@ static void cmd_persist(Client *c) {
         return;
     }
     db_set_expire(c->db, c->argv[1], c->argl[1], DB_NO_TTL);
+    changed(c, 1, "persist");
     reply_int(c, 1);
 }
 

@@ -17,6 +17,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/notify.h"
 #include "../core/reply.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
@@ -51,11 +52,18 @@ void list_register_type(void) { db_register_type(TYPE_LIST, &list_ops); }
 
 static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH; }
 
-/* lookupKeyRead: counts keyspace hits/misses. */
+/* lookupKeyRead: counts keyspace hits/misses ("keymiss" on a miss). */
 static inline Entry *lookup_read(Client *c, int i) {
     Entry *e = db_lookup(c->db, c->argv[i], c->argl[i], no_touch(c));
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[i], c->argl[i], e != NULL);
     return e;
+}
+
+/* key changed: WATCH sees it, then `event` (class l) is published, and
+ * "del" when the change emptied the list. */
+static void changed(Client *c, const char *key, size_t klen, const char *event, bool deleted) {
+    notify_write(NOTIFY_LIST, event, c->db_index, key, klen);
+    if (deleted) notify_key(NOTIFY_GENERIC, "del", c->db_index, key, klen);
 }
 
 static inline Entry *lookup_write(Client *c, int i) {
@@ -66,12 +74,14 @@ static inline bool is_list(const Entry *e) { return entry_type(e) == TYPE_LIST; 
 
 static inline int fill(void) { return cfg.list_max_listpack_size; }
 
-/* Stores the list's new handle in e; deletes the key if the list emptied.
- * e is invalid afterwards. */
-static void store(Client *c, const char *key, size_t klen, Entry *e, Quicklist *old,
+/* Stores the list's new handle in e; deletes the key if the list emptied
+ * (returns true then). e is invalid afterwards. */
+static bool store(Client *c, const char *key, size_t klen, Entry *e, Quicklist *old,
                   Quicklist *ql) {
     if (ql != old) entry_set_obj(e, ql);
-    if (ql_count(ql) == 0) db_delete(c->db, key, klen);
+    if (ql_count(ql) != 0) return false;
+    db_delete(c->db, key, klen);
+    return true;
 }
 
 /* Makes this command's change count `want`, as Redis counts it (creating
@@ -136,8 +146,9 @@ static void pop_reply(Client *c, const char *key, size_t klen, Entry *e, bool ta
         reply_val(c, &v);
     }
     Quicklist *nql = ql_delete_range(ql, tail ? -(long)n : 0, n);
-    store(c, key, klen, e, ql, nql);
+    bool deleted = store(c, key, klen, e, ql, nql);
     dirty_exactly(before, n);
+    changed(c, key, klen, tail ? "rpop" : "lpop", deleted);
 }
 
 /* The key positions argv[first, first + n) for block_on_keys. */
@@ -175,6 +186,7 @@ static void push_generic(Client *c, bool tail, bool only_existing) {
     }
     dirty_exactly(before, (uint64_t)(c->argc - 2));
     block_signal_key(c->db_index, c->argv[1], c->argl[1]);
+    changed(c, c->argv[1], c->argl[1], tail ? "rpush" : "lpush", false);
     reply_int(c, (int64_t)len);
 }
 
@@ -409,6 +421,7 @@ static void cmd_lset(Client *c) {
     Quicklist *nql = ql_replace(ql, (long)index, c->argv[3], c->argl[3], fill());
     if (nql != ql) entry_set_obj(e, nql);
     db_add_dirty(1);
+    changed(c, c->argv[1], c->argl[1], "lset", false);
     reply_ok(c);
 }
 
@@ -442,6 +455,7 @@ static void cmd_linsert(Client *c) {
     }
     if (nql != ql) entry_set_obj(e, nql);
     db_add_dirty(1);
+    changed(c, c->argv[1], c->argl[1], "linsert", false);
     reply_int(c, (int64_t)ql_count(nql));
 }
 
@@ -462,8 +476,9 @@ static void cmd_lrem(Client *c) {
     Quicklist *ql = entry_obj(e);
     size_t removed;
     Quicklist *nql = ql_remove(ql, c->argv[3], c->argl[3], (long)count, &removed);
-    store(c, c->argv[1], c->argl[1], e, ql, nql);
+    bool deleted = store(c, c->argv[1], c->argl[1], e, ql, nql);
     dirty_exactly(before, removed);
+    if (removed) changed(c, c->argv[1], c->argl[1], "lrem", deleted);
     reply_int(c, (int64_t)removed);
 }
 
@@ -496,8 +511,9 @@ static void cmd_ltrim(Client *c) {
     }
     if (ltrim) nql = ql_delete_range(nql, 0, (size_t)ltrim);
     if (rtrim) nql = ql_delete_range(nql, -rtrim, (size_t)rtrim);
-    store(c, c->argv[1], c->argl[1], e, ql, nql);
+    bool deleted = store(c, c->argv[1], c->argl[1], e, ql, nql);
     dirty_exactly(before, (uint64_t)(ltrim + rtrim));
+    changed(c, c->argv[1], c->argl[1], "ltrim", deleted); /* even if nothing went */
     reply_ok(c);
 }
 
@@ -552,11 +568,12 @@ static void move_generic(Client *c, bool from_tail, bool to_tail, bool blocking,
         s = to;
     }
     Quicklist *nql = ql_delete_range(ql, from_tail ? -1 : 0, 1);
+    bool deleted = false;
     if (same) { /* a rotation: the key never goes away, nor its TTL */
         nql = ql_push(nql, to_tail, s, len, fill());
         entry_set_obj(e, nql);
     } else {
-        store(c, c->argv[1], c->argl[1], e, ql, nql);
+        deleted = store(c, c->argv[1], c->argl[1], e, ql, nql);
         d = lookup_write(c, 2);
         if (d) {
             Quicklist *dq = entry_obj(d), *ndq = ql_push(dq, to_tail, s, len, fill());
@@ -568,6 +585,9 @@ static void move_generic(Client *c, bool from_tail, bool to_tail, bool blocking,
     }
     dirty_exactly(before, 1);
     block_signal_key(c->db_index, c->argv[2], c->argl[2]);
+    /* Redis's order: the push on the destination, then the pop. */
+    changed(c, c->argv[2], c->argl[2], to_tail ? "rpush" : "lpush", false);
+    changed(c, c->argv[1], c->argl[1], from_tail ? "rpop" : "lpop", deleted);
     reply_bulk(c, s, len);
     mem_free(heap);
 }

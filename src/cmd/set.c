@@ -12,6 +12,7 @@
 #include "../core/args.h"
 #include "../core/command.h"
 #include "../core/db.h"
+#include "../core/notify.h"
 #include "../core/reply.h"
 #include "../core/t_set.h"
 #include "../ds/glob.h"
@@ -22,11 +23,19 @@
 
 static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH; }
 
-/* A lookup as Redis's lookupKeyRead: counts keyspace hits/misses. */
+/* A lookup as Redis's lookupKeyRead: counts keyspace hits/misses
+ * ("keymiss" on a miss). */
 static inline Entry *lookup_read(Client *c, int i) {
     Entry *e = db_lookup(c->db, c->argv[i], c->argl[i], no_touch(c));
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[i], c->argl[i], e != NULL);
     return e;
+}
+
+/* argv[i] changed: WATCH sees it, then `event` (class s) is published,
+ * and "del" when the change emptied the set. */
+static void changed(Client *c, int i, const char *event, bool deleted) {
+    notify_write(NOTIFY_SET, event, c->db_index, c->argv[i], c->argl[i]);
+    if (deleted) notify_key(NOTIFY_GENERIC, "del", c->db_index, c->argv[i], c->argl[i]);
 }
 
 /* A lookup as lookupKeyWrite: no hit/miss counting. */
@@ -108,6 +117,7 @@ static void cmd_sadd(Client *c) {
         db_add_obj(c->db, c->argv[1], c->argl[1], TYPE_SET, s);
         db_add_dirty((uint64_t)added - 1);
     }
+    if (added) changed(c, 1, "sadd", false);
     reply_int(c, added);
 }
 
@@ -126,6 +136,7 @@ static void cmd_srem(Client *c) {
     if (removed) {
         bool deleted = store_back(c, 1, e, before, s);
         db_add_dirty((uint64_t)removed - deleted);
+        changed(c, 1, "srem", deleted);
     }
     reply_int(c, removed);
 }
@@ -204,6 +215,7 @@ static void spop_count(Client *c) {
         reply_set(c, (int64_t)size);
         set_foreach(s, reply_each, c);
         db_delete(c->db, c->argv[1], c->argl[1]);
+        changed(c, 1, "spop", true);
         return;
     }
     size_t n = (size_t)count, remaining = size - n;
@@ -228,6 +240,7 @@ static void spop_count(Client *c) {
         set_free(s);
     }
     db_add_dirty(n);
+    changed(c, 1, "spop", false);
 }
 
 /* SPOP key [count] -- reply: a random member removed (null when missing),
@@ -251,7 +264,9 @@ static void cmd_spop(Client *c) {
     SetMember m = set_random(s);
     reply_member(c, &m);
     set_remove_members(&s, &m, 1);
-    if (!store_back(c, 1, e, before, s)) db_add_dirty(1);
+    bool deleted = store_back(c, 1, e, before, s);
+    if (!deleted) db_add_dirty(1);
+    changed(c, 1, "spop", deleted);
 }
 
 /* Negative counts repeat members: the reply can be far bigger than the
@@ -362,6 +377,7 @@ static void cmd_smove(Client *c) {
         return;
     }
     uint64_t counted = store_back(c, 1, se, before, s);
+    changed(c, 1, "srem", counted); /* Redis's order: srem, del, new, sadd */
     if (counted) de = lookup_write(c, 2); /* the delete may have moved it */
     bool added;
     if (de) {
@@ -375,6 +391,7 @@ static void cmd_smove(Client *c) {
         counted++;
     }
     db_add_dirty(1 + added - counted);
+    if (added) changed(c, 2, "sadd", false);
     reply_int(c, 1);
 }
 
@@ -401,13 +418,15 @@ static bool load_sets_or_reply(Client *c, int first, int n, const Set **sets, in
  * or deletes it when the result is empty, and replies with the result's
  * size. One change either way, as Redis counts it: db_add_obj replaces a
  * live key in one step. */
-static void store_result(Client *c, int dst, Set *result) {
+static void store_result(Client *c, int dst, Set *result, const char *event) {
     size_t n = result ? set_len(result) : 0;
     if (n > 0) {
         db_add_obj(c->db, c->argv[dst], c->argl[dst], TYPE_SET, result);
+        changed(c, dst, event, false);
     } else {
         if (result) set_free(result);
-        db_delete(c->db, c->argv[dst], c->argl[dst]);
+        if (db_delete(c->db, c->argv[dst], c->argl[dst]))
+            notify_write(NOTIFY_GENERIC, "del", c->db_index, c->argv[dst], c->argl[dst]);
     }
     reply_int(c, (int64_t)n);
 }
@@ -478,7 +497,7 @@ static void inter_generic(Client *c, int first, int n, InterMode mode, int dst, 
     int missing;
     if (!load_sets_or_reply(c, first, n, sets, &missing)) goto done;
     if (missing) {
-        if (mode == INTER_STORE) store_result(c, dst, NULL);
+        if (mode == INTER_STORE) store_result(c, dst, NULL, "sinterstore");
         else if (mode == INTER_CARD) reply_int(c, 0);
         else reply_set(c, 0);
         goto done;
@@ -488,7 +507,7 @@ static void inter_generic(Client *c, int first, int n, InterMode mode, int dst, 
     if (mode == INTER_STORE) in.result = set_new_intset();
     set_foreach(sets[0], inter_visit, &in);
     if (mode == INTER_STORE) {
-        store_result(c, dst, in.result);
+        store_result(c, dst, in.result, "sinterstore");
     } else if (mode == INTER_CARD) {
         reply_int(c, (int64_t)in.count);
     } else {
@@ -574,7 +593,7 @@ static void union_diff_generic(Client *c, int first, int n, bool diff, int dst) 
             if (sets[i]) set_foreach(sets[i], add_to_result, &result);
     }
     if (dst) {
-        store_result(c, dst, result);
+        store_result(c, dst, result, diff ? "sdiffstore" : "sunionstore");
     } else {
         reply_set(c, (int64_t)set_len(result));
         set_foreach(result, reply_each, c);

@@ -9,6 +9,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/notify.h"
 #include "../core/reply.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
@@ -17,11 +18,24 @@
 
 static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH; }
 
-/* A lookup as Redis's lookupKeyRead: counts keyspace_hits/misses. */
+/* A lookup as Redis's lookupKeyRead: counts keyspace_hits/misses, and a
+ * miss publishes "keymiss". */
 static inline Entry *lookup_read(Client *c, int i) {
     Entry *e = db_lookup(c->db, c->argv[i], c->argl[i], no_touch(c));
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[i], c->argl[i], e != NULL);
     return e;
+}
+
+/* argv[i] was changed: WATCH sees it and `event` is published. */
+static inline void changed(Client *c, int i, unsigned type, const char *event) {
+    notify_write(type, event, c->db_index, c->argv[i], c->argl[i]);
+}
+
+/* The events of a SET-like write of argv[i]: "set", and "expire" when
+ * it set a TTL. */
+static void changed_set(Client *c, int i, int64_t when) {
+    changed(c, i, NOTIFY_STRING, "set");
+    if (when > 0) notify_key(NOTIFY_GENERIC, "expire", c->db_index, c->argv[i], c->argl[i]);
 }
 
 /* A lookup as lookupKeyWrite: no hit/miss counting. */
@@ -161,7 +175,7 @@ invalid:
 
 static void cmd_get(Client *c) {
     Entry *e = db_lookup(c->db, c->argv[1], c->argl[1], no_touch(c));
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[1], c->argl[1], e != NULL);
     if (!e) {
         reply_null(c);
         return;
@@ -207,6 +221,7 @@ static void set_with_options(Client *c) {
         return;
     }
     db_set_string(c->db, key, klen, c->argv[2], c->argl[2], when);
+    changed_set(c, 1, (f & OPT_EXPIRE) ? when : 0);
     if (!(f & OPT_GET)) reply_ok(c);
 }
 
@@ -216,6 +231,7 @@ static void cmd_set(Client *c) {
         return;
     }
     db_set_string(c->db, c->argv[1], c->argl[1], c->argv[2], c->argl[2], DB_NO_TTL);
+    changed(c, 1, NOTIFY_STRING, "set");
     reply_ok(c);
 }
 
@@ -225,6 +241,7 @@ static void cmd_setnx(Client *c) {
         return;
     }
     db_set_string(c->db, c->argv[1], c->argl[1], c->argv[2], c->argl[2], DB_NO_TTL);
+    changed(c, 1, NOTIFY_STRING, "set");
     reply_int(c, 1);
 }
 
@@ -233,6 +250,7 @@ static void set_expiring(Client *c, unsigned unit, const char *cmd) {
     int64_t when;
     if (!expire_or_reply(c, 2, unit, cmd, &when)) return;
     db_set_string(c->db, c->argv[1], c->argl[1], c->argv[3], c->argl[3], when);
+    changed_set(c, 1, when);
     reply_ok(c);
 }
 
@@ -244,12 +262,14 @@ static void cmd_getset(Client *c) {
     bool found;
     if (!reply_get_or_wrongtype(c, &found)) return;
     db_set_string(c->db, c->argv[1], c->argl[1], c->argv[2], c->argl[2], DB_NO_TTL);
+    changed(c, 1, NOTIFY_STRING, "set");
 }
 
 static void cmd_getdel(Client *c) {
     bool found;
     if (!reply_get_or_wrongtype(c, &found) || !found) return;
     db_delete(c->db, c->argv[1], c->argl[1]);
+    changed(c, 1, NOTIFY_GENERIC, "del");
 }
 
 /* GETEX key [EX s | PX ms | EXAT t | PXAT t | PERSIST]. Options are checked
@@ -276,10 +296,13 @@ static void cmd_getex(Client *c) {
     const char *key = c->argv[1];
     size_t klen = c->argl[1];
     if (f & OPT_EXPIRE) {
-        if (when <= db_now()) db_delete(c->db, key, klen);
+        bool past = when <= db_now();
+        if (past) db_delete(c->db, key, klen);
         else db_set_expire(c->db, key, klen, when);
+        changed(c, 1, NOTIFY_GENERIC, past ? "del" : "expire");
     } else if ((f & OPT_PERSIST) && had_ttl) {
         db_set_expire(c->db, key, klen, DB_NO_TTL);
+        changed(c, 1, NOTIFY_GENERIC, "persist");
     }
 }
 
@@ -301,8 +324,10 @@ static bool pairs_ok_or_reply(Client *c) {
 }
 
 static void set_pairs(Client *c) {
-    for (int i = 1; i < c->argc; i += 2)
+    for (int i = 1; i < c->argc; i += 2) {
         db_set_string(c->db, c->argv[i], c->argl[i], c->argv[i + 1], c->argl[i + 1], DB_NO_TTL);
+        changed(c, i, NOTIFY_STRING, "set");
+    }
 }
 
 static void cmd_mset(Client *c) {
@@ -347,6 +372,7 @@ static void incr_by(Client *c, int64_t by) {
     }
     cur += by;
     db_set_int(c->db, c->argv[1], c->argl[1], cur, when);
+    changed(c, 1, NOTIFY_STRING, "incrby");
     reply_int(c, cur);
 }
 
@@ -398,6 +424,7 @@ static void cmd_incrbyfloat(Client *c) {
         return;
     }
     db_set_string_text(c->db, c->argv[1], c->argl[1], buf, n, when);
+    changed(c, 1, NOTIFY_STRING, "incrbyfloat");
     reply_bulk(c, buf, n);
 }
 
@@ -409,6 +436,7 @@ static void cmd_append(Client *c) {
     Entry *e = lookup_write(c, 1);
     if (!e) { /* a new key is an ordinary string (int/embstr), as in Redis */
         db_set_string(c->db, key, klen, data, dlen, DB_NO_TTL);
+        changed(c, 1, NOTIFY_STRING, "append");
         reply_int(c, (int64_t)dlen);
         return;
     }
@@ -418,6 +446,7 @@ static void cmd_append(Client *c) {
     }
     if (!size_ok_or_reply(c, entry_strlen(e), dlen)) return;
     reply_int(c, (int64_t)db_append(c->db, key, klen, data, dlen));
+    changed(c, 1, NOTIFY_STRING, "append");
 }
 
 static void cmd_strlen(Client *c) {
@@ -494,6 +523,7 @@ static void cmd_setrange(Client *c) {
     if (!size_ok_or_reply(c, (uint64_t)off, vlen)) return;
     reply_int(c, (int64_t)db_setrange(c->db, c->argv[1], c->argl[1], (size_t)off, c->argv[3],
                                       vlen));
+    changed(c, 1, NOTIFY_STRING, "setrange");
 }
 
 /* ---------- LCS ---------- */

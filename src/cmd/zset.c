@@ -13,6 +13,7 @@
 #include "../core/args.h"
 #include "../core/block.h"
 #include "../core/command.h"
+#include "../core/notify.h"
 #include "../core/reply.h"
 #include "../ds/glob.h"
 #include "../ds/mem.h"
@@ -27,7 +28,7 @@ static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH
 
 Entry *zs_lookup_read(Client *c, int i) {
     Entry *e = db_lookup(c->db, c->argv[i], c->argl[i], no_touch(c));
-    db_stat_hit(e != NULL);
+    db_note_read(c->db, c->argv[i], c->argl[i], e != NULL);
     return e;
 }
 
@@ -51,14 +52,27 @@ void zs_commit(Client *c, int keyi, Entry *e, Zset *z, uint64_t changes) {
     db_add_dirty(changes);
 }
 
-void zs_store_reply(Client *c, int dsti, Zset *result) {
+void zs_commit_notify(Client *c, int keyi, Entry *e, Zset *z, uint64_t changes,
+                      const char *event) {
+    bool emptied = zset_len(z) == 0;
+    zs_commit(c, keyi, e, z, changes);
+    if (!changes) return;
+    notify_write(NOTIFY_ZSET, event, c->db_index, c->argv[keyi], c->argl[keyi]);
+    if (emptied) notify_key(NOTIFY_GENERIC, "del", c->db_index, c->argv[keyi], c->argl[keyi]);
+}
+
+void zs_store_reply(Client *c, int dsti, Zset *result, const char *event) {
     size_t n = zset_len(result);
+    const char *key = c->argv[dsti];
+    size_t klen = c->argl[dsti];
     if (n == 0) {
         zset_free(result);
-        db_delete(c->db, c->argv[dsti], c->argl[dsti]);
+        if (db_delete(c->db, key, klen))
+            notify_write(NOTIFY_GENERIC, "del", c->db_index, key, klen);
     } else { /* db_add_obj replaces a live key (and its TTL): one change */
-        db_add_obj(c->db, c->argv[dsti], c->argl[dsti], TYPE_ZSET, result);
-        block_signal_key(c->db_index, c->argv[dsti], c->argl[dsti]);
+        db_add_obj(c->db, key, klen, TYPE_ZSET, result);
+        block_signal_key(c->db_index, key, klen);
+        notify_write(NOTIFY_ZSET, event, c->db_index, key, klen);
     }
     reply_int(c, (int64_t)n);
 }
@@ -161,6 +175,9 @@ static void zadd_generic(Client *c, unsigned flags) {
             zset_free(z);
         }
         if (added) block_signal_key(c->db_index, c->argv[1], c->argl[1]);
+        if (added || updated)
+            notify_write(NOTIFY_ZSET, (flags & ZADD_INCR) ? "zincr" : "zadd", c->db_index,
+                         c->argv[1], c->argl[1]);
         if (nan) {
             reply_error(c, "ERR resulting score is not a number (NaN)");
             goto done;
@@ -196,7 +213,7 @@ static void cmd_zrem(Client *c) {
     int64_t removed = 0;
     for (int i = 2; i < c->argc && zset_len(z); i++)
         removed += zset_remove(&z, c->argv[i], c->argl[i]);
-    zs_commit(c, 1, e, z, (uint64_t)removed);
+    zs_commit_notify(c, 1, e, z, (uint64_t)removed, "zrem");
     reply_int(c, removed);
 }
 
@@ -279,7 +296,7 @@ static void pop_reply(Client *c, int ki, Entry *e, bool max, size_t count, PopSh
     }
     if (max) zset_delete_rank(&z, len - n, len - 1);
     else zset_delete_rank(&z, 0, n - 1);
-    zs_commit(c, ki, e, z, n);
+    zs_commit_notify(c, ki, e, z, n, max ? "zpopmax" : "zpopmin");
 }
 
 /* ZPOPMIN / ZPOPMAX key [count] -- reply: a flat member, score array; in

@@ -20,10 +20,14 @@ void zs_reply_elem(Client *c, const ZsetElem *e, bool withscores);
  * stores z back, counts dirty, deletes the key when z is empty. e is
  * invalid afterwards. */
 void zs_commit(Client *c, int keyi, Entry *e, Zset *z, uint64_t changes);
+/* zs_commit, then, when something changed, the key's events: `event`
+ * (class z), and "del" if the set emptied. */
+void zs_commit_notify(Client *c, int keyi, Entry *e, Zset *z, uint64_t changes,
+                      const char *event);
 /* ZRANGESTORE/ZUNIONSTORE...: stores `result` (owned) at argv[dsti],
  * replacing any value (an empty result deletes the key), wakes clients
  * blocked on it, and replies the result's size. */
-void zs_store_reply(Client *c, int dsti, Zset *result);
+void zs_store_reply(Client *c, int dsti, Zset *result, const char *event);
 
 /* zset_range.c */
 void cmd_zrange(Client *c);

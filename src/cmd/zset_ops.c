@@ -242,7 +242,8 @@ static void zops_generic(Client *c, int dsti, int numi, SetOp op) {
     mem_free(src);
     Zset *result = zset_build_done(o.out);
     if (dsti > 0) {
-        zs_store_reply(c, dsti, result);
+        zs_store_reply(c, dsti, result,
+                       op == OP_UNION ? "zunionstore" : op == OP_INTER ? "zinterstore" : "zdiffstore");
         return;
     }
     size_t len = zset_len(result);

@@ -117,7 +117,7 @@ static inline void sink_add(Sink *s, const ZsetElem *e) {
 
 static void sink_end(Sink *s) {
     if (s->dst) {
-        zs_store_reply(s->c, s->dsti, zset_build_done(s->dst));
+        zs_store_reply(s->c, s->dsti, zset_build_done(s->dst), "zrangestore");
         return;
     }
     int64_t per = s->withscores && s->c->resp == 2 ? 2 : 1;
@@ -314,7 +314,7 @@ void cmd_zremrangebyrank(Client *c) {
         return;
     }
     size_t n = zset_delete_rank(&z, (size_t)start, (size_t)end);
-    zs_commit(c, 1, e, z, n);
+    zs_commit_notify(c, 1, e, z, n, "zremrangebyrank");
     reply_int(c, (int64_t)n);
 }
 
@@ -326,7 +326,7 @@ void cmd_zremrangebyscore(Client *c) {
     if (!e) return;
     Zset *z = entry_obj(e);
     size_t n = zset_delete_score(&z, &r);
-    zs_commit(c, 1, e, z, n);
+    zs_commit_notify(c, 1, e, z, n, "zremrangebyscore");
     reply_int(c, (int64_t)n);
 }
 
@@ -338,6 +338,6 @@ void cmd_zremrangebylex(Client *c) {
     if (!e) return;
     Zset *z = entry_obj(e);
     size_t n = zset_delete_lex(&z, &r);
-    zs_commit(c, 1, e, z, n);
+    zs_commit_notify(c, 1, e, z, n, "zremrangebylex");
     reply_int(c, (int64_t)n);
 }

@@ -5,14 +5,17 @@
 #include "command.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../os/clock.h"
 #include "db.h"
 #include "multi.h"
 #include "propagate.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "stats.h"
+#include "watch.h"
 
 #define INDEX_SIZE 1024 /* power of two, > 2x the number of commands */
 #define MAX_NAME 48
@@ -150,6 +153,23 @@ static void reply_unknown_sub(Client *c, const Command *parent) {
                  (int)(c->argl[1] < 128 ? c->argl[1] : 128), c->argv[1], upper);
 }
 
+#ifdef KILAT_CHECKS
+/* Checked builds (make asan): a command that changed the dataset must have
+ * signalled at least one key (watch_touch_key), or WATCH and keyspace
+ * notifications would miss the change. Database-wide commands signal no
+ * single key (the MULTI module handles them). */
+static void check_signalled(const Command *cmd, uint64_t changes, uint64_t touches) {
+    static const char *const exempt[] = {"flushdb", "flushall", "swapdb", NULL};
+    if (!changes || watch_touches != touches) return;
+    const char *name = cmd->parent ? cmd->parent->name : cmd->name;
+    for (int i = 0; exempt[i]; i++)
+        if (strcmp(name, exempt[i]) == 0) return;
+    fprintf(stderr, "KILAT_CHECKS: %s changed the dataset without signalling a key\n",
+            cmd->fullname);
+    abort();
+}
+#endif
+
 static bool arity_ok(const Command *cmd, int argc) {
     return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
 }
@@ -172,6 +192,9 @@ void command_call(Client *c, Command *cmd) {
     int64_t start = clock_unix_us();
     if (depth++ == 0) db_set_now(start / 1000);
     uint64_t dirty = db_dirty(), cmds = propagate_cmds;
+#ifdef KILAT_CHECKS
+    uint64_t touches = watch_touches;
+#endif
     cmd->fn(c);
     depth--;
     int64_t took = clock_unix_us() - start;
@@ -181,6 +204,9 @@ void command_call(Client *c, Command *cmd) {
     uint64_t changes = db_dirty() - dirty;
     /* EXEC and scripts propagate as the commands they ran, not themselves */
     if (changes && propagate_cmds == cmds) propagate_command(c, c->db_index, changes);
+#ifdef KILAT_CHECKS
+    check_signalled(cmd, changes, touches);
+#endif
     c->last_cmd = cmd;
 }
 
@@ -223,6 +249,15 @@ void command_execute(Client *c) {
     if (UNLIKELY(c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
         why = "ERR Command not allowed inside a transaction";
         goto reject_known;
+    }
+    /* RESP2 subscribers may only (un)subscribe, PING, QUIT, RESET. Inside
+     * EXEC (CLIENT_MULTI still set) the queued commands all run. */
+    if (UNLIKELY((c->flags & (CLIENT_PUBSUB | CLIENT_MULTI)) == CLIENT_PUBSUB) && c->resp == 2 &&
+        !pubsub_context_allows(cmd)) {
+        cmd->rejected++;
+        reply_errorf(c, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                        "RESET are allowed in this context", cmd->fullname);
+        goto done;
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
         why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";

@@ -21,6 +21,7 @@
 #include "../ds/num.h"
 #include "../os/clock.h"
 #include "../os/thread.h"
+#include "notify.h"
 #include "propagate.h"
 
 enum { ENC_EMB = 0, ENC_INT = 1, ENC_RAW = 2, ENC_PTR = 3 };
@@ -122,7 +123,7 @@ static const char *ht_entry_key(const void *e, size_t *len) { return entry_key(e
 /* Collection types register how to free, copy and describe their objects
  * (db_register_type); strings are handled here. */
 static const TypeOps *type_ops[8];
-static void install(Db *db, Entry *n);
+static bool install(Db *db, Entry *n);
 
 void db_register_type(ValueType t, const TypeOps *ops) { type_ops[t] = ops; }
 
@@ -400,14 +401,25 @@ void db_stat_hit(bool hit) {
     if (hit) stat_hits++;
     else stat_misses++;
 }
+
+void db_note_read(Db *db, const char *key, size_t klen, bool hit) {
+    if (LIKELY(hit)) {
+        stat_hits++;
+        return;
+    }
+    stat_misses++;
+    notify_key(NOTIFY_KEY_MISS, "keymiss", db->index, key, klen);
+}
 uint64_t db_stat_expired(void) { return stat_expired; }
 uint64_t db_stat_hits(void) { return stat_hits; }
 uint64_t db_stat_misses(void) { return stat_misses; }
 void db_reset_stats(void) { stat_expired = stat_hits = stat_misses = 0; }
 
 /* Puts a freshly built entry under its key, replacing (and freeing) any
- * old one, and keeping the TTL count right. */
-static void install(Db *db, Entry *n) {
+ * old one, and keeping the TTL count right. A key that did not exist
+ * publishes "new" (Redis's dbAdd), before the command's own event.
+ * Returns true if the key was added, false if it replaced one. */
+static bool install(Db *db, Entry *n) {
     size_t klen;
     const char *key = entry_key(n, &klen);
     void **ref = ht_find_ref(db->ht, key, klen);
@@ -421,6 +433,8 @@ static void install(Db *db, Entry *n) {
     }
     if (n->has_ttl) db->expires++;
     dirty++;
+    if (!ref) notify_key(NOTIFY_NEW, "new", db->index, key, klen);
+    return !ref;
 }
 
 /* Resolves DB_KEEP_TTL / DB_NO_TTL / absolute into (ttl, when). */
@@ -558,6 +572,15 @@ bool db_set_expire(Db *db, const char *key, size_t klen, int64_t when_ms) {
     return true;
 }
 
+/* RENAME, MOVE and COPY delete an existing destination and then add the
+ * key, so Redis publishes "new" even when they replace one. */
+static void added_always_new(Db *db, Entry *n) {
+    if (install(db, n)) return;
+    size_t klen;
+    const char *key = entry_key(n, &klen);
+    notify_key(NOTIFY_NEW, "new", db->index, key, klen);
+}
+
 void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen) {
     Entry *e = ht_remove(src->ht, key, klen);
     ASSERT(e);
@@ -565,7 +588,7 @@ void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey,
     bool ttl = e->has_ttl;
     Entry *n = entry_reshape(e, nkey, nklen, ttl, ttl ? entry_expire(e) : 0);
     shell_free(e);
-    install(dst, n);
+    added_always_new(dst, n);
 }
 
 void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen) {
@@ -578,7 +601,7 @@ void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, s
         n->type = e->type;
         n->enc = ENC_PTR;
         memcpy(value_ptr(n), &obj, sizeof(obj));
-        install(dst, n);
+        added_always_new(dst, n);
         return;
     }
     char buf[24];
@@ -590,7 +613,7 @@ void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, s
     Entry *n = entry_new_string(nkey, nklen, when > 0, when > 0 ? when : 0, tmp, len,
                                 e->enc == ENC_INT);
     mem_free(tmp);
-    install(dst, n);
+    added_always_new(dst, n);
 }
 
 /* ---------- whole-database operations ---------- */

@@ -141,6 +141,9 @@ uint64_t db_stat_expired(void);
 uint64_t db_stat_hits(void);
 uint64_t db_stat_misses(void);
 void db_stat_hit(bool hit);
+/* A read lookup's outcome, as Redis's lookupKeyRead: counts the hit or
+ * miss and publishes "keymiss" (class m) on a miss. */
+void db_note_read(Db *db, const char *key, size_t klen, bool hit);
 void db_reset_stats(void);
 /* Set to the current command's start time, so a key read twice in one
  * command sees one clock (as Redis does). */

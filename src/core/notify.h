@@ -32,5 +32,9 @@ unsigned notify_flags_from_text(const char *text);
 /* Publishes `event` for key in database db_index if `type` is enabled.
  * Cheap when notifications are off (the default). */
 void notify_key(unsigned type, const char *event, int db_index, const char *key, size_t klen);
+/* What most write commands call once per key they changed: WATCH sees the
+ * change (watch_touch_key, Redis's signalModifiedKey), then the event is
+ * published as by notify_key. */
+void notify_write(unsigned type, const char *event, int db_index, const char *key, size_t klen);
 
 #endif
