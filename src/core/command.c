@@ -202,11 +202,14 @@ void command_call(Client *c, Command *cmd) {
     cmd->usec += (uint64_t)(took > 0 ? took : 0);
     stats.commands_processed++;
     uint64_t changes = db_dirty() - dirty;
-    /* EXEC and scripts propagate as the commands they ran, not themselves */
-    if (changes && propagate_cmds == cmds) propagate_command(c, c->db_index, changes);
+    /* EXEC and scripts propagate as the commands they ran, not themselves
+     * (and those were checked for signalling, each in its own call) */
+    if (changes && propagate_cmds == cmds) {
+        propagate_command(c, c->db_index, changes);
 #ifdef KILAT_CHECKS
-    check_signalled(cmd, changes, touches);
+        check_signalled(cmd, changes, touches);
 #endif
+    }
     c->last_cmd = cmd;
 }
 

@@ -607,3 +607,13 @@ def test_exec_with_arguments_aborts(raw, r):
     assert raw.cmd_raw("DISCARD", "x") == err("ERR wrong number of arguments for 'discard' command")
     assert raw.cmd_raw("MULTI", "x") == err("ERR wrong number of arguments for 'multi' command")
     assert raw.cmd_raw("EXEC") == EXECABORT
+
+
+def test_database_wide_commands_inside_exec_and_scripts(raw, r):
+    r.set("k", "1")
+    assert tx(raw, ("FLUSHDB",), ("SET", "a", "1"), ("SWAPDB", "0", "1"), ("FLUSHALL",)) == \
+        array(OK, OK, OK, OK)
+    assert tx(raw, ("FLUSHALL",)) == array(OK)
+    assert raw.cmd_raw("EVAL", "return redis.call('flushall')", "0") == OK
+    assert raw.cmd_raw("EVAL", "return redis.call('swapdb', 0, 1)", "0") == OK
+    assert r.dbsize() == 0
