@@ -239,10 +239,10 @@ void command_execute(Client *c) {
      * does not count them as failed too. In MULTI they abort the
      * transaction (EXECABORT). */
     const char *why;
-    char arity[96];
+    char msg[192];
     if (UNLIKELY(!arity_ok(cmd, c->argc))) {
-        snprintf(arity, sizeof arity, "ERR wrong number of arguments for '%s' command", cmd->fullname);
-        why = arity;
+        snprintf(msg, sizeof msg, "ERR wrong number of arguments for '%s' command", cmd->fullname);
+        why = msg;
         goto reject_known;
     }
     if (UNLIKELY(!(c->flags & CLIENT_AUTHENTICATED)) && !(cmd->flags & CMD_NO_AUTH)) {
@@ -257,10 +257,10 @@ void command_execute(Client *c) {
      * EXEC (CLIENT_MULTI still set) the queued commands all run. */
     if (UNLIKELY((c->flags & (CLIENT_PUBSUB | CLIENT_MULTI)) == CLIENT_PUBSUB) && c->resp == 2 &&
         !pubsub_context_allows(cmd)) {
-        cmd->rejected++;
-        reply_errorf(c, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
-                        "RESET are allowed in this context", cmd->fullname);
-        goto done;
+        snprintf(msg, sizeof msg, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+                 "PING / QUIT / RESET are allowed in this context", cmd->fullname);
+        why = msg;
+        goto reject_known;
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
         why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";

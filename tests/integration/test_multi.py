@@ -617,3 +617,14 @@ def test_database_wide_commands_inside_exec_and_scripts(raw, r):
     assert raw.cmd_raw("EVAL", "return redis.call('flushall')", "0") == OK
     assert raw.cmd_raw("EVAL", "return redis.call('swapdb', 0, 1)", "0") == OK
     assert r.dbsize() == 0
+
+
+def test_subscribe_inside_transaction_resp2(raw):
+    out = tx(raw, ("SUBSCRIBE", "ch"), ("PING",), ("GET", "x"))
+    assert out == array(array(bulk("subscribe"), bulk("ch"), integer(1)),
+                        array(bulk("pong"), bulk("")), NIL)
+    # now in the RESP2 subscriber context: MULTI is refused, EXEC aborts
+    ctx = ("Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+           "RESET are allowed in this context")
+    assert raw.cmd_raw("MULTI") == err("ERR " + ctx % "multi")
+    assert raw.cmd_raw("EXEC") == err("EXECABORT Transaction discarded because of: " + ctx % "exec")
