@@ -10,6 +10,7 @@
 
 #include "core/command.h"
 #include "core/db.h"
+#include "core/watch.h"
 #include "unit.h"
 
 static char out[4096]; /* what the sink received: "db:ARG ARG|db:ARG|" */
@@ -139,9 +140,9 @@ static void test_expired(void) {
 static Command table[];
 static Fake inner;
 
-static void cmd_w(Client *c) { /* a write */
-    UNUSED(c);
+static void cmd_w(Client *c) { /* a write (signalled, for KILAT_CHECKS) */
     db_add_dirty(1);
+    watch_touch_key(c->db_index, c->argv[1], c->argl[1]);
 }
 static void cmd_r(Client *c) { UNUSED(c); } /* a read */
 
