@@ -7,6 +7,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/multi.h"
 #include "../core/pubsub.h"
 #include "../core/reply.h"
 #include "../core/watch.h"
@@ -169,7 +170,7 @@ static void cmd_reset(Client *c) {
     if (password_required()) c->flags &= ~CLIENT_AUTHENTICATED;
     else c->flags |= CLIENT_AUTHENTICATED;
     pubsub_client_free(c);
-    watch_unwatch_all(c);
+    multi_discard(c); /* also unwatches */
     reply_status(c, "RESET");
 }
 

@@ -573,6 +573,7 @@ static bool flush_mode_or_reply(Client *c, bool *async) {
 static void cmd_flushdb(Client *c) {
     bool async;
     if (!flush_mode_or_reply(c, &async)) return;
+    watch_touch_flush(c->db_index); /* while the keys are still there */
     db_flush(c->db, async);
     reply_ok(c);
 }
@@ -580,7 +581,10 @@ static void cmd_flushdb(Client *c) {
 static void cmd_flushall(Client *c) {
     bool async;
     if (!flush_mode_or_reply(c, &async)) return;
-    for (int i = 0; i < db_count_dbs(); i++) db_flush(db_get(i), async);
+    for (int i = 0; i < db_count_dbs(); i++) {
+        watch_touch_flush(i);
+        db_flush(db_get(i), async);
+    }
     reply_ok(c);
 }
 
@@ -606,6 +610,7 @@ static void cmd_swapdb(Client *c) {
         return;
     }
     if (a != b) {
+        watch_touch_swap(a, b); /* before: it compares both sides */
         db_swap(a, b);
         block_signal_db(a); /* waiters may now find their keys */
         block_signal_db(b);

@@ -527,7 +527,7 @@ static void move_generic(Client *c, bool from_tail, bool to_tail, bool blocking,
                          int64_t deadline) {
     Entry *e = lookup_write(c, 1);
     if (!e) {
-        if (!blocking) {
+        if (!blocking || (c->flags & CLIENT_NO_BLOCK)) { /* in MULTI: as LMOVE */
             reply_null(c);
             return;
         }

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "io.h"
 #include "log.h"
+#include "multi.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "stats.h"
@@ -98,7 +99,7 @@ void client_free(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) nclosing--;
     block_remove(c);
     pubsub_client_free(c);
-    watch_unwatch_all(c);
+    multi_discard(c); /* the queue, and every watched key */
     unqueue_resume(c);
     unqueue_write(c);
     if (c->fd >= 0) {

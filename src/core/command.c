@@ -10,6 +10,7 @@
 
 #include "../os/clock.h"
 #include "db.h"
+#include "multi.h"
 #include "propagate.h"
 #include "pubsub.h"
 #include "reply.h"
@@ -183,6 +184,35 @@ static bool busy_allowed(const Client *c, const Command *cmd) {
     return false;
 }
 
+/* Runs the handler, then stats and propagation. Nested calls (EXEC's
+ * queue, redis.call) keep the outer command's clock, as Redis does. */
+void command_call(Client *c, Command *cmd) {
+    static int depth;
+    c->cmd = cmd;
+    int64_t start = clock_unix_us();
+    if (depth++ == 0) db_set_now(start / 1000);
+    uint64_t dirty = db_dirty(), cmds = propagate_cmds;
+#ifdef KILAT_CHECKS
+    uint64_t touches = watch_touches;
+#endif
+    cmd->fn(c);
+    depth--;
+    int64_t took = clock_unix_us() - start;
+    cmd->calls++;
+    cmd->usec += (uint64_t)(took > 0 ? took : 0);
+    stats.commands_processed++;
+    uint64_t changes = db_dirty() - dirty;
+    /* EXEC and scripts propagate as the commands they ran, not themselves
+     * (and those were checked for signalling, each in its own call) */
+    if (changes && propagate_cmds == cmds) {
+        propagate_command(c, c->db_index, changes);
+#ifdef KILAT_CHECKS
+        check_signalled(cmd, changes, touches);
+#endif
+    }
+    c->last_cmd = cmd;
+}
+
 void command_execute(Client *c) {
     Command *cmd = command_lookup(c->argv[0], c->argl[0]);
     c->cmd = NULL;
@@ -191,65 +221,60 @@ void command_execute(Client *c) {
     }
     if (UNLIKELY(!cmd)) {
         reply_unknown(c);
-        goto done;
+        goto reject;
     }
     if (cmd->subs && !(c->argc == 1 && cmd->fn)) { /* COMMAND alone has a handler */
         if (c->argc == 1) {
             reply_errorf(c, "ERR wrong number of arguments for '%s' command", cmd->fullname);
-            goto done;
+            goto reject;
         }
         Command *sub = find_sub(cmd, c->argv[1], c->argl[1]);
         if (!sub) {
             reply_unknown_sub(c, cmd);
-            goto done;
+            goto reject;
         }
         cmd = sub;
     }
     /* Rejections count as rejected_calls: c->cmd stays NULL so reply_error
-     * does not count them as failed too. */
+     * does not count them as failed too. In MULTI they abort the
+     * transaction (EXECABORT). */
+    const char *why;
+    char msg[192];
     if (UNLIKELY(!arity_ok(cmd, c->argc))) {
-        cmd->rejected++;
-        reply_errorf(c, "ERR wrong number of arguments for '%s' command", cmd->fullname);
-        goto done;
+        snprintf(msg, sizeof msg, "ERR wrong number of arguments for '%s' command", cmd->fullname);
+        why = msg;
+        goto reject_known;
     }
     if (UNLIKELY(!(c->flags & CLIENT_AUTHENTICATED)) && !(cmd->flags & CMD_NO_AUTH)) {
-        cmd->rejected++;
-        reply_error(c, "NOAUTH Authentication required.");
-        goto done;
+        why = "NOAUTH Authentication required.";
+        goto reject_known;
+    }
+    if (UNLIKELY(c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
+        why = "ERR Command not allowed inside a transaction";
+        goto reject_known;
     }
     /* RESP2 subscribers may only (un)subscribe, PING, QUIT, RESET. Inside
      * EXEC (CLIENT_MULTI still set) the queued commands all run. */
     if (UNLIKELY((c->flags & (CLIENT_PUBSUB | CLIENT_MULTI)) == CLIENT_PUBSUB) && c->resp == 2 &&
         !pubsub_context_allows(cmd)) {
-        cmd->rejected++;
-        reply_errorf(c, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
-                        "RESET are allowed in this context", cmd->fullname);
-        goto done;
+        snprintf(msg, sizeof msg, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+                 "PING / QUIT / RESET are allowed in this context", cmd->fullname);
+        why = msg;
+        goto reject_known;
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
-        reply_error(c, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
-                       "SHUTDOWN NOSAVE.");
-        goto done;
+        why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        goto reject_known;
     }
-    c->cmd = cmd;
-
-    int64_t start = clock_unix_us();
-    db_set_now(start / 1000);
-    uint64_t dirty = db_dirty();
-#ifdef KILAT_CHECKS
-    uint64_t touches = watch_touches;
-#endif
-    cmd->fn(c);
-    int64_t took = clock_unix_us() - start;
-    cmd->calls++;
-    cmd->usec += (uint64_t)(took > 0 ? took : 0);
-    stats.commands_processed++;
-    uint64_t changes = db_dirty() - dirty;
-    if (changes) propagate_command(c, c->db_index, changes);
-#ifdef KILAT_CHECKS
-    check_signalled(cmd, changes, touches);
-#endif
-    c->last_cmd = cmd;
+    if (UNLIKELY(c->flags & CLIENT_MULTI) && multi_queue(c, cmd)) goto done;
+    command_call(c, cmd);
+    goto done;
+reject_known:
+    cmd->rejected++;
+    if (multi_reject_exec(c, cmd, why)) goto done; /* EXECABORT, discarded */
+    reply_error(c, why);
+reject:
+    if (c->flags & CLIENT_MULTI) c->flags |= CLIENT_DIRTY_EXEC;
 done:
     c->cmd = NULL;
     c->flags &= ~CLIENT_REPLY_SKIP;

@@ -52,8 +52,12 @@ void command_register(Command *table);
 void command_init(void);
 /* Looks up a top-level command by name (any case); NULL if unknown. */
 Command *command_lookup(const char *name, size_t len);
-/* Runs one parsed command for c (argv already set). */
+/* Runs one parsed command for c (argv already set): checks, then queues it
+ * (in MULTI) or runs it through command_call. */
 void command_execute(Client *c);
+/* Runs a command that passed its checks: handler, stats, propagation. EXEC
+ * calls it for each queued command. */
+void command_call(Client *c, Command *cmd);
 /* Iterates every top-level command. */
 void command_foreach(void (*fn)(Command *cmd, void *ctx), void *ctx);
 size_t command_count(void);

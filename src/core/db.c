@@ -391,6 +391,12 @@ Entry *db_lookup(Db *db, const char *key, size_t klen, bool no_touch) {
 
 bool db_exists(Db *db, const char *key, size_t klen) { return find_live(db, key, klen) != NULL; }
 
+DbKeyState db_key_state(Db *db, const char *key, size_t klen) {
+    const Entry *e = ht_find(db->ht, key, klen);
+    if (!e) return DB_KEY_ABSENT;
+    return is_expired(e, db_now()) ? DB_KEY_EXPIRED : DB_KEY_LIVE;
+}
+
 void db_stat_hit(bool hit) {
     if (hit) stat_hits++;
     else stat_misses++;

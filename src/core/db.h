@@ -34,6 +34,10 @@ Entry *db_lookup(Db *db, const char *key, size_t klen, bool no_touch);
 /* Existence without touching the access clock (EXISTS-like callers may
  * still call db_lookup to touch). */
 bool db_exists(Db *db, const char *key, size_t klen);
+/* Whether the key is stored and whether its TTL has passed, deleting
+ * nothing (WATCH tells "already expired" keys apart, as Redis 7.0). */
+typedef enum { DB_KEY_ABSENT, DB_KEY_LIVE, DB_KEY_EXPIRED } DbKeyState;
+DbKeyState db_key_state(Db *db, const char *key, size_t klen);
 
 /* --- entry accessors --- */
 ValueType entry_type(const Entry *e);

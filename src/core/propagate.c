@@ -1,24 +1,96 @@
-/* core/propagate.c -- the one propagation point. No AOF or replicas yet
- * (their issues come later); changes are counted, and expiry feeds the
- * consumers that exist: keyspace notifications and WATCH. */
+/* core/propagate.c -- the one propagation point. A unit's commands are
+ * collected (copied: their argv dies with the command) until the outermost
+ * unit ends, then emitted bare or wrapped in MULTI/EXEC. With no sink
+ * registered nothing is copied: units only count their commands. */
 #include "propagate.h"
 
+#include <string.h>
+
+#include "../ds/mem.h"
 #include "notify.h"
 #include "watch.h"
 
+typedef struct {
+    int db, argc;
+    const char **argv; /* argv, argl and the bytes: one allocation */
+    size_t *argl;
+} Op;
+
+uint64_t propagate_cmds;
 static uint64_t propagated;
+static PropagateSink sink;
+static void *sink_ctx;
+static int depth;          /* open units */
+static Op *ops;            /* collected while a sink is set */
+static size_t nops, ops_cap;
+
+void propagate_set_sink(PropagateSink fn, void *ctx) {
+    sink = fn;
+    sink_ctx = ctx;
+}
+
+static void collect(int db, int argc, const char *const *argv, const size_t *argl) {
+    size_t bytes = 0;
+    for (int i = 0; i < argc; i++) bytes += argl[i];
+    size_t hdr = (size_t)argc * (sizeof(char *) + sizeof(size_t));
+    char *mem = mem_alloc(hdr + bytes);
+    Op op = {db, argc, (const char **)mem, (size_t *)(mem + (size_t)argc * sizeof(char *))};
+    char *p = mem + hdr;
+    for (int i = 0; i < argc; i++) {
+        memcpy(p, argv[i], argl[i]);
+        op.argv[i] = p;
+        op.argl[i] = argl[i];
+        p += argl[i];
+    }
+    if (nops == ops_cap) {
+        ops_cap = ops_cap ? ops_cap * 2 : 8;
+        ops = mem_realloc(ops, ops_cap * sizeof(Op));
+    }
+    ops[nops++] = op;
+}
+
+/* One command leaves: at once outside a unit, collected inside one. */
+static void emit(int db, int argc, const char *const *argv, const size_t *argl) {
+    propagated++;
+    if (!sink) return;
+    if (depth) collect(db, argc, argv, argl);
+    else sink(sink_ctx, db, argc, argv, argl);
+}
+
+void propagate_unit_begin(void) { depth++; }
+
+static void emit_word(int db, const char *word) {
+    size_t len = strlen(word);
+    sink(sink_ctx, db, 1, &word, &len);
+}
+
+void propagate_unit_end(void) {
+    ASSERT(depth > 0);
+    if (--depth) return;
+    if (sink && nops) {
+        bool wrap = nops > 1;
+        if (wrap) emit_word(ops[0].db, "MULTI");
+        for (size_t i = 0; i < nops; i++) sink(sink_ctx, ops[i].db, ops[i].argc, ops[i].argv, ops[i].argl);
+        if (wrap) emit_word(ops[nops - 1].db, "EXEC");
+    }
+    for (size_t i = 0; i < nops; i++) mem_free(ops[i].argv);
+    mem_free(ops);
+    ops = NULL;
+    nops = ops_cap = 0;
+}
 
 void propagate_command(Client *c, int db_index, uint64_t changes) {
-    UNUSED(c);
-    UNUSED(db_index);
     UNUSED(changes);
-    propagated++;
+    propagate_cmds++;
+    emit(db_index, c->argc, c->argv, c->argl);
 }
 
 void propagate_expired(int db_index, const char *key, size_t klen) {
     watch_touch_key(db_index, key, klen);
     notify_key(NOTIFY_EXPIRED, "expired", db_index, key, klen);
-    propagated++;
+    const char *argv[2] = {"DEL", key};
+    size_t argl[2] = {3, klen};
+    emit(db_index, 2, argv, argl);
 }
 
 uint64_t propagate_count(void) { return propagated; }

@@ -1,16 +1,45 @@
 /* core/propagate.h -- the one propagation point. Every change to the
- * dataset leaves through propagate_command after the command has run: it
- * will feed the AOF, replicas and keyspace notifications (later issues);
- * today it only counts. Scripts and MULTI will propagate as their effects. */
+ * dataset leaves through here after the command has run, as commands (argv)
+ * for a sink: the AOF and replicas when they come. Without a sink nothing
+ * is copied, changes are only counted, so the hot path stays cheap.
+ *
+ * A unit (EXEC, a script) propagates as its effects: the write commands it
+ * ran, wrapped in MULTI ... EXEC when there are two or more, bare when there
+ * is one, nothing when there is none (Redis 7.0's rule). Units nest; the
+ * outermost one decides. A command that propagated nested commands (EXEC,
+ * EVAL) is not propagated itself: command.c compares propagate_cmds. */
 #ifndef KILAT_PROPAGATE_H
 #define KILAT_PROPAGATE_H
 
 #include "client.h"
 
-/* c's current command changed `changes` things in database db_index. */
+/* Receives each propagated command: the database it applies to, and argv.
+ * MULTI and EXEC are passed like any command (with the db of the unit's
+ * first and last command). The sink emits SELECT itself when db_index
+ * differs from the last one it wrote: each consumer (AOF, every replica)
+ * tracks its own selected database. The argv is only valid during the
+ * call. */
+typedef void (*PropagateSink)(void *ctx, int db_index, int argc, const char *const *argv,
+                              const size_t *argl);
+/* Registers the one sink (NULL: none, the default). */
+void propagate_set_sink(PropagateSink fn, void *ctx);
+
+/* Opens/closes a unit; the outermost end emits what the unit collected. */
+void propagate_unit_begin(void);
+void propagate_unit_end(void);
+
+/* c's current command (c->argv) changed `changes` things in database
+ * db_index. Inside a unit it is collected (argv copied only if a sink is
+ * registered), otherwise emitted at once. */
 void propagate_command(Client *c, int db_index, uint64_t changes);
-/* A key deleted by expiry (lazy or active) in database db_index. */
+/* A key deleted by expiry (lazy or active) in database db_index: WATCH and
+ * keyspace notifications hear of it; propagates as DEL. */
 void propagate_expired(int db_index, const char *key, size_t klen);
+
+/* propagate_command calls so far (never expiry): see the header comment. */
+extern uint64_t propagate_cmds;
+/* Commands propagated so far, including expiry DELs, excluding the
+ * MULTI/EXEC around units. */
 uint64_t propagate_count(void);
 
 #endif

@@ -24,6 +24,7 @@
 #include "../core/config.h"
 #include "../core/db.h"
 #include "../core/log.h"
+#include "../core/propagate.h"
 #include "../core/reply.h"
 #include "../core/server.h"
 #include "../ds/mem.h"
@@ -581,7 +582,9 @@ static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_on
     run_dirty = db_dirty();
     kill_requested = false;
     lua_sethook(L, busy_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    propagate_unit_begin(); /* the script propagates as its effects */
     int rc = lua_pcall(L, 0, 1, base + 1);
+    propagate_unit_end();
     lua_sethook(L, NULL, 0, 0);
     if (command_busy) {
         command_busy = false;
