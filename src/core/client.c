@@ -298,12 +298,20 @@ void client_on_readable(Client *c) {
     }
 }
 
+/* CLIENT LIST flags, in Redis's letter order. */
 static const char *client_flags_str(const Client *c, char *buf) {
+    static const struct {
+        uint32_t flag;
+        char letter;
+    } letters[] = {
+        {CLIENT_PUBSUB, 'P'},     {CLIENT_MULTI, 'x'},      {CLIENT_BLOCKED, 'b'},
+        {CLIENT_DIRTY_CAS, 'd'},  {CLIENT_CLOSE_AFTER_REPLY, 'c'},
+        {CLIENT_CLOSE_ASAP, 'A'}, {CLIENT_UNIX, 'U'},       {CLIENT_NO_EVICT, 'e'},
+        {CLIENT_NO_TOUCH, 'T'},
+    };
     char *p = buf;
-    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
-    if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
-    if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
-    if (c->flags & CLIENT_UNIX) *p++ = 'U';
+    for (size_t i = 0; i < ARRAY_LEN(letters); i++)
+        if (c->flags & letters[i].flag) *p++ = letters[i].letter;
     if (p == buf) *p++ = 'N';
     *p = '\0';
     return buf;
@@ -313,19 +321,20 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
     char flags[16];
     int64_t now = clock_unix_ms();
     const char *cmd = c->last_cmd ? c->last_cmd->fullname : "NULL";
-    if (c->cmd) cmd = c->cmd->fullname;
+    size_t sub, psub, ssub;
+    pubsub_client_counts(c, &sub, &psub, &ssub);
     int n = snprintf(
         buf, len,
-        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 "
-        "ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu "
-        "oll=0 omem=0 tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d lib-name=%s "
-        "lib-ver=%s",
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu "
+        "psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu "
+        "rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 "
+        "resp=%d lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
         (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->last_ms) / 1000),
-        client_flags_str(c, flags), c->db_index, c->qlen, c->qcap - c->qlen, (size_t)0, c->qcap,
-        c->qpeak, c->olen - c->osent,
-        sizeof(Client) + c->qcap + c->ocap, (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd, c->resp,
-        c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+        client_flags_str(c, flags), c->db_index, sub, psub, ssub, multi_queued_count(c), c->qlen,
+        c->qcap - c->qlen, (size_t)0, multi_mem(c), c->qcap, c->qpeak, client_obuf_len(c),
+        client_obuf_mem(c), client_total_mem(c), (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd,
+        c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
 }
 

@@ -210,7 +210,6 @@ void command_call(Client *c, Command *cmd) {
         check_signalled(cmd, changes, touches);
 #endif
     }
-    c->last_cmd = cmd;
 }
 
 void command_execute(Client *c) {
@@ -219,6 +218,7 @@ void command_execute(Client *c) {
     if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
         c->flags = (c->flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
     }
+    c->last_cmd = cmd; /* CLIENT LIST's cmd=, even when queued or rejected */
     if (UNLIKELY(!cmd)) {
         reply_unknown(c);
         goto reject;
@@ -229,6 +229,7 @@ void command_execute(Client *c) {
             goto reject;
         }
         Command *sub = find_sub(cmd, c->argv[1], c->argl[1]);
+        c->last_cmd = sub;
         if (!sub) {
             reply_unknown_sub(c, cmd);
             goto reject;
