@@ -360,8 +360,7 @@ static const char *const client_help[] = {
 };
 
 static void cmd_client_help(Client *c) {
-    reply_array(c, (int64_t)ARRAY_LEN(client_help));
-    for (size_t i = 0; i < ARRAY_LEN(client_help); i++) reply_status(c, client_help[i]);
+    reply_help(c, client_help, ARRAY_LEN(client_help));
 }
 
 #define CONN "connection"

@@ -422,9 +422,7 @@ static void cmd_object_help(Client *c) {
         "HELP",
         "    Prints this help.",
     };
-    size_t n = sizeof(lines) / sizeof(lines[0]);
-    reply_array(c, (int64_t)n);
-    for (size_t i = 0; i < n; i++) reply_status(c, lines[i]);
+    reply_help(c, lines, ARRAY_LEN(lines));
 }
 
 /* ---------- EXPIRE, TTL, PERSIST ----------

@@ -158,8 +158,7 @@ static const char *const pubsub_help[] = {
 };
 
 static void cmd_pubsub_help(Client *c) {
-    reply_array(c, (int64_t)ARRAY_LEN(pubsub_help));
-    for (size_t i = 0; i < ARRAY_LEN(pubsub_help); i++) reply_status(c, pubsub_help[i]);
+    reply_help(c, pubsub_help, ARRAY_LEN(pubsub_help));
 }
 
 #define PS "pubsub"

@@ -21,11 +21,6 @@
 #include "../os/clock.h"
 #include "../os/sock.h"
 
-static void reply_help(Client *c, const char *const *lines, size_t n) {
-    reply_array(c, (int64_t)n);
-    for (size_t i = 0; i < n; i++) reply_status(c, lines[i]);
-}
-
 static bool has_glob(const char *s, size_t len) {
     for (size_t i = 0; i < len; i++)
         if (s[i] == '*' || s[i] == '?' || s[i] == '[') return true;

@@ -146,6 +146,11 @@ void reply_status(Client *c, const char *s) {
 
 void reply_ok(Client *c) { reply_raw(c, "+OK\r\n", 5); }
 
+void reply_help(Client *c, const char *const *lines, size_t n) {
+    reply_array(c, (int64_t)n);
+    for (size_t i = 0; i < n; i++) reply_status(c, lines[i]);
+}
+
 void reply_error(Client *c, const char *msg) {
     stats_count_error(msg);
     command_note_failure(c);

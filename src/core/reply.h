@@ -25,6 +25,8 @@ void reply_double(Client *c, double d);               /* ,d / bulk */
 void reply_bool(Client *c, bool b);                   /* #t / :1 */
 void reply_verbatim(Client *c, const char *s, size_t len); /* =txt / bulk */
 void reply_ok(Client *c);
+/* A HELP subcommand's text: an array of status lines. */
+void reply_help(Client *c, const char *const *lines, size_t n);
 /* Raw protocol bytes, for replies prepared elsewhere. */
 void reply_raw(Client *c, const char *s, size_t len);
 

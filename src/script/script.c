@@ -714,8 +714,7 @@ static void cmd_script_help(Client *c) {
         "HELP",
         "    Prints this help.",
     };
-    reply_array(c, (int64_t)ARRAY_LEN(lines));
-    for (size_t i = 0; i < ARRAY_LEN(lines); i++) reply_status(c, lines[i]);
+    reply_help(c, lines, ARRAY_LEN(lines));
 }
 
 static void cmd_script_debug(Client *c) {
