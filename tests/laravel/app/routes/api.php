@@ -1,0 +1,7 @@
+<?php
+
+use Illuminate\Support\Facades\Route;
+
+Route::post('/register', function () {
+    return 'ok';
+});
