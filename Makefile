@@ -2,7 +2,8 @@
 #   make            build build/kilat-server (release, -O2)
 #   make run        build and start the server on its defaults
 #   make test       unit tests, integration tests (kilat, then redis-server
-#                   as the differential reference), and the ASan/UBSan suite
+#                   as the differential reference), the Laravel tests (the
+#                   same two ways), and the ASan/UBSan suite
 #   make asan       build build-asan/kilat-server
 #   make deps       install missing packages (root) or print the apt line
 
@@ -38,7 +39,7 @@ OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit integration differential asan test-asan deps clean bench fuzz
+.PHONY: all run test unit integration differential laravel laravel-differential asan test-asan deps clean bench fuzz
 
 all: $(BUILD)/kilat-server
 
@@ -74,6 +75,13 @@ integration: all
 differential:
 	KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
+# The real Laravel stack (tests/laravel), against kilat, then redis-server.
+laravel: all
+	KILAT_SERVER=$(abspath $(BUILD)/kilat-server) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
+
+laravel-differential:
+	KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
+
 asan:
 	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -DKILAT_CHECKS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" all
 
@@ -82,7 +90,7 @@ test-asan: asan
 	KILAT_SERVER=$(abspath build-asan/kilat-server) KILAT_ASAN=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
 test: deps
-	$(MAKE) unit integration differential test-asan
+	$(MAKE) unit integration differential laravel laravel-differential test-asan
 
 clean:
 	rm -rf build build-asan
