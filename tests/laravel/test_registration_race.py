@@ -7,6 +7,10 @@ under the quota, and releases (the compare-and-delete Lua script). With the
 lock: exactly 100 rows, every attempt answered (registered or full), no two
 critical sections overlapping in time. Without it, the same workers
 oversell, which shows the test can fail.
+
+Informal figures (never asserted) print with pytest -s. The worker reads
+RACE_RETRY_MS and RACE_WORK_US from the environment (see
+scenarios/race_register.php); leave them unset for the tests.
 """
 
 import json
