@@ -234,8 +234,21 @@ def test_block_for_waits_on_the_notify_list(php_env, r, server):
     assert r.info("clients")["blocked_clients"] == 0
 
 
-def test_bulk_push_in_a_pipelined_transaction(php, php_env, r, tag):
+def calls(r, cmd):
+    return r.info("commandstats").get("cmdstat_" + cmd, {}).get("calls", 0)
+
+
+def test_bulk_push_in_a_pipelined_transaction(php, php_env, r, client, tag):
+    # RedisQueue::bulk() pushes inside pipeline(transaction(...)). With
+    # phpredis that is one MULTI, the 25 push scripts, EXEC; with predis the
+    # callbacks use the connection itself, not the pipeline/transaction
+    # objects they are given, so the 25 EVALs go one by one, without MULTI.
+    before = {c: calls(r, c) for c in ("multi", "exec", "eval")}
     php("queue_push.php", "bulk", tag, 25)
+    after = {c: calls(r, c) for c in ("multi", "exec", "eval")}
+    n_multi = 1 if client == "phpredis" else 0
+    assert {c: after[c] - before[c] for c in after} == {
+        "multi": n_multi, "exec": n_multi, "eval": 25}
     assert r.llen(Q) == 25
     assert r.llen(NOTIFY) == 25
     assert [json.loads(p)["displayName"] for p in r.lrange(Q, 0, -1)] == \
