@@ -259,3 +259,27 @@ def test_bulk_push_in_a_pipelined_transaction(php, php_env, r, client, tag):
     assert sorted(x["data"] for x in got) == list(range(25))
     assert {x["attempts"] for x in got} == {1}
     assert_queue_empty(r)
+
+
+def test_awkward_payload_survives_the_scripts(php, php_env, r, tag):
+    # ~90 KB of JSON with escaped slashes, an astral character (a surrogate
+    # pair in PHP's JSON), U+2028, NUL and control characters: the pop
+    # script decodes and re-encodes it with cjson; the worker then deletes
+    # the reserved copy by its exact bytes (ZREM) and unserializes the job.
+    env = {"REDIS_RETRY_AFTER": "1"}
+    php("queue_push.php", "odd", tag, env=env)
+    payload = r.lindex(Q, 0)
+    assert len(payload) > 90000
+    popped = php("queue_pop.php", env=env)
+    want = json.loads(payload)
+    want["attempts"] = 1
+    assert json.loads(popped["reserved"]) == want
+    assert r.zrange(RESERVED, 0, -1) == [popped["reserved"].encode()]
+    work_until(php_env, lambda: runs(php_env, tag), "the job to come back",
+               env=env, flags=["--tries=3"])
+    [run] = runs(php_env, tag)
+    assert run["attempts"] == 2
+    assert run["data"] == {"big": "xyz/" * 22500, "emoji": "\U0001F600",
+                           "ls": "\u2028", "nul": "a\x00b",
+                           "ctl": "\t\r\n\x01\x7f", "quote": "\"\\"}
+    assert_queue_empty(r)

@@ -6,6 +6,8 @@
 //   queue_push.php fail <tag>            dispatch(new FailThrice)
 //   queue_push.php die <tag>             dispatch(new DieOnFirstAttempt)
 //   queue_push.php bulk <tag> <n>        Queue::bulk([n RecordRun jobs])
+//   queue_push.php odd <tag>             Queue::push of a RecordRun with a
+//                                        ~90 KB payload of awkward bytes
 // Prints {"id": ..., "t": microtime before the push}.
 $app = require __DIR__.'/boot.php';
 
@@ -41,6 +43,13 @@ switch ($kind) {
             $jobs[] = new RecordRun($tag, $i);
         }
         Queue::bulk($jobs);
+        break;
+    case 'odd':
+        $id = Queue::push(new RecordRun($tag, [
+            'big' => str_repeat('xyz/', 22500),
+            'emoji' => "\u{1F600}", 'ls' => "\u{2028}", 'nul' => "a\0b",
+            'ctl' => "\t\r\n\x01\x7f", 'quote' => '"\\',
+        ]));
         break;
     default:
         fwrite(STDERR, "unknown kind $kind\n");
