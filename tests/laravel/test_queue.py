@@ -174,24 +174,31 @@ def test_clear_removes_everything(php, r, tag):
     assert r.keys("*") == []
 
 
-def start_blocked_worker(php_env, server):
-    """`queue:work --once` with block_for 30 on an empty queue, once the
-    server shows it blocked in BLPOP."""
+def start_blocked_workers(php_env, server, n=1):
+    """n `queue:work --once` with block_for 30 on an empty queue, once the
+    server shows all of them blocked in BLPOP."""
     env = dict(php_env, REDIS_BLOCK_FOR="30")
-    w = subprocess.Popen([PHP, os.path.join(APP, "artisan"), "queue:work",
-                          "redis", "--once", "--sleep=0"], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ws = [subprocess.Popen([PHP, os.path.join(APP, "artisan"), "queue:work",
+                            "redis", "--once", "--sleep=0"], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+          for _ in range(n)]
 
     def blocked():
         return [c for c in server.client().client_list()
                 if c.get("cmd") == "blpop" and "b" in c.get("flags", "")]
     deadline = time.monotonic() + 30
-    while not blocked():
-        if w.poll() is not None or time.monotonic() > deadline:
-            w.kill()
-            raise AssertionError("the worker never blocked: %r" % (w.communicate(),))
+    while len(blocked()) < n:
+        if any(w.poll() is not None for w in ws) or time.monotonic() > deadline:
+            for w in ws:
+                w.kill()
+            raise AssertionError("the workers never blocked: %r" % (
+                [w.communicate() for w in ws],))
         time.sleep(0.02)
-    return w
+    return ws
+
+
+def start_blocked_worker(php_env, server):
+    return start_blocked_workers(php_env, server)[0]
 
 
 def finish(w):
@@ -282,4 +289,21 @@ def test_awkward_payload_survives_the_scripts(php, php_env, r, tag):
     assert run["data"] == {"big": "xyz/" * 22500, "emoji": "\U0001F600",
                            "ls": "\u2028", "nul": "a\x00b",
                            "ctl": "\t\r\n\x01\x7f", "quote": "\"\\"}
+    assert_queue_empty(r)
+
+
+def test_blocked_workers_each_get_one_job(php, php_env, r, server, client, tag):
+    # Three workers blocked on the notify list; Queue::bulk pushes three
+    # jobs (inside MULTI/EXEC with phpredis, three scripts with predis):
+    # each RPUSH of the notify list wakes one worker, and each runs one job.
+    ws = start_blocked_workers(php_env, server, 3)
+    try:
+        assert r.info("clients")["blocked_clients"] == 3
+        php("queue_push.php", "bulk", tag, 3)
+    finally:
+        outs = [finish(w) for w in ws]
+    got = runs(php_env, tag)
+    assert sorted(x["data"] for x in got) == [0, 1, 2]
+    assert len({x["pid"] for x in got}) == 3
+    assert all(o.count(b"Processed:") == 1 for o in outs)
     assert_queue_empty(r)
