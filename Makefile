@@ -88,6 +88,7 @@ asan:
 test-asan: asan
 	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -DKILAT_CHECKS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" unit
 	KILAT_SERVER=$(abspath build-asan/kilat-server) KILAT_ASAN=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+	KILAT_SERVER=$(abspath build-asan/kilat-server) KILAT_ASAN=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
 
 test: deps
 	$(MAKE) unit integration differential laravel laravel-differential test-asan
