@@ -269,19 +269,19 @@ static void sec_persistence(Text *t) {
                 db_dirty(), server_lastsave());
 }
 
-/* instantaneous_* need samples taken by the cron; until the core takes
- * them they read 0, as an idle Redis does. */
+/* instantaneous_* are the cron's samples (core/stats.h); the replication
+ * ones stay 0 until replication exists. */
 static void sec_stats(Text *t) {
     text_printf(t,
                 "total_connections_received:%" PRIu64 "\r\n"
                 "total_commands_processed:%" PRIu64 "\r\n"
-                "instantaneous_ops_per_sec:0\r\n"
+                "instantaneous_ops_per_sec:%lld\r\n"
                 "total_net_input_bytes:%" PRIu64 "\r\n"
                 "total_net_output_bytes:%" PRIu64 "\r\n"
                 "total_net_repl_input_bytes:0\r\n"
                 "total_net_repl_output_bytes:0\r\n"
-                "instantaneous_input_kbps:0.00\r\n"
-                "instantaneous_output_kbps:0.00\r\n"
+                "instantaneous_input_kbps:%.2f\r\n"
+                "instantaneous_output_kbps:%.2f\r\n"
                 "instantaneous_input_repl_kbps:0.00\r\n"
                 "instantaneous_output_repl_kbps:0.00\r\n"
                 "rejected_connections:%" PRIu64 "\r\n"
@@ -316,8 +316,11 @@ static void sec_stats(Text *t) {
                 "dump_payload_sanitizations:0\r\n"
                 "io_threaded_reads_processed:0\r\n"
                 "io_threaded_writes_processed:0\r\n",
-                stats.connections_received, stats.commands_processed, stats.net_input_bytes,
-                stats.net_output_bytes, stats.rejected_connections, db_stat_expired(),
+                stats.connections_received, stats.commands_processed,
+                (long long)stats_instantaneous(STATS_OPS), stats.net_input_bytes,
+                stats.net_output_bytes, stats_instantaneous(STATS_NET_INPUT) / 1024,
+                stats_instantaneous(STATS_NET_OUTPUT) / 1024, stats.rejected_connections,
+                db_stat_expired(),
                 db_stat_hits(), db_stat_misses(), pubsub_channel_count(), pubsub_pattern_count(),
                 pubsub_shard_channel_count(), stats.unexpected_error_replies,
                 stats.total_error_replies);

@@ -145,6 +145,7 @@ static void cron(int64_t now) {
     if (cfg.timeout > 0) client_foreach(close_idle, &now);
     client_cron_obuf_limits();
     client_free_closing();
+    stats_sample(now);
 }
 
 void server_request_shutdown(bool save) {

@@ -39,6 +39,35 @@ void stats_foreach_error(void (*fn)(void *ctx, const char *code, uint64_t n), vo
     for (int i = 0; i < nerrors; i++) fn(ctx, errors[i].code, errors[i].count);
 }
 
+static struct {
+    int64_t last_ms;
+    uint64_t last[STATS_METRICS];
+    double rate[STATS_METRICS][STATS_SAMPLES];
+    int next;
+} samples;
+
+void stats_sample(int64_t now_ms) {
+    if (now_ms - samples.last_ms < 100) return;
+    const uint64_t now[STATS_METRICS] = {stats.commands_processed, stats.net_input_bytes,
+                                         stats.net_output_bytes};
+    int64_t elapsed = now_ms - samples.last_ms;
+    for (int m = 0; m < STATS_METRICS; m++) {
+        /* the first sample, or counters reset under us: no rate yet */
+        bool valid = samples.last_ms > 0 && now[m] >= samples.last[m];
+        samples.rate[m][samples.next] =
+            valid ? (double)(now[m] - samples.last[m]) * 1000.0 / (double)elapsed : 0.0;
+        samples.last[m] = now[m];
+    }
+    samples.next = (samples.next + 1) % STATS_SAMPLES;
+    samples.last_ms = now_ms;
+}
+
+double stats_instantaneous(int metric) {
+    double sum = 0;
+    for (int i = 0; i < STATS_SAMPLES; i++) sum += samples.rate[metric][i];
+    return sum / STATS_SAMPLES;
+}
+
 void stats_reset(void) {
     int64_t start = stats.start_ms;
     memset(&stats, 0, sizeof(stats));

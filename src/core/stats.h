@@ -22,6 +22,12 @@ extern Stats stats;
 void stats_count_error(const char *msg);
 /* Calls fn for each error code seen, with its count. */
 void stats_foreach_error(void (*fn)(void *ctx, const char *code, uint64_t n), void *ctx);
+/* INFO's instantaneous_* figures: per-second rates averaged over the last
+ * STATS_SAMPLES samples, one taken at most every 100 ms by the cron. */
+enum { STATS_OPS, STATS_NET_INPUT, STATS_NET_OUTPUT, STATS_METRICS };
+#define STATS_SAMPLES 16
+void stats_sample(int64_t now_ms);
+double stats_instantaneous(int metric);
 /* CONFIG RESETSTAT. */
 void stats_reset(void);
 void stats_free(void);

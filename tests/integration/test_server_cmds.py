@@ -848,3 +848,47 @@ def test_bind_ipv4_and_ipv6(start_server):
                  b"*2\r\n$4\r\nbind\r\n$13\r\n127.0.0.1 ::1\r\n")])
     finally:
         c.close()
+
+
+def test_info_instantaneous_rates_follow_the_load(start_server):
+    """instantaneous_* are sampled by the cron: non-zero under load, back to
+    0 once the server has been idle for longer than the sample window."""
+    srv = start_server()
+    r = srv.client()
+    stop = threading.Event()
+
+    def load():
+        c = srv.client()
+        while not stop.is_set():
+            p = c.pipeline(transaction=False)
+            for _ in range(200):
+                p.set("k", "x" * 100)
+            p.execute()
+        c.close()
+
+    t = threading.Thread(target=load)
+    t.start()
+    try:
+        deadline = time.time() + 10 * SLOW
+        busy = {}
+        while time.time() < deadline:
+            time.sleep(0.3)
+            busy = r.info("stats")
+            if busy["instantaneous_ops_per_sec"] > 0 and busy["instantaneous_input_kbps"] > 0:
+                break
+        assert busy["instantaneous_ops_per_sec"] > 0
+        assert busy["instantaneous_input_kbps"] > 0
+        assert busy["instantaneous_output_kbps"] > 0
+    finally:
+        stop.set()
+        t.join()
+    deadline = time.time() + 10 * SLOW
+    idle = {}
+    while time.time() < deadline:
+        time.sleep(0.5)
+        idle = r.info("stats")
+        if idle["instantaneous_input_kbps"] < 0.5:
+            break
+    # only our INFO calls remain: a few per second at most
+    assert idle["instantaneous_ops_per_sec"] <= 5
+    assert idle["instantaneous_input_kbps"] < 0.5
