@@ -465,9 +465,14 @@ static void reply_key_specs(Client *c, const Command *cmd) {
     reply_set(c, 1);
     reply_map(c, 3);
     reply_cstr(c, "flags");
-    reply_set(c, 2);
-    reply_status(c, ro ? "RO" : "RW");
-    reply_status(c, ro ? "access" : "update");
+    if (cmd->flags & CMD_NOT_KEY) {
+        reply_set(c, 1);
+        reply_status(c, "not_key");
+    } else {
+        reply_set(c, 2);
+        reply_status(c, ro ? "RO" : "RW");
+        reply_status(c, ro ? "access" : "update");
+    }
     reply_cstr(c, "begin_search");
     reply_map(c, 2);
     reply_cstr(c, "type");
@@ -688,7 +693,7 @@ static void cmd_command_getkeys(Client *c) {
         reply_error(c, "ERR Invalid command specified");
         return;
     }
-    if (cmd->first_key <= 0) {
+    if (cmd->first_key <= 0 || (cmd->flags & CMD_NOT_KEY)) {
         reply_error(c, "ERR The command has no key arguments");
         return;
     }

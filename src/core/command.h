@@ -26,6 +26,7 @@ enum {
     CMD_NO_MULTI = 1u << 13,
     CMD_ALLOW_BUSY = 1u << 14,
     CMD_MOVABLE_KEYS = 1u << 15,
+    CMD_NOT_KEY = 1u << 16,   /* first/last/step name channels, not keys (SPUBLISH) */
 };
 
 typedef struct Command {

@@ -532,3 +532,17 @@ def test_multi(connect):
     assert c.cmd_raw("MULTI") == err(CONTEXT % "multi")
     assert pub.cmd_raw("PUBLISH", "m1", "x") == integer(1)
     assert c.read_reply_raw() == frame("message", "m1", "x")
+
+
+def test_shard_commands_name_channels_not_keys(connect):
+    """SPUBLISH/SSUBSCRIBE/SUNSUBSCRIBE have a key spec flagged not_key:
+    COMMAND GETKEYS finds no keys, COMMAND INFO says not_key."""
+    c = connect()
+    for cmd in (["spublish", "ch", "msg"], ["ssubscribe", "a", "b"], ["sunsubscribe", "a"]):
+        assert c.cmd_raw("COMMAND", "GETKEYS", *cmd) == \
+            b"-ERR The command has no key arguments\r\n"
+    info = c.cmd("COMMAND", "INFO", "spublish")
+    specs = info[0][8]
+    assert len(specs) == 1
+    spec = specs[0]
+    assert spec[0] == b"flags" and spec[1] == [b"not_key"]
