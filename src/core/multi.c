@@ -98,8 +98,11 @@ void multi_discard(Client *c) {
 }
 
 void multi_exec(Client *c) {
+    /* The queue stays on the client while it runs (CLIENT LIST shows its
+     * length, as Redis does): nothing inside can queue or discard, since
+     * MULTI, EXEC, DISCARD and RESET are never queued and scripts may not
+     * call them. */
     MultiState *m = c->multi;
-    c->multi = NULL; /* the queue is ours now: nothing inside can add to it */
     watch_unwatch_all(c); /* no point tracking keys we are about to change */
     int argc = c->argc;
     const char **argv = c->argv;
@@ -121,7 +124,7 @@ void multi_exec(Client *c) {
     c->argv = argv;
     c->argl = argl;
     c->cmd = self;
-    free_state(m);
+    ASSERT(c->multi == m);
     multi_discard(c);
 }
 

@@ -71,3 +71,16 @@ def test_blocked_flag(r, connect):
     r.rpush("q", "v")
     assert b.read_reply() == [b"q", b"v"]
     assert fields(r, "b")["flags"] == "N"
+
+
+def test_client_list_inside_exec(connect):
+    """Run inside EXEC, CLIENT LIST shows the transaction still open: flag x,
+    the queue's length, and cmd=exec."""
+    a = connect()
+    assert a.cmd("CLIENT", "SETNAME", "a") == b"OK"
+    assert a.cmd("MULTI") == b"OK"
+    assert a.cmd("CLIENT", "LIST") == b"QUEUED"
+    listing = a.cmd("EXEC")[0].decode()
+    line = [l for l in listing.splitlines() if " name=a " in l][0]
+    d = dict(kv.split("=", 1) for kv in line.split(" "))
+    assert (d["flags"], d["multi"], d["cmd"]) == ("x", "1", "exec")
