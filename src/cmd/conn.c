@@ -7,6 +7,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/monitor.h"
 #include "../core/multi.h"
 #include "../core/pubsub.h"
 #include "../core/reply.h"
@@ -57,6 +58,7 @@ static void cmd_auth(Client *c) {
         reply_syntax_error(c);
         return;
     }
+    for (int i = 1; i < c->argc; i++) monitor_redact(i);
     if (c->argc == 2 && !password_required()) {
         reply_error(c, "ERR AUTH <password> called without any password configured for the "
                        "default user. Are you sure your configuration is correct?");
@@ -116,15 +118,21 @@ static void cmd_hello(Client *c) {
             return;
         }
     }
-    const char *user = NULL, *pass = NULL, *name = NULL;
-    size_t ulen = 0, plen = 0, nlen = 0;
+    const char *name = NULL;
+    size_t nlen = 0;
+    /* Options apply in order, as in Redis 7.0: AUTH authenticates at once
+     * (and a later bad option leaves it done); only the passwords it got
+     * to are hidden from MONITOR. */
     for (; i < c->argc; i++) {
         int more = c->argc - i - 1;
         if (arg_is(c, i, "auth") && more >= 2) {
-            user = c->argv[i + 1];
-            ulen = c->argl[i + 1];
-            pass = c->argv[i + 2];
-            plen = c->argl[i + 2];
+            monitor_redact(i + 1);
+            monitor_redact(i + 2);
+            if (!check_credentials(c->argv[i + 1], c->argl[i + 1], c->argv[i + 2], c->argl[i + 2])) {
+                reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
+                return;
+            }
+            c->flags |= CLIENT_AUTHENTICATED;
             i += 2;
         } else if (arg_is(c, i, "setname") && more >= 1) {
             name = c->argv[i + 1];
@@ -140,13 +148,6 @@ static void cmd_hello(Client *c) {
                          c->argv[i]);
             return;
         }
-    }
-    if (user) {
-        if (!check_credentials(user, ulen, pass, plen)) {
-            reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
-            return;
-        }
-        c->flags |= CLIENT_AUTHENTICATED;
     }
     if (!(c->flags & CLIENT_AUTHENTICATED)) {
         reply_error(c, "NOAUTH HELLO must be called with the client already authenticated, "
@@ -171,6 +172,7 @@ static void cmd_reset(Client *c) {
     else c->flags |= CLIENT_AUTHENTICATED;
     pubsub_client_free(c);
     multi_discard(c); /* also unwatches */
+    monitor_remove(c);
     reply_status(c, "RESET");
 }
 

@@ -20,6 +20,7 @@ void list_register_type(void);
 extern Command script_commands[];
 extern Command multi_commands[];
 extern Command pubsub_commands[];
+extern Command monitor_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -39,4 +40,5 @@ void cmd_register_all(void) {
     command_register(script_commands);
     command_register(multi_commands);
     command_register(pubsub_commands);
+    command_register(monitor_commands);
 }

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "io.h"
 #include "log.h"
+#include "monitor.h"
 #include "multi.h"
 #include "pubsub.h"
 #include "reply.h"
@@ -100,6 +101,7 @@ void client_free(Client *c) {
     block_remove(c);
     pubsub_client_free(c);
     multi_discard(c); /* the queue, and every watched key */
+    monitor_remove(c);
     unqueue_resume(c);
     unqueue_write(c);
     if (c->fd >= 0) {
@@ -304,7 +306,7 @@ static const char *client_flags_str(const Client *c, char *buf) {
         uint32_t flag;
         char letter;
     } letters[] = {
-        {CLIENT_PUBSUB, 'P'},     {CLIENT_MULTI, 'x'},      {CLIENT_BLOCKED, 'b'},
+        {CLIENT_MONITOR, 'O'},    {CLIENT_PUBSUB, 'P'},     {CLIENT_MULTI, 'x'},      {CLIENT_BLOCKED, 'b'},
         {CLIENT_DIRTY_CAS, 'd'},  {CLIENT_CLOSE_AFTER_REPLY, 'c'},
         {CLIENT_CLOSE_ASAP, 'A'}, {CLIENT_UNIX, 'U'},       {CLIENT_NO_EVICT, 'e'},
         {CLIENT_NO_TOUCH, 'T'},

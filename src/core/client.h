@@ -35,6 +35,7 @@ enum {
     CLIENT_MULTI = 1u << 18,            /* queuing a transaction (core/multi) */
     CLIENT_DIRTY_EXEC = 1u << 19,       /* a queued command was rejected */
     CLIENT_DIRTY_CAS = 1u << 20,        /* a watched key changed (core/watch) */
+    CLIENT_MONITOR = 1u << 21,          /* in MONITOR mode (core/monitor) */
 };
 
 typedef struct Client {
@@ -111,7 +112,9 @@ size_t client_info_line(const Client *c, char *buf, size_t len);
  * obl = unsent bytes, oll = 0, omem = the block's size while it holds
  * unsent output (0 when idle, as Redis's list is then empty). tot-mem =
  * the Client struct + query and output buffers. The class
- * (OBUF_NORMAL/OBUF_PUBSUB, config.h) picks the output-buffer limits. */
+ * (OBUF_NORMAL/OBUF_PUBSUB, config.h) picks the output-buffer limits.
+ * A monitor is in the normal class, as in Redis 7.0 (which flags it as a
+ * replica but classes it as normal: the replica limits do not apply). */
 size_t client_obuf_len(const Client *c);
 size_t client_obuf_mem(const Client *c);
 size_t client_total_mem(const Client *c);

@@ -10,6 +10,7 @@
 
 #include "../os/clock.h"
 #include "db.h"
+#include "monitor.h"
 #include "multi.h"
 #include "propagate.h"
 #include "pubsub.h"
@@ -197,6 +198,7 @@ void command_call(Client *c, Command *cmd) {
 #endif
     cmd->fn(c);
     depth--;
+    if (UNLIKELY(monitor_count)) monitor_feed_after(c, cmd); /* after: db is the new one */
     int64_t took = clock_unix_us() - start;
     cmd->calls++;
     cmd->usec += (uint64_t)(took > 0 ? took : 0);
@@ -265,6 +267,12 @@ void command_execute(Client *c) {
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
         why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        goto reject_known;
+    }
+    /* A monitor is a replica to Redis 7.0: it may not touch the keyspace. */
+    if (UNLIKELY(c->flags & CLIENT_MONITOR) &&
+        (cmd->flags & (CMD_WRITE | CMD_READONLY | CMD_MAY_REPLICATE))) {
+        why = "ERR Replica can't interact with the keyspace";
         goto reject_known;
     }
     if (UNLIKELY(c->flags & CLIENT_MULTI) && multi_queue(c, cmd)) goto done;

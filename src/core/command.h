@@ -27,6 +27,7 @@ enum {
     CMD_ALLOW_BUSY = 1u << 14,
     CMD_MOVABLE_KEYS = 1u << 15,
     CMD_NOT_KEY = 1u << 16,   /* first/last/step name channels, not keys (SPUBLISH) */
+    CMD_SKIP_MONITOR = 1u << 17, /* command_call feeds no MONITOR line (EVAL feeds its own) */
 };
 
 typedef struct Command {

@@ -24,6 +24,7 @@
 #include "../core/config.h"
 #include "../core/db.h"
 #include "../core/log.h"
+#include "../core/monitor.h"
 #include "../core/propagate.h"
 #include "../core/reply.h"
 #include "../core/server.h"
@@ -628,6 +629,8 @@ static bool numkeys_or_reply(Client *c, int64_t *numkeys) {
 
 static void eval_generic(Client *c, bool by_sha, bool read_only) {
     int64_t numkeys;
+    /* Redis shows EVAL before its script's commands, even when it fails */
+    if (UNLIKELY(monitor_count)) monitor_feed_now(c);
     if (!numkeys_or_reply(c, &numkeys)) return;
     state();
     char sha[41];
@@ -736,7 +739,7 @@ static Command script_subs[] = {
     {0},
 };
 
-#define EVALF (CMD_NOSCRIPT | CMD_STALE | CMD_MOVABLE_KEYS)
+#define EVALF (CMD_NOSCRIPT | CMD_STALE | CMD_SKIP_MONITOR | CMD_MOVABLE_KEYS)
 
 Command script_commands[] = {
     {"eval", cmd_eval, -3, EVALF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Execute a Lua script server side", "2.6.0", CX_EVAL, ACL_SCR, NULL},
