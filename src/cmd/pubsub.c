@@ -175,14 +175,14 @@ static Command pubsub_subs[] = {
 };
 
 Command pubsub_commands[] = {
-    {"publish", cmd_publish, 3, PSF | CMD_FAST, 0, 0, 0, PS, "Post a message to a channel", "2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", "@fast", NULL},
+    {"publish", cmd_publish, 3, PSF | CMD_FAST | CMD_MAY_REPLICATE, 0, 0, 0, PS, "Post a message to a channel", "2.0.0", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", "@fast", NULL},
     {"subscribe", cmd_subscribe, -2, SUBF, 0, 0, 0, PS, "Listen for messages published to the given channels", "2.0.0", "O(N) where N is the number of channels to subscribe to.", "@slow", NULL},
     {"unsubscribe", cmd_unsubscribe, -1, SUBF, 0, 0, 0, PS, "Stop listening for messages posted to the given channels", "2.0.0", "O(N) where N is the number of clients already subscribed to a channel.", "@slow", NULL},
     {"psubscribe", cmd_psubscribe, -2, SUBF, 0, 0, 0, PS, "Listen for messages published to channels matching the given patterns", "2.0.0", "O(N) where N is the number of patterns the client is already subscribed to.", "@slow", NULL},
     {"punsubscribe", cmd_punsubscribe, -1, SUBF, 0, 0, 0, PS, "Stop listening for messages posted to channels matching the given patterns", "2.0.0", "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).", "@slow", NULL},
     {"ssubscribe", cmd_ssubscribe, -2, SUBF | CMD_NOT_KEY, 1, -1, 1, PS, "Listen for messages published to the given shard channels", "7.0.0", "O(N) where N is the number of shard channels to subscribe to.", "@slow", NULL},
     {"sunsubscribe", cmd_sunsubscribe, -1, SUBF | CMD_NOT_KEY, 1, -1, 1, PS, "Stop listening for messages posted to the given shard channels", "7.0.0", "O(N) where N is the number of clients already subscribed to a shard channel.", "@slow", NULL},
-    {"spublish", cmd_spublish, 3, PSF | CMD_FAST | CMD_NOT_KEY, 1, 1, 1, PS, "Post a message to a shard channel", "7.0.0", "O(N) where N is the number of clients subscribed to the receiving shard channel.", "@fast", NULL},
+    {"spublish", cmd_spublish, 3, PSF | CMD_FAST | CMD_MAY_REPLICATE | CMD_NOT_KEY, 1, 1, 1, PS, "Post a message to a shard channel", "7.0.0", "O(N) where N is the number of clients subscribed to the receiving shard channel.", "@fast", NULL},
     {"pubsub", NULL, -2, 0, 0, 0, 0, PS, "A container for Pub/Sub commands", "2.8.0", "Depends on subcommand.", "@slow", pubsub_subs},
     {0},
 };

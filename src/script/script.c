@@ -732,10 +732,10 @@ static void cmd_script_debug(Client *c) {
 static Command script_subs[] = {
     {"debug", cmd_script_debug, 3, CMD_NOSCRIPT, 0, 0, 0, SCR, "Set the debug mode for executed scripts.", "3.2.0", "O(1)", ACL_SCR, NULL},
     {"exists", cmd_script_exists, -3, SUBF, 0, 0, 0, SCR, "Check existence of scripts in the script cache.", "2.6.0", "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).", ACL_SCR, NULL},
-    {"flush", cmd_script_flush, -2, SUBF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Remove all the scripts from the script cache.", "2.6.0", "O(N) with N being the number of scripts in cache", ACL_SCR, NULL},
+    {"flush", cmd_script_flush, -2, SUBF, 0, 0, 0, SCR, "Remove all the scripts from the script cache.", "2.6.0", "O(N) with N being the number of scripts in cache", ACL_SCR, NULL},
     {"help", cmd_script_help, 2, CMD_LOADING | CMD_STALE, 0, 0, 0, SCR, "Show helpful text about the different subcommands", "5.0.0", "O(1)", ACL_SCR, NULL},
     {"kill", cmd_script_kill, 2, CMD_NOSCRIPT | CMD_ALLOW_BUSY, 0, 0, 0, SCR, "Kill the script currently in execution.", "2.6.0", "O(1)", ACL_SCR, NULL},
-    {"load", cmd_script_load, 3, SUBF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Load the specified Lua script into the script cache.", "2.6.0", "O(N) with N being the length in bytes of the script body.", ACL_SCR, NULL},
+    {"load", cmd_script_load, 3, SUBF, 0, 0, 0, SCR, "Load the specified Lua script into the script cache.", "2.6.0", "O(N) with N being the length in bytes of the script body.", ACL_SCR, NULL},
     {0},
 };
 
