@@ -468,3 +468,15 @@ def test_monitor_uses_normal_obuf_class(start_server):
     assert c.set("after", "1") and c.get("after") == b"1"
     c.close()
     m.close()
+
+
+def test_hello_auth_applies_before_a_bad_option(start_server):
+    # HELLO's AUTH authenticates at once: a later bad option fails the
+    # command but the connection stays authenticated (Redis 7.0)
+    srv = start_server("--requirepass", "pw")
+    c = srv.raw()
+    assert c.cmd("HELLO", "3", "AUTH", "default", "pw", "BOGUS") == \
+        Err(b"ERR Syntax error in HELLO option 'BOGUS'")
+    assert c.cmd_raw("SET", "x", "1") == OK
+    assert re.search(rb" resp=2\s", c.cmd("CLIENT", "INFO"))  # HELLO failed: RESP2
+    c.close()
