@@ -645,26 +645,10 @@ static void cmd_sscan(Client *c) {
     }
     Set *s = set_or_reply(c, e);
     if (!s) return;
-    int64_t count = 10;
-    const char *pat = NULL;
-    size_t plen = 0;
-    for (int i = 3; i < c->argc; i += 2) {
-        bool has_value = i + 1 < c->argc;
-        if (arg_is(c, i, "count") && has_value) {
-            if (!arg_int64_or_reply(c, i + 1, &count)) return;
-            if (count < 1) {
-                reply_syntax_error(c);
-                return;
-            }
-        } else if (arg_is(c, i, "match") && has_value) {
-            bool all = c->argl[i + 1] == 1 && c->argv[i + 1][0] == '*';
-            pat = all ? NULL : c->argv[i + 1];
-            plen = c->argl[i + 1];
-        } else {
-            reply_syntax_error(c);
-            return;
-        }
-    }
+    int64_t count;
+    const char *pat;
+    size_t plen;
+    if (!arg_scan_opts_or_reply(c, 3, &count, &pat, &plen)) return;
     MemberVec seen = {NULL, 0, 0};
     if (set_is_intset(s)) {
         cursor = set_scan(s, cursor, collect_member, &seen);

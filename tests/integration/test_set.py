@@ -915,3 +915,13 @@ def test_random_ops_against_model(raw, limit, max_intset):
                 if exp and not all(canonical_int(x) for x in exp):
                     assert encoding(raw, kk) == b"hashtable"
     assert set(raw.cmd("KEYS", "*")) == set(k.encode() for k in model)
+
+
+def test_sscan_option_words_stop_at_nul(r):
+    """Redis compares option words with strcasecmp, which stops at a NUL
+    byte: "COUNT\\0xx" is COUNT, for SSCAN as for HSCAN and ZSCAN."""
+    r.sadd("s", "a", "b")
+    cursor, members = r.execute_command("SSCAN", "s", 0, b"COUNT\x00xx", 5)
+    assert int(cursor) == 0 and sorted(members) == [b"a", b"b"]
+    cursor, members = r.execute_command("SSCAN", "s", 0, b"match\x00", "a*")
+    assert int(cursor) == 0 and members == [b"a"]
