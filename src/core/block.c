@@ -88,13 +88,14 @@ static void drop_waiter(BlockedKey *bk, Client *c) {
     }
 }
 
-static BlockedKey *get_bk(int db, const char *key, size_t klen) {
-    if (!table) table = ht_create(&bk_type);
+/* The BlockedKey of (db, key); when absent, a new one if `create`, else
+ * NULL. The table is keyed by the 4-byte db index followed by the key. */
+static BlockedKey *find_bk(int db, const char *key, size_t klen, bool create) {
     char small[256];
     char *kb = klen + 4 <= sizeof(small) ? small : mem_alloc(klen + 4);
     size_t kl = make_kbuf(kb, db, key, klen);
     BlockedKey *bk = ht_find(table, kb, kl);
-    if (!bk) {
+    if (!bk && create) {
         bk = mem_calloc(sizeof(*bk) + kl);
         bk->klen = kl;
         memcpy(bk->kbuf, kb, kl);
@@ -102,6 +103,11 @@ static BlockedKey *get_bk(int db, const char *key, size_t klen) {
     }
     if (kb != small) mem_free(kb);
     return bk;
+}
+
+static BlockedKey *get_bk(int db, const char *key, size_t klen) {
+    if (!table) table = ht_create(&bk_type);
+    return find_bk(db, key, klen, true);
 }
 
 /* Copies the current argv into one owned allocation. */
@@ -200,11 +206,7 @@ bool block_timeout_or_reply(Client *c, int argi, int64_t *deadline_ms) {
 
 void block_signal_key(int db_index, const char *key, size_t klen) {
     if (!table || ht_count(table) == 0) return;
-    char small[256];
-    char *kb = klen + 4 <= sizeof(small) ? small : mem_alloc(klen + 4);
-    size_t kl = make_kbuf(kb, db_index, key, klen);
-    BlockedKey *bk = ht_find(table, kb, kl);
-    if (kb != small) mem_free(kb);
+    BlockedKey *bk = find_bk(db_index, key, klen, false);
     if (bk) mark_ready(bk);
 }
 
