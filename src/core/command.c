@@ -256,10 +256,9 @@ void command_execute(Client *c) {
         why = "ERR Command not allowed inside a transaction";
         goto reject_known;
     }
-    /* RESP2 subscribers may only (un)subscribe, PING, QUIT, RESET. Inside
-     * EXEC (CLIENT_MULTI still set) the queued commands all run. */
-    if (UNLIKELY((c->flags & (CLIENT_PUBSUB | CLIENT_MULTI)) == CLIENT_PUBSUB) && c->resp == 2 &&
-        !pubsub_context_allows(cmd)) {
+    /* RESP2 subscribers may only (un)subscribe, PING, QUIT, RESET. (EXEC's
+     * queue runs through command_call, past this check, as in Redis.) */
+    if (UNLIKELY(c->flags & CLIENT_PUBSUB) && c->resp == 2 && !pubsub_context_allows(cmd)) {
         snprintf(msg, sizeof msg, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
                  "PING / QUIT / RESET are allowed in this context", cmd->fullname);
         why = msg;

@@ -8,7 +8,6 @@
 #include "../ds/mem.h"
 #include "config.h"
 #include "pubsub.h"
-#include "watch.h"
 
 unsigned notify_flags_from_text(const char *text) {
     static const char order[] = "g$lshzxetdnKEm";
@@ -35,15 +34,9 @@ static void publish(const char *prefix, int db_index, const char *suffix, size_t
     if (chan != stackbuf) mem_free(chan);
 }
 
-void notify_key(unsigned type, const char *event, int db_index, const char *key, size_t klen) {
+void notify_publish(const char *event, int db_index, const char *key, size_t klen) {
     unsigned flags = cfg.notify_keyspace_events;
-    if (LIKELY(!(flags & type))) return;
     size_t elen = strlen(event);
     if (flags & NOTIFY_KEYSPACE) publish("__keyspace", db_index, key, klen, event, elen);
     if (flags & NOTIFY_KEYEVENT) publish("__keyevent", db_index, event, elen, key, klen);
-}
-
-void notify_write(unsigned type, const char *event, int db_index, const char *key, size_t klen) {
-    watch_touch_key(db_index, key, klen);
-    notify_key(type, event, db_index, key, klen);
 }

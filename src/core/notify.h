@@ -7,6 +7,8 @@
 #define KILAT_NOTIFY_H
 
 #include "../base.h"
+#include "config.h"
+#include "watch.h"
 
 /* Bits in the order of the config letters "g$lshzxetdnKEm". */
 enum {
@@ -29,12 +31,21 @@ enum {
 
 /* The flags of a canonical notify-keyspace-events text (config.c). */
 unsigned notify_flags_from_text(const char *text);
-/* Publishes `event` for key in database db_index if `type` is enabled.
- * Cheap when notifications are off (the default). */
-void notify_key(unsigned type, const char *event, int db_index, const char *key, size_t klen);
+/* Publishes an event whose class is enabled (notify_key's slow path). */
+void notify_publish(const char *event, int db_index, const char *key, size_t klen);
+/* Publishes `event` for key in database db_index if `type` is enabled:
+ * one flag test, inline, when notifications are off (the default). */
+static inline void notify_key(unsigned type, const char *event, int db_index, const char *key,
+                              size_t klen) {
+    if (UNLIKELY(cfg.notify_keyspace_events & type)) notify_publish(event, db_index, key, klen);
+}
 /* What most write commands call once per key they changed: WATCH sees the
  * change (watch_touch_key, Redis's signalModifiedKey), then the event is
  * published as by notify_key. */
-void notify_write(unsigned type, const char *event, int db_index, const char *key, size_t klen);
+static inline void notify_write(unsigned type, const char *event, int db_index, const char *key,
+                                size_t klen) {
+    watch_touch_key(db_index, key, klen);
+    notify_key(type, event, db_index, key, klen);
+}
 
 #endif

@@ -13,7 +13,9 @@
 #include "../ds/mem.h"
 #include "db.h"
 
+#ifdef KILAT_CHECKS
 uint64_t watch_touches;
+#endif
 size_t watch_nkeys;
 
 typedef struct WatchedKey WatchedKey;

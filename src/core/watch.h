@@ -9,9 +9,11 @@
 
 #include "client.h"
 
+#ifdef KILAT_CHECKS
 /* Number of watch_touch_key calls so far: lets checked builds verify that a
  * command which changed the dataset signalled its keys. */
 extern uint64_t watch_touches;
+#endif
 /* Keys watched by anyone, over all databases (0: touching is free). */
 extern size_t watch_nkeys;
 void watch_touch_slow(int db_index, const char *key, size_t klen);
@@ -19,7 +21,9 @@ void watch_touch_slow(int db_index, const char *key, size_t klen);
 /* A command changed key in database db_index (Redis's signalModifiedKey).
  * Call it after the change (expiry: after the key is deleted). */
 static inline void watch_touch_key(int db_index, const char *key, size_t klen) {
+#ifdef KILAT_CHECKS
     watch_touches++;
+#endif
     if (LIKELY(watch_nkeys == 0)) return;
     watch_touch_slow(db_index, key, klen);
 }
