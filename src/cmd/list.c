@@ -72,6 +72,13 @@ static inline Entry *lookup_write(Client *c, int i) {
 
 static inline bool is_list(const Entry *e) { return entry_type(e) == TYPE_LIST; }
 
+/* False, after replying WRONGTYPE, when e is not a list. */
+static inline bool list_or_reply(Client *c, const Entry *e) {
+    if (LIKELY(is_list(e))) return true;
+    reply_wrongtype(c);
+    return false;
+}
+
 static inline int fill(void) { return cfg.list_max_listpack_size; }
 
 /* Stores the list's new handle in e; deletes the key if the list emptied
@@ -218,10 +225,7 @@ static void pop_generic(Client *c, bool tail) {
         else reply_null(c);
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     if (!has_count) {
         pop_reply(c, c->argv[1], c->argl[1], e, tail, 1, false);
         return;
@@ -246,10 +250,7 @@ static void cmd_llen(Client *c) {
         reply_int(c, 0);
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     reply_int(c, (int64_t)ql_count(entry_obj(e)));
 }
 
@@ -262,10 +263,7 @@ static void cmd_lrange(Client *c) {
         reply_array(c, 0);
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     const Quicklist *ql = entry_obj(e);
     int64_t len = (int64_t)ql_count(ql);
     if (start < 0) start = len + start;
@@ -286,10 +284,7 @@ static void cmd_lindex(Client *c) {
         reply_null(c);
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     int64_t index;
     if (!arg_int64_or_reply(c, 2, &index)) return;
     LpVal v;
@@ -368,10 +363,7 @@ static void cmd_lpos(Client *c) {
         else reply_null(c);
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     const Quicklist *ql = entry_obj(e);
     PosSearch ps = {.c = c, .s = c->argv[2], .slen = c->argl[2], .len = ql_count(ql),
                     .reverse = rank < 0, .want = as_array ? (uint64_t)count : 1,
@@ -405,10 +397,7 @@ static void cmd_lset(Client *c) {
         reply_error(c, "ERR no such key");
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     int64_t index;
     if (!arg_int64_or_reply(c, 2, &index)) return;
     Quicklist *ql = entry_obj(e);
@@ -440,10 +429,7 @@ static void cmd_linsert(Client *c) {
         reply_int(c, 0);
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     if (!elements_ok_or_reply(c, 4)) return;
     Quicklist *ql = entry_obj(e);
     bool found;
@@ -468,10 +454,7 @@ static void cmd_lrem(Client *c) {
         reply_int(c, 0);
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     uint64_t before = db_dirty();
     Quicklist *ql = entry_obj(e);
     size_t removed;
@@ -491,10 +474,7 @@ static void cmd_ltrim(Client *c) {
         reply_ok(c);
         return;
     }
-    if (!is_list(e)) {
-        reply_wrongtype(c);
-        return;
-    }
+    if (!list_or_reply(c, e)) return;
     uint64_t before = db_dirty();
     Quicklist *ql = entry_obj(e), *nql = ql;
     int64_t len = (int64_t)ql_count(ql), ltrim, rtrim;
