@@ -738,6 +738,8 @@ SYNTAX = b"-ERR syntax error\r\n"
 NOT_INT = b"-ERR value is not an integer or out of range\r\n"
 NOT_FLOAT = b"-ERR value is not a valid float\r\n"
 OVERFLOW = b"-ERR increment or decrement would overflow\r\n"
+WRONGTYPE = b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+EMPTY_SCAN = b"*2\r\n$1\r\n0\r\n*0\r\n"
 
 
 def bulk(v):
@@ -774,6 +776,20 @@ def array(*items):
 
 def invalid_expire(cmd):
     return b"-ERR invalid expire time in '%s' command\r\n" % cmd.encode()
+
+
+def run(raw, steps):
+    """steps: list of (command, exact reply). A command string is split on
+    single spaces (so "blpop a " sends an empty argument), or is a list."""
+    for cmd, exp in steps:
+        args = cmd.split(" ") if isinstance(cmd, str) else cmd
+        got = raw.cmd_raw(*args)
+        assert got == exp, "%r: got %r, expected %r" % (cmd, got, exp)
+
+
+def encoding(raw, key):
+    """OBJECT ENCODING of key, parsed."""
+    return raw.cmd("OBJECT", "ENCODING", key)
 
 
 def wrong_args(cmd):

@@ -6,26 +6,14 @@ import time
 
 import pytest
 
-from conftest import (OK, NIL, SYNTAX, NOT_INT, NOT_FLOAT, OVERFLOW, bulk,
-                      integer, err, array, wrong_args, Map, Null)
+from conftest import (OK, NIL, SYNTAX, NOT_INT, NOT_FLOAT, OVERFLOW,
+                      WRONGTYPE, EMPTY_SCAN, bulk, integer, err, array,
+                      wrong_args, Map, Null, run, encoding)
 
-WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind "
-                "of value")
 NOT_HASH_INT = err("ERR hash value is not an integer")
 NOT_HASH_FLOAT = err("ERR hash value is not a float")
-EMPTY_SCAN = b"*2\r\n$1\r\n0\r\n*0\r\n"
 
 
-def run(raw, steps):
-    """steps: list of (command string or list, expected exact reply)."""
-    for cmd, exp in steps:
-        args = cmd.split(" ") if isinstance(cmd, str) else cmd
-        got = raw.cmd_raw(*args)
-        assert got == exp, "%r: got %r, expected %r" % (cmd, got, exp)
-
-
-def encoding(raw, key):
-    return raw.cmd("OBJECT", "ENCODING", key)
 
 
 @pytest.fixture

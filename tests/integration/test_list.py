@@ -9,18 +9,9 @@ import random
 import pytest
 
 from conftest import (OK, NIL, NIL_ARRAY, EMPTY_ARRAY, SYNTAX, NOT_INT, bulk,
-                      integer, err, array, wrong_args)
-
-WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind of value")
+                      integer, err, array, wrong_args, run, WRONGTYPE)
 
 
-def run(raw, steps):
-    """steps: (command, exact reply). A command is split on single spaces,
-    so "blpop a " sends an empty timeout argument."""
-    for cmd, exp in steps:
-        args = cmd.split(" ") if isinstance(cmd, str) else cmd
-        got = raw.cmd_raw(*args)
-        assert got == exp, "%r: got %r, expected %r" % (cmd, got, exp)
 
 
 @pytest.fixture

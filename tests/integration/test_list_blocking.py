@@ -9,9 +9,8 @@ import time
 import pytest
 
 from conftest import (SLOW, IS_KILAT, NIL_ARRAY, EMPTY_ARRAY, bulk, integer,
-                      err, array)
+                      err, array, WRONGTYPE)
 
-WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind of value")
 UNBLOCKED = err("UNBLOCKED client unblocked via CLIENT UNBLOCK")
 
 

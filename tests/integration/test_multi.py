@@ -10,11 +10,10 @@ import time
 import pytest
 
 from conftest import (SLOW, NIL, NIL_ARRAY, EMPTY_ARRAY, OK, bulk, integer,
-                      err, array)
+                      err, array, WRONGTYPE)
 
 QUEUED = b"+QUEUED\r\n"
 EXECABORT = err("EXECABORT Transaction discarded because of previous errors.")
-WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind of value")
 
 
 def tx(conn, *cmds):

@@ -10,26 +10,14 @@ import time
 
 import pytest
 
-from conftest import (OK, NIL, SYNTAX, NOT_INT, bulk, integer, err, array,
-                      wrong_args, Set, Null)
+from conftest import (OK, NIL, SYNTAX, NOT_INT, WRONGTYPE, EMPTY_SCAN, bulk,
+                      integer, err, array, wrong_args, Set, Null, run,
+                      encoding)
 
-WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind "
-                "of value")
-EMPTY_SCAN = b"*2\r\n$1\r\n0\r\n*0\r\n"
 NOT_POSITIVE = err("ERR value is out of range, must be positive")
 EMPTY_ARRAY = b"*0\r\n"
 
 
-def run(raw, steps):
-    """steps: list of (command string or list, expected exact reply)."""
-    for cmd, exp in steps:
-        args = cmd.split(" ") if isinstance(cmd, str) else cmd
-        got = raw.cmd_raw(*args)
-        assert got == exp, "%r: got %r, expected %r" % (cmd, got, exp)
-
-
-def encoding(raw, key):
-    return raw.cmd("OBJECT", "ENCODING", key)
 
 
 def members(raw, key):

@@ -5,15 +5,8 @@ import time
 import pytest
 
 from conftest import (OK, NIL, SYNTAX, NOT_INT, NOT_FLOAT, OVERFLOW, bulk,
-                      integer, err, array, invalid_expire, wrong_args)
+                      integer, err, array, invalid_expire, wrong_args, run)
 
-
-def run(raw, steps):
-    """steps: list of (command string or list, expected exact reply)."""
-    for cmd, exp in steps:
-        args = cmd.split(" ") if isinstance(cmd, str) else cmd
-        got = raw.cmd_raw(*args)
-        assert got == exp, "%r: got %r, expected %r" % (cmd, got, exp)
 
 
 def pttl(raw, key):

@@ -10,10 +10,9 @@ import time
 import pytest
 
 from conftest import (OK, NIL, NIL_ARRAY, EMPTY_ARRAY, SYNTAX, NOT_INT,
-                      NOT_FLOAT, SLOW, bulk, integer, err, array, wrong_args)
+                      NOT_FLOAT, WRONGTYPE, EMPTY_SCAN, SLOW, bulk, integer,
+                      err, array, wrong_args, run)
 
-WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind "
-                "of value")
 NOT_RANGE_FLOAT = err("ERR min or max is not a float")
 NOT_RANGE_LEX = err("ERR min or max not valid string range item")
 LIMIT_ERR = err("ERR syntax error, LIMIT is only supported in combination "
@@ -24,16 +23,8 @@ NAN_RESULT = err("ERR resulting score is not a number (NaN)")
 NOT_POSITIVE = err("ERR value is out of range, must be positive")
 NUMKEYS = err("ERR numkeys should be greater than 0")
 COUNT_GT0 = err("ERR count should be greater than 0")
-EMPTY_SCAN = b"*2\r\n$1\r\n0\r\n*0\r\n"
 NULL3 = b"_\r\n"
 
-
-def run(raw, steps):
-    """steps: list of (command string or list, expected exact reply)."""
-    for cmd, exp in steps:
-        args = cmd.split(" ") if isinstance(cmd, str) else cmd
-        got = raw.cmd_raw(*args)
-        assert got == exp, "%r: got %r, expected %r" % (cmd, got, exp)
 
 
 def dbl(text):
