@@ -39,7 +39,7 @@ OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit integration differential laravel laravel-differential asan test-asan deps clean bench fuzz
+.PHONY: all run test unit integration differential laravel laravel-differential asan test-asan deps clean bench fuzz redis-suite redis-suite-differential
 
 all: $(BUILD)/kilat-server
 
@@ -82,6 +82,18 @@ laravel: all
 laravel-differential:
 	KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
 
+# Redis 7.0.15's own Tcl suite (Debian's source package of redis, unpacked
+# into build/redis-suite) with kilat as the server, judged against
+# tests/redis-suite/expected.txt; then the same units against redis-server.
+REDIS_SUITE := build/redis-suite
+redis-suite: all
+	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)
+	/usr/bin/python3 tests/redis-suite/run.py --server $(BUILD)/kilat-server --workdir $(REDIS_SUITE)
+
+redis-suite-differential:
+	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)
+	/usr/bin/python3 tests/redis-suite/run.py --server /usr/bin/redis-server --target redis --workdir $(REDIS_SUITE)
+
 asan:
 	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -DKILAT_CHECKS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" all
 
@@ -91,7 +103,7 @@ test-asan: asan
 	KILAT_SERVER=$(abspath build-asan/kilat-server) KILAT_ASAN=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
 
 test: deps
-	$(MAKE) unit integration differential laravel laravel-differential test-asan
+	$(MAKE) unit integration differential laravel laravel-differential redis-suite redis-suite-differential test-asan
 
 clean:
 	rm -rf build build-asan

@@ -31,6 +31,26 @@ static void seed_hash(void) {
     ht_set_seed(seed);
 }
 
+/* Redis prints an ASCII-art logo with "PID: <pid>" when always-show-logo
+ * is yes; tools (Redis's own test suite among them) wait for that line to
+ * know the server started, so kilat prints its own banner with the same
+ * fields. Without it, one line as Redis writes it. */
+static void show_banner(void) {
+    const char *logo = config_value("always-show-logo");
+    if (logo && strcmp(logo, "yes") == 0) {
+        log_raw(LOG_NOTICE,
+                "\n"
+                "    _    _ _       _\n"
+                "   | | _(_) | __ _| |_    kilat %s (Redis 7.0 compatible) %d bit\n"
+                "   | |/ / | |/ _` | __|   Running in standalone mode\n"
+                "   |   <| | | (_| | |_    Port: %d\n"
+                "   |_|\\_\\_|_|\\__,_|\\__|   PID: %d\n\n",
+                KILAT_VERSION, (int)(sizeof(void *) * 8), cfg.port, proc_pid());
+    } else {
+        log_msg(LOG_NOTICE, "Running mode=standalone, port=%d.", cfg.port);
+    }
+}
+
 static int usage(void) {
     fprintf(stderr,
             "Usage: ./kilat-server [/path/to/kilat.conf] [options] [-]\n"
@@ -74,6 +94,7 @@ int main(int argc, char **argv) {
     }
     log_msg(LOG_NOTICE, "kilat %s (Redis 7.0 compatible) starting, pid=%d, port=%d", KILAT_VERSION,
             proc_pid(), cfg.port);
+    show_banner();
     if (!server_listen()) return 1;
     if (cfg.pidfile && cfg.pidfile[0] && !proc_write_pidfile(cfg.pidfile))
         log_msg(LOG_WARNING, "Failed to write PID file: %s", cfg.pidfile);

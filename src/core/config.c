@@ -171,7 +171,7 @@ static const Directive table[] = {
     I("active-expire-effort", "1", 1, 10, 0),
     B("activedefrag", "no", 0),
     B("activerehashing", "yes", 0),
-    B("always-show-logo", "no", F_IMMUTABLE),
+    B("always-show-logo", "no", F_IMMUTABLE | F_USED),
     B("aof-disable-auto-gc", "no", 0),
     B("aof-load-truncated", "yes", 0),
     B("aof-rewrite-incremental-fsync", "yes", 0),
@@ -339,6 +339,7 @@ static const char *const deprecated[] = {"list-max-ziplist-entries", "list-max-z
 static char *vals[NDIR];  /* canonical text per primary directive */
 static int primary[NDIR]; /* index of the directive an alias names */
 static bool inited;
+static void ensure_init(void);
 
 /* Load-time state. */
 static bool save_seen;      /* the first `save` line of a load replaces the default */
@@ -561,6 +562,12 @@ static const char *value_of(const char *name) {
     int i = find_primary(name);
     ASSERT(i >= 0);
     return vals[i];
+}
+
+const char *config_value(const char *name) {
+    ensure_init();
+    int i = find_primary(name);
+    return i < 0 ? NULL : vals[i];
 }
 
 /* ------------------------------------------------ the kinds of values */

@@ -68,6 +68,10 @@ void config_get(const char *pattern, size_t plen,
                 void (*fn)(void *ctx, const char *name, const char *value), void *ctx);
 /* True when `name` names a directive (any case, aliases included). */
 bool config_exists(const char *name);
+/* The canonical text of a directive (any case, aliases included), as
+ * CONFIG GET shows it; NULL if there is no such directive. Owned by the
+ * config: valid until that directive is next set. */
+const char *config_value(const char *name);
 /* Frees the strings held by cfg (at exit, for leak checks). */
 void config_free(void);
 

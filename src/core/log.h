@@ -7,4 +7,7 @@
 
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Text as it is, no timestamp or newline added (the startup banner). */
+void log_raw(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif
