@@ -259,8 +259,8 @@ def main():
     ap.add_argument("--only", help="comma-separated units to run instead of units.txt's")
     ap.add_argument("--jobs", type=int, default=int(os.environ.get("REDIS_SUITE_JOBS", "3")))
     ap.add_argument("--baseport", type=int, default=21000)
-    ap.add_argument("--unit-timeout", type=int, default=900, help="seconds for one unit")
-    ap.add_argument("--progress-timeout", type=int, default=300,
+    ap.add_argument("--unit-timeout", type=int, default=600, help="seconds for one unit")
+    ap.add_argument("--progress-timeout", type=int, default=120,
                     help="runtest --timeout: seconds without progress")
     ap.add_argument("--discover", action="store_true",
                     help="rerun a unit that aborts in a test with that test skipped, until it "
