@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ds/mem.h"
 #include "../os/clock.h"
 #include "db.h"
 #include "keyspec.h"
-#include "../ds/mem.h"
 #include "monitor.h"
 #include "multi.h"
 #include "propagate.h"

@@ -227,8 +227,9 @@ static bool find_by_specs(const CommandKeys *ck, const char *const *argv, const 
             int at = first + s->a;
             if (at >= argc || !num_parse_int64(argv[at], argl[at], &num) || num < 0) return false;
             first += s->b;
-            if (num > argc) return false;
-            last = first + (int)num - 1;
+            int64_t end = first + (int64_t)(int32_t)(uint32_t)num - 1; /* int, as Redis's */
+            if (end >= argc) return false;
+            last = (int)end;
         } else {
             return false;
         }
@@ -239,20 +240,27 @@ static bool find_by_specs(const CommandKeys *ck, const char *const *argv, const 
     return true;
 }
 
-/* atoi as Redis's procs use it: leading digits, 0 if none. */
-static long lead_int(const char *s, size_t len) {
-    char buf[24];
-    if (len >= sizeof(buf)) len = sizeof(buf) - 1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    return atol(buf);
+/* atoi as Redis's procs use it: (int)strtol, so leading blanks and a sign
+ * are skipped, parsing stops at the first non-digit (0 if none), the long
+ * saturates and is then truncated to int. */
+static int atoi_like(const char *s, size_t len) {
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) i++;
+    bool neg = i < len && s[i] == '-';
+    if (i < len && (s[i] == '-' || s[i] == '+')) i++;
+    uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        v = v > (lim - d) / 10 ? lim : v * 10 + d;
+    }
+    return (int)(uint32_t)(neg ? (uint64_t)0 - v : v);
 }
 
 /* numkeys at argv[count]; keys from argv[first]; the destination (if any)
  * reported last. Flags are unknown here (0), as in Redis. */
 static void proc_numkeys(int store, int count, int first, const char *const *argv,
                          const size_t *argl, int argc, Keys *k) {
-    long num = lead_int(argv[count], argl[count]);
+    int num = atoi_like(argv[count], argl[count]);
     if (num < 1 || num > argc - first) return;
     for (int i = 0; i < num; i++) keys_add(k, first + i, 0);
     if (store) keys_add(k, store, 0);
