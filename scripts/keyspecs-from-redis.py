@@ -57,7 +57,7 @@ def spec_text(k):
 
 def walk(c):
     name, arity, flags, _, _, _, _, _, specs, subs = c
-    if specs:
+    if not subs:  # containers have no row: their subcommands do
         opt = 'KS_OPTIONAL' if 'no_mandatory_keys' in flags else '0'
         rows.append((name, arity, opt, '; '.join(spec_text(k) for k in specs)))
     for s in subs:

@@ -1,8 +1,9 @@
 /* core/keyspec.h -- key specs: where a command's keys sit in its argv and
  * what the command does to each, in Redis 7.0's model (a begin search, index
  * or keyword, then a find: range or key count). keyspec_table.c holds the
- * specs of every Redis 7.0 command that has keys, implemented here or not, as
- * one text row per command; keyspec_init parses them once. COMMAND INFO,
+ * specs of every Redis 7.0 command, implemented here or not, as one text row
+ * per command (none for a command without keys); keyspec_init parses them
+ * once. COMMAND INFO,
  * COMMAND GETKEYS[ANDFLAGS] (and later ACL key patterns, cluster routing)
  * read them. */
 #ifndef KILAT_KEYSPEC_H
@@ -61,7 +62,8 @@ typedef struct {
 
 /* Parses the table (once; asserts on a malformed row). */
 void keyspec_init(void);
-/* The row for "name" or "parent|sub", any case; NULL if Redis gives it no keys. */
+/* The row for "name" or "parent|sub", any case; NULL if Redis has no such
+ * command (a container has no row of its own: its subcommands do). */
 const CommandKeys *keyspec_lookup(const char *fullname, size_t len);
 /* True if the command has keys at all (a spec not marked not_key, or a proc). */
 bool keyspec_has_keys(const CommandKeys *ck);
