@@ -240,7 +240,7 @@ static void zops_generic(Client *c, int dsti, int numi, SetOp op) {
     OpCtx o = {src, n, agg, zset_build_new(), 0, 0, 0};
     run_op(&o, op);
     mem_free(src);
-    Zset *result = zset_build_done(o.out);
+    Zset *result = zset_build_done(o.out, dsti > 0);
     if (dsti > 0) {
         zs_store_reply(c, dsti, result,
                        op == OP_UNION ? "zunionstore" : op == OP_INTER ? "zinterstore" : "zdiffstore");

@@ -117,7 +117,7 @@ static inline void sink_add(Sink *s, const ZsetElem *e) {
 
 static void sink_end(Sink *s) {
     if (s->dst) {
-        zs_store_reply(s->c, s->dsti, zset_build_done(s->dst), "zrangestore");
+        zs_store_reply(s->c, s->dsti, zset_build_done(s->dst, true), "zrangestore");
         return;
     }
     int64_t per = s->withscores && s->c->resp == 2 ? 2 : 1;

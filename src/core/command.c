@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ds/mem.h"
 #include "../os/clock.h"
 #include "db.h"
+#include "keyspec.h"
 #include "monitor.h"
 #include "multi.h"
 #include "propagate.h"
@@ -40,13 +42,47 @@ void command_register(Command *table) {
     tables[ntables++] = table;
 }
 
+/* Key specs for a command Redis does not have: one range spec from the
+ * table's first/last/step (RW update or RO access, not_key for channels). */
+static const CommandKeys *legacy_keys(const Command *cmd) {
+    if (cmd->first_key <= 0) return NULL;
+    CommandKeys *ck = mem_calloc(sizeof(*ck));
+    KeySpec *s = &ck->spec[0];
+    ck->name = cmd->fullname;
+    ck->arity = (int16_t)cmd->arity;
+    ck->nspecs = 1;
+    s->note = -1;
+    s->flags = (cmd->flags & CMD_NOT_KEY) ? KS_NOT_KEY
+               : (cmd->flags & CMD_WRITE) ? KS_RW | KS_UPDATE : KS_RO | KS_ACCESS;
+    s->begin = KB_INDEX;
+    s->pos = (int16_t)cmd->first_key;
+    s->find = KF_RANGE;
+    s->a = (int16_t)(cmd->last_key < 0 ? cmd->last_key : cmd->last_key - cmd->first_key);
+    s->b = (int16_t)cmd->key_step;
+    ck->first = (int16_t)cmd->first_key;
+    ck->last = (int16_t)cmd->last_key;
+    ck->step = (int16_t)cmd->key_step;
+    return ck;
+}
+
+/* Names the command and attaches its key specs; the flags that follow from
+ * them (movablekeys, no_mandatory_keys) are set from the specs. */
 static void set_fullname(Command *cmd, const Command *parent) {
     cmd->parent = parent;
     if (parent) snprintf(cmd->fullname, sizeof(cmd->fullname), "%s|%s", parent->name, cmd->name);
     else snprintf(cmd->fullname, sizeof(cmd->fullname), "%s", cmd->name);
+    cmd->keys = keyspec_lookup(cmd->fullname, strlen(cmd->fullname));
+    if (!cmd->keys) {
+        cmd->keys = legacy_keys(cmd);
+        return;
+    }
+    cmd->flags &= ~(uint32_t)(CMD_MOVABLE_KEYS | CMD_NO_MANDATORY_KEYS);
+    if (cmd->keys->movable) cmd->flags |= CMD_MOVABLE_KEYS;
+    if (cmd->keys->opt & KS_OPTIONAL) cmd->flags |= CMD_NO_MANDATORY_KEYS;
 }
 
 void command_init(void) {
+    keyspec_init();
     for (int t = 0; t < ntables; t++) {
         for (Command *cmd = tables[t]; cmd->name; cmd++) {
             size_t len = strlen(cmd->name);

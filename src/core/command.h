@@ -28,6 +28,7 @@ enum {
     CMD_MOVABLE_KEYS = 1u << 15,
     CMD_NOT_KEY = 1u << 16,   /* first/last/step name channels, not keys (SPUBLISH) */
     CMD_SKIP_MONITOR = 1u << 17, /* command_call feeds no MONITOR line (EVAL feeds its own) */
+    CMD_NO_MANDATORY_KEYS = 1u << 18, /* from the key specs: zero keys is valid (EVAL) */
 };
 
 typedef struct Command {
@@ -35,7 +36,7 @@ typedef struct Command {
     CommandFn fn;            /* NULL for a container */
     int arity;               /* >0 exact, <0 at least -arity */
     uint32_t flags;
-    int first_key, last_key, key_step;
+    int first_key, last_key, key_step; /* for a command Redis lacks; else the key specs' */
     const char *group;       /* COMMAND DOCS group: "string", "generic", ... */
     const char *summary;
     const char *since;
@@ -45,6 +46,7 @@ typedef struct Command {
 
     /* runtime, filled by command.c */
     const struct Command *parent;
+    const struct CommandKeys *keys; /* key specs (core/keyspec.h); NULL: no keys */
     char fullname[48];       /* "config|get" */
     uint64_t calls, usec, rejected, failed;
 } Command;

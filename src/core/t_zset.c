@@ -614,7 +614,7 @@ void zset_random(Zset *z, ZsetElem *e) {
     size_t n = zset_len(z);
     ASSERT(n > 0);
     if (is_big(z)) {
-        node_elem(ht_random(big_of(z)->ht), e);
+        node_elem(ht_random_fair(big_of(z)->ht), e);
         return;
     }
     unsigned char *lp = lp_of(z);
@@ -670,7 +670,7 @@ static void big_sample(Big *b, size_t count, ZsetElemFn fn, void *ctx) {
     while (cap < count * 2) cap *= 2;
     PtrSet s = {mem_calloc(cap * sizeof(void *)), cap - 1};
     for (size_t got = 0; got < count;) {
-        ZslNode *n = ht_random(b->ht);
+        ZslNode *n = ht_random_fair(b->ht);
         if (!ptrset_add(&s, n)) continue;
         got++;
         node_elem(n, &e);
@@ -706,7 +706,7 @@ void zset_random_picks(Zset *z, size_t count, ZsetElemFn fn, void *ctx) {
     ZsetElem e;
     if (is_big(z)) {
         while (count--) {
-            node_elem(ht_random(big_of(z)->ht), &e);
+            node_elem(ht_random_fair(big_of(z)->ht), &e);
             if (!fn(ctx, &e)) break;
         }
         return;
@@ -773,7 +773,7 @@ double *zset_build_slot(Zset *z, const char *m, size_t len, double init, bool *i
     return &n->score;
 }
 
-Zset *zset_build_done(Zset *z) {
+Zset *zset_build_done(Zset *z, bool compact) {
     Big *b = big_of(z);
     size_t count = ht_count(b->ht), maxlen = 0;
     if (count) {
@@ -789,7 +789,7 @@ Zset *zset_build_done(Zset *z) {
         }
         mem_free(a.v);
     }
-    if (count <= (uint64_t)cfg.zset_max_listpack_entries &&
+    if (compact && count <= (uint64_t)cfg.zset_max_listpack_entries &&
         maxlen <= (uint64_t)cfg.zset_max_listpack_value)
         return from_lp(big_to_lp(b));
     return z;

@@ -115,7 +115,9 @@ Zset *zset_build_new(void);
  * (*isnew true) or the existing one. */
 double *zset_build_slot(Zset *z, const char *m, size_t len, double init, bool *isnew);
 /* Orders the gathered members; returns the finished set, a listpack when
- * it fits the listpack thresholds. */
-Zset *zset_build_done(Zset *z) WUR;
+ * it fits the listpack thresholds and `compact` (a stored result). A result
+ * only replied (ZUNION) stays a skiplist, as in Redis: its scores keep the
+ * sign of a zero (-0), which a listpack's integer scores drop. */
+Zset *zset_build_done(Zset *z, bool compact) WUR;
 
 #endif

@@ -449,3 +449,56 @@ void *ht_random(HashTable *ht) {
     while (pick--) e = *link_of(ht, e);
     return e;
 }
+
+/* ht_random_fair: ht_random (a random bucket, then a random entry of its
+ * chain) favours entries alone in their bucket two to one over
+ * entries sharing it. Here, rejection sampling instead: take the chain of
+ * a random bucket (the group of buckets one scan step visits while
+ * rehashing) and accept it with probability len/cap, then pick one of its
+ * entries uniformly. Every entry of a chain no longer than `cap` then has
+ * the same chance, 1/(buckets * cap); the tables keep a load factor <= 1
+ * (>= 1/8 before they shrink), so chains longer than 4 are rare and a pick
+ * takes cap/load tries, 4 to 8 in the usual case. A small table is
+ * simply read whole. */
+#define FAIR_CAP 4
+#define FAIR_CAP_REHASHING 8
+#define FAIR_SMALL 16
+#define FAIR_POOL 32
+
+typedef struct {
+    size_t n;
+    void *e[FAIR_POOL];
+} Pool;
+
+/* Keeps up to FAIR_POOL entries (a longer chain does not happen with a
+ * keyed hash; its tail would just not be a candidate). */
+static void pool_visit(void *ctx, void *entry) {
+    Pool *p = ctx;
+    if (p->n < FAIR_POOL) p->e[p->n++] = entry;
+}
+
+void *ht_random_fair(HashTable *ht) {
+    size_t n = ht_count(ht);
+    if (n == 0) return NULL;
+    Pool p;
+    p.n = 0;
+    if (n <= FAIR_SMALL) {
+        uint64_t cursor = 0;
+        do cursor = ht_scan(ht, cursor, pool_visit, &p);
+        while (cursor);
+        return p.e[(size_t)(rng_next() % p.n)];
+    }
+    size_t cap = ht_is_rehashing(ht) ? FAIR_CAP_REHASHING : FAIR_CAP;
+    /* While rehashing, a cursor names a bucket of the smaller table and
+     * the scan step also visits the larger table's buckets it expands to,
+     * from the cursor's higher bits on: keep those bits zero so the whole
+     * group is seen. Both sizes are powers of two, so the smaller one is
+     * the lowest bit of their sum. */
+    size_t total = ht_buckets(ht), small = total & (~total + 1);
+    for (;;) {
+        p.n = 0;
+        ht_scan(ht, rng_next() & (small - 1), pool_visit, &p);
+        size_t r = (size_t)(rng_next() % (p.n > cap ? p.n : cap));
+        if (r < p.n) return p.e[r];
+    }
+}

@@ -59,6 +59,10 @@ uint64_t ht_scan(HashTable *ht, uint64_t cursor, HtScanFn fn, void *ctx);
 /* A uniformly-ish chosen entry (random bucket, then random in its chain),
  * or NULL when empty. */
 void *ht_random(HashTable *ht);
+/* A uniformly chosen entry (rejection sampling over whole chains; a table
+ * of up to 16 entries is read whole), or NULL when empty. A few times
+ * ht_random's cost: for SRANDMEMBER, ZRANDMEMBER, HRANDFIELD and SPOP. */
+void *ht_random_fair(HashTable *ht);
 
 /* Does up to `steps` bucket moves of an ongoing rehash; true if more
  * remain. The server's cron calls this so idle tables finish rehashing. */

@@ -526,6 +526,45 @@ static void test_random(void) {
     ht_destroy(ht);
 }
 
+/* Chi-square of n picks over k equally likely ids. */
+static double chi_square(const uint32_t *count, uint32_t k, uint32_t n) {
+    double exp = (double)n / k, x = 0;
+    for (uint32_t i = 0; i < k; i++) x += (count[i] - exp) * (count[i] - exp) / exp;
+    return x;
+}
+
+/* ht_random_fair: every entry equally likely (ht_random is not: an entry
+ * alone in its bucket comes up twice as often as one sharing it), small
+ * tables (read whole), larger ones, and mid-rehash. */
+static void test_random_fair(void) {
+    HashTable *empty = ht_create(&item_type);
+    CHECK(ht_random_fair(empty) == NULL);
+    ht_destroy(empty);
+    static const uint32_t sizes[] = {10, 40, 1025};
+    for (size_t s = 0; s < ARRAY_LEN(sizes); s++) {
+        uint32_t k = sizes[s], n = k * 200;
+        HashTable *ht = ht_create(&item_type);
+        for (uint32_t i = 0; i < k; i++) ht_add(ht, item_num(i));
+        if (k == 1025) {
+            ht_rehash_steps(ht, 300);
+            CHECK(ht_is_rehashing(ht));
+        }
+        uint32_t *count = calloc(k, sizeof(*count));
+        bool members = true;
+        for (uint32_t j = 0; j < n; j++) {
+            Item *it = ht_random_fair(ht);
+            if (!it || it->id >= k || find_num(ht, it->id) != it) members = false;
+            else count[it->id]++;
+        }
+        CHECK(members);
+        /* 0.00001 tails: df 9 -> 40, df 39 -> 80, df 1024 -> 1250 */
+        double limit = k == 10 ? 40 : k == 40 ? 80 : 1250;
+        CHECK(chi_square(count, k, n) < limit);
+        free(count);
+        ht_destroy(ht);
+    }
+}
+
 static void test_free_callbacks(void) {
     HashTable *ht = ht_create(&item_type);
     frees = 0;
@@ -589,6 +628,7 @@ int main(void) {
     test_many();
     test_scan();
     test_random();
+    test_random_fair();
     test_free_callbacks();
     return unit_finish("ht");
 }

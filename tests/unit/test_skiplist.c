@@ -486,16 +486,23 @@ static void test_zset_conversions(void) {
     *zset_build_slot(z, "b", 1, 9, &isnew) += 3;
     CHECK(!isnew);
     zset_build_slot(z, "a", 1, 7, &isnew);
-    z = zset_build_done(z);
+    z = zset_build_done(z, true);
     CHECK(zset_is_listpack(z) && zset_len(z) == 2);
     CHECK(zset_rank(z, "b", 1, false) == 0); /* 5 < 7 */
+    zset_free(z);
+    /* a result only replied stays a skiplist: -0 keeps its sign */
+    z = zset_build_new();
+    zset_build_slot(z, "a", 1, -0.0, &isnew);
+    z = zset_build_done(z, false);
+    double sc = 1;
+    CHECK(!zset_is_listpack(z) && zset_score(z, "a", 1, &sc) && sc == 0 && signbit(sc));
     zset_free(z);
     z = zset_build_new();
     for (int i = 0; i < 5; i++) {
         char m[2] = {(char)('a' + i)};
         zset_build_slot(z, m, 1, -i, &isnew);
     }
-    z = zset_build_done(z);
+    z = zset_build_done(z, true);
     CHECK(!zset_is_listpack(z) && zset_rank(z, "e", 1, false) == 0);
     zset_free(z);
     cfg.zset_max_listpack_entries = 128;
