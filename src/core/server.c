@@ -208,6 +208,7 @@ void server_serve_while_busy(void) {
 
 void server_run(void) {
     last_cron_ms = clock_unix_ms();
+    stats_mark_startup_memory();
     while (!shutdown_now) {
         if (proc_shutdown_requested()) {
             log_msg(LOG_WARNING, "Received SIGTERM scheduling shutdown...");
