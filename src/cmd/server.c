@@ -161,6 +161,13 @@ static void cmd_config_resetstat(Client *c) {
     reply_ok(c);
 }
 
+/* CONFIG REWRITE -- the config file rewritten with the values in force. */
+static void cmd_config_rewrite(Client *c) {
+    const char *err;
+    if (config_rewrite(false, &err)) reply_ok(c);
+    else reply_errorf(c, "ERR %s", err);
+}
+
 static const char *const config_help[] = {
     "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "GET <pattern>",
@@ -751,6 +758,7 @@ static Command config_subs[] = {
     {"get", cmd_config_get, -3, CFG_FLAGS, 0, 0, 0, SRV, "Get the values of configuration parameters", "2.0.0", "O(N) when N is the number of configuration parameters provided", CFG_ACL, NULL},
     {"set", cmd_config_set, -4, CFG_FLAGS, 0, 0, 0, SRV, "Set configuration parameters to the given values", "2.0.0", "O(N) when N is the number of configuration parameters provided", CFG_ACL, NULL},
     {"resetstat", cmd_config_resetstat, 2, CFG_FLAGS, 0, 0, 0, SRV, "Reset the stats returned by INFO", "2.0.0", "O(1)", CFG_ACL, NULL},
+    {"rewrite", cmd_config_rewrite, 2, CFG_FLAGS, 0, 0, 0, SRV, "Overwrite the configuration file", "2.8.0", "O(1)", CFG_ACL, NULL},
     {"help", cmd_config_help, 2, CMD_LOADING | CMD_STALE, 0, 0, 0, SRV, "Show helpful text about the different subcommands", "5.0.0", "O(1)", "@slow", NULL},
     {0},
 };

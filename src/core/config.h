@@ -72,6 +72,16 @@ bool config_exists(const char *name);
  * CONFIG GET shows it; NULL if there is no such directive. Owned by the
  * config: valid until that directive is next set. */
 const char *config_value(const char *name);
+/* Calls fn(from, to) for each rename-command line read, in order (an
+ * empty `to` removes the command). When fn returns false, prints Redis's
+ * fatal "No such command in rename-command" and returns false. */
+bool config_foreach_rename(bool (*fn)(const char *from, const char *to));
+/* CONFIG REWRITE (core/config_rewrite.c): rewrites the file the server
+ * was started with, keeping comments, order and lines it does not own;
+ * `force_all` writes every directive (DEBUG CONFIG-REWRITE-FORCE-ALL).
+ * false with *err set ("The server is running without a config file",
+ * or the errno text of a failed write). */
+bool config_rewrite(bool force_all, const char **err);
 /* Frees the strings held by cfg (at exit, for leak checks). */
 void config_free(void);
 
