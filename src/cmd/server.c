@@ -13,6 +13,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/log.h"
 #include "../core/reply.h"
 #include "../core/server.h"
 #include "../core/stats.h"
@@ -100,6 +101,14 @@ static void cmd_config_get(Client *c) {
     pairs_free(&p);
 }
 
+/* Gives the first `count` directives their old values back, newest first. */
+static void undo_config_set(char **names, char **old, int count) {
+    while (count-- > 0) {
+        const char *ignored;
+        if (old[count]) config_set(names[count], old[count], &ignored);
+    }
+}
+
 /* CONFIG SET name value [name value ...] -- all or nothing: unknown and
  * repeated names are refused before anything changes, and when one value
  * is refused the ones already set get their old values back. */
@@ -137,16 +146,34 @@ static void cmd_config_set(Client *c) {
             }
         }
     }
+    int listen_arg = -1; /* the first of port/bind that changed */
     for (; set < n; set++) {
         const char *err = NULL;
-        if (config_set(names[set], values[set], &err)) continue;
+        if (config_set(names[set], values[set], &err)) {
+            bool moves = !strcasecmp(canon[set], "port") || !strcasecmp(canon[set], "bind");
+            if (moves && listen_arg < 0 && strcmp(config_value(canon[set]), old[set]))
+                listen_arg = set;
+            continue;
+        }
         reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
                      names[set], err ? err : "invalid value");
-        while (set-- > 0) { /* undo, newest first */
-            const char *ignored;
-            if (old[set]) config_set(names[set], old[set], &ignored);
-        }
+        undo_config_set(names, old, set);
         goto out;
+    }
+    if (listen_arg >= 0) { /* the apply step: listen where the config says */
+        int e = server_relisten_tcp();
+        if (e < 0) {
+            bool is_port = !strcasecmp(canon[listen_arg], "port");
+            reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s%s",
+                         names[listen_arg],
+                         is_port ? "Unable to listen on this port: "
+                                 : "Failed to bind to specified addresses.",
+                         is_port ? strerror(-e) : "");
+            undo_config_set(names, old, set);
+            if (server_relisten_tcp() < 0)
+                log_msg(LOG_WARNING, "Failed to restore the old listening sockets");
+            goto out;
+        }
     }
     reply_ok(c);
 out:

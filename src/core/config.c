@@ -133,8 +133,8 @@ static const char *const tls_auth_modes[] = {"no", "yes", "optional", NULL};
 
 /* CONFIG GET * lists these in this order: the supported directives first. */
 static const Directive table[] = {
-    I("port", "6379", 0, 65535, F_NOLIVE, CFG(C_INT, port)),
-    X("bind", "127.0.0.1 -::1", parse_bind, F_MULTI | F_NOLIVE, CFG(C_STR, bind)),
+    I("port", "6379", 0, 65535, 0, CFG(C_INT, port)),
+    X("bind", "127.0.0.1 -::1", parse_bind, F_MULTI, CFG(C_STR, bind)),
     S("unixsocket", "", NULL, F_IMMUTABLE, CFG(C_STR_NULL, unixsocket)),
     X("unixsocketperm", "0", parse_octal, F_IMMUTABLE, CFG(C_OCTAL, unixsocketperm)),
     I("databases", "16", 1, I32, F_IMMUTABLE, CFG(C_INT, databases)),
@@ -1390,6 +1390,7 @@ bool config_view(size_t i, ConfigView *out) {
     out->value = vals[i];
     out->def = d->def;
     out->hidden = (d->flags & F_HIDDEN) != 0;
+    out->drop_default = d->kind == K_STR || d->parse == parse_bind;
     out->style = d->kind == K_STR              ? CR_QUOTED
                : d->kind == K_MEM              ? CR_MEMORY
                : d->parse == parse_save        ? CR_SAVE

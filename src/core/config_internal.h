@@ -20,6 +20,7 @@ typedef struct {
     const char *name, *value, *def; /* value: canonical text, owned by config.c */
     int style;
     bool hidden;
+    bool drop_default; /* at its default, its lines are removed, not rewritten */
 } ConfigView;
 
 /* Number of table slots; config_view fills *out for slot i and returns
