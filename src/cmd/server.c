@@ -105,7 +105,7 @@ static void cmd_config_get(Client *c) {
 static void undo_config_set(char **names, char **old, int count) {
     while (count-- > 0) {
         const char *ignored;
-        if (old[count]) config_set(names[count], old[count], &ignored);
+        if (old[count]) config_set_from(names[count], old[count], true, &ignored);
     }
 }
 
@@ -147,9 +147,10 @@ static void cmd_config_set(Client *c) {
         }
     }
     int listen_arg = -1; /* the first of port/bind that changed */
+    bool local = sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX);
     for (; set < n; set++) {
         const char *err = NULL;
-        if (config_set(names[set], values[set], &err)) {
+        if (config_set_from(names[set], values[set], local, &err)) {
             bool moves = !strcasecmp(canon[set], "port") || !strcasecmp(canon[set], "bind");
             if (moves && listen_arg < 0 && strcmp(config_value(canon[set]), old[set]))
                 listen_arg = set;

@@ -1312,6 +1312,10 @@ bool config_load(int argc, char **argv) {
 }
 
 bool config_set(const char *name, const char *value, const char **err) {
+    return config_set_from(name, value, false, err);
+}
+
+bool config_set_from(const char *name, const char *value, bool local, const char **err) {
     ensure_init();
     int i = find_primary(name);
     if (i < 0) {
@@ -1323,7 +1327,8 @@ bool config_set(const char *name, const char *value, const char **err) {
         *err = "can't set immutable config";
         return false;
     }
-    if ((d->flags & F_PROTECTED) && strcmp(value_of("enable-protected-configs"), "yes")) {
+    const char *prot = value_of("enable-protected-configs");
+    if ((d->flags & F_PROTECTED) && strcmp(prot, "yes") && !(local && !strcmp(prot, "local"))) {
         *err = "can't set protected config";
         return false;
     }

@@ -62,6 +62,9 @@ bool config_load(int argc, char **argv);
 /* CONFIG SET of one directive. On error returns false with a message for
  * "ERR CONFIG SET failed (possibly related to argument '<name>') - <msg>". */
 bool config_set(const char *name, const char *value, const char **err);
+/* As config_set, for a client: `local` (loopback or unix socket) lets it
+ * set protected directives under enable-protected-configs local. */
+bool config_set_from(const char *name, const char *value, bool local, const char **err);
 /* Calls fn(name, value) for each directive whose name matches the glob
  * (CONFIG GET), in table order, each directive once. */
 void config_get(const char *pattern, size_t plen,
