@@ -175,6 +175,7 @@ static void cron(int64_t now) {
     db_cron_tables();
     if (cfg.timeout > 0) client_foreach(close_idle, &now);
     client_cron_obuf_limits();
+    client_cron_resize_qbufs(now, cfg.hz);
     client_free_closing();
     stats_sample(now);
 }
