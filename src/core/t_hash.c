@@ -421,7 +421,7 @@ uint64_t hash_scan(Hash *h, uint64_t cursor, HashPairFn fn, void *ctx) {
 
 void hash_random(Hash *h, HashVal *field, HashVal *value) {
     if (is_ht(h)) {
-        HashEl *el = ht_random(ht_of(h));
+        HashEl *el = ht_random_fair(ht_of(h));
         ASSERT(el != NULL);
         el_read(el, field, value);
         return;
@@ -519,7 +519,7 @@ static void ht_random_unique(HashTable *ht, uint64_t count, HashPairFn fn, void 
     while (cap < count * 2) cap *= 2;
     PtrSet s = {mem_calloc(cap * sizeof(HashEl *)), cap - 1};
     for (uint64_t got = 0; got < count;) {
-        HashEl *el = ht_random(ht);
+        HashEl *el = ht_random_fair(ht);
         if (!ptrset_add(&s, el)) continue;
         got++;
         el_read(el, &f, &v);
@@ -542,7 +542,7 @@ void hash_random_pairs(Hash *h, uint64_t count, bool unique, HashPairFn fn, void
     }
     while (count--) {
         HashVal f, v;
-        el_read(ht_random(ht_of(h)), &f, &v);
+        el_read(ht_random_fair(ht_of(h)), &f, &v);
         if (!fn(ctx, &f, &v)) break;
     }
 }

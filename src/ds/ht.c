@@ -449,3 +449,31 @@ void *ht_random(HashTable *ht) {
     while (pick--) e = *link_of(ht, e);
     return e;
 }
+
+/* Rejection sampling: a uniform bucket (of the live span), accepted with
+ * probability len/HT_FAIR_CAP, then a uniform entry of its chain. Every
+ * entry of a chain no longer than the cap has the same chance per try;
+ * load stays <= 1, so longer chains are rare and a pick takes about
+ * cap/load tries. A small table is walked instead. */
+#define HT_FAIR_CAP 4
+#define HT_FAIR_SMALL 16
+#define HT_FAIR_TRIES 256
+
+void *ht_random_fair(HashTable *ht) {
+    size_t count = ht_count(ht);
+    if (count == 0) return NULL;
+    size_t lo = ht->rehash_idx, span = ht_buckets(ht) - lo;
+    if (count <= HT_FAIR_SMALL) {
+        size_t pick = rng_next() % count;
+        for (size_t i = lo; i < lo + span; i++)
+            for (void *e = bucket_at(ht, i); e; e = *link_of(ht, e))
+                if (pick-- == 0) return e;
+    }
+    for (int t = 0; t < HT_FAIR_TRIES; t++) {
+        void *head = bucket_at(ht, lo + rng_next() % span);
+        size_t k = rng_next() % HT_FAIR_CAP, n = 0;
+        for (void *e = head; e; e = *link_of(ht, e), n++)
+            if (n == k) return e;
+    }
+    return ht_random(ht); /* very sparse: a shrink is due */
+}

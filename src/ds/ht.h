@@ -59,6 +59,9 @@ uint64_t ht_scan(HashTable *ht, uint64_t cursor, HtScanFn fn, void *ctx);
 /* A uniformly-ish chosen entry (random bucket, then random in its chain),
  * or NULL when empty. */
 void *ht_random(HashTable *ht);
+/* An entry where each has the same chance (HRANDFIELD's statistics), at
+ * a few more bucket reads than ht_random; NULL when empty. */
+void *ht_random_fair(HashTable *ht);
 
 /* Does up to `steps` bucket moves of an ongoing rehash; true if more
  * remain. The server's cron calls this so idle tables finish rehashing. */
