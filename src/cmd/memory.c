@@ -72,7 +72,7 @@ static void cmd_memory_stats(Client *c) {
     size_t dataset = used > overhead ? used - overhead : 0;
     size_t net = used > startup ? used - startup : 0;
 
-    reply_map(c, 25 + dbs_with_keys);
+    reply_map(c, 27 + dbs_with_keys);
     reply_cstr(c, "peak.allocated");
     reply_int(c, (int64_t)peak);
     reply_cstr(c, "total.allocated");
