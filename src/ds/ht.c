@@ -471,9 +471,15 @@ void *ht_random_fair(HashTable *ht) {
     }
     for (int t = 0; t < HT_FAIR_TRIES; t++) {
         void *head = bucket_at(ht, lo + rng_next() % span);
-        size_t k = rng_next() % HT_FAIR_CAP, n = 0;
-        for (void *e = head; e; e = *link_of(ht, e), n++)
-            if (n == k) return e;
+        size_t n = 0;
+        for (void *e = head; e; e = *link_of(ht, e)) n++;
+        /* a chain over the cap is always taken: its tail stays reachable,
+         * a little less likely than the rest */
+        size_t k = rng_next() % (n > HT_FAIR_CAP ? n : HT_FAIR_CAP);
+        if (k >= n) continue;
+        void *e = head;
+        while (k--) e = *link_of(ht, e);
+        return e;
     }
     return ht_random(ht); /* very sparse: a shrink is due */
 }

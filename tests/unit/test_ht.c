@@ -526,6 +526,42 @@ static void test_random(void) {
     ht_destroy(ht);
 }
 
+/* ht_random_fair: members only, every entry reached, counts close to
+ * uniform (chi-square over 60 entries, 60000 picks: df 59, a fair pick
+ * stays far under 120), small and mid-rehash tables alike. */
+static void test_random_fair(void) {
+    enum { N = 60, PICKS = 60000 };
+    for (int phase = 0; phase < 3; phase++) {
+        HashTable *ht = ht_create(&item_type);
+        uint32_t n = phase == 0 ? 10 : N;
+        for (uint32_t i = 0; i < n; i++) ht_add(ht, item_num(i));
+        if (phase == 2) {
+            while (!ht_is_rehashing(ht)) ht_add(ht, item_num(n++));
+        }
+        uint32_t hits[256] = {0};
+        bool members = true;
+        for (int k = 0; k < PICKS; k++) {
+            Item *it = ht_random_fair(ht);
+            if (!it || it->id >= 256 || find_num(ht, it->id) != it) members = false;
+            else hits[it->id]++;
+        }
+        CHECK(members);
+        uint32_t total = (uint32_t)ht_count(ht);
+        double expect = (double)PICKS / total, chi = 0;
+        bool all = true;
+        for (uint32_t i = 0; i < total && i < 256; i++) {
+            all = all && hits[i] > 0;
+            chi += (hits[i] - expect) * (hits[i] - expect) / expect;
+        }
+        CHECK(all);
+        CHECK(chi < 2.0 * total + 20);
+        ht_destroy(ht);
+    }
+    HashTable *ht = ht_create(&item_type);
+    CHECK(ht_random_fair(ht) == NULL);
+    ht_destroy(ht);
+}
+
 static void test_free_callbacks(void) {
     HashTable *ht = ht_create(&item_type);
     frees = 0;
@@ -589,6 +625,7 @@ int main(void) {
     test_many();
     test_scan();
     test_random();
+    test_random_fair();
     test_free_callbacks();
     return unit_finish("ht");
 }
