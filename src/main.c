@@ -88,6 +88,7 @@ int main(int argc, char **argv) {
     db_init_all(cfg.databases);
     cmd_register_all();
     command_init();
+    if (!config_foreach_rename(command_rename)) return 1;
     if (!server_init()) {
         log_msg(LOG_WARNING, "Failed creating the event loop");
         return 1;

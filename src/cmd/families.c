@@ -22,6 +22,7 @@ extern Command script_commands[];
 extern Command multi_commands[];
 extern Command pubsub_commands[];
 extern Command monitor_commands[];
+extern Command memory_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -43,4 +44,5 @@ void cmd_register_all(void) {
     command_register(multi_commands);
     command_register(pubsub_commands);
     command_register(monitor_commands);
+    command_register(memory_commands);
 }

@@ -117,14 +117,6 @@ static const char *executable_path(void) {
     return path;
 }
 
-/* The highest used_memory seen. Sampled when INFO runs, so a short peak
- * between two INFO calls is missed (Redis also samples it from its cron). */
-static size_t memory_peak(size_t used) {
-    static size_t peak;
-    if (used > peak) peak = used;
-    return peak;
-}
-
 /* ---- sections ---- */
 
 static void sec_server(Text *t) {
@@ -200,7 +192,7 @@ static void sec_clients(Text *t) {
 }
 
 static void sec_memory(Text *t) {
-    size_t used = mem_used(), rss = proc_rss_bytes(), peak = memory_peak(used);
+    size_t used = mem_used(), rss = proc_rss_bytes(), peak = stats_memory_peak();
     char used_h[32], rss_h[32], peak_h[32];
     human_bytes(used_h, sizeof(used_h), used);
     human_bytes(rss_h, sizeof(rss_h), rss);

@@ -235,7 +235,7 @@ static void cmd_keys(Client *c) {
     size_t mark = reply_defer_len(c);
     uint64_t cur = 0;
     do cur = db_scan(c->db, cur, keys_visit, &k);
-    while (cur);
+    while (cur && !(c->flags & CLIENT_CLOSE_ASAP)); /* stops once over its obuf limit */
     reply_set_deferred_array(c, mark, k.n);
 }
 

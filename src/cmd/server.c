@@ -11,6 +11,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/log.h"
 #include "../core/reply.h"
 #include "../core/server.h"
 #include "../core/stats.h"
@@ -97,6 +98,14 @@ static void cmd_config_get(Client *c) {
     pairs_free(&p);
 }
 
+/* Gives the first `count` directives their old values back, newest first. */
+static void undo_config_set(char **names, char **old, int count) {
+    while (count-- > 0) {
+        const char *ignored;
+        if (old[count]) config_set_from(names[count], old[count], true, &ignored);
+    }
+}
+
 /* CONFIG SET name value [name value ...] -- all or nothing: unknown and
  * repeated names are refused before anything changes, and when one value
  * is refused the ones already set get their old values back. */
@@ -134,16 +143,35 @@ static void cmd_config_set(Client *c) {
             }
         }
     }
+    int listen_arg = -1; /* the first of port/bind that changed */
+    bool local = sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX);
     for (; set < n; set++) {
         const char *err = NULL;
-        if (config_set(names[set], values[set], &err)) continue;
+        if (config_set_from(names[set], values[set], local, &err)) {
+            bool moves = !strcasecmp(canon[set], "port") || !strcasecmp(canon[set], "bind");
+            if (moves && listen_arg < 0 && strcmp(config_value(canon[set]), old[set]))
+                listen_arg = set;
+            continue;
+        }
         reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
                      names[set], err ? err : "invalid value");
-        while (set-- > 0) { /* undo, newest first */
-            const char *ignored;
-            if (old[set]) config_set(names[set], old[set], &ignored);
-        }
+        undo_config_set(names, old, set);
         goto out;
+    }
+    if (listen_arg >= 0) { /* the apply step: listen where the config says */
+        int e = server_relisten_tcp();
+        if (e < 0) {
+            bool is_port = !strcasecmp(canon[listen_arg], "port");
+            reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s%s",
+                         names[listen_arg],
+                         is_port ? "Unable to listen on this port: "
+                                 : "Failed to bind to specified addresses.",
+                         is_port ? strerror(-e) : "");
+            undo_config_set(names, old, set);
+            if (server_relisten_tcp() < 0)
+                log_msg(LOG_WARNING, "Failed to restore the old listening sockets");
+            goto out;
+        }
     }
     reply_ok(c);
 out:
@@ -156,6 +184,13 @@ static void cmd_config_resetstat(Client *c) {
     command_reset_stats();
     db_reset_stats();
     reply_ok(c);
+}
+
+/* CONFIG REWRITE -- the config file rewritten with the values in force. */
+static void cmd_config_rewrite(Client *c) {
+    const char *err;
+    if (config_rewrite(false, &err)) reply_ok(c);
+    else reply_errorf(c, "ERR %s", err);
 }
 
 static const char *const config_help[] = {
@@ -391,6 +426,7 @@ static Command config_subs[] = {
     {"get", cmd_config_get, -3, CFG_FLAGS, 0, 0, 0, SRV, "Get the values of configuration parameters", "2.0.0", "O(N) when N is the number of configuration parameters provided", CFG_ACL, NULL},
     {"set", cmd_config_set, -4, CFG_FLAGS, 0, 0, 0, SRV, "Set configuration parameters to the given values", "2.0.0", "O(N) when N is the number of configuration parameters provided", CFG_ACL, NULL},
     {"resetstat", cmd_config_resetstat, 2, CFG_FLAGS, 0, 0, 0, SRV, "Reset the stats returned by INFO", "2.0.0", "O(1)", CFG_ACL, NULL},
+    {"rewrite", cmd_config_rewrite, 2, CFG_FLAGS, 0, 0, 0, SRV, "Overwrite the configuration file", "2.8.0", "O(1)", CFG_ACL, NULL},
     {"help", cmd_config_help, 2, CMD_LOADING | CMD_STALE, 0, 0, 0, SRV, "Show helpful text about the different subcommands", "5.0.0", "O(1)", "@slow", NULL},
     {0},
 };

@@ -274,6 +274,8 @@ void client_on_readable(Client *c) {
         c->qbuf = mem_realloc(c->qbuf, cap);
         c->qcap = cap;
     }
+    /* The peak counts the room a read needs, as Redis's querybuf_peak. */
+    if (c->qlen + need > c->qpeak) c->qpeak = c->qlen + need;
     ssize_t n = sock_read(c->fd, c->qbuf + c->qlen, c->qcap - c->qlen);
     if (n == -EAGAIN) return;
     if (n <= 0) {
@@ -281,7 +283,6 @@ void client_on_readable(Client *c) {
         return;
     }
     c->qlen += (size_t)n;
-    if (c->qlen > c->qpeak) c->qpeak = c->qlen;
     stats.net_input_bytes += (uint64_t)n;
     c->last_ms = db_now();
     if ((int64_t)c->qlen > cfg.client_query_buffer_limit) {
@@ -291,12 +292,46 @@ void client_on_readable(Client *c) {
         client_close_async(c);
         return;
     }
-    process_input(c);
-    /* Idle clients should not pin big buffers. */
-    if (c->qlen == 0 && c->qcap > QBUF_CHUNK * 2) {
-        mem_free(c->qbuf);
-        c->qbuf = NULL;
-        c->qcap = 0;
+    process_input(c); /* a big buffer left empty is trimmed by the cron */
+}
+
+/* Query-buffer trimming (the cron's): a buffer wasting more than 4 KiB is
+ * cut to what it holds once its client has been idle over 2 s, or, when
+ * over 32 KiB, to its peak since the last visit if that is under half of
+ * it. The peak then restarts from what the buffer holds. */
+static void resize_qbuf(Client *c, int64_t now_ms) {
+    size_t keep = c->qlen + resp_bytes_wanted(&c->parser); /* with a bulk being read */
+    if (c->qcap - c->qlen > 4096) {
+        size_t to;
+        if (now_ms - c->last_ms > 2000) to = keep;
+        else if (c->qcap > 2 * QBUF_CHUNK && c->qcap / 2 > c->qpeak) {
+            to = keep > c->qpeak ? keep : c->qpeak;
+        } else {
+            to = c->qcap;
+        }
+        if (to == 0) {
+            mem_free(c->qbuf);
+            c->qbuf = NULL;
+            c->qcap = 0;
+        } else if (to < c->qcap) {
+            c->qbuf = mem_realloc(c->qbuf, to);
+            c->qcap = to;
+        }
+    }
+    c->qpeak = c->qlen;
+}
+
+void client_cron_resize_qbufs(int64_t now_ms, int hz) {
+    static int cursor; /* fd where the last pass stopped */
+    if (nclients == 0 || by_fd_cap == 0) return;
+    size_t visit = nclients / (size_t)(hz > 0 ? hz : 10);
+    if (visit < 5) visit = 5; /* few clients: each is seen every pass */
+    for (int seen = 0; visit > 0 && seen < by_fd_cap; seen++) {
+        cursor = (cursor + 1) % by_fd_cap;
+        Client *c = by_fd[cursor];
+        if (!c) continue;
+        visit--;
+        if (!(c->flags & (CLIENT_EXECUTING | CLIENT_CLOSE_ASAP))) resize_qbuf(c, now_ms);
     }
 }
 

@@ -124,6 +124,9 @@ static inline int client_obuf_class(const Client *c) {
 /* The cron's pass over output-buffer limits (reply_obuf_cron_check) of
  * the clients whose output is waiting for their socket. */
 void client_cron_obuf_limits(void);
+/* The cron's query-buffer trimming: visits max(5, clients/hz) clients
+ * per call, in turn, trimming buffers idle or far above their peak. */
+void client_cron_resize_qbufs(int64_t now_ms, int hz);
 /* Totals for INFO clients. */
 void client_totals(size_t *max_qbuf, size_t *max_obuf);
 

@@ -26,7 +26,13 @@
 
 bool command_busy;
 
-static Command *index_[INDEX_SIZE];
+/* Open addressing by name. The name is the slot's, not always cmd->name:
+ * rename-command files a command under another name. */
+typedef struct {
+    const char *name;
+    Command *cmd;
+} Slot;
+static Slot index_[INDEX_SIZE];
 static Command *tables[MAX_TABLES];
 static int ntables;
 static size_t ncommands;
@@ -81,17 +87,20 @@ static void set_fullname(Command *cmd, const Command *parent) {
     if (cmd->keys->opt & KS_OPTIONAL) cmd->flags |= CMD_NO_MANDATORY_KEYS;
 }
 
+static void index_put(const char *name, Command *cmd) {
+    uint32_t i = name_hash(name, strlen(name)) & (INDEX_SIZE - 1);
+    while (index_[i].cmd) {
+        ASSERT(strcmp(index_[i].name, name) != 0); /* duplicate */
+        i = (i + 1) & (INDEX_SIZE - 1);
+    }
+    index_[i] = (Slot){name, cmd};
+}
+
 void command_init(void) {
     keyspec_init();
     for (int t = 0; t < ntables; t++) {
         for (Command *cmd = tables[t]; cmd->name; cmd++) {
-            size_t len = strlen(cmd->name);
-            uint32_t i = name_hash(cmd->name, len) & (INDEX_SIZE - 1);
-            while (index_[i]) {
-                ASSERT(strcmp(index_[i]->name, cmd->name) != 0); /* duplicate */
-                i = (i + 1) & (INDEX_SIZE - 1);
-            }
-            index_[i] = cmd;
+            index_put(cmd->name, cmd);
             ncommands++;
             set_fullname(cmd, NULL);
             for (Command *sub = cmd->subs; sub && sub->name; sub++) set_fullname(sub, cmd);
@@ -101,8 +110,8 @@ void command_init(void) {
 
 static Command *lookup_lower(const char *lower, size_t len) {
     uint32_t i = name_hash(lower, len) & (INDEX_SIZE - 1);
-    for (Command *cmd; (cmd = index_[i]); i = (i + 1) & (INDEX_SIZE - 1)) {
-        if (strlen(cmd->name) == len && memcmp(cmd->name, lower, len) == 0) return cmd;
+    for (Slot *sl; (sl = &index_[i])->cmd; i = (i + 1) & (INDEX_SIZE - 1)) {
+        if (strlen(sl->name) == len && memcmp(sl->name, lower, len) == 0) return sl->cmd;
     }
     return NULL;
 }
@@ -119,6 +128,34 @@ Command *command_lookup(const char *name, size_t len) {
     char lower[MAX_NAME];
     if (len == 0 || len >= MAX_NAME) return NULL;
     return lookup_lower(lower, to_lower(lower, name, len));
+}
+
+bool command_rename(const char *from, const char *to) {
+    static char names[64][MAX_NAME]; /* the new names the index points at */
+    static int nnames;
+    char lower[MAX_NAME];
+    size_t flen = strlen(from), tlen = strlen(to);
+    if (flen == 0 || flen >= MAX_NAME || tlen >= MAX_NAME) return false;
+    to_lower(lower, from, flen);
+    lower[flen] = '\0';
+    Command *cmd = lookup_lower(lower, flen);
+    if (!cmd || nnames == ARRAY_LEN(names)) return false;
+    if (tlen && command_lookup(to, tlen)) return false; /* would shadow another */
+    /* Linear probing cannot drop one slot: refile all but `from`. */
+    Slot *old = mem_alloc(sizeof(index_));
+    memcpy(old, index_, sizeof(index_));
+    memset(index_, 0, sizeof(index_));
+    for (size_t i = 0; i < INDEX_SIZE; i++)
+        if (old[i].cmd && !(old[i].cmd == cmd && !strcmp(old[i].name, lower)))
+            index_put(old[i].name, old[i].cmd);
+    mem_free(old);
+    if (tlen) {
+        char *name = names[nnames++];
+        to_lower(name, to, tlen);
+        name[tlen] = '\0';
+        index_put(name, cmd);
+    }
+    return true;
 }
 
 static Command *find_sub(Command *parent, const char *name, size_t len) {

@@ -5,6 +5,7 @@
  * (slave-*, *-ziplist-*, lua-time-limit, slaveof) share their target's text.
  * Behaviour and error texts follow redis-server 7.0.15 as observed. */
 #include "config.h"
+#include "config_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -47,6 +48,7 @@ enum {
     F_USED = 8,      /* read through config_get by another module */
     F_NOLIVE = 16,   /* Redis changes it live; kilat cannot yet */
     F_PERCENT = 32,  /* memory value or "N%" */
+    F_HIDDEN = 64,   /* CONFIG GET answers it by name only, never for a pattern */
 };
 
 /* How a supported directive's text is mirrored into cfg. */
@@ -131,8 +133,8 @@ static const char *const tls_auth_modes[] = {"no", "yes", "optional", NULL};
 
 /* CONFIG GET * lists these in this order: the supported directives first. */
 static const Directive table[] = {
-    I("port", "6379", 0, 65535, F_NOLIVE, CFG(C_INT, port)),
-    X("bind", "127.0.0.1 -::1", parse_bind, F_MULTI | F_NOLIVE, CFG(C_STR, bind)),
+    I("port", "6379", 0, 65535, 0, CFG(C_INT, port)),
+    X("bind", "127.0.0.1 -::1", parse_bind, F_MULTI, CFG(C_STR, bind)),
     S("unixsocket", "", NULL, F_IMMUTABLE, CFG(C_STR_NULL, unixsocket)),
     X("unixsocketperm", "0", parse_octal, F_IMMUTABLE, CFG(C_OCTAL, unixsocketperm)),
     I("databases", "16", 1, I32, F_IMMUTABLE, CFG(C_INT, databases)),
@@ -156,6 +158,12 @@ static const Directive table[] = {
       "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", parse_obuf,
       F_MULTI, CFG(C_OBUF, obuf_limits)),
     X("notify-keyspace-events", "", parse_notify, 0, CFG(C_NOTIFY, notify_keyspace_events)),
+
+    /* Redis's hidden test knobs: accepted, shown only when asked by name. */
+    I("key-load-delay", "0", INT32_MIN, I32, F_HIDDEN),
+    I("loading-process-events-interval-bytes", "2097152", 1024, I32, F_HIDDEN),
+    I("rdb-key-save-delay", "0", INT32_MIN, I32, F_HIDDEN),
+    I("watchdog-period", "0", 0, I32, F_HIDDEN),
 
     /* Later capabilities: kept as text, logged as not active yet. */
     X("save", "3600 1 300 100 60 10000", parse_save, F_MULTI),
@@ -343,7 +351,7 @@ static void ensure_init(void);
 
 /* Load-time state. */
 static bool save_seen;      /* the first `save` line of a load replaces the default */
-static bool warn_rename, warn_user, warn_sentinel;
+static bool warn_user, warn_sentinel;
 static char errbuf[256];    /* dynamic error texts (one at a time) */
 
 /* ------------------------------------------------------------ helpers */
@@ -394,6 +402,8 @@ static void args_push(Args *a, const char *s, size_t n) {
     }
     a->argv[a->argc++] = mem_strndup(s, n);
 }
+
+static Args renames; /* rename-command pairs, in file order: from, to, ... */
 
 static void args_free(Args *a) {
     for (int i = 0; i < a->argc; i++) mem_free(a->argv[i]);
@@ -1103,8 +1113,12 @@ static int apply_line(Args *a, int depth, const char **err) {
     for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
     int argc = a->argc - 1;
     if (!strcmp(name, "include") && argc == 1) return include(a->argv[1], depth, err);
-    bool *warn = !strcmp(name, "rename-command") && argc == 2 ? &warn_rename
-               : !strcmp(name, "user") && argc >= 1         ? &warn_user
+    if (!strcmp(name, "rename-command") && argc == 2) {
+        args_push(&renames, a->argv[1], strlen(a->argv[1]));
+        args_push(&renames, a->argv[2], strlen(a->argv[2]));
+        return 1;
+    }
+    bool *warn = !strcmp(name, "user") && argc >= 1         ? &warn_user
                : !strcmp(name, "sentinel") && argc >= 1     ? &warn_sentinel
                                                             : NULL;
     if (warn) {
@@ -1257,7 +1271,6 @@ static bool asks_inactive(size_t i) {
 static void log_inactive(void) {
     for (size_t i = 0; i < NDIR; i++)
         if (asks_inactive(i)) warn_inactive(table[i].name);
-    if (warn_rename) warn_inactive("rename-command");
     if (warn_user) warn_inactive("user");
     if (warn_sentinel) warn_inactive("sentinel");
 }
@@ -1267,7 +1280,7 @@ static void log_inactive(void) {
 bool config_load(int argc, char **argv) {
     config_free();
     init_defaults();
-    save_seen = warn_rename = warn_user = warn_sentinel = false;
+    save_seen = warn_user = warn_sentinel = false;
     int j = 1;
     const char *file = NULL;
     if (argc >= 2 && argv[1][0] != '-') {
@@ -1299,6 +1312,10 @@ bool config_load(int argc, char **argv) {
 }
 
 bool config_set(const char *name, const char *value, const char **err) {
+    return config_set_from(name, value, false, err);
+}
+
+bool config_set_from(const char *name, const char *value, bool local, const char **err) {
     ensure_init();
     int i = find_primary(name);
     if (i < 0) {
@@ -1310,7 +1327,8 @@ bool config_set(const char *name, const char *value, const char **err) {
         *err = "can't set immutable config";
         return false;
     }
-    if ((d->flags & F_PROTECTED) && strcmp(value_of("enable-protected-configs"), "yes")) {
+    const char *prot = value_of("enable-protected-configs");
+    if ((d->flags & F_PROTECTED) && strcmp(prot, "yes") && !(local && !strcmp(prot, "local"))) {
         *err = "can't set protected config";
         return false;
     }
@@ -1341,15 +1359,81 @@ bool config_set(const char *name, const char *value, const char **err) {
 void config_get(const char *pattern, size_t plen,
                 void (*fn)(void *ctx, const char *name, const char *value), void *ctx) {
     ensure_init();
+    bool is_glob = false;
+    for (size_t i = 0; i < plen; i++) is_glob |= pattern[i] == '*' || pattern[i] == '?' || pattern[i] == '[';
     for (size_t i = 0; i < NDIR; i++) {
         const char *name = table[i].name;
+        if (is_glob && (table[i].flags & F_HIDDEN)) continue;
         if (glob_match(pattern, plen, name, strlen(name), true)) fn(ctx, name, vals[primary[i]]);
     }
 }
 
 bool config_exists(const char *name) { return find(name) >= 0; }
 
+bool config_foreach_rename(bool (*fn)(const char *from, const char *to)) {
+    for (int i = 0; i + 1 < renames.argc; i += 2) {
+        if (fn(renames.argv[i], renames.argv[i + 1])) continue;
+        snprintf(errbuf, sizeof(errbuf), "No such command in rename-command: '%s'",
+                 renames.argv[i]);
+        fatal(0, NULL, errbuf);
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------- for config_rewrite.c only */
+
+size_t config_count(void) {
+    ensure_init();
+    return NDIR;
+}
+
+bool config_view(size_t i, ConfigView *out) {
+    const Directive *d = &table[i];
+    if (d->alias_of) return false;
+    out->name = d->name;
+    out->value = vals[i];
+    out->def = d->def;
+    out->hidden = (d->flags & F_HIDDEN) != 0;
+    out->drop_default = d->kind == K_STR || d->parse == parse_bind;
+    out->style = d->kind == K_STR              ? CR_QUOTED
+               : d->kind == K_MEM              ? CR_MEMORY
+               : d->parse == parse_save        ? CR_SAVE
+               : d->parse == parse_obuf        ? CR_OBUF
+               : d->parse == parse_dir         ? CR_ALWAYS_QUOTED
+               : d->parse == parse_notify      ? CR_QUOTED
+               : d->parse == parse_replicaof   ? CR_SKIP_EMPTY
+                                               : CR_PLAIN;
+    return true;
+}
+
+int config_index(const char *name) {
+    ensure_init();
+    return find_primary(name);
+}
+
+bool config_split(const char *line, int *argc, char ***argv) {
+    Args a;
+    bool ok = split_args(line, &a);
+    *argc = a.argc;
+    *argv = a.argv;
+    return ok;
+}
+
+void config_split_free(int argc, char **argv) {
+    Args a = {.argc = argc, .cap = argc, .argv = argv};
+    args_free(&a);
+}
+
+char *config_repr(const char *s) {
+    Buf b = {0};
+    buf_add(&b, "", 0);
+    buf_repr(&b, s);
+    return b.p;
+}
+
 void config_free(void) {
+    args_free(&renames);
     for (size_t i = 0; i < NDIR; i++) {
         mem_free(vals[i]);
         vals[i] = NULL;

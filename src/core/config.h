@@ -62,6 +62,9 @@ bool config_load(int argc, char **argv);
 /* CONFIG SET of one directive. On error returns false with a message for
  * "ERR CONFIG SET failed (possibly related to argument '<name>') - <msg>". */
 bool config_set(const char *name, const char *value, const char **err);
+/* As config_set, for a client: `local` (loopback or unix socket) lets it
+ * set protected directives under enable-protected-configs local. */
+bool config_set_from(const char *name, const char *value, bool local, const char **err);
 /* Calls fn(name, value) for each directive whose name matches the glob
  * (CONFIG GET), in table order, each directive once. */
 void config_get(const char *pattern, size_t plen,
@@ -72,6 +75,16 @@ bool config_exists(const char *name);
  * CONFIG GET shows it; NULL if there is no such directive. Owned by the
  * config: valid until that directive is next set. */
 const char *config_value(const char *name);
+/* Calls fn(from, to) for each rename-command line read, in order (an
+ * empty `to` removes the command). When fn returns false, prints Redis's
+ * fatal "No such command in rename-command" and returns false. */
+bool config_foreach_rename(bool (*fn)(const char *from, const char *to));
+/* CONFIG REWRITE (core/config_rewrite.c): rewrites the file the server
+ * was started with, keeping comments, order and lines it does not own;
+ * `force_all` writes every directive (DEBUG CONFIG-REWRITE-FORCE-ALL).
+ * false with *err set ("The server is running without a config file",
+ * or the errno text of a failed write). */
+bool config_rewrite(bool force_all, const char **err);
 /* Frees the strings held by cfg (at exit, for leak checks). */
 void config_free(void);
 

@@ -339,6 +339,7 @@ Db *db_get(int index) { return index >= 0 && index < ndbs ? &dbs[index] : NULL; 
 int db_index(const Db *db) { return db->index; }
 size_t db_size(Db *db) { return ht_count(db->ht); }
 size_t db_expires(Db *db) { return db->expires; }
+size_t db_table_overhead(Db *db) { return ht_buckets(db->ht) * sizeof(void *); }
 
 void db_set_now(int64_t now_ms) { cmd_now_ms = now_ms; }
 int64_t db_now(void) { return cmd_now_ms ? cmd_now_ms : clock_unix_ms(); }

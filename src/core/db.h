@@ -111,6 +111,9 @@ void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, s
 /* --- whole database --- */
 size_t db_size(Db *db);
 size_t db_expires(Db *db);
+/* Bytes of the key table itself (buckets), without the entries: MEMORY
+ * STATS's overhead.hashtable.main. Expires live in the entries: no table. */
+size_t db_table_overhead(Db *db);
 int64_t db_avg_ttl(Db *db);
 /* Empties the database. async: the old contents are freed by a
  * background thread. Returns the number of keys removed. */

@@ -26,6 +26,7 @@ static inline bool muted(const Client *c) {
 static bool over_limit(Client *c, size_t unsent) {
     const ObufLimit *l = &cfg.obuf_limits[client_obuf_class(c)];
     unsent = unsent > OBUF_UNCOUNTED ? unsent - OBUF_UNCOUNTED : 0;
+    unsent = (unsent + OBUF_BLOCK - 1) / OBUF_BLOCK * OBUF_BLOCK; /* as Redis counts */
     if (l->hard && unsent >= l->hard) return true;
     if (!l->soft || unsent < l->soft) {
         c->obuf_soft_since_ms = 0;

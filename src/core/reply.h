@@ -59,6 +59,15 @@ bool reply_should_stop(Client *c);
  * OBUF_UNCOUNTED unsent bytes are likewise free, so a tiny limit never
  * drops a client for a small reply. */
 #define OBUF_UNCOUNTED 16384
+/* Redis's list grows by 16 KiB blocks that jemalloc serves from its 20 KiB
+ * size class, and it counts the blocks' whole size: past the free bytes,
+ * output is counted in OBUF_BLOCK steps, so a limit trips where Redis's
+ * does (a 100000-byte limit at 81921 counted bytes, the fifth block). */
+#define OBUF_BLOCK 20480
+/* The most counted bytes that stay under `lim` (> 0). */
+static inline uint64_t reply_obuf_allowance(uint64_t lim) {
+    return (lim + OBUF_BLOCK - 1) / OBUF_BLOCK * OBUF_BLOCK - OBUF_BLOCK;
+}
 
 /* Re-derives c->ostop from c's buffer, class and limits; call after
  * moving or emptying c's output buffer. Inline: it runs after every
@@ -72,9 +81,9 @@ static inline void reply_obuf_rearm(Client *c) {
         uint64_t lim = l->hard;
         if (l->soft && (!lim || l->soft < lim)) lim = l->soft;
         if (c->obuf_soft_since_ms) stop = 0;
-        /* unsent + n reaching lim (+ the free bytes) takes the slow path */
-        else if (lim && lim - 1 + OBUF_UNCOUNTED < stop - c->osent)
-            stop = c->osent + (size_t)lim - 1 + OBUF_UNCOUNTED;
+        /* unsent + n past the allowance (+ the free bytes) takes the slow path */
+        else if (lim && reply_obuf_allowance(lim) + OBUF_UNCOUNTED < stop - c->osent)
+            stop = c->osent + (size_t)reply_obuf_allowance(lim) + OBUF_UNCOUNTED;
     }
     c->ostop = stop;
 }

@@ -52,24 +52,55 @@ static bool add_listener(int fd, bool is_unix) {
     return true;
 }
 
-bool server_listen(void) {
+/* Opens the TCP listeners of cfg.bind/cfg.port into fds (up to max).
+ * Returns how many, or a negative errno after closing those it opened. */
+static int open_tcp(int *fds, int max) {
     char *binds = mem_strndup(cfg.bind, strlen(cfg.bind));
-    bool ok = true;
+    int n = 0, err = 0;
     for (char *save = NULL, *a = strtok_r(binds, " ", &save); a && cfg.port != 0;
          a = strtok_r(NULL, " ", &save)) { /* port 0: no TCP, as Redis */
         bool optional = a[0] == '-';
-        int fd = sock_listen_tcp(a, cfg.port, cfg.tcp_backlog);
+        int fd = n < max ? sock_listen_tcp(a, cfg.port, cfg.tcp_backlog) : -EMFILE;
         if (fd < 0) {
             if (optional && (fd == -EADDRNOTAVAIL || fd == -EAFNOSUPPORT || fd == -EPROTONOSUPPORT))
                 continue;
             log_msg(LOG_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s",
                     optional ? a + 1 : a, cfg.port, strerror(-fd));
-            ok = false;
+            err = fd;
             break;
         }
-        add_listener(fd, false);
+        fds[n++] = fd;
     }
     mem_free(binds);
+    if (err) {
+        while (n > 0) sock_close(fds[--n]);
+        return err;
+    }
+    return n;
+}
+
+int server_relisten_tcp(void) {
+    int kept = 0; /* old ones first, so the same address can be bound again */
+    for (int i = 0; i < nlisteners; i++) {
+        if (listeners[i].is_unix) {
+            listeners[kept++] = listeners[i];
+            continue;
+        }
+        poll_set(poller, listeners[i].fd, POLL_READ, POLL_NONE);
+        sock_close(listeners[i].fd);
+    }
+    nlisteners = kept;
+    int fds[MAX_LISTENERS];
+    int n = open_tcp(fds, MAX_LISTENERS - kept);
+    for (int i = 0; i < n; i++) add_listener(fds[i], false);
+    return n < 0 ? n : 0;
+}
+
+bool server_listen(void) {
+    int fds[MAX_LISTENERS];
+    int n = open_tcp(fds, MAX_LISTENERS - 1);
+    bool ok = n >= 0;
+    for (int i = 0; i < n; i++) add_listener(fds[i], false);
     if (ok && cfg.unixsocket && cfg.unixsocket[0]) {
         int fd = sock_listen_unix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
         if (fd < 0) {
@@ -144,6 +175,7 @@ static void cron(int64_t now) {
     db_cron_tables();
     if (cfg.timeout > 0) client_foreach(close_idle, &now);
     client_cron_obuf_limits();
+    client_cron_resize_qbufs(now, cfg.hz);
     client_free_closing();
     stats_sample(now);
 }
@@ -208,6 +240,7 @@ void server_serve_while_busy(void) {
 
 void server_run(void) {
     last_cron_ms = clock_unix_ms();
+    stats_mark_startup_memory();
     while (!shutdown_now) {
         if (proc_shutdown_requested()) {
             log_msg(LOG_WARNING, "Received SIGTERM scheduling shutdown...");

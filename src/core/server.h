@@ -6,6 +6,11 @@
 
 bool server_init(void);          /* the poller and start time */
 bool server_listen(void);        /* bind + unixsocket from cfg; logs errors */
+/* CONFIG SET port/bind: closes the TCP listeners and opens those of
+ * cfg.bind/cfg.port (clients stay). Returns 0, or the negative errno of
+ * the first failure with no TCP listener left: the caller restores the
+ * old bind/port and calls it again. */
+int server_relisten_tcp(void);
 void server_run(void);           /* until SHUTDOWN or SIGTERM/SIGINT */
 void server_cleanup(void);       /* closes listeners and clients */
 /* SHUTDOWN: leave the loop after this command's reply is flushed. */

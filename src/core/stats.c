@@ -60,6 +60,18 @@ void stats_sample(int64_t now_ms) {
     }
     samples.next = (samples.next + 1) % STATS_SAMPLES;
     samples.last_ms = now_ms;
+    stats_memory_peak();
+}
+
+static size_t startup_mem, peak_mem;
+
+void stats_mark_startup_memory(void) { startup_mem = mem_used(); }
+size_t stats_startup_memory(void) { return startup_mem; }
+
+size_t stats_memory_peak(void) {
+    size_t used = mem_used();
+    if (used > peak_mem) peak_mem = used;
+    return peak_mem;
 }
 
 double stats_instantaneous(int metric) {

@@ -28,6 +28,12 @@ enum { STATS_OPS, STATS_NET_INPUT, STATS_NET_OUTPUT, STATS_METRICS };
 #define STATS_SAMPLES 16
 void stats_sample(int64_t now_ms);
 double stats_instantaneous(int metric);
+/* Memory figures of INFO memory and MEMORY STATS: used memory when the
+ * server started serving, and the highest used memory seen (sampled by the
+ * cron and by each call). */
+void stats_mark_startup_memory(void);
+size_t stats_startup_memory(void);
+size_t stats_memory_peak(void);
 /* CONFIG RESETSTAT. */
 void stats_reset(void);
 void stats_free(void);

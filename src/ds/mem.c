@@ -90,3 +90,48 @@ const char *mem_allocator_name(void) {
     return "libc";
 #endif
 }
+
+void mem_allocator_figures(size_t *allocated, size_t *active, size_t *resident) {
+    *allocated = *active = *resident = mem_used();
+#ifdef HAVE_JEMALLOC
+    uint64_t epoch = 1;
+    size_t sz = sizeof(epoch);
+    mallctl("epoch", &epoch, &sz, &epoch, sz); /* refresh the cached stats */
+    sz = sizeof(size_t);
+    mallctl("stats.allocated", allocated, &sz, NULL, 0);
+    mallctl("stats.active", active, &sz, NULL, 0);
+    mallctl("stats.resident", resident, &sz, NULL, 0);
+#endif
+}
+
+#ifdef HAVE_JEMALLOC
+typedef struct {
+    void (*fn)(void *ctx, const char *text);
+    void *ctx;
+} ReportSink;
+
+static void report_write(void *opaque, const char *text) {
+    ReportSink *s = opaque;
+    s->fn(s->ctx, text);
+}
+#endif
+
+void mem_allocator_report(void (*fn)(void *ctx, const char *text), void *ctx) {
+#ifdef HAVE_JEMALLOC
+    ReportSink s = {fn, ctx};
+    malloc_stats_print(report_write, &s, NULL);
+#else
+    fn(ctx, "Stats not supported for the current allocator");
+#endif
+}
+
+void mem_purge(void) {
+#ifdef HAVE_JEMALLOC
+    char name[64];
+    unsigned narenas = 0;
+    size_t sz = sizeof(narenas);
+    if (mallctl("arenas.narenas", &narenas, &sz, NULL, 0) != 0) return;
+    snprintf(name, sizeof(name), "arena.%u.purge", (unsigned)MALLCTL_ARENAS_ALL);
+    mallctl(name, NULL, NULL, NULL, 0);
+#endif
+}

@@ -14,5 +14,13 @@ char *mem_strndup(const char *s, size_t n); /* NUL-terminated copy */
 size_t mem_usable(const void *p);           /* allocator's size of p */
 size_t mem_used(void);                      /* bytes held right now */
 const char *mem_allocator_name(void);       /* "jemalloc-5.3.0" or "libc" */
+/* Allocator-wide figures (MEMORY STATS): bytes allocated, in active pages
+ * and resident. With libc all three are mem_used() (no better figure). */
+void mem_allocator_figures(size_t *allocated, size_t *active, size_t *resident);
+/* The allocator's own statistics report, passed to fn in pieces (MEMORY
+ * MALLOC-STATS); a one-line note with libc. */
+void mem_allocator_report(void (*fn)(void *ctx, const char *text), void *ctx);
+/* Returns dirty pages to the OS where the allocator can (MEMORY PURGE). */
+void mem_purge(void);
 
 #endif

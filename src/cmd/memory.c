@@ -1,0 +1,235 @@
+/* cmd/memory.c -- MEMORY USAGE/STATS/DOCTOR/MALLOC-STATS/PURGE/HELP.
+ * Figures come from kilat's own structures (entry sizes from the type
+ * modules, allocator statistics from ds/mem), under Redis 7.0's field
+ * names so tools that read MEMORY STATS find what they look for. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/args.h"
+#include "../core/client.h"
+#include "../core/command.h"
+#include "../core/db.h"
+#include "../core/reply.h"
+#include "../core/stats.h"
+#include "../ds/mem.h"
+#include "../os/proc.h"
+#include "../script/script.h"
+
+/* MEMORY USAGE key [SAMPLES count] -- bytes the key and its value hold,
+ * with the slot of the key table that points at it; nil for no key. The
+ * sizes are computed from the structures, so SAMPLES is checked as Redis
+ * checks it and otherwise changes nothing. */
+static void cmd_memory_usage(Client *c) {
+    for (int j = 3; j < c->argc; j++) {
+        if (!arg_is(c, j, "samples") || j + 1 >= c->argc) {
+            reply_syntax_error(c);
+            return;
+        }
+        int64_t samples;
+        if (!arg_int64_or_reply(c, j + 1, &samples)) return;
+        if (samples < 0) {
+            reply_syntax_error(c);
+            return;
+        }
+        j++;
+    }
+    Entry *e = db_lookup(c->db, c->argv[2], c->argl[2], true);
+    if (!e) {
+        reply_null(c);
+        return;
+    }
+    reply_int(c, (int64_t)(entry_mem(e) + sizeof(void *)));
+}
+
+typedef struct {
+    size_t mem;
+} ClientMem;
+
+static void add_client(Client *c, void *ctx) {
+    if (c->flags & CLIENT_CLOSE_ASAP) return;
+    ((ClientMem *)ctx)->mem += client_total_mem(c);
+}
+
+static double ratio(size_t a, size_t b) { return b ? (double)a / (double)b : 0.0; }
+
+/* MEMORY STATS -- a map of Redis 7.0's fields, in its order. */
+static void cmd_memory_stats(Client *c) {
+    size_t used = mem_used(), peak = stats_memory_peak(), startup = stats_startup_memory();
+    size_t rss = proc_rss_bytes(), allocated, active, resident;
+    mem_allocator_figures(&allocated, &active, &resident);
+    ClientMem clients = {0};
+    client_foreach(add_client, &clients);
+    size_t lua = script_memory();
+    size_t overhead = startup + clients.mem + lua, keys = 0;
+    int dbs_with_keys = 0;
+    for (int i = 0; i < db_count_dbs(); i++) {
+        Db *db = db_get(i);
+        if (db_size(db) == 0) continue;
+        dbs_with_keys++;
+        keys += db_size(db);
+        overhead += db_table_overhead(db);
+    }
+    size_t dataset = used > overhead ? used - overhead : 0;
+    size_t net = used > startup ? used - startup : 0;
+
+    reply_map(c, 27 + dbs_with_keys);
+    reply_cstr(c, "peak.allocated");
+    reply_int(c, (int64_t)peak);
+    reply_cstr(c, "total.allocated");
+    reply_int(c, (int64_t)used);
+    reply_cstr(c, "startup.allocated");
+    reply_int(c, (int64_t)startup);
+    reply_cstr(c, "replication.backlog");
+    reply_int(c, 0);
+    reply_cstr(c, "clients.slaves");
+    reply_int(c, 0);
+    reply_cstr(c, "clients.normal");
+    reply_int(c, (int64_t)clients.mem);
+    reply_cstr(c, "cluster.links");
+    reply_int(c, 0);
+    reply_cstr(c, "aof.buffer");
+    reply_int(c, 0);
+    reply_cstr(c, "lua.caches");
+    reply_int(c, (int64_t)lua);
+    reply_cstr(c, "functions.caches");
+    reply_int(c, 0);
+    for (int i = 0; i < db_count_dbs(); i++) {
+        Db *db = db_get(i);
+        if (db_size(db) == 0) continue;
+        char name[32];
+        snprintf(name, sizeof(name), "db.%d", i);
+        reply_cstr(c, name);
+        reply_map(c, 3);
+        reply_cstr(c, "overhead.hashtable.main");
+        reply_int(c, (int64_t)db_table_overhead(db));
+        reply_cstr(c, "overhead.hashtable.expires");
+        reply_int(c, 0);
+        reply_cstr(c, "overhead.hashtable.slot-to-keys");
+        reply_int(c, 0);
+    }
+    reply_cstr(c, "overhead.total");
+    reply_int(c, (int64_t)overhead);
+    reply_cstr(c, "keys.count");
+    reply_int(c, (int64_t)keys);
+    reply_cstr(c, "keys.bytes-per-key");
+    reply_int(c, keys ? (int64_t)(net / keys) : 0);
+    reply_cstr(c, "dataset.bytes");
+    reply_int(c, (int64_t)dataset);
+    reply_cstr(c, "dataset.percentage");
+    reply_double(c, net ? 100.0 * (double)dataset / (double)net : 0.0);
+    reply_cstr(c, "peak.percentage");
+    reply_double(c, 100.0 * ratio(used, peak));
+    reply_cstr(c, "allocator.allocated");
+    reply_int(c, (int64_t)allocated);
+    reply_cstr(c, "allocator.active");
+    reply_int(c, (int64_t)active);
+    reply_cstr(c, "allocator.resident");
+    reply_int(c, (int64_t)resident);
+    reply_cstr(c, "allocator-fragmentation.ratio");
+    reply_double(c, ratio(active, allocated));
+    reply_cstr(c, "allocator-fragmentation.bytes");
+    reply_int(c, (int64_t)active - (int64_t)allocated);
+    reply_cstr(c, "allocator-rss.ratio");
+    reply_double(c, ratio(resident, active));
+    reply_cstr(c, "allocator-rss.bytes");
+    reply_int(c, (int64_t)resident - (int64_t)active);
+    reply_cstr(c, "rss-overhead.ratio");
+    reply_double(c, ratio(rss, resident));
+    reply_cstr(c, "rss-overhead.bytes");
+    reply_int(c, (int64_t)rss - (int64_t)resident);
+    reply_cstr(c, "fragmentation");
+    reply_double(c, ratio(rss, used));
+    reply_cstr(c, "fragmentation.bytes");
+    reply_int(c, (int64_t)rss - (int64_t)used);
+}
+
+/* MEMORY DOCTOR -- Redis's wording. kilat has no fragmentation or big
+ * client-buffer heuristics yet, so a non-empty instance gets the
+ * "no issue" report unless its peak was far above today's use. */
+static void cmd_memory_doctor(Client *c) {
+    size_t used = mem_used(), peak = stats_memory_peak();
+    const char *text;
+    if (used < 5u << 20) {
+        text = "Hi Sam, this instance is empty or is using very little memory, my issues "
+               "detector can't be used in these conditions. Please, leave for your mission on "
+               "Earth and fill it with some data. The new Sam and I will be back to our "
+               "programming as soon as I finished rebooting.";
+    } else if (peak / 2 > used) {
+        text = "Sam, I detected a few issues in this Redis instance memory implants:\n\n"
+               " * Peak memory: In the past this instance used more than 150% the memory that "
+               "is currently using. The allocator is normally not able to release memory after "
+               "a peak, so you can expect to see a big fragmentation ratio, however this is "
+               "actually harmless and is only due to the memory peak, and if the Redis instance "
+               "Resident Set Size (RSS) is currently bigger than expected, the memory will be "
+               "used as soon as you fill the Redis instance with more data. If the memory peak "
+               "was only occasional and you want to try to reclaim memory, please try the "
+               "MEMORY PURGE command, otherwise the only other option is to shutdown and "
+               "restart the instance.\n\n"
+               "I'm here to keep you safe, Sam. I want to help you.\n";
+    } else {
+        text = "Hi Sam, I can't find any memory issue in your instance. I can only account "
+               "for what occurs on this base.";
+    }
+    reply_verbatim(c, text, strlen(text));
+}
+
+typedef struct {
+    char *p;
+    size_t len;
+} Text;
+
+static void text_add(void *ctx, const char *s) {
+    Text *t = ctx;
+    size_t n = strlen(s);
+    t->p = mem_realloc(t->p, t->len + n + 1);
+    memcpy(t->p + t->len, s, n + 1);
+    t->len += n;
+}
+
+static void cmd_memory_malloc_stats(Client *c) {
+    Text t = {NULL, 0};
+    mem_allocator_report(text_add, &t);
+    reply_verbatim(c, t.p ? t.p : "", t.len);
+    mem_free(t.p);
+}
+
+static void cmd_memory_purge(Client *c) {
+    mem_purge();
+    reply_ok(c);
+}
+
+static const char *const memory_help[] = {
+    "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "DOCTOR",
+    "    Return memory problems reports.",
+    "MALLOC-STATS",
+    "    Return internal statistics report from the memory allocator.",
+    "PURGE",
+    "    Attempt to purge dirty pages for reclamation by the allocator.",
+    "STATS",
+    "    Return information about the memory usage of the server.",
+    "USAGE <key> [SAMPLES <count>]",
+    "    Return memory in bytes used by <key> and its value. Nested values are",
+    "    sampled up to <count> times (default: 5, 0 means sample all).",
+    "HELP",
+    "    Prints this help.",
+};
+
+static void cmd_memory_help(Client *c) { reply_help(c, memory_help, ARRAY_LEN(memory_help)); }
+
+#define GRP "server"
+
+static Command memory_subs[] = {
+    {"doctor", cmd_memory_doctor, 2, 0, 0, 0, 0, GRP, "Outputs memory problems report", "4.0.0", "O(1)", "@slow", NULL},
+    {"help", cmd_memory_help, 2, CMD_LOADING | CMD_STALE, 0, 0, 0, GRP, "Show helpful text about the different subcommands", "4.0.0", "O(1)", "@slow", NULL},
+    {"malloc-stats", cmd_memory_malloc_stats, 2, 0, 0, 0, 0, GRP, "Show allocator internal stats", "4.0.0", "Depends on how much memory is allocated, could be slow", "@slow", NULL},
+    {"purge", cmd_memory_purge, 2, 0, 0, 0, 0, GRP, "Ask the allocator to release memory", "4.0.0", "Depends on how much memory is allocated, could be slow", "@slow", NULL},
+    {"stats", cmd_memory_stats, 2, 0, 0, 0, 0, GRP, "Show memory usage details", "4.0.0", "O(1)", "@slow", NULL},
+    {"usage", cmd_memory_usage, -3, CMD_READONLY, 2, 2, 1, GRP, "Estimate the memory usage of a key", "4.0.0", "O(N) where N is the number of samples.", "@read @slow", NULL},
+    {0},
+};
+
+Command memory_commands[] = {
+    {"memory", NULL, -2, 0, 0, 0, 0, GRP, "A container for memory diagnostics commands", "4.0.0", "Depends on subcommand.", "@slow", memory_subs},
+    {0},
+};
