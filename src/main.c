@@ -13,6 +13,7 @@
 #include "ds/ht.h"
 #include "ds/mem.h"
 #include "os/clock.h"
+#include "os/crash.h"
 #include "os/proc.h"
 #include "os/thread.h"
 
@@ -83,6 +84,7 @@ int main(int argc, char **argv) {
     }
     if (cfg.daemonize) proc_daemonize();
     proc_install_signals();
+    crash_install(cfg.logfile, KILAT_VERSION);
     proc_raise_fd_limit((long)cfg.maxclients + 32);
     thread_bg_start();
     db_init_all(cfg.databases);

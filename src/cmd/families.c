@@ -10,6 +10,7 @@ extern Command conn_commands[];
 extern Command string_commands[];
 extern Command keys_commands[];
 extern Command server_commands[];
+extern Command debug_commands[];
 extern Command client_commands[];
 extern Command info_commands[];
 extern Command hash_commands[];
@@ -27,6 +28,7 @@ void cmd_register_all(void) {
     command_register(string_commands);
     command_register(keys_commands);
     command_register(server_commands);
+    command_register(debug_commands);
     command_register(client_commands);
     command_register(info_commands);
     command_register(hash_commands);

@@ -72,6 +72,9 @@ bool config_exists(const char *name);
  * CONFIG GET shows it; NULL if there is no such directive. Owned by the
  * config: valid until that directive is next set. */
 const char *config_value(const char *name);
+/* A memory value as the config reads it: digits and an optional unit b,
+ * k, kb, m, mb, g, gb (any case; k = 1000, kb = 1024). false if malformed. */
+bool config_parse_memory(const char *s, uint64_t *out);
 /* Frees the strings held by cfg (at exit, for leak checks). */
 void config_free(void);
 

@@ -137,13 +137,21 @@ static void close_idle(Client *c, void *ctx) {
         client_close_async(c);
 }
 
+/* DEBUG SET-ACTIVE-EXPIRE and DEBUG PAUSE-CRON switches. */
+static bool active_expire_on = true, cron_paused;
+
+void server_set_active_expire(bool on) { active_expire_on = on; }
+void server_pause_cron(bool paused) { cron_paused = paused; }
+
 static void cron(int64_t now) {
+    if (cron_paused) return;
     db_update_clock(now);
     /* Up to a quarter of each cron period on expiry, as Redis's slow cycle. */
-    db_active_expire(250000 / (cfg.hz > 0 ? cfg.hz : 10));
+    if (active_expire_on) db_active_expire(250000 / (cfg.hz > 0 ? cfg.hz : 10));
     db_cron_tables();
     if (cfg.timeout > 0) client_foreach(close_idle, &now);
     client_cron_obuf_limits();
+    client_cron_resize_obufs(now);
     client_free_closing();
     stats_sample(now);
 }

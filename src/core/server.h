@@ -11,6 +11,10 @@ void server_cleanup(void);       /* closes listeners and clients */
 /* SHUTDOWN: leave the loop after this command's reply is flushed. */
 void server_request_shutdown(bool save);
 int64_t server_lastsave(void);   /* unix seconds (LASTSAVE) */
+/* DEBUG's switches: the cron's active expiry on/off, the whole cron
+ * paused (no expiry, timeouts, stats) or running. */
+void server_set_active_expire(bool on);
+void server_pause_cron(bool paused);
 /* Called from a busy script's hook: serves other clients once (they get
  * -BUSY unless their command is allowed), and exits the process if
  * SHUTDOWN NOSAVE or a signal asked for it. */
