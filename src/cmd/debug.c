@@ -101,6 +101,14 @@ static long arg_atoi(const Client *c, int i) {
     return atol(buf);
 }
 
+/* Redis's answer to an unknown subcommand or a wrong argument count. */
+static void reply_unknown_sub(Client *c) {
+    int len = c->argl[1] < 128 ? (int)c->argl[1] : 128; /* Redis quotes at most 128 bytes */
+    reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try "
+                    "DEBUG HELP.",
+                 len, c->argv[1]);
+}
+
 /* The key's entry for the inspection subcommands (no access-clock touch);
  * "ERR no such key" when absent. */
 static Entry *inspect_or_reply(Client *c, int i) {
@@ -325,8 +333,7 @@ static void debug_replybuffer(Client *c) {
     } else if (arg_is(c, 2, "resizing")) {
         client_set_rbuf_resizing(arg_atoi(c, 3) != 0);
     } else {
-        reply_error(c, "ERR unknown subcommand or wrong number of arguments for 'replybuffer'. "
-                       "Try DEBUG HELP.");
+        reply_unknown_sub(c);
         return;
     }
     reply_ok(c);
@@ -425,11 +432,7 @@ static void cmd_debug(Client *c) {
         }
         break;
     }
-    /* Redis quotes at most 128 bytes of the subcommand here */
-    int len = c->argl[1] < 128 ? (int)c->argl[1] : 128;
-    reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try "
-                    "DEBUG HELP.",
-                 len, c->argv[1]);
+    reply_unknown_sub(c);
 }
 
 Command debug_commands[] = {

@@ -143,6 +143,8 @@ static void value_serialize(Entry *e, Buf *b) {
 void digest_value(Entry *e, uint8_t out[DIGEST_LEN]) {
     Buf b = {0};
     value_serialize(e, &b);
+    /* as Redis: whether the key has a TTL is part of its value's digest */
+    if (entry_expire(e) != -1) buf_put(&b, "!ttl", 4);
     sha1_raw(b.p, b.len, out);
     mem_free(b.p);
 }

@@ -8,7 +8,8 @@
 #define DIGEST_LEN 20
 
 struct Entry;
-/* The digest of one value (its type and contents; not the key or TTL). */
+/* The digest of one value: its type, contents and whether the key has a
+ * TTL (as Redis's); not the key name or the TTL's value. */
 void digest_value(struct Entry *e, uint8_t out[DIGEST_LEN]);
 /* The digest of every key of every database with its TTL and value;
  * all zeros when the dataset is empty. Expired keys met are deleted. */
