@@ -148,6 +148,8 @@ static void cmd_config_set(Client *c) {
         }
         goto out;
     }
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(canon[i], "proc-title-template") == 0) server_update_proc_title();
     reply_ok(c);
 out:
     for (int i = 0; i < 4 * n; i++) mem_free(names[i]);
