@@ -27,7 +27,9 @@
 #include "watch.h"
 
 #define QBUF_CHUNK 16384
-#define OBUF_KEEP 65536 /* an emptied output buffer above this is freed */
+#define OBUF_KEEP 65536 /* a slow reader's buffer shrinks toward this */
+#define RBUF_MIN 1024    /* an idle client's reply buffer shrinks to this, at least */
+#define RBUF_CHUNK 16384 /* the reply buffer's usual size; bigger only while a big reply drains */
 
 static Client **by_fd;   /* fd -> client */
 static int by_fd_cap;
@@ -183,10 +185,13 @@ static bool write_some(Client *c) {
     }
     if (c->osent == c->olen) {
         c->osent = c->olen = 0;
-        if (c->ocap > OBUF_KEEP) {
+        if (c->ocap > RBUF_CHUNK) {
+            /* grown for a big reply: back to the usual 16kb (Redis keeps
+             * such overflow in a list it frees once sent; CLIENT LIST's
+             * rbs= shows 16kb at most there too) */
             mem_free(c->obuf);
-            c->obuf = NULL;
-            c->ocap = 0;
+            c->obuf = mem_alloc(RBUF_CHUNK);
+            c->ocap = RBUF_CHUNK;
         }
         reply_obuf_rearm(c);
         if (c->flags & CLIENT_CLOSE_AFTER_REPLY) return false;
@@ -349,8 +354,6 @@ void client_cron_obuf_limits(void) {
 
 /* ---------- reply-buffer resizing (the cron) ---------- */
 
-#define RBUF_MIN 1024
-#define RBUF_CHUNK 16384
 static int64_t rbuf_peak_reset_ms = CLIENT_RBUF_PEAK_RESET_DEFAULT_MS;
 static bool rbuf_resizing = true;
 static int64_t rbuf_last_reset_ms;
@@ -362,8 +365,7 @@ static void resize_obuf(Client *c, void *ctx) {
     bool reset = *(bool *)ctx;
     if (c->ocap && c->olen == c->osent && !(c->flags & CLIENT_FAKE)) {
         size_t cap = c->ocap;
-        if (cap > RBUF_CHUNK) cap = RBUF_CHUNK;
-        else if (c->opeak < cap / 2) cap = c->opeak + 1 > RBUF_MIN ? c->opeak + 1 : RBUF_MIN;
+        if (c->opeak < cap / 2) cap = c->opeak + 1 > RBUF_MIN ? c->opeak + 1 : RBUF_MIN;
         if (cap != c->ocap) {
             c->osent = c->olen = 0;
             c->obuf = mem_realloc(c->obuf, cap);

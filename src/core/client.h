@@ -126,8 +126,9 @@ static inline int client_obuf_class(const Client *c) {
  * the clients whose output is waiting for their socket. */
 void client_cron_obuf_limits(void);
 /* The cron's reply-buffer resizing: an idle client's buffer shrinks toward
- * its recent peak (1kb at least); one grown past 16kb for a big reply
- * returns to 16kb once drained. The peak restarts every peak-reset period. */
+ * its recent peak (1kb at least). (A buffer grown past 16kb for a big
+ * reply returns to 16kb as soon as it drains.) The peak restarts every
+ * peak-reset period. */
 void client_cron_resize_obufs(int64_t now_ms);
 #define CLIENT_RBUF_PEAK_RESET_DEFAULT_MS 5000
 /* DEBUG REPLYBUFFER: the peak-reset period (< 0: never) and resizing on/off. */
