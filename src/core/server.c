@@ -145,7 +145,10 @@ void server_set_active_expire(bool on) { active_expire_on = on; }
 void server_pause_cron(bool paused) { cron_paused = paused; }
 
 static void cron(int64_t now) {
-    if (cron_paused) return;
+    if (cron_paused) { /* closing clients is not a cron job in Redis: keep it */
+        client_free_closing();
+        return;
+    }
     db_update_clock(now);
     /* Up to a quarter of each cron period on expiry, as Redis's slow cycle. */
     if (active_expire_on) db_active_expire(250000 / (cfg.hz > 0 ? cfg.hz : 10));

@@ -15,7 +15,7 @@ int64_t server_lastsave(void);   /* unix seconds (LASTSAVE) */
  * is no): at start and after CONFIG SET of the template. */
 void server_update_proc_title(void);
 /* DEBUG's switches: the cron's active expiry on/off, the whole cron
- * paused (no expiry, timeouts, stats) or running. */
+ * paused (no expiry, timeouts, buffer resizing, stats) or running. */
 void server_set_active_expire(bool on);
 void server_pause_cron(bool paused);
 /* Called from a busy script's hook: serves other clients once (they get
