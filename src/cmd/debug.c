@@ -144,8 +144,11 @@ static size_t serialized_estimate(Entry *e) {
     switch (entry_type(e)) {
     case TYPE_STRING: {
         int64_t v;
-        if (entry_get_int64(e, &v))
-            return v >= -128 && v <= 127 ? 2 : v >= -32768 && v <= 32767 ? 3 : v >= INT32_MIN && v <= INT32_MAX ? 5 : 21;
+        if (entry_get_int64(e, &v)) {
+            if (v >= -128 && v <= 127) return 2;
+            if (v >= -32768 && v <= 32767) return 3;
+            return v >= INT32_MIN && v <= INT32_MAX ? 5 : 21;
+        }
         size_t n = entry_strlen(e);
         return len_prefix(n) + n;
     }
@@ -170,9 +173,11 @@ static void debug_object(Client *c) {
     char line[512];
     ValueType t = entry_type(e);
     /* a one-node list is a tagged pointer: show the address proper */
-    const void *addr = t == TYPE_STRING ? (const void *)e : (const void *)((uintptr_t)entry_obj(e) & ~(uintptr_t)1);
+    const void *addr = t == TYPE_STRING ? (const void *)e
+                                        : (const void *)((uintptr_t)entry_obj(e) & ~(uintptr_t)1);
     int64_t iv;
-    bool shared = t == TYPE_STRING && entry_is_int(e) && entry_get_int64(e, &iv) && iv >= 0 && iv < 10000;
+    bool shared = t == TYPE_STRING && entry_is_int(e) && entry_get_int64(e, &iv) && iv >= 0 &&
+                  iv < 10000; /* Redis's shared integers, as OBJECT REFCOUNT */
     uint32_t idle = entry_idle_seconds(e);
     uint32_t lru = ((uint32_t)(time(NULL) & 0xffffff) - idle) & 0xffffff;
     int n = snprintf(line, sizeof(line),
@@ -217,7 +222,8 @@ static void debug_digest_value(Client *c) {
 /* ------------------------------------------------------------- PROTOCOL */
 
 static void debug_protocol(Client *c) {
-    static const char attrib_raw[] = "|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n";
+    static const char attrib_raw[] =
+        "|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n";
     static const char bignum[] = "1234567999999999999999999999999999999";
     static const char verbatim[] = "This is a verbatim\nstring";
     if (arg_is(c, 2, "string")) {
@@ -227,8 +233,13 @@ static void debug_protocol(Client *c) {
     } else if (arg_is(c, 2, "double")) {
         reply_double(c, 3.141);
     } else if (arg_is(c, 2, "bignum")) {
-        if (c->resp >= 3) reply_raw(c, "(1234567999999999999999999999999999999\r\n", sizeof(bignum) + 2);
-        else reply_cstr(c, bignum);
+        if (c->resp >= 3) {
+            reply_raw(c, "(", 1);
+            reply_raw(c, bignum, sizeof(bignum) - 1);
+            reply_raw(c, "\r\n", 2);
+        } else {
+            reply_cstr(c, bignum);
+        }
     } else if (arg_is(c, 2, "null")) {
         reply_null(c);
     } else if (arg_is(c, 2, "array") || arg_is(c, 2, "set")) {

@@ -53,7 +53,8 @@ static int hexval(char h) { return h <= '9' ? h - '0' : h - 'a' + 10; }
 static void sha1_raw(const void *data, size_t len, uint8_t out[DIGEST_LEN]) {
     char hex[41];
     sha1_hex(data, len, hex);
-    for (int i = 0; i < DIGEST_LEN; i++) out[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+    for (int i = 0; i < DIGEST_LEN; i++)
+        out[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
 }
 
 static void xor_into(uint8_t acc[DIGEST_LEN], const uint8_t d[DIGEST_LEN]) {

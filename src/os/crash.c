@@ -73,7 +73,8 @@ static void on_fatal(int sig, siginfo_t *info, void *uctx) {
          sig, info ? info->si_code : 0);
     if (info && (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL))
         line(fd, "Accessing address: %p", info->si_addr);
-    if (info && info->si_code == SI_USER) line(fd, "Killed by PID: %d, UID: %d", (int)info->si_pid, (int)info->si_uid);
+    if (info && info->si_code == SI_USER)
+        line(fd, "Killed by PID: %d, UID: %d", (int)info->si_pid, (int)info->si_uid);
     stack_trace(fd);
     report_end(fd);
     report_close(fd);
