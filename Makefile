@@ -51,8 +51,9 @@ $(BUILD)/libkilat.a: $(OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+# -rdynamic: the crash report's stack trace (os/crash.c) names functions.
 $(BUILD)/kilat-server: $(BUILD)/src/main.o $(BUILD)/libkilat.a
-	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkilat.a
 	@mkdir -p $(dir $@)

@@ -17,6 +17,9 @@
  * server before it corrupts data. */
 void base_assert_fail(const char *expr, const char *file, int line)
     __attribute__((noreturn));
+/* A function that reports the failure (the crash report) before the
+ * process aborts; it must return. */
+void base_set_assert_hook(void (*hook)(const char *expr, const char *file, int line));
 #define ASSERT(e) (LIKELY(e) ? (void)0 : base_assert_fail(#e, __FILE__, __LINE__))
 
 #endif

@@ -13,7 +13,9 @@
 #include "ds/ht.h"
 #include "ds/mem.h"
 #include "os/clock.h"
+#include "os/crash.h"
 #include "os/proc.h"
+#include "os/proctitle.h"
 #include "os/thread.h"
 
 #define KILAT_VERSION "0.1.0"
@@ -73,6 +75,7 @@ int main(int argc, char **argv) {
     }
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) return usage();
     if (!config_load(argc, argv)) return 1;
+    proctitle_init(argc, argv);
     seed_hash();
     if (cfg.dir && cfg.dir[0]) {
         int err = proc_chdir(cfg.dir);
@@ -83,6 +86,7 @@ int main(int argc, char **argv) {
     }
     if (cfg.daemonize) proc_daemonize();
     proc_install_signals();
+    crash_install(cfg.logfile, KILAT_VERSION);
     proc_raise_fd_limit((long)cfg.maxclients + 32);
     thread_bg_start();
     db_init_all(cfg.databases);
@@ -99,6 +103,7 @@ int main(int argc, char **argv) {
     if (!server_listen()) return 1;
     if (cfg.pidfile && cfg.pidfile[0] && !proc_write_pidfile(cfg.pidfile))
         log_msg(LOG_WARNING, "Failed to write PID file: %s", cfg.pidfile);
+    server_update_proc_title();
     log_msg(LOG_NOTICE, "Ready to accept connections tcp");
     server_run();
     log_msg(LOG_WARNING, "kilat is now ready to exit, bye bye...");

@@ -11,6 +11,7 @@ extern Command string_commands[];
 extern Command keys_commands[];
 extern Command server_commands[];
 extern Command command_commands[];
+extern Command debug_commands[];
 extern Command client_commands[];
 extern Command info_commands[];
 extern Command hash_commands[];
@@ -30,6 +31,7 @@ void cmd_register_all(void) {
     command_register(keys_commands);
     command_register(server_commands);
     command_register(command_commands);
+    command_register(debug_commands);
     command_register(client_commands);
     command_register(info_commands);
     command_register(hash_commands);

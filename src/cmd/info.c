@@ -220,10 +220,13 @@ static void sec_memory(Text *t) {
                 "mem_cluster_links:0\r\n"
                 "mem_aof_buffer:0\r\n"
                 "mem_allocator:%s\r\n"
-                "active_defrag_running:0\r\n",
+                "active_defrag_running:0\r\n"
+                "lazyfree_pending_objects:%zu\r\n"
+                "lazyfreed_objects:%" PRIu64 "\r\n",
                 used, used_h, rss, rss_h, peak, peak_h, peak ? 100.0 * (double)used / (double)peak : 0.0,
                 script_memory(), script_memory(), used ? (double)rss / (double)used : 0.0,
-                (int64_t)rss - (int64_t)used, client_sums().mem, mem_allocator_name());
+                (int64_t)rss - (int64_t)used, client_sums().mem, mem_allocator_name(),
+                db_lazyfree_pending(), db_lazyfreed_objects());
 }
 
 static void sec_persistence(Text *t) {

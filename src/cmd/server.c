@@ -1,5 +1,6 @@
-/* cmd/server.c -- server commands: CONFIG, TIME, LASTSAVE, DEBUG, SHUTDOWN.
- * Replies have Redis 7.0's shapes. (COMMAND is in command_info.c.) */
+/* cmd/server.c -- server commands: CONFIG, TIME, LASTSAVE, SHUTDOWN.
+ * Replies have Redis 7.0's shapes. (COMMAND is cmd/command_info.c, DEBUG
+ * is cmd/debug.c.) */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,8 @@ static void cmd_config_set(Client *c) {
             goto out;
         }
     }
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(canon[i], "proc-title-template") == 0) server_update_proc_title();
     reply_ok(c);
 out:
     for (int i = 0; i < 4 * n; i++) mem_free(names[i]);
@@ -219,167 +222,6 @@ static void cmd_time(Client *c) {
 }
 
 static void cmd_lastsave(Client *c) { reply_int(c, server_lastsave()); }
-
-/* ----------------------------------------------------------------- DEBUG */
-
-static const char *const debug_help[] = {
-    "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-    "AOF-FLUSH-SLEEP <microsec>",
-    "    Server will sleep before flushing the AOF, this is used for testing.",
-    "ASSERT",
-    "    Crash by assertion failed.",
-    "CHANGE-REPL-ID",
-    "    Change the replication IDs of the instance.",
-    "    Dangerous: should be used only for testing the replication subsystem.",
-    "CONFIG-REWRITE-FORCE-ALL",
-    "    Like CONFIG REWRITE but writes all configuration options, including",
-    "    keywords not listed in original configuration file or default values.",
-    "CRASH-AND-RECOVER [<milliseconds>]",
-    "    Hard crash and restart after a <milliseconds> delay (default 0).",
-    "DIGEST",
-    "    Output a hex signature representing the current DB content.",
-    "DIGEST-VALUE <key> [<key> ...]",
-    "    Output a hex signature of the values of all the specified keys.",
-    "ERROR <string>",
-    "    Return a Redis protocol error with <string> as message. Useful for clients",
-    "    unit tests to simulate Redis errors.",
-    "LEAK <string>",
-    "    Create a memory leak of the input string.",
-    "LOG <message>",
-    "    Write <message> to the server log.",
-    "HTSTATS <dbid>",
-    "    Return hash table statistics of the specified Redis database.",
-    "HTSTATS-KEY <key>",
-    "    Like HTSTATS but for the hash table stored at <key>'s value.",
-    "LOADAOF",
-    "    Flush the AOF buffers on disk and reload the AOF in memory.",
-    "REPLICATE <string>",
-    "    Replicates the provided string to replicas, allowing data divergence.",
-    "MALLCTL <key> [<val>]",
-    "    Get or set a malloc tuning integer.",
-    "MALLCTL-STR <key> [<val>]",
-    "    Get or set a malloc tuning string.",
-    "OBJECT <key>",
-    "    Show low level info about `key` and associated value.",
-    "DROP-CLUSTER-PACKET-FILTER <packet-type>",
-    "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
-    "OOM",
-    "    Crash the server simulating an out-of-memory error.",
-    "PANIC",
-    "    Crash the server simulating a panic.",
-    "POPULATE <count> [<prefix>] [<size>]",
-    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
-    "    it is used instead of the 'key' prefix. These are not propagated to",
-    "    replicas. Cluster slots are not respected so keys not belonging to the",
-    "    current node can be created in cluster mode.",
-    "PROTOCOL <type>",
-    "    Reply with a test value of the specified type. <type> can be: string,",
-    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
-    "    true, false.",
-    "RELOAD [option ...]",
-    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
-    "    * MERGE: conflicting keys will be loaded from RDB.",
-    "    * NOFLUSH: the existing database will not be removed before load, but",
-    "      conflicting keys will generate an exception and kill the server.",
-    "    * NOSAVE: the database will be loaded from an existing RDB file.",
-    "    Examples:",
-    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
-    "      the database.",
-    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
-    "      existing RDB file.",
-    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
-    "      file to the database.",
-    "RESTART [<milliseconds>]",
-    "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
-    "SDSLEN <key>",
-    "    Show low level SDS string info representing `key` and value.",
-    "SEGFAULT",
-    "    Crash the server with sigsegv.",
-    "SET-ACTIVE-EXPIRE <0|1>",
-    "    Setting it to 0 disables expiring keys in background when they are not",
-    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-    "    default.",
-    "QUICKLIST-PACKED-THRESHOLD <size>",
-    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
-    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
-    "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
-    "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
-    "SLEEP <seconds>",
-    "    Stop the server for <seconds>. Decimals allowed.",
-    "STRINGMATCH-TEST",
-    "    Run a fuzz tester against the stringmatchlen() function.",
-    "STRUCTSIZE",
-    "    Return the size of different Redis core C structures.",
-    "LISTPACK <key>",
-    "    Show low level info about the listpack encoding of <key>.",
-    "QUICKLIST <key> [<0|1>]",
-    "    Show low level info about the quicklist encoding of <key>.",
-    "    The optional argument (0 by default) sets the level of detail",
-    "CLIENT-EVICTION",
-    "    Show low level client eviction pools info (maxmemory-clients).",
-    "PAUSE-CRON <0|1>",
-    "    Stop periodic cron job processing.",
-    "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
-    "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
-    "    In case NEVER is provided the last observed peak will never be reset",
-    "    In case RESET is provided the peak reset time will be restored to the default value",
-    "REPLYBUFFER RESIZING <0|1>",
-    "    Enable or disable the reply buffer resize cron job",
-    "CLUSTERLINK KILL <to|from|all> <node-id>",
-    "    Kills the link based on the direction to/from (both) with the provided node.",
-    "HELP",
-    "    Prints this help.",
-};
-
-/* enable-debug-command: "no" refuses DEBUG, "local" allows it from the
- * loopback and unix sockets only, "yes" (or no such directive) allows it. */
-static bool debug_allowed(const Client *c) {
-    static const char name[] = "enable-debug-command";
-    ConfigPairs p;
-    bool ok = true;
-    if (config_lookup(name, sizeof(name) - 1, &p)) {
-        const char *v = p.v[0].value;
-        if (strcasecmp(v, "no") == 0) ok = false;
-        else if (strcasecmp(v, "local") == 0) ok = sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX);
-    }
-    pairs_free(&p);
-    return ok;
-}
-
-/* DEBUG SLEEP <seconds> sleeps the whole server, as Redis does; the
- * argument reads like C's strtod (so "abc" sleeps 0 seconds). */
-static void debug_sleep(Client *c) {
-    char *arg = mem_strndup(c->argv[2], c->argl[2]);
-    double secs = strtod(arg, NULL);
-    mem_free(arg);
-    if (secs > 0 && secs < 1e12) {
-        int64_t us = (int64_t)(secs * 1e6);
-        struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-        }
-    }
-    reply_ok(c);
-}
-
-static void cmd_debug(Client *c) {
-    if (!debug_allowed(c)) {
-        reply_error(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set "
-                       "to \"local\", you can run it from a local connection, otherwise you need "
-                       "to set this option in the configuration file, and then restart the "
-                       "server.");
-        return;
-    }
-    if (c->argc == 2 && arg_is(c, 1, "help")) {
-        reply_help(c, debug_help, ARRAY_LEN(debug_help));
-    } else if (c->argc == 3 && arg_is(c, 1, "sleep")) {
-        debug_sleep(c);
-    } else {
-        /* Redis quotes at most 128 bytes of the subcommand here */
-        int len = c->argl[1] < 128 ? (int)c->argl[1] : 128;
-        reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try "
-                        "DEBUG HELP.", len, c->argv[1]);
-    }
-}
 
 /* -------------------------------------------------------------- SHUTDOWN */
 
@@ -435,7 +277,6 @@ Command server_commands[] = {
     {"config", NULL, -2, 0, 0, 0, 0, SRV, "A container for server configuration commands", "2.0.0", "Depends on subcommand.", "@slow", config_subs},
     {"time", cmd_time, 1, CMD_LOADING | CMD_STALE | CMD_FAST, 0, 0, 0, SRV, "Return the current server time", "2.6.0", "O(1)", "@fast", NULL},
     {"lastsave", cmd_lastsave, 1, CMD_LOADING | CMD_STALE | CMD_FAST, 0, 0, 0, SRV, "Get the UNIX time stamp of the last successful save to disk", "1.0.0", "O(1)", "@admin @fast @dangerous", NULL},
-    {"debug", cmd_debug, -2, CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, 0, 0, 0, SRV, "A container for debugging commands", "1.0.0", "Depends on subcommand.", "@admin @slow @dangerous", NULL},
     {"shutdown", cmd_shutdown, -1, CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_NO_MULTI | CMD_ALLOW_BUSY, 0, 0, 0, SRV, "Synchronously save the dataset to disk and then shut down the server", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)", "@admin @slow @dangerous", NULL},
     {0},
 };

@@ -27,7 +27,9 @@
 #include "watch.h"
 
 #define QBUF_CHUNK 16384
-#define OBUF_KEEP 65536 /* an emptied output buffer above this is freed */
+#define OBUF_KEEP 65536 /* a slow reader's buffer shrinks toward this */
+#define RBUF_MIN 1024    /* an idle client's reply buffer shrinks to this, at least */
+#define RBUF_CHUNK 16384 /* the reply buffer's usual size; bigger only while a big reply drains */
 
 static Client **by_fd;   /* fd -> client */
 static int by_fd_cap;
@@ -173,6 +175,7 @@ static void compact_obuf(Client *c) {
 
 /* Writes what the socket takes. Returns false if the client must go. */
 static bool write_some(Client *c) {
+    if (c->olen > c->opeak) c->opeak = c->olen;
     while (c->osent < c->olen) {
         ssize_t n = sock_write(c->fd, c->obuf + c->osent, c->olen - c->osent);
         if (n == -EAGAIN) break;
@@ -182,10 +185,13 @@ static bool write_some(Client *c) {
     }
     if (c->osent == c->olen) {
         c->osent = c->olen = 0;
-        if (c->ocap > OBUF_KEEP) {
+        if (c->ocap > RBUF_CHUNK) {
+            /* grown for a big reply: back to the usual 16kb (Redis keeps
+             * such overflow in a list it frees once sent; CLIENT LIST's
+             * rbs= shows 16kb at most there too) */
             mem_free(c->obuf);
-            c->obuf = NULL;
-            c->ocap = 0;
+            c->obuf = mem_alloc(RBUF_CHUNK);
+            c->ocap = RBUF_CHUNK;
         }
         reply_obuf_rearm(c);
         if (c->flags & CLIENT_CLOSE_AFTER_REPLY) return false;
@@ -369,7 +375,7 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
         (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
         (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->last_ms) / 1000),
         client_flags_str(c, flags), c->db_index, sub, psub, ssub, multi_queued_count(c), c->qlen,
-        c->qcap - c->qlen, (size_t)0, multi_mem(c), c->qcap, c->qpeak, client_obuf_len(c),
+        c->qcap - c->qlen, (size_t)0, multi_mem(c), c->ocap, c->opeak, client_obuf_len(c),
         client_obuf_mem(c), client_total_mem(c), (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd,
         c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
@@ -379,6 +385,37 @@ void client_cron_obuf_limits(void) {
     if (nwaiting == 0) return;
     for (int i = 0; i < by_fd_cap; i++)
         if (by_fd[i] && (by_fd[i]->poll_mask & POLL_WRITE)) reply_obuf_cron_check(by_fd[i]);
+}
+
+/* ---------- reply-buffer resizing (the cron) ---------- */
+
+static int64_t rbuf_peak_reset_ms = CLIENT_RBUF_PEAK_RESET_DEFAULT_MS;
+static bool rbuf_resizing = true;
+static int64_t rbuf_last_reset_ms;
+
+void client_set_rbuf_peak_reset_ms(int64_t ms) { rbuf_peak_reset_ms = ms; }
+void client_set_rbuf_resizing(bool on) { rbuf_resizing = on; }
+
+static void resize_obuf(Client *c, void *ctx) {
+    bool reset = *(bool *)ctx;
+    if (c->ocap && c->olen == c->osent && !(c->flags & CLIENT_FAKE)) {
+        size_t cap = c->ocap;
+        if (c->opeak < cap / 2) cap = c->opeak + 1 > RBUF_MIN ? c->opeak + 1 : RBUF_MIN;
+        if (cap != c->ocap) {
+            c->osent = c->olen = 0;
+            c->obuf = mem_realloc(c->obuf, cap);
+            c->ocap = cap;
+            reply_obuf_rearm(c);
+        }
+    }
+    if (reset) c->opeak = c->olen - c->osent;
+}
+
+void client_cron_resize_obufs(int64_t now_ms) {
+    if (!rbuf_resizing) return;
+    bool reset = rbuf_peak_reset_ms >= 0 && now_ms - rbuf_last_reset_ms >= rbuf_peak_reset_ms;
+    if (reset) rbuf_last_reset_ms = now_ms;
+    client_foreach(resize_obuf, &reset);
 }
 
 size_t client_obuf_len(const Client *c) { return c->olen - c->osent; }

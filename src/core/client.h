@@ -63,6 +63,7 @@ typedef struct Client {
      * within it (the limits of client-output-buffer-limit lie beyond). */
     char *obuf;
     size_t olen, ocap, osent, ostop;
+    size_t opeak;             /* most bytes held at a flush since the last peak reset */
 
     char *name, *lib_name, *lib_ver;
     char addr[64], laddr[64];
@@ -127,6 +128,15 @@ void client_cron_obuf_limits(void);
 /* The cron's query-buffer trimming: visits max(5, clients/hz) clients
  * per call, in turn, trimming buffers idle or far above their peak. */
 void client_cron_resize_qbufs(int64_t now_ms, int hz);
+/* The cron's reply-buffer resizing: an idle client's buffer shrinks toward
+ * its recent peak (1kb at least). (A buffer grown past 16kb for a big
+ * reply returns to 16kb as soon as it drains.) The peak restarts every
+ * peak-reset period. */
+void client_cron_resize_obufs(int64_t now_ms);
+#define CLIENT_RBUF_PEAK_RESET_DEFAULT_MS 5000
+/* DEBUG REPLYBUFFER: the peak-reset period (< 0: never) and resizing on/off. */
+void client_set_rbuf_peak_reset_ms(int64_t ms);
+void client_set_rbuf_resizing(bool on);
 /* Totals for INFO clients. */
 void client_totals(size_t *max_qbuf, size_t *max_obuf);
 

@@ -542,6 +542,8 @@ static bool parse_memory(const char *s, uint64_t *out) {
     return true;
 }
 
+bool config_parse_memory(const char *s, uint64_t *out) { return parse_memory(s, out); }
+
 /* strtoll over the whole string (what Redis uses for save, client buffer
  * limits, replicaof ports): "+5" and "05" pass, "5x" does not. */
 static bool parse_ll_loose(const char *s, long long *out) {

@@ -85,6 +85,9 @@ bool config_foreach_rename(bool (*fn)(const char *from, const char *to));
  * false with *err set ("The server is running without a config file",
  * or the errno text of a failed write). */
 bool config_rewrite(bool force_all, const char **err);
+/* A memory value as the config reads it: digits and an optional unit b,
+ * k, kb, m, mb, g, gb (any case; k = 1000, kb = 1024). false if malformed. */
+bool config_parse_memory(const char *s, uint64_t *out);
 /* Frees the strings held by cfg (at exit, for leak checks). */
 void config_free(void);
 

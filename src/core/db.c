@@ -14,6 +14,7 @@
  * table with the scan cursor and keeps a count of keys with a TTL. */
 #include "db.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "../ds/ht.h"
@@ -137,6 +138,39 @@ static inline void *obj_of(const Entry *e) {
  * so deleting a million-element key does not stall other clients. */
 #define LAZYFREE_MIN_ELEMENTS 64
 
+/* Lazy freeing: objects queued for the background thread and not yet
+ * freed, and objects freed that way since the last RESETSTAT (INFO's
+ * lazyfree_pending_objects / lazyfreed_objects). Atomic: the worker
+ * updates them. */
+static atomic_size_t lazyfree_pending;
+static atomic_uint_fast64_t lazyfreed;
+
+typedef struct {
+    void (*fn)(void *);
+    void *obj;
+    size_t objects;
+} LazyJob;
+
+static void lazy_job_run(void *arg) {
+    LazyJob *j = arg;
+    j->fn(j->obj);
+    atomic_fetch_sub(&lazyfree_pending, j->objects);
+    atomic_fetch_add(&lazyfreed, j->objects);
+    mem_free(j);
+}
+
+static void lazy_free(void (*fn)(void *), void *obj, size_t objects) {
+    LazyJob *j = mem_alloc(sizeof(*j));
+    j->fn = fn;
+    j->obj = obj;
+    j->objects = objects;
+    atomic_fetch_add(&lazyfree_pending, objects);
+    thread_bg_submit(lazy_job_run, j);
+}
+
+size_t db_lazyfree_pending(void) { return atomic_load(&lazyfree_pending); }
+uint64_t db_lazyfreed_objects(void) { return atomic_load(&lazyfreed); }
+
 static void entry_free_value(Entry *e) {
     if (e->enc == ENC_RAW) {
         mem_free(obj_of(e));
@@ -144,7 +178,7 @@ static void entry_free_value(Entry *e) {
         const TypeOps *ops = type_ops[e->type];
         void *obj = obj_of(e);
         if (ops->length && ops->length(obj) > LAZYFREE_MIN_ELEMENTS)
-            thread_bg_submit(ops->free, obj);
+            lazy_free(ops->free, obj, 1);
         else
             ops->free(obj);
     }
@@ -414,7 +448,10 @@ void db_note_read(Db *db, const char *key, size_t klen, bool hit) {
 uint64_t db_stat_expired(void) { return stat_expired; }
 uint64_t db_stat_hits(void) { return stat_hits; }
 uint64_t db_stat_misses(void) { return stat_misses; }
-void db_reset_stats(void) { stat_expired = stat_hits = stat_misses = 0; }
+void db_reset_stats(void) {
+    stat_expired = stat_hits = stat_misses = 0;
+    atomic_store(&lazyfreed, 0);
+}
 
 /* Puts a freshly built entry under its key, replacing (and freeing) any
  * old one, and keeping the TTL count right. A key that did not exist
@@ -626,7 +663,7 @@ size_t db_flush(Db *db, bool async) {
     if (async && n > 64) {
         HashTable *old = db->ht;
         db->ht = ht_create(&keyspace_type);
-        thread_bg_submit(free_table_job, old);
+        lazy_free(free_table_job, old, n);
     } else {
         ht_clear(db->ht);
     }

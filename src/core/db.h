@@ -148,6 +148,10 @@ void db_stat_hit(bool hit);
  * miss and publishes "keymiss" (class m) on a miss. */
 void db_note_read(Db *db, const char *key, size_t klen, bool hit);
 void db_reset_stats(void);
+/* Lazy freeing (INFO memory): objects waiting for the background thread,
+ * and objects it freed since the last db_reset_stats. */
+size_t db_lazyfree_pending(void);
+uint64_t db_lazyfreed_objects(void);
 /* Set to the current command's start time, so a key read twice in one
  * command sees one clock (as Redis does). */
 void db_set_now(int64_t now_ms);

@@ -12,6 +12,7 @@
 #include "../os/clock.h"
 #include "../os/poll.h"
 #include "../os/proc.h"
+#include "../os/proctitle.h"
 #include "../os/sock.h"
 #include "block.h"
 #include "client.h"
@@ -168,14 +169,25 @@ static void close_idle(Client *c, void *ctx) {
         client_close_async(c);
 }
 
+/* DEBUG SET-ACTIVE-EXPIRE and DEBUG PAUSE-CRON switches. */
+static bool active_expire_on = true, cron_paused;
+
+void server_set_active_expire(bool on) { active_expire_on = on; }
+void server_pause_cron(bool paused) { cron_paused = paused; }
+
 static void cron(int64_t now) {
+    if (cron_paused) { /* closing clients is not a cron job in Redis: keep it */
+        client_free_closing();
+        return;
+    }
     db_update_clock(now);
     /* Up to a quarter of each cron period on expiry, as Redis's slow cycle. */
-    db_active_expire(250000 / (cfg.hz > 0 ? cfg.hz : 10));
+    if (active_expire_on) db_active_expire(250000 / (cfg.hz > 0 ? cfg.hz : 10));
     db_cron_tables();
     if (cfg.timeout > 0) client_foreach(close_idle, &now);
     client_cron_obuf_limits();
     client_cron_resize_qbufs(now, cfg.hz);
+    client_cron_resize_obufs(now);
     client_free_closing();
     stats_sample(now);
 }
@@ -186,6 +198,63 @@ void server_request_shutdown(bool save) {
 }
 
 int64_t server_lastsave(void) { return lastsave_s; }
+
+/* ------------------------------------------------------ process title */
+
+/* The value of one proc-title-template variable (config.c has checked
+ * the names) into buf. */
+static const char *title_var(const char *name, size_t n, char *buf, size_t cap) {
+    if (n == 5 && !memcmp(name, "title", 5)) return proctitle_exe();
+    if (n == 4 && !memcmp(name, "port", 4)) {
+        snprintf(buf, cap, "%d", cfg.port);
+        return buf;
+    }
+    if (n == 8 && !memcmp(name, "tls-port", 8)) return "0";
+    if (n == 10 && !memcmp(name, "unixsocket", 10)) return cfg.unixsocket ? cfg.unixsocket : "";
+    if (n == 11 && !memcmp(name, "config-file", 11)) return cfg.config_file ? cfg.config_file : "";
+    if (n == 11 && !memcmp(name, "listen-addr", 11)) {
+        /* the first bind address ("-" marks an optional one), or "*" */
+        const char *b = cfg.bind ? cfg.bind : "";
+        while (*b == ' ') b++;
+        if (*b == '-') b++;
+        size_t len = strcspn(b, " ");
+        if (len == 0) snprintf(buf, cap, "*:%d", cfg.port);
+        else snprintf(buf, cap, "%.*s:%d", (int)len, b, cfg.port);
+        return buf;
+    }
+    return ""; /* server-mode: neither cluster nor sentinel */
+}
+
+void server_update_proc_title(void) {
+    const char *on = config_value("set-proc-title");
+    const char *t = config_value("proc-title-template");
+    if (!t || (on && strcmp(on, "yes") != 0)) return;
+    char out[1024], var[300];
+    size_t o = 0;
+    for (const char *p = t; *p && o < sizeof(out) - 1; p++) {
+        const char *v = NULL;
+        char one[2] = {*p, 0};
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            v = one;
+            p++;
+        } else if (*p == '{' && strchr(p, '}')) {
+            const char *end = strchr(p, '}');
+            v = title_var(p + 1, (size_t)(end - p - 1), var, sizeof(var));
+            p = end;
+        } else {
+            v = one;
+        }
+        size_t n = strlen(v);
+        if (n > sizeof(out) - 1 - o) n = sizeof(out) - 1 - o;
+        memcpy(out + o, v, n);
+        o += n;
+    }
+    while (o && out[o - 1] == ' ') o--; /* an empty {server-mode} leaves a blank */
+    out[o] = '\0';
+    const char *start = out;
+    while (*start == ' ') start++;
+    proctitle_set(start);
+}
 
 bool server_init(void) {
     poller = poll_create();

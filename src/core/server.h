@@ -16,6 +16,13 @@ void server_cleanup(void);       /* closes listeners and clients */
 /* SHUTDOWN: leave the loop after this command's reply is flushed. */
 void server_request_shutdown(bool save);
 int64_t server_lastsave(void);   /* unix seconds (LASTSAVE) */
+/* Sets the process title from proc-title-template (unless set-proc-title
+ * is no): at start and after CONFIG SET of the template. */
+void server_update_proc_title(void);
+/* DEBUG's switches: the cron's active expiry on/off, the whole cron
+ * paused (no expiry, timeouts, buffer resizing, stats) or running. */
+void server_set_active_expire(bool on);
+void server_pause_cron(bool paused);
 /* Called from a busy script's hook: serves other clients once (they get
  * -BUSY unless their command is allowed), and exits the process if
  * SHUTDOWN NOSAVE or a signal asked for it. */

@@ -160,8 +160,27 @@ static inline size_t entry_cost(size_t len) {
     return body + (body < 128 ? 1 : body < 16384 ? 2 : body < 2097152 ? 3 : 5);
 }
 
-/* Whether n may grow by `add` bytes (and one element when new_entry). */
+/* Elements of at least this many bytes are "plain": alone in a node that
+ * takes no other element (Redis's packed threshold, 1GB by default). */
+static size_t packed_threshold = (size_t)1 << 30;
+
+void ql_set_packed_threshold(size_t bytes) { packed_threshold = bytes ? bytes : (size_t)1 << 30; }
+
+static inline bool is_large(size_t len) { return len >= packed_threshold; }
+
+/* A node holding one large element (see packed_threshold). */
+static bool node_plain(const QlNode *n) {
+    if (n->count != 1 || n->sz < packed_threshold) return false;
+    char buf[24];
+    size_t len;
+    lp_get_str(lp_first(n->lp), &len, buf);
+    return is_large(len);
+}
+
+/* Whether n may grow by `add` bytes (and one element when new_entry). A
+ * plain node takes nothing more. */
 static inline bool fits(const QlNode *n, size_t add, bool new_entry, int fill) {
+    if (UNLIKELY(n->sz >= packed_threshold) && node_plain(n)) return false;
     size_t sz = (size_t)n->sz + add;
     if (fill < 0) {
         int level = fill < -5 ? 5 : -fill;
@@ -207,7 +226,8 @@ static inline unsigned char *node_seek(QlNode *n, size_t off) {
  * it fits, else into the neighbour at that edge, else into a new node
  * (splitting n when the position is inside it). */
 static void insert_at(Quicklist *ql, QlNode *n, size_t at, const char *s, size_t len, int fill) {
-    size_t add = entry_cost(len);
+    /* A large element fits nowhere: it gets a node of its own. */
+    size_t add = is_large(len) ? SIZE_MAX / 2 : entry_cost(len);
     ql->count++;
     if (fits(n, add, true, fill)) {
         if (at == n->count) {
@@ -336,6 +356,16 @@ size_t ql_nodes(const Quicklist *h) {
     return h->nodes;
 }
 
+size_t ql_lp_bytes(const Quicklist *h) {
+    if (is_small(h)) {
+        unsigned char *lp = small_lp(h);
+        return lp ? lp_bytes(lp) : 0;
+    }
+    size_t bytes = 0;
+    for (const QlNode *n = h->head; n; n = n->next) bytes += n->sz;
+    return bytes;
+}
+
 size_t ql_mem(const Quicklist *h) {
     if (is_small(h)) {
         unsigned char *lp = small_lp(h);
@@ -350,7 +380,7 @@ Quicklist *ql_push(Quicklist *h, bool tail, const char *s, size_t len, int fill)
     View v;
     Quicklist *ql = open_view(h, &v);
     QlNode *n = tail ? ql->tail : ql->head;
-    if (n && fits(n, entry_cost(len), true, fill)) {
+    if (n && !is_large(len) && fits(n, entry_cost(len), true, fill)) {
         n->lp = tail ? lp_append(n->lp, s, len) : lp_prepend(n->lp, s, len);
         n->count++;
         node_resized(n);
@@ -432,7 +462,8 @@ Quicklist *ql_replace(Quicklist *h, long index, const char *s, size_t len, int f
     size_t oldlen;
     lp_get_str(p, &oldlen, buf);
     size_t add = entry_cost(len), old = entry_cost(oldlen);
-    if (n->count == 1 || add <= old || fits(n, add - old, false, fill)) {
+    bool ok = n->count == 1 || (!is_large(len) && (add <= old || fits(n, add - old, false, fill)));
+    if (ok) {
         n->lp = lp_replace(n->lp, &p, s, len);
         node_resized(n);
     } else {

@@ -1,7 +1,8 @@
 /* ds/quicklist.h -- the list type's value: a doubly linked list of listpack
  * nodes, each filled up to `fill` (Redis's list-max-listpack-size: > 0 at
  * most that many elements and 8kb per node, -1..-5 at most 4kb..64kb per
- * node). An element that fits in no node gets a node of its own.
+ * node). An element that fits in no node, or is at least the packed
+ * threshold long, gets a node of its own.
  *
  * A list of one node is stored as that bare listpack (a tagged pointer: no
  * list header, no node struct), so the handle changes as the list grows
@@ -27,6 +28,12 @@ Quicklist *ql_dup(const Quicklist *ql);  /* deep copy */
 size_t ql_count(const Quicklist *ql);    /* elements, O(1) */
 size_t ql_nodes(const Quicklist *ql);    /* listpack nodes */
 size_t ql_mem(const Quicklist *ql);      /* bytes held (allocator sizes) */
+size_t ql_lp_bytes(const Quicklist *ql); /* sum of the nodes' listpack sizes */
+
+/* Elements of at least `bytes` bytes get a node of their own that takes
+ * no other element (Redis's "plain" nodes); 0 restores the default, 1GB.
+ * Process-wide (DEBUG QUICKLIST-PACKED-THRESHOLD). */
+void ql_set_packed_threshold(size_t bytes);
 
 /* Adds s at the head (tail=false) or the tail. */
 Quicklist *ql_push(Quicklist *ql, bool tail, const char *s, size_t len, int fill) WUR;

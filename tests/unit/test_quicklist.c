@@ -382,6 +382,40 @@ static void random_ops(int fill, int steps) {
     mem_free(buf);
 }
 
+/* Elements at or above the packed threshold get a node of their own
+ * (Redis's plain nodes), whatever the fill; smaller ones still pack. */
+static void test_packed_threshold(void) {
+    ql_set_packed_threshold(5);
+    Quicklist *ql = ql_new();
+    ql = ql_push(ql, true, "aa", 2, -2);
+    ql = ql_push(ql, true, "bb", 2, -2);
+    CHECK(ql_nodes(ql) == 1);
+    ql = ql_push(ql, true, "large", 5, -2);   /* == threshold: plain */
+    CHECK(ql_nodes(ql) == 2);
+    ql = ql_push(ql, true, "cc", 2, -2);      /* not into the plain node */
+    CHECK(ql_nodes(ql) == 3);
+    ql = ql_push(ql, false, "largeeeee", 9, -2);
+    CHECK(ql_nodes(ql) == 4 && ql_count(ql) == 5);
+    /* a large element replacing one inside a packed node splits it */
+    ql = ql_replace(ql, 2, "LARGE!", 6, -2); /* was "bb" */
+    CHECK(ql_nodes(ql) == 5 && ql_verify(ql));
+    /* a small one replacing a plain element leaves a one-element node */
+    ql = ql_replace(ql, 2, "x", 1, -2);
+    CHECK(ql_count(ql) == 5 && ql_verify(ql));
+    bool found;
+    ql = ql_insert(ql, "aa", 2, true, "inserted", 8, -2, &found);
+    CHECK(found && ql_count(ql) == 6 && ql_verify(ql));
+    LpVal v;
+    CHECK(ql_index(ql, 2, &v) && v.len == 8 && memcmp(v.s, "inserted", 8) == 0);
+    ql_free(ql);
+    ql_set_packed_threshold(0);
+    ql = ql_new();
+    ql = ql_push(ql, true, "large", 5, -2);
+    ql = ql_push(ql, true, "large", 5, -2);
+    CHECK(ql_nodes(ql) == 1); /* default threshold (1GB): packed again */
+    ql_free(ql);
+}
+
 int main(void) {
     test_empty_and_small();
     test_fill_by_count();
@@ -391,5 +425,11 @@ int main(void) {
     test_dup_and_mem();
     int fills[] = {-2, -1, -5, 1, 2, 5, 128, 0};
     for (size_t i = 0; i < ARRAY_LEN(fills); i++) random_ops(fills[i], 4000);
+    test_packed_threshold();
+    /* the model holds with a low threshold too: plain and packed mixed */
+    ql_set_packed_threshold(20);
+    random_ops(-2, 3000);
+    random_ops(3, 3000);
+    ql_set_packed_threshold(0);
     return unit_finish("test_quicklist");
 }

@@ -1,0 +1,452 @@
+/* cmd/debug.c -- DEBUG, the subcommands Redis's test suite uses, with
+ * Redis 7.0's replies and errors: OBJECT, DIGEST, DIGEST-VALUE, PROTOCOL,
+ * SLEEP, SET-ACTIVE-EXPIRE, PAUSE-CRON, QUICKLIST-PACKED-THRESHOLD,
+ * LISTPACK, QUICKLIST, REPLYBUFFER, CHANGE-REPL-ID, LOG, ERROR, and the
+ * crashes SEGFAULT, PANIC, ASSERT. Subcommands of Redis's that we do not
+ * have (RELOAD, LOADAOF, POPULATE, ...) answer Redis's unknown-subcommand
+ * error. enable-debug-command gates them all. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../core/args.h"
+#include "../core/client.h"
+#include "../core/command.h"
+#include "../core/config.h"
+#include "../core/db.h"
+#include "../core/log.h"
+#include "../core/reply.h"
+#include "../core/server.h"
+#include "../core/t_hash.h"
+#include "../core/t_zset.h"
+#include "../ds/mem.h"
+#include "../ds/quicklist.h"
+#include "../os/crash.h"
+#include "../os/sock.h"
+#include "digest.h"
+
+static const char *const debug_help[] = {
+    "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "ASSERT",
+    "    Crash by assertion failed.",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
+    "DIGEST",
+    "    Output a hex signature representing the current DB content.",
+    "DIGEST-VALUE <key> [<key> ...]",
+    "    Output a hex signature of the values of all the specified keys.",
+    "ERROR <string>",
+    "    Return a Redis protocol error with <string> as message. Useful for clients",
+    "    unit tests to simulate Redis errors.",
+    "LOG <message>",
+    "    Write <message> to the server log.",
+    "OBJECT <key>",
+    "    Show low level info about `key` and associated value.",
+    "PANIC",
+    "    Crash the server simulating a panic.",
+    "PROTOCOL <type>",
+    "    Reply with a test value of the specified type. <type> can be: string,",
+    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+    "    true, false.",
+    "SEGFAULT",
+    "    Crash the server with sigsegv.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
+    "LISTPACK <key>",
+    "    Show low level info about the listpack encoding of <key>.",
+    "QUICKLIST <key> [<0|1>]",
+    "    Show low level info about the quicklist encoding of <key>.",
+    "    The optional argument (0 by default) sets the level of detail",
+    "PAUSE-CRON <0|1>",
+    "    Stop periodic cron job processing.",
+    "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+    "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+    "    In case NEVER is provided the last observed peak will never be reset",
+    "    In case RESET is provided the peak reset time will be restored to the default value",
+    "REPLYBUFFER RESIZING <0|1>",
+    "    Enable or disable the reply buffer resize cron job",
+    "HELP",
+    "    Prints this help.",
+};
+
+/* enable-debug-command: "no" refuses DEBUG, "local" allows it from the
+ * loopback and unix sockets only, "yes" (or no such directive) allows it. */
+static bool debug_allowed(const Client *c) {
+    const char *v = config_value("enable-debug-command");
+    if (!v) return true;
+    if (strcasecmp(v, "no") == 0) return false;
+    if (strcasecmp(v, "local") == 0) return sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX);
+    return true;
+}
+
+/* C's atoi over the argument, which is what Redis reads 0|1 switches with
+ * (so "x" is 0 and "2" is on). */
+static long arg_atoi(const Client *c, int i) {
+    char buf[32];
+    size_t n = c->argl[i] < sizeof(buf) - 1 ? c->argl[i] : sizeof(buf) - 1;
+    memcpy(buf, c->argv[i], n);
+    buf[n] = '\0';
+    return atol(buf);
+}
+
+/* Redis's answer to an unknown subcommand or a wrong argument count. */
+static void reply_unknown_sub(Client *c) {
+    int len = c->argl[1] < 128 ? (int)c->argl[1] : 128; /* Redis quotes at most 128 bytes */
+    reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try "
+                    "DEBUG HELP.",
+                 len, c->argv[1]);
+}
+
+/* The key's entry for the inspection subcommands (no access-clock touch);
+ * "ERR no such key" when absent. */
+static Entry *inspect_or_reply(Client *c, int i) {
+    Entry *e = db_lookup(c->db, c->argv[i], c->argl[i], true);
+    if (!e) reply_error(c, "ERR no such key");
+    return e;
+}
+
+/* ---------------------------------------------------------------- SLEEP */
+
+/* DEBUG SLEEP <seconds> sleeps the whole server, as Redis does; the
+ * argument reads like C's strtod (so "abc" sleeps 0 seconds). */
+static void debug_sleep(Client *c) {
+    char *arg = mem_strndup(c->argv[2], c->argl[2]);
+    double secs = strtod(arg, NULL);
+    mem_free(arg);
+    if (secs > 0 && secs < 1e12) {
+        int64_t us = (int64_t)(secs * 1e6);
+        struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+    }
+    reply_ok(c);
+}
+
+/* --------------------------------------------------------------- OBJECT */
+
+/* About the bytes the value takes in an RDB file: a length prefix and the
+ * payload (our estimate; Redis reports its real serialised size). */
+static size_t len_prefix(size_t n) { return n < 64 ? 1 : n < 16384 ? 2 : n <= UINT32_MAX ? 5 : 9; }
+
+static size_t serialized_estimate(Entry *e) {
+    switch (entry_type(e)) {
+    case TYPE_STRING: {
+        int64_t v;
+        if (entry_get_int64(e, &v)) {
+            if (v >= -128 && v <= 127) return 2;
+            if (v >= -32768 && v <= 32767) return 3;
+            return v >= INT32_MIN && v <= INT32_MAX ? 5 : 21;
+        }
+        size_t n = entry_strlen(e);
+        return len_prefix(n) + n;
+    }
+    case TYPE_LIST: {
+        const Quicklist *ql = entry_obj(e);
+        size_t b = ql_lp_bytes(ql);
+        return len_prefix(ql_nodes(ql)) + b + 2 * ql_nodes(ql);
+    }
+    default: {
+        size_t m = entry_mem(e);
+        return len_prefix(m) + m;
+    }
+    }
+}
+
+/* "Value at:<addr> refcount:<n> encoding:<enc> serializedlength:<n>
+ * lru:<clock> lru_seconds_idle:<s>", plus the quicklist's figures for a
+ * list, as one status line. */
+static void debug_object(Client *c) {
+    Entry *e = inspect_or_reply(c, 2);
+    if (!e) return;
+    char line[512];
+    ValueType t = entry_type(e);
+    /* a one-node list is a tagged pointer: show the address proper */
+    const void *addr = t == TYPE_STRING ? (const void *)e
+                                        : (const void *)((uintptr_t)entry_obj(e) & ~(uintptr_t)1);
+    int64_t iv;
+    bool shared = t == TYPE_STRING && entry_is_int(e) && entry_get_int64(e, &iv) && iv >= 0 &&
+                  iv < 10000; /* Redis's shared integers, as OBJECT REFCOUNT */
+    uint32_t idle = entry_idle_seconds(e);
+    uint32_t lru = ((uint32_t)(time(NULL) & 0xffffff) - idle) & 0xffffff;
+    int n = snprintf(line, sizeof(line),
+                     "Value at:%p refcount:%d encoding:%s serializedlength:%zu lru:%u "
+                     "lru_seconds_idle:%u",
+                     addr, shared ? INT32_MAX : 1, entry_encoding_name(e), serialized_estimate(e),
+                     lru, idle);
+    if (t == TYPE_LIST && n > 0 && (size_t)n < sizeof(line)) {
+        const Quicklist *ql = entry_obj(e);
+        size_t nodes = ql_nodes(ql);
+        snprintf(line + n, sizeof(line) - (size_t)n,
+                 " ql_nodes:%zu ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:0 "
+                 "ql_uncompressed_size:%zu",
+                 nodes, nodes ? (double)ql_count(ql) / (double)nodes : 0.0,
+                 cfg.list_max_listpack_size, ql_lp_bytes(ql));
+    }
+    reply_status(c, line);
+}
+
+/* ------------------------------------------------------------- DIGESTS */
+
+static void debug_digest(Client *c) {
+    uint8_t d[DIGEST_LEN];
+    char hex[2 * DIGEST_LEN + 1];
+    digest_dataset(d);
+    digest_hex(d, hex);
+    reply_status(c, hex);
+}
+
+static void debug_digest_value(Client *c) {
+    reply_array(c, c->argc - 2);
+    for (int i = 2; i < c->argc; i++) {
+        uint8_t d[DIGEST_LEN] = {0};
+        char hex[2 * DIGEST_LEN + 1];
+        Entry *e = db_lookup(c->db, c->argv[i], c->argl[i], true);
+        if (e) digest_value(e, d);
+        digest_hex(d, hex);
+        reply_status(c, hex);
+    }
+}
+
+/* ------------------------------------------------------------- PROTOCOL */
+
+static void debug_protocol(Client *c) {
+    static const char attrib_raw[] =
+        "|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n";
+    static const char bignum[] = "1234567999999999999999999999999999999";
+    static const char verbatim[] = "This is a verbatim\nstring";
+    if (arg_is(c, 2, "string")) {
+        reply_cstr(c, "Hello World");
+    } else if (arg_is(c, 2, "integer")) {
+        reply_int(c, 12345);
+    } else if (arg_is(c, 2, "double")) {
+        reply_double(c, 3.141);
+    } else if (arg_is(c, 2, "bignum")) {
+        if (c->resp >= 3) {
+            reply_raw(c, "(", 1);
+            reply_raw(c, bignum, sizeof(bignum) - 1);
+            reply_raw(c, "\r\n", 2);
+        } else {
+            reply_cstr(c, bignum);
+        }
+    } else if (arg_is(c, 2, "null")) {
+        reply_null(c);
+    } else if (arg_is(c, 2, "array") || arg_is(c, 2, "set")) {
+        if (arg_is(c, 2, "set")) reply_set(c, 3);
+        else reply_array(c, 3);
+        for (int i = 0; i < 3; i++) reply_int(c, i);
+    } else if (arg_is(c, 2, "map")) {
+        reply_map(c, 3);
+        for (int i = 0; i < 3; i++) {
+            reply_int(c, i);
+            reply_bool(c, i == 1);
+        }
+    } else if (arg_is(c, 2, "attrib")) {
+        if (c->resp >= 3) reply_raw(c, attrib_raw, sizeof(attrib_raw) - 1);
+        reply_cstr(c, "Some real reply following the attribute");
+    } else if (arg_is(c, 2, "push")) {
+        if (c->resp < 3) {
+            reply_error(c, "ERR RESP2 is not supported by this command");
+            return;
+        }
+        reply_push(c, 2);
+        reply_cstr(c, "server-cpu-usage");
+        reply_int(c, 42);
+        reply_cstr(c, "Some real reply following the push reply");
+    } else if (arg_is(c, 2, "true") || arg_is(c, 2, "false")) {
+        reply_bool(c, arg_is(c, 2, "true"));
+    } else if (arg_is(c, 2, "verbatim")) {
+        reply_verbatim(c, verbatim, sizeof(verbatim) - 1);
+    } else {
+        reply_error(c, "ERR Wrong protocol type name. Please use one of the following: "
+                       "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|"
+                       "true|false");
+    }
+}
+
+/* ------------------------------------------------ lists and listpacks */
+
+/* QUICKLIST-PACKED-THRESHOLD <size>: a memory value, 0 (the default) up
+ * to just under 4GB. */
+static void debug_packed_threshold(Client *c) {
+    char buf[128];
+    uint64_t v;
+    bool ok = c->argl[2] < sizeof(buf);
+    if (ok) {
+        memcpy(buf, c->argv[2], c->argl[2]);
+        buf[c->argl[2]] = '\0';
+        ok = config_parse_memory(buf, &v) && v < UINT32_MAX;
+    }
+    if (!ok) {
+        reply_error(c, "ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+        return;
+    }
+    ql_set_packed_threshold((size_t)v);
+    reply_ok(c);
+}
+
+/* LISTPACK <key>: lists are quicklists in Redis 7.0; hashes and sorted
+ * sets may be listpacks. The structure goes to stdout, as Redis does. */
+static void debug_listpack(Client *c) {
+    Entry *e = inspect_or_reply(c, 2);
+    if (!e) return;
+    ValueType t = entry_type(e);
+    bool lp = (t == TYPE_HASH && strcmp(hash_encoding(entry_obj(e)), "listpack") == 0) ||
+              (t == TYPE_ZSET && zset_is_listpack(entry_obj(e)));
+    if (!lp) {
+        reply_error(c, "ERR Not a listpack encoded object.");
+        return;
+    }
+    printf("{listpack of a %s: %zu bytes held}\n", t == TYPE_HASH ? "hash" : "zset", entry_mem(e));
+    fflush(stdout);
+    reply_status(c, "Listpack structure printed on stdout");
+}
+
+static void debug_quicklist(Client *c) {
+    Entry *e = inspect_or_reply(c, 2);
+    if (!e) return;
+    if (entry_type(e) != TYPE_LIST) {
+        reply_error(c, "ERR Not a quicklist encoded object.");
+        return;
+    }
+    const Quicklist *ql = entry_obj(e);
+    printf("{quicklist: count %zu, nodes %zu, listpack bytes %zu}\n", ql_count(ql), ql_nodes(ql),
+           ql_lp_bytes(ql));
+    fflush(stdout);
+    reply_status(c, "Quicklist structure printed on stdout");
+}
+
+/* ---------------------------------------------------------- REPLYBUFFER */
+
+/* REPLYBUFFER PEAK-RESET-TIME <never|reset|ms> | RESIZING <0|1> */
+static void debug_replybuffer(Client *c) {
+    if (arg_is(c, 2, "peak-reset-time")) {
+        if (arg_is(c, 3, "never")) {
+            client_set_rbuf_peak_reset_ms(-1);
+        } else if (arg_is(c, 3, "reset")) {
+            client_set_rbuf_peak_reset_ms(CLIENT_RBUF_PEAK_RESET_DEFAULT_MS);
+        } else {
+            int64_t ms;
+            if (!arg_int64_or_reply(c, 3, &ms)) return;
+            client_set_rbuf_peak_reset_ms(ms);
+        }
+    } else if (arg_is(c, 2, "resizing")) {
+        client_set_rbuf_resizing(arg_atoi(c, 3) != 0);
+    } else {
+        reply_unknown_sub(c);
+        return;
+    }
+    reply_ok(c);
+}
+
+/* -------------------------------------------------------------- crashes */
+
+static void debug_segfault(Client *c) {
+    UNUSED(c);
+    log_msg(LOG_WARNING, "DEBUG SEGFAULT: crashing the server with SIGSEGV, as asked");
+    raise(SIGSEGV);
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+typedef struct {
+    const char *name;
+    int argc; /* exact argc, or -n: at least n */
+    void (*fn)(Client *c);
+} DebugSub;
+
+static void debug_help_reply(Client *c) { reply_help(c, debug_help, ARRAY_LEN(debug_help)); }
+static void debug_set_active_expire(Client *c) {
+    server_set_active_expire(arg_atoi(c, 2) != 0);
+    reply_ok(c);
+}
+static void debug_pause_cron(Client *c) {
+    server_pause_cron(arg_atoi(c, 2) != 0);
+    reply_ok(c);
+}
+static void debug_change_repl_id(Client *c) {
+    log_msg(LOG_WARNING, "Changing replication IDs after receiving DEBUG change-repl-id");
+    reply_ok(c);
+}
+static void debug_log(Client *c) {
+    log_msg(LOG_WARNING, "DEBUG LOG: %.*s", (int)c->argl[2], c->argv[2]);
+    reply_ok(c);
+}
+static void debug_error(Client *c) {
+    char *msg = mem_strndup(c->argv[2], c->argl[2]);
+    for (char *p = msg; *p; p++)
+        if (*p == '\r' || *p == '\n') *p = ' '; /* one protocol line */
+    reply_error(c, msg);
+    mem_free(msg);
+}
+static void debug_panic(Client *c) {
+    UNUSED(c);
+    char msg[64];
+    snprintf(msg, sizeof(msg), "DEBUG PANIC called at Unix time %lld", (long long)time(NULL));
+    crash_panic(msg, __FILE__, __LINE__);
+}
+static void debug_assert(Client *c) {
+    volatile int one = 1;
+    ASSERT(one == 2);
+    reply_ok(c);
+}
+
+static const DebugSub subs[] = {
+    {"help", 2, debug_help_reply},
+    {"sleep", 3, debug_sleep},
+    {"object", 3, debug_object},
+    {"digest", 2, debug_digest},
+    {"digest-value", -2, debug_digest_value},
+    {"protocol", 3, debug_protocol},
+    {"set-active-expire", 3, debug_set_active_expire},
+    {"pause-cron", 3, debug_pause_cron},
+    {"quicklist-packed-threshold", 3, debug_packed_threshold},
+    {"listpack", 3, debug_listpack},
+    {"quicklist", -3, debug_quicklist},
+    {"replybuffer", 4, debug_replybuffer},
+    {"change-repl-id", 2, debug_change_repl_id},
+    {"log", 3, debug_log},
+    {"error", 3, debug_error},
+    {"segfault", -2, debug_segfault},
+    {"panic", -2, debug_panic},
+    {"assert", -2, debug_assert},
+};
+
+static void cmd_debug(Client *c) {
+    if (!debug_allowed(c)) {
+        reply_error(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set "
+                       "to \"local\", you can run it from a local connection, otherwise you need "
+                       "to set this option in the configuration file, and then restart the "
+                       "server.");
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(subs); i++) {
+        const DebugSub *s = &subs[i];
+        if (!arg_is(c, 1, s->name)) continue;
+        bool ok = s->argc >= 0 ? c->argc == s->argc : c->argc >= -s->argc;
+        /* QUICKLIST takes an optional detail level: at most 4 arguments */
+        if (s->fn == debug_quicklist && c->argc > 4) ok = false;
+        if (ok) {
+            s->fn(c);
+            return;
+        }
+        break;
+    }
+    reply_unknown_sub(c);
+}
+
+Command debug_commands[] = {
+    {"debug", cmd_debug, -2, CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, 0, 0, 0, "server", "A container for debugging commands", "1.0.0", "Depends on subcommand.", "@admin @slow @dangerous", NULL},
+    {0},
+};
