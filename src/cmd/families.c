@@ -21,6 +21,8 @@ extern Command script_commands[];
 extern Command multi_commands[];
 extern Command pubsub_commands[];
 extern Command monitor_commands[];
+extern Command slowlog_commands[];
+extern Command latency_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -41,4 +43,6 @@ void cmd_register_all(void) {
     command_register(multi_commands);
     command_register(pubsub_commands);
     command_register(monitor_commands);
+    command_register(slowlog_commands);
+    command_register(latency_commands);
 }

@@ -300,6 +300,17 @@ void block_serve_ready(void) {
 
 static void reply_timeout(Client *c) { reply_null_array(c); }
 
+/* c's wait ends without a retry: its command counts as done now (its
+ * arguments are back in c->argv for the slow log). */
+static void account(Client *c, bool failed) {
+    BlockState *bs = c->block;
+    c->argc = bs->argc;
+    c->argv = bs->argv;
+    c->argl = bs->argl;
+    command_unblocked(c, failed);
+    c->argc = 0;
+}
+
 void block_check_timeouts(int64_t now_ms) {
     for (size_t i = nblocked; i-- > 0;) {
         if (i >= nblocked) continue;
@@ -307,6 +318,7 @@ void block_check_timeouts(int64_t now_ms) {
         int64_t d = c->block->deadline;
         if (d && d <= now_ms) {
             reply_timeout(c);
+            account(c, false);
             finish(c);
         }
     }
@@ -327,6 +339,7 @@ bool block_unblock(Client *c, bool as_error) {
     if (!c->block) return false;
     if (as_error) reply_error(c, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
     else reply_timeout(c);
+    account(c, as_error);
     finish(c);
     return true;
 }

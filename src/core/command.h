@@ -28,6 +28,7 @@ enum {
     CMD_MOVABLE_KEYS = 1u << 15,
     CMD_NOT_KEY = 1u << 16,   /* first/last/step name channels, not keys (SPUBLISH) */
     CMD_SKIP_MONITOR = 1u << 17, /* command_call feeds no MONITOR line (EVAL feeds its own) */
+    CMD_SKIP_SLOWLOG = 1u << 18, /* never in the slow log (EXEC: its commands are) */
 };
 
 typedef struct Command {
@@ -47,6 +48,7 @@ typedef struct Command {
     const struct Command *parent;
     char fullname[48];       /* "config|get" */
     uint64_t calls, usec, rejected, failed;
+    struct Histogram *hist;  /* latency-tracking; NULL until first timed */
 } Command;
 
 /* Families register their tables before command_init (NULL-name ended). */
@@ -65,7 +67,12 @@ void command_foreach(void (*fn)(Command *cmd, void *ctx), void *ctx);
 size_t command_count(void);
 /* Called by reply_error for the running command's failed_calls. */
 void command_note_failure(Client *c);
+/* CONFIG RESETSTAT: calls, usec, rejections, failures and histograms. */
 void command_reset_stats(void);
+/* A blocked client's command ended without a retry (timeout, CLIENT
+ * UNBLOCK): counts it as Redis does then, failed or not, in its histogram,
+ * the slow log and the latency monitor. c->argv holds its arguments. */
+void command_unblocked(Client *c, bool failed);
 /* Set by the scripting module while a script has run past
  * busy-reply-threshold. Other clients then get -BUSY except for commands
  * flagged CMD_ALLOW_BUSY (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, ...). */
