@@ -10,8 +10,8 @@
 static void cmd_slowlog_get(Client *c) {
     int64_t count = 10;
     if (c->argc > 3) {
-        reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try SLOWLOG HELP.",
-                     c->argv[1]);
+        reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try SLOWLOG HELP.",
+                     (int)(c->argl[1] < 128 ? c->argl[1] : 128), c->argv[1]);
         return;
     }
     if (c->argc == 3 && (!num_parse_int64(c->argv[2], c->argl[2], &count) || count < -1)) {

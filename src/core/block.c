@@ -300,7 +300,7 @@ void block_serve_ready(void) {
 
 static void reply_timeout(Client *c) { reply_null_array(c); }
 
-/* c's wait ends without a retry: its command counts as done now (its
+/* CLIENT UNBLOCK ends c's wait: its command counts as done now (its
  * arguments are back in c->argv for the slow log). */
 static void account(Client *c, bool failed) {
     BlockState *bs = c->block;
@@ -317,8 +317,7 @@ void block_check_timeouts(int64_t now_ms) {
         Client *c = blocked[i];
         int64_t d = c->block->deadline;
         if (d && d <= now_ms) {
-            reply_timeout(c);
-            account(c, false);
+            reply_timeout(c); /* Redis 7.0 times a timed-out command nowhere */
             finish(c);
         }
     }

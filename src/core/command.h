@@ -69,9 +69,9 @@ size_t command_count(void);
 void command_note_failure(Client *c);
 /* CONFIG RESETSTAT: calls, usec, rejections, failures and histograms. */
 void command_reset_stats(void);
-/* A blocked client's command ended without a retry (timeout, CLIENT
- * UNBLOCK): counts it as Redis does then, failed or not, in its histogram,
- * the slow log and the latency monitor. c->argv holds its arguments. */
+/* CLIENT UNBLOCK ended a blocked client's command: counts it as Redis
+ * 7.0 does then, failed or not, in its histogram, the slow log and the
+ * latency monitor (a timeout counts in none). c->argv holds its args. */
 void command_unblocked(Client *c, bool failed);
 /* Set by the scripting module while a script has run past
  * busy-reply-threshold. Other clients then get -BUSY except for commands
