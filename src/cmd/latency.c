@@ -43,7 +43,7 @@ static void reply_histogram(Client *c, const Command *cmd) {
     reply_cstr(c, cmd->fullname);
     reply_map(c, 2);
     reply_cstr(c, "calls");
-    reply_int(c, (int64_t)cmd->hist->total);
+    reply_int(c, (int64_t)hist_total(cmd->hist));
     reply_cstr(c, "histogram_usec");
     reply_map(c, n);
     hist_foreach_pow2(cmd->hist, bucket, c);

@@ -258,8 +258,10 @@ void command_call(Client *c, Command *cmd) {
     cmd->calls++;
     cmd->usec += (uint64_t)took;
     stats.commands_processed++;
-    if (LIKELY(!(c->flags & CLIENT_BLOCKED))) timed(c, cmd, took);
-    else blocked_run(c, cmd, took);
+    if (LIKELY(cfg.timing)) { /* one test when histograms, slow log and monitor are off */
+        if (LIKELY(!(c->flags & CLIENT_BLOCKED))) timed(c, cmd, took);
+        else blocked_run(c, cmd, took);
+    }
     uint64_t changes = db_dirty() - dirty;
     /* EXEC and scripts propagate as the commands they ran, not themselves
      * (and those were checked for signalling, each in its own call) */

@@ -35,7 +35,7 @@ Config cfg = {
     .zset_max_listpack_entries = 128, .zset_max_listpack_value = 64,
     .busy_reply_threshold = 5000,
     .slowlog_log_slower_than = 10000, .slowlog_max_len = 128, .latency_tracking = true,
-    .slow_watch_us = 10000,
+    .slow_watch_us = 10000, .timing = true,
 };
 
 /* ------------------------------------------------------------ the table */
@@ -993,6 +993,7 @@ static void derive(void) {
                       ? cfg.latency_monitor_threshold * 1000
                       : INT64_MAX;
     cfg.slow_watch_us = slow < lat ? slow : lat;
+    cfg.timing = cfg.latency_tracking || cfg.slow_watch_us != INT64_MAX;
 }
 
 /* Takes `text` (owned) as the directive's value. */

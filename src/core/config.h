@@ -58,6 +58,7 @@ typedef struct {
     /* derived: a command that took at least this many us goes to the
      * slow log or the latency monitor (INT64_MAX: neither is on) */
     int64_t slow_watch_us;
+    bool timing;  /* any of them on: command_call times commands */
 } Config;
 
 extern Config cfg;

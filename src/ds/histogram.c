@@ -58,10 +58,17 @@ static uint64_t hdr_highest(uint64_t ns) {
     return (ns & ~(res - 1)) + res - 1;
 }
 
+uint64_t hist_total(const Histogram *h) {
+    uint64_t n = 0;
+    for (int i = 0; i < HIST_BUCKETS; i++) n += h->counts[i];
+    return n;
+}
+
 double hist_percentile(const Histogram *h, double p) {
-    if (!h->total) return 0.0;
+    uint64_t total = hist_total(h);
+    if (!total) return 0.0;
     if (p > 100.0) p = 100.0;
-    uint64_t want = (uint64_t)(p / 100.0 * (double)h->total + 0.5);
+    uint64_t want = (uint64_t)(p / 100.0 * (double)total + 0.5);
     if (want < 1) want = 1;
     uint64_t cum = 0;
     int i = 0;
@@ -74,9 +81,9 @@ double hist_percentile(const Histogram *h, double p) {
 
 void hist_foreach_pow2(const Histogram *h, void (*fn)(void *ctx, int64_t upper_us, uint64_t cum),
                        void *ctx) {
-    uint64_t cum = 0, prev = 0;
+    uint64_t cum = 0, prev = 0, total = hist_total(h);
     int i = 0;
-    for (int k = 0; k < HIST_OCTAVES && cum < h->total; k++) {
+    for (int k = 0; k < HIST_OCTAVES && cum < total; k++) {
         while (i < HIST_BUCKETS && bucket_octave(i) == k) cum += h->counts[i++];
         if (cum > prev) fn(ctx, (int64_t)bound[k], cum);
         prev = cum;

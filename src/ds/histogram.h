@@ -15,7 +15,6 @@
 #define HIST_BUCKETS (HIST_EXACT + (HIST_OCTAVES - 5) * HIST_SUBS)
 
 typedef struct Histogram {
-    uint64_t total;
     uint64_t counts[HIST_BUCKETS];
 } Histogram;
 
@@ -24,10 +23,11 @@ Histogram *hist_create(void);
 /* Counts one value of `us` microseconds (negative counts as 0). */
 void hist_record_slow(Histogram *h, uint64_t us);
 static inline void hist_record(Histogram *h, int64_t us) {
-    h->total++;
     if (LIKELY((uint64_t)us <= 16)) h->counts[us]++; /* negative: huge, slow path */
     else hist_record_slow(h, us < 0 ? 0 : (uint64_t)us);
 }
+/* How many values were counted. */
+uint64_t hist_total(const Histogram *h);
 /* The value at percentile p (0..100) as Redis's INFO latencystats prints
  * it: the upper bound of the bucket that holds it, in us, rounded as an
  * HDR histogram of 2 significant digits in nanoseconds would (1 us ->
