@@ -174,6 +174,7 @@ void block_remove(Client *c) {
     mem_free(bs);
     c->block = NULL;
     c->flags &= ~CLIENT_BLOCKED;
+    c->blocked_us = 0;
 }
 
 /* Unblocks and lets the client's pipelined commands run again. */
