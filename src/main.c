@@ -7,8 +7,10 @@
 #include "core/command.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/latency.h"
 #include "core/log.h"
 #include "core/server.h"
+#include "core/slowlog.h"
 #include "core/stats.h"
 #include "ds/ht.h"
 #include "ds/mem.h"
@@ -112,6 +114,9 @@ int main(int argc, char **argv) {
     thread_bg_drain();
     db_free_all();
     stats_free();
+    command_reset_stats(); /* frees the histograms */
+    slowlog_free();
+    latency_free();
     config_free();
     return 0;
 }

@@ -24,6 +24,8 @@ extern Command multi_commands[];
 extern Command pubsub_commands[];
 extern Command monitor_commands[];
 extern Command memory_commands[];
+extern Command slowlog_commands[];
+extern Command latency_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -47,4 +49,6 @@ void cmd_register_all(void) {
     command_register(pubsub_commands);
     command_register(monitor_commands);
     command_register(memory_commands);
+    command_register(slowlog_commands);
+    command_register(latency_commands);
 }

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "../core/reply.h"
 #include "../core/server.h"
 #include "../core/stats.h"
+#include "../ds/histogram.h"
 #include "../ds/mem.h"
 #include "../os/clock.h"
 #include "../os/poll.h"
@@ -373,6 +375,46 @@ static void errorstat_each(void *ctx, const char *code, uint64_t n) {
 
 static void sec_errorstats(Text *t) { stats_foreach_error(errorstat_each, t); }
 
+/* latency_percentiles_usec_<cmd>:p50=1.003,p99=... for each command with
+ * a histogram, at latency-tracking-info-percentiles (printed as that
+ * directive's canonical text: "50", "99.9"). */
+typedef struct {
+    Text *t;
+    char pcts[16][32];
+    double val[16];
+    int n;
+} LatencyLines;
+
+static void latency_line(LatencyLines *l, const Command *cmd) {
+    if (!cmd->hist) return;
+    text_printf(l->t, "latency_percentiles_usec_%s:", cmd->fullname);
+    for (int i = 0; i < l->n; i++)
+        text_printf(l->t, "%sp%s=%.3f", i ? "," : "", l->pcts[i], hist_percentile(cmd->hist, l->val[i]));
+    text_printf(l->t, "\r\n");
+}
+
+static void latency_each(Command *cmd, void *ctx) {
+    latency_line(ctx, cmd);
+    for (const Command *sub = cmd->subs; sub && sub->name; sub++) latency_line(ctx, sub);
+}
+
+static void sec_latencystats(Text *t) {
+    LatencyLines l = {.t = t};
+    const char *p = config_value("latency-tracking-info-percentiles");
+    while (p && *p && l.n < 16) {
+        size_t len = strcspn(p, " ");
+        if (len && len < sizeof l.pcts[0]) {
+            memcpy(l.pcts[l.n], p, len);
+            l.pcts[l.n][len] = '\0';
+            l.val[l.n] = strtod(l.pcts[l.n], NULL);
+            l.n++;
+        }
+        p += len;
+        while (*p == ' ') p++;
+    }
+    command_foreach(latency_each, &l);
+}
+
 static void sec_cluster(Text *t) { text_printf(t, "cluster_enabled:0\r\n"); }
 
 static void sec_keyspace(Text *t) {
@@ -404,6 +446,7 @@ static const Section sections[] = {
     {"modules", "Modules", sec_modules, true},
     {"commandstats", "Commandstats", sec_commandstats, false},
     {"errorstats", "Errorstats", sec_errorstats, true},
+    {"latencystats", "Latencystats", sec_latencystats, false},
     {"cluster", "Cluster", sec_cluster, true},
     {"keyspace", "Keyspace", sec_keyspace, true},
 };

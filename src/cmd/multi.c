@@ -66,7 +66,7 @@ static void cmd_unwatch(Client *c) {
 #define MF (CMD_NOSCRIPT | CMD_LOADING | CMD_STALE)
 Command multi_commands[] = {
     {"multi", cmd_multi, 1, MF | CMD_FAST | CMD_ALLOW_BUSY, 0, 0, 0, TX, "Mark the start of a transaction block", "1.2.0", "O(1)", "@fast @transaction", NULL},
-    {"exec", cmd_exec, 1, MF, 0, 0, 0, TX, "Execute all commands issued after MULTI", "1.2.0", "Depends on commands in the transaction", "@slow @transaction", NULL},
+    {"exec", cmd_exec, 1, MF | CMD_SKIP_SLOWLOG, 0, 0, 0, TX, "Execute all commands issued after MULTI", "1.2.0", "Depends on commands in the transaction", "@slow @transaction", NULL},
     {"discard", cmd_discard, 1, MF | CMD_FAST | CMD_ALLOW_BUSY, 0, 0, 0, TX, "Discard all commands issued after MULTI", "2.0.0", "O(N), when N is the number of queued commands", "@fast @transaction", NULL},
     {"watch", cmd_watch, -2, MF | CMD_FAST | CMD_ALLOW_BUSY, 1, -1, 1, TX, "Watch the given keys to determine execution of the MULTI/EXEC block", "2.2.0", "O(1) for every key.", "@fast @transaction", NULL},
     {"unwatch", cmd_unwatch, 1, MF | CMD_FAST | CMD_ALLOW_BUSY, 0, 0, 0, TX, "Forget about all watched keys", "2.2.0", "O(1)", "@fast @transaction", NULL},

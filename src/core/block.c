@@ -174,6 +174,7 @@ void block_remove(Client *c) {
     mem_free(bs);
     c->block = NULL;
     c->flags &= ~CLIENT_BLOCKED;
+    c->blocked_us = 0;
 }
 
 /* Unblocks and lets the client's pipelined commands run again. */
@@ -300,13 +301,24 @@ void block_serve_ready(void) {
 
 static void reply_timeout(Client *c) { reply_null_array(c); }
 
+/* CLIENT UNBLOCK ends c's wait: its command counts as done now (its
+ * arguments are back in c->argv for the slow log). */
+static void account(Client *c, bool failed) {
+    BlockState *bs = c->block;
+    c->argc = bs->argc;
+    c->argv = bs->argv;
+    c->argl = bs->argl;
+    command_unblocked(c, failed);
+    c->argc = 0;
+}
+
 void block_check_timeouts(int64_t now_ms) {
     for (size_t i = nblocked; i-- > 0;) {
         if (i >= nblocked) continue;
         Client *c = blocked[i];
         int64_t d = c->block->deadline;
         if (d && d <= now_ms) {
-            reply_timeout(c);
+            reply_timeout(c); /* Redis 7.0 times a timed-out command nowhere */
             finish(c);
         }
     }
@@ -327,6 +339,7 @@ bool block_unblock(Client *c, bool as_error) {
     if (!c->block) return false;
     if (as_error) reply_error(c, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
     else reply_timeout(c);
+    account(c, as_error);
     finish(c);
     return true;
 }

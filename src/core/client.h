@@ -78,6 +78,9 @@ typedef struct Client {
     /* output-buffer limits (core/reply): when the unsent bytes passed the
      * class's soft limit, 0 while under it */
     int64_t obuf_soft_since_ms;
+    /* us its blocked command has run so far (core/command: the slow log
+     * and histograms time a blocking command's runs, not its wait) */
+    int64_t blocked_us;
 } Client;
 
 /* Creates a client for an accepted fd and registers it. */

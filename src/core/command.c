@@ -8,15 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ds/histogram.h"
 #include "../ds/mem.h"
 #include "../os/clock.h"
+#include "config.h"
 #include "db.h"
 #include "keyspec.h"
+#include "latency.h"
 #include "monitor.h"
 #include "multi.h"
 #include "propagate.h"
 #include "pubsub.h"
 #include "reply.h"
+#include "slowlog.h"
 #include "stats.h"
 #include "watch.h"
 
@@ -189,11 +193,16 @@ void command_note_failure(Client *c) {
     if (c->cmd) ((Command *)c->cmd)->failed++;
 }
 
+static void reset_counters(Command *cmd) {
+    cmd->calls = cmd->usec = cmd->rejected = cmd->failed = 0;
+    mem_free(cmd->hist);
+    cmd->hist = NULL;
+}
+
 static void reset_one(Command *cmd, void *ctx) {
     UNUSED(ctx);
-    cmd->calls = cmd->usec = cmd->rejected = cmd->failed = 0;
-    for (Command *sub = cmd->subs; sub && sub->name; sub++)
-        sub->calls = sub->usec = sub->rejected = sub->failed = 0;
+    reset_counters(cmd);
+    for (Command *sub = cmd->subs; sub && sub->name; sub++) reset_counters(sub);
 }
 
 void command_reset_stats(void) { command_foreach(reset_one, NULL); }
@@ -258,6 +267,50 @@ static bool busy_allowed(const Client *c, const Command *cmd) {
     return false;
 }
 
+/* ---- timing: histograms, the slow log, the latency monitor ---- */
+
+static void record_latency(Command *cmd, int64_t us) {
+    if (UNLIKELY(!cmd->hist)) cmd->hist = hist_create();
+    hist_record(cmd->hist, us);
+}
+
+/* A command that took at least cfg.slow_watch_us. */
+static void note_slow(Client *c, Command *cmd, int64_t us) {
+    if (cfg.slowlog_log_slower_than >= 0 && us >= cfg.slowlog_log_slower_than)
+        slowlog_push(c, cmd, us);
+    latency_add_if_needed((cmd->flags & CMD_FAST) ? "fast-command" : "command", us / 1000);
+}
+
+/* A command done after `us` of running (a blocking one: all its runs). */
+static inline void timed(Client *c, Command *cmd, int64_t us) {
+    if (LIKELY(cfg.latency_tracking)) record_latency(cmd, us);
+    if (UNLIKELY(us >= cfg.slow_watch_us)) note_slow(c, cmd, us);
+}
+
+/* A run of a blocking command: it blocked (first run, or a retry that
+ * found nothing again), or a retry served it. As Redis, the time counted
+ * is the sum of its runs, not its wait, and it is counted once done. */
+static void blocked_run(Client *c, Command *cmd, int64_t us) {
+    if ((c->flags & (CLIENT_REEXEC | CLIENT_BLOCK_AGAIN)) == CLIENT_REEXEC) {
+        us += c->blocked_us;
+        c->blocked_us = 0;
+        timed(c, cmd, us);
+    } else if (c->flags & CLIENT_REEXEC) {
+        c->blocked_us += us;
+    } else {
+        c->blocked_us = us;
+    }
+}
+
+void command_unblocked(Client *c, bool failed) {
+    Command *cmd = (Command *)c->last_cmd;
+    if (!cmd) return;
+    if (failed) cmd->failed++;
+    int64_t us = c->blocked_us;
+    c->blocked_us = 0;
+    timed(c, cmd, us);
+}
+
 /* Runs the handler, then stats and propagation. Nested calls (EXEC's
  * queue, redis.call) keep the outer command's clock, as Redis does. */
 void command_call(Client *c, Command *cmd) {
@@ -273,9 +326,14 @@ void command_call(Client *c, Command *cmd) {
     depth--;
     if (UNLIKELY(monitor_count)) monitor_feed_after(c, cmd); /* after: db is the new one */
     int64_t took = clock_unix_us() - start;
+    if (UNLIKELY(took < 0)) took = 0; /* the wall clock stepped back */
     cmd->calls++;
-    cmd->usec += (uint64_t)(took > 0 ? took : 0);
+    cmd->usec += (uint64_t)took;
     stats.commands_processed++;
+    if (LIKELY(cfg.timing)) { /* one test when histograms, slow log and monitor are off */
+        if (LIKELY(!(c->flags & CLIENT_BLOCKED))) timed(c, cmd, took);
+        else blocked_run(c, cmd, took);
+    }
     uint64_t changes = db_dirty() - dirty;
     /* EXEC and scripts propagate as the commands they ran, not themselves
      * (and those were checked for signalling, each in its own call) */

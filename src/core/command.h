@@ -29,6 +29,7 @@ enum {
     CMD_NOT_KEY = 1u << 16,   /* first/last/step name channels, not keys (SPUBLISH) */
     CMD_SKIP_MONITOR = 1u << 17, /* command_call feeds no MONITOR line (EVAL feeds its own) */
     CMD_NO_MANDATORY_KEYS = 1u << 18, /* from the key specs: zero keys is valid (EVAL) */
+    CMD_SKIP_SLOWLOG = 1u << 19, /* never in the slow log (EXEC: its commands are) */
 };
 
 typedef struct Command {
@@ -49,6 +50,7 @@ typedef struct Command {
     const struct CommandKeys *keys; /* key specs (core/keyspec.h); NULL: no keys */
     char fullname[48];       /* "config|get" */
     uint64_t calls, usec, rejected, failed;
+    struct Histogram *hist;  /* latency-tracking; NULL until first timed */
 } Command;
 
 /* Families register their tables before command_init (NULL-name ended). */
@@ -70,7 +72,12 @@ void command_foreach(void (*fn)(Command *cmd, void *ctx), void *ctx);
 size_t command_count(void);
 /* Called by reply_error for the running command's failed_calls. */
 void command_note_failure(Client *c);
+/* CONFIG RESETSTAT: calls, usec, rejections, failures and histograms. */
 void command_reset_stats(void);
+/* CLIENT UNBLOCK ended a blocked client's command: counts it as Redis
+ * 7.0 does then, failed or not, in its histogram, the slow log and the
+ * latency monitor (a timeout counts in none). c->argv holds its args. */
+void command_unblocked(Client *c, bool failed);
 /* Set by the scripting module while a script has run past
  * busy-reply-threshold. Other clients then get -BUSY except for commands
  * flagged CMD_ALLOW_BUSY (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, ...). */

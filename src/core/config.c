@@ -35,6 +35,8 @@ Config cfg = {
     .hash_max_listpack_value = 64, .set_max_intset_entries = 512,
     .zset_max_listpack_entries = 128, .zset_max_listpack_value = 64,
     .busy_reply_threshold = 5000,
+    .slowlog_log_slower_than = 10000, .slowlog_max_len = 128, .latency_tracking = true,
+    .slow_watch_us = 10000, .timing = true,
 };
 
 /* ------------------------------------------------------------ the table */
@@ -233,8 +235,8 @@ static const Directive table[] = {
     I("io-threads", "1", 1, 128, F_IMMUTABLE),
     B("io-threads-do-reads", "no", F_IMMUTABLE),
     B("jemalloc-bg-thread", "yes", 0),
-    I("latency-monitor-threshold", "0", 0, I64, 0),
-    B("latency-tracking", "yes", 0),
+    I("latency-monitor-threshold", "0", 0, I64, 0, CFG(C_I64, latency_monitor_threshold)),
+    B("latency-tracking", "yes", 0, CFG(C_BOOL, latency_tracking)),
     X("latency-tracking-info-percentiles", "50 99 99.9", parse_percentiles, F_MULTI),
     B("lazyfree-lazy-eviction", "no", 0),
     B("lazyfree-lazy-expire", "no", 0),
@@ -301,8 +303,8 @@ static const Directive table[] = {
     X("shutdown-on-sigint", "default", parse_shutdown, F_MULTI),
     X("shutdown-on-sigterm", "default", parse_shutdown, F_MULTI),
     I("shutdown-timeout", "10", 0, I32, 0),
-    I("slowlog-log-slower-than", "10000", -1, I64, 0),
-    I("slowlog-max-len", "128", 0, I64, 0),
+    I("slowlog-log-slower-than", "10000", -1, I64, 0, CFG(C_I64, slowlog_log_slower_than)),
+    I("slowlog-max-len", "128", 0, I64, 0, CFG(C_I64, slowlog_max_len)),
     I("socket-mark-id", "0", 0, U32, F_IMMUTABLE),
     B("stop-writes-on-bgsave-error", "yes", 0),
     M("stream-node-max-bytes", "4096", 0, I64, 0),
@@ -996,11 +998,22 @@ static void mirror(const Directive *d, const char *v) {
     }
 }
 
+/* Values computed from several directives. */
+static void derive(void) {
+    int64_t slow = cfg.slowlog_log_slower_than >= 0 ? cfg.slowlog_log_slower_than : INT64_MAX;
+    int64_t lat = cfg.latency_monitor_threshold > 0 && cfg.latency_monitor_threshold < INT64_MAX / 1000
+                      ? cfg.latency_monitor_threshold * 1000
+                      : INT64_MAX;
+    cfg.slow_watch_us = slow < lat ? slow : lat;
+    cfg.timing = cfg.latency_tracking || cfg.slow_watch_us != INT64_MAX;
+}
+
 /* Takes `text` (owned) as the directive's value. */
 static void store(int i, char *text) {
     mem_free(vals[i]);
     vals[i] = text;
     mirror(&table[i], text);
+    derive();
 }
 
 /* Validates argv for directive i and computes its new canonical text (in

@@ -50,6 +50,15 @@ typedef struct {
     unsigned notify_keyspace_events;
     /* client-output-buffer-limit per class; 0 = no limit */
     ObufLimit obuf_limits[OBUF_CLASSES];
+    /* slow log and latency monitor (core/slowlog, core/latency) */
+    int64_t slowlog_log_slower_than;    /* us; -1: off */
+    int64_t slowlog_max_len;
+    int64_t latency_monitor_threshold;  /* ms; 0: off */
+    bool latency_tracking;              /* per-command histograms */
+    /* derived: a command that took at least this many us goes to the
+     * slow log or the latency monitor (INT64_MAX: neither is on) */
+    int64_t slow_watch_us;
+    bool timing;  /* any of them on: command_call times commands */
 } Config;
 
 extern Config cfg;

@@ -152,9 +152,20 @@ void reply_help(Client *c, const char *const *lines, size_t n) {
     for (size_t i = 0; i < n; i++) reply_status(c, lines[i]);
 }
 
+static void write_error(Client *c, const char *msg);
+
 void reply_error(Client *c, const char *msg) {
     stats_count_error(msg);
     command_note_failure(c);
+    write_error(c, msg);
+}
+
+void reply_error_counted(Client *c, const char *msg) {
+    command_note_failure(c);
+    write_error(c, msg);
+}
+
+static void write_error(Client *c, const char *msg) {
     if (muted(c)) return;
     /* Newlines would break the protocol: Redis replaces them with spaces. */
     size_t len = strlen(msg);

@@ -11,6 +11,9 @@ void reply_status(Client *c, const char *s);          /* +s */
  * errorstats and fails the current command in commandstats. */
 void reply_error(Client *c, const char *msg);
 void reply_errorf(Client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An error errorstats already counted where it arose (a script returning
+ * what redis.call gave it): fails the current command only. */
+void reply_error_counted(Client *c, const char *msg);
 void reply_int(Client *c, int64_t v);                 /* :v */
 void reply_bulk(Client *c, const char *s, size_t len);/* $len */
 void reply_cstr(Client *c, const char *s);            /* bulk of a C string */

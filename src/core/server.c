@@ -19,6 +19,7 @@
 #include "config.h"
 #include "db.h"
 #include "io.h"
+#include "latency.h"
 #include "log.h"
 #include "stats.h"
 
@@ -182,7 +183,9 @@ static void cron(int64_t now) {
     }
     db_update_clock(now);
     /* Up to a quarter of each cron period on expiry, as Redis's slow cycle. */
+    int64_t t0 = cfg.latency_monitor_threshold ? clock_mono_us() : 0;
     if (active_expire_on) db_active_expire(250000 / (cfg.hz > 0 ? cfg.hz : 10));
+    if (t0) latency_add_if_needed("expire-cycle", (clock_mono_us() - t0) / 1000);
     db_cron_tables();
     if (cfg.timeout > 0) client_foreach(close_idle, &now);
     client_cron_obuf_limits();

@@ -14,9 +14,12 @@
 #include "../core/db.h"
 #include "../core/log.h"
 #include "../core/reply.h"
+#include "../core/stats.h"
 #include "sha1.h"
 
 ScriptRun *bridge_run;
+
+#define COUNTED_FIELD "ignore_error_stats_update"
 
 #define MAX_DEPTH 1000 /* nesting of replies/tables converted */
 
@@ -175,6 +178,23 @@ static const char *push_reply(lua_State *L, const char *p, const char *end, int 
 
 /* ---- redis.call / redis.pcall ---- */
 
+/* The error table on top of the stack was counted in errorstats: the
+ * script returning or raising it must not count it again (the field
+ * name is Redis's, visible to scripts as there). */
+static void mark_counted(lua_State *L) {
+    lua_pushliteral(L, COUNTED_FIELD);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+}
+
+bool bridge_error_counted(lua_State *L, int idx) {
+    lua_pushliteral(L, COUNTED_FIELD);
+    lua_rawget(L, idx < 0 ? idx - 1 : idx);
+    bool counted = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return counted;
+}
+
 static bool arity_ok(const Command *cmd, int argc) {
     return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
 }
@@ -220,12 +240,17 @@ static int redis_call(lua_State *L, bool raise) {
     ASSERT(argv && argl);
     for (int i = 0; i < argc; i++) argv[i] = lua_tolstring(L, i + 1, &argl[i]);
 
-    const char *refusal = call_refusal(command_lookup(argv[0], argl[0]), argc, argv, argl);
+    Command *known = command_lookup(argv[0], argl[0]);
+    const char *refusal = call_refusal(known, argc, argv, argl);
     if (refusal) {
+        /* counted now, as a rejected call of the command (Redis does) */
+        stats_count_error(refusal);
+        if (known) ((Command *)resolve(known, argc, argv, argl))->rejected++;
         free(argv);
         free(argl);
-        if (raise) return bridge_raise(L, refusal);
         bridge_push_error(L, refusal, strlen(refusal));
+        mark_counted(L);
+        if (raise) return lua_error(L);
         return 1;
     }
     Client *f = run->fake;
@@ -247,6 +272,7 @@ static int redis_call(lua_State *L, bool raise) {
     bool is_error = p < end && *p == '-';
     push_reply(L, p, end, 0);
     f->olen = f->osent = 0;
+    if (is_error) mark_counted(L); /* reply_error counted it */
     if (is_error && raise) return lua_error(L); /* the {err=...} table */
     return 1;
 }
@@ -395,12 +421,13 @@ static bool field_is(lua_State *L, int idx, const char *name, int type) {
 }
 
 /* Status and error text: CR and LF become spaces, as Redis does. */
-static void reply_line(Client *c, bool error, const char *s, size_t len) {
+static void reply_line(Client *c, int error, const char *s, size_t len) {
     char *copy = malloc(len + 1);
     ASSERT(copy);
     for (size_t i = 0; i < len; i++) copy[i] = (s[i] == '\r' || s[i] == '\n') ? ' ' : s[i];
     copy[len] = '\0';
-    if (error) reply_error(c, copy); /* errorstats, failed_calls */
+    if (error == 2) reply_error_counted(c, copy); /* from redis.call: failed_calls only */
+    else if (error) reply_error(c, copy); /* errorstats, failed_calls */
     else reply_status(c, copy);
     free(copy);
 }
@@ -412,7 +439,7 @@ static void reply_table(Client *c, lua_State *L, int resp, int depth) {
     size_t len;
     if (field_is(L, t, "err", LUA_TSTRING)) {
         const char *s = lua_tolstring(L, -1, &len);
-        reply_line(c, true, s, len);
+        reply_line(c, bridge_error_counted(L, t) ? 2 : 1, s, len);
     } else if (field_is(L, t, "ok", LUA_TSTRING)) {
         const char *s = lua_tolstring(L, -1, &len);
         reply_line(c, false, s, len);

@@ -28,6 +28,9 @@ void bridge_reply(Client *c, lua_State *L, int resp);
 /* Raises a Lua error carrying a Redis error table {err=msg}; msg starts
  * with its code ("ERR ..."). Never returns. */
 int bridge_raise(lua_State *L, const char *msg);
+/* True when the error table at idx came from redis.call/pcall, whose
+ * error was counted in errorstats when it happened. */
+bool bridge_error_counted(lua_State *L, int idx);
 /* Pushes {err=...} built from msg as redis.error_reply() does: an optional
  * leading '-', then the first word as code when there is a space, else
  * "ERR " in front. */

@@ -600,8 +600,11 @@ static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_on
         lua_getfield(L, -2, "source");
         lua_getfield(L, -3, "line");
         const char *err = lua_tostring(L, -3), *src = lua_tostring(L, -2);
-        reply_errorf(c, "%s script: %s, on %s:%d.", err ? err : "ERR unknown error", sha, src ? src : "?",
-                     (int)lua_tointeger(L, -1));
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s script: %s, on %s:%d.", err ? err : "ERR unknown error", sha,
+                 src ? src : "?", (int)lua_tointeger(L, -1));
+        if (bridge_error_counted(L, -4)) reply_error_counted(c, msg); /* raised by redis.call */
+        else reply_error(c, msg);
     } else { /* out of memory, or an error in the handler */
         const char *m = lua_tostring(L, -1);
         reply_errorf(c, "ERR Error running script (call to f_%s): %s", sha, m ? m : "unknown error");
