@@ -2,7 +2,7 @@
  * EVAL / EVALSHA / EVAL_RO / EVALSHA_RO / SCRIPT commands.
  *
  * Sandbox: only base (minus file, env and print functions), table, string,
- * math, cjson and bit are opened. Scripts see the globals through an empty
+ * math, cjson, bit, cmsgpack and struct are opened. Scripts see the globals through an empty
  * read-only proxy whose __index is the real globals table; every library
  * table is proxied the same way, so assignments raise Redis 7.0's "Attempt
  * to modify a readonly table" and unknown names "Script attempted to access
@@ -31,6 +31,8 @@
 #include "../ds/mem.h"
 #include "../os/clock.h"
 #include "bridge.h"
+#include "cmsgpack.h"
+#include "lstruct.h"
 #include "sha1.h"
 
 static lua_State *L;
@@ -350,6 +352,8 @@ static void state_create(void) {
     open_lib(luaopen_math, LUA_MATHLIBNAME, false);
     open_lib(luaopen_cjson, "cjson", true);
     open_lib(luaopen_bit, "bit", false);
+    open_lib(cmsgpack_open, "cmsgpack", true);
+    open_lib(lstruct_open, "struct", true);
     bridge_open(L);
     lua_register(L, "unpack", l_unpack);
     lua_getglobal(L, "bit");
@@ -358,8 +362,11 @@ static void state_create(void) {
     lua_setfield(L, -2, "tohex");
     lua_pop(L, 1);
 
-    static const char *removed[] = {"print", "dofile", "loadfile", "getfenv", "setfenv", "newproxy", "module", "require"};
+    /* lua-enable-deprecated-api (Debian's Redis 7.0.15 has it) keeps the
+     * last three, as there */
+    static const char *removed[] = {"print", "dofile", "loadfile", "module", "require", "getfenv", "setfenv", "newproxy"};
     for (size_t i = 0; i < ARRAY_LEN(removed); i++) {
+        if (cfg.lua_enable_deprecated_api && i >= 5) break;
         lua_pushnil(L);
         lua_setglobal(L, removed[i]);
     }
@@ -377,7 +384,7 @@ static void state_create(void) {
     lua_pop(L, 1);
 
     /* Libraries become read-only proxies (also the strings' metatable). */
-    static const char *libs[] = {"redis", "string", "table", "math", "cjson", "bit", "coroutine"};
+    static const char *libs[] = {"redis", "string", "table", "math", "cjson", "bit", "coroutine", "cmsgpack", "struct"};
     for (size_t i = 0; i < ARRAY_LEN(libs); i++) {
         lua_getglobal(L, libs[i]);
         make_proxy();
