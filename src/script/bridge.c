@@ -242,6 +242,7 @@ static int redis_call(lua_State *L, bool raise) {
     f->argl = NULL;
     free(argv);
     free(argl);
+    lua_settop(L, 0); /* the arguments: room for the reply (7999 args fit) */
 
     const char *p = f->obuf + f->osent, *end = f->obuf + f->olen;
     bool is_error = p < end && *p == '-';
