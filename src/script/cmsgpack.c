@@ -10,7 +10,7 @@
  *   functions, userdata, threads, and tables nested MAX_NESTING deep (so a
  *   circular table ends) encode as nil.
  * unpack(s), unpack_one(s [, offset]), unpack_limit(s, limit [, offset]):
- *   bin and str give strings, ext types and c1 are "Bad data format",
+ *   str gives strings; bin, ext and c1 are "Bad data format",
  *   u64 reads as a signed int64 (Redis's quirk).
  * The Lua stack checks sit where Redis's do, with the same texts, so that
  * deep or long inputs hit Lua's 8000-slot limit at the same sizes. */
@@ -299,15 +299,12 @@ static void decode_value(lua_State *L, Cur *c) {
         lua_pushboolean(L, t == 0xc3);
         c->p++, c->left--;
         return;
-    case 0xc4: /* bin 8/16/32 */
     case 0xd9: /* str 8/16/32 */
         take_bytes(L, c, take_num(L, c, 1));
         return;
-    case 0xc5:
     case 0xda:
         take_bytes(L, c, take_num(L, c, 2));
         return;
-    case 0xc6:
     case 0xdb:
         take_bytes(L, c, take_num(L, c, 4));
         return;
@@ -359,7 +356,7 @@ static void decode_value(lua_State *L, Cur *c) {
     case 0xdf:
         decode_map(L, c, take_num(L, c, 4));
         return;
-    default: /* c1, ext and fixext */
+    default: /* c1, bin, ext and fixext: Redis's cmsgpack knows none */
         luaL_error(L, "Bad data format in input.");
     }
 }
