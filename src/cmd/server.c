@@ -20,6 +20,7 @@
 #include "../ds/mem.h"
 #include "../os/clock.h"
 #include "../os/sock.h"
+#include "../script/debug.h"
 
 static bool has_glob(const char *s, size_t len) {
     for (size_t i = 0; i < len; i++)
@@ -341,6 +342,7 @@ static void cmd_debug(Client *c) {
         reply_help(c, debug_help, ARRAY_LEN(debug_help));
     } else if (c->argc == 3 && arg_is(c, 1, "sleep")) {
         debug_sleep(c);
+    } else if (script_debug_command(c)) { /* PROTOCOL, SET-DISABLE-DENY-SCRIPTS */
     } else {
         /* Redis quotes at most 128 bytes of the subcommand here */
         int len = c->argl[1] < 128 ? (int)c->argl[1] : 128;

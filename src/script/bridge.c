@@ -17,6 +17,7 @@
 #include "sha1.h"
 
 ScriptRun *bridge_run;
+bool bridge_allow_noscript;
 
 #define MAX_DEPTH 1000 /* nesting of replies/tables converted */
 
@@ -192,7 +193,8 @@ static const char *call_refusal(const Command *cmd, int argc, const char **argv,
     if (!cmd) return "ERR Unknown Redis command called from script";
     if (!arity_ok(cmd, argc)) return "ERR Wrong number of args calling Redis command from script";
     const Command *run = resolve(cmd, argc, argv, argl);
-    if ((cmd->flags | run->flags) & CMD_NOSCRIPT) return "ERR This Redis command is not allowed from script";
+    if (((cmd->flags | run->flags) & CMD_NOSCRIPT) && !bridge_allow_noscript)
+        return "ERR This Redis command is not allowed from script";
     if ((run->flags & CMD_WRITE) && bridge_run->read_only)
         return "ERR Write commands are not allowed from read-only scripts.";
     return NULL;
