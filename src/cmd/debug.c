@@ -27,6 +27,7 @@
 #include "../ds/quicklist.h"
 #include "../os/crash.h"
 #include "../os/sock.h"
+#include "../script/debug.h"
 #include "digest.h"
 
 static const char *const debug_help[] = {
@@ -443,6 +444,7 @@ static void cmd_debug(Client *c) {
         }
         break;
     }
+    if (script_debug_command(c)) return; /* SET-DISABLE-DENY-SCRIPTS */
     reply_unknown_sub(c);
 }
 

@@ -208,6 +208,9 @@ static void sec_memory(Text *t) {
                 "used_memory_peak_human:%s\r\n"
                 "used_memory_peak_perc:%.2f%%\r\n"
                 "used_memory_lua:%zu\r\n"
+                "used_memory_vm_eval:%zu\r\n"
+                "used_memory_scripts_eval:%zu\r\n"
+                "number_of_cached_scripts:%zu\r\n"
                 "used_memory_scripts:%zu\r\n"
                 "maxmemory:0\r\n"
                 "maxmemory_human:0B\r\n"
@@ -226,7 +229,8 @@ static void sec_memory(Text *t) {
                 "lazyfree_pending_objects:%zu\r\n"
                 "lazyfreed_objects:%" PRIu64 "\r\n",
                 used, used_h, rss, rss_h, peak, peak_h, peak ? 100.0 * (double)used / (double)peak : 0.0,
-                script_memory(), script_memory(), used ? (double)rss / (double)used : 0.0,
+                script_memory(), script_memory(), script_cached_bytes(), script_cached_count(),
+                script_cached_bytes(), used ? (double)rss / (double)used : 0.0,
                 (int64_t)rss - (int64_t)used, client_sums().mem, mem_allocator_name(),
                 db_lazyfree_pending(), db_lazyfreed_objects());
 }

@@ -46,6 +46,7 @@ typedef struct {
     int64_t zset_max_listpack_entries;
     int64_t zset_max_listpack_value;
     int64_t busy_reply_threshold;       /* ms a script runs before -BUSY */
+    bool lua_enable_deprecated_api;     /* scripts keep getfenv/setfenv/newproxy */
     /* notify-keyspace-events as NOTIFY_* bits (core/notify.h) */
     unsigned notify_keyspace_events;
     /* client-output-buffer-limit per class; 0 = no limit */

@@ -16,6 +16,7 @@
 #include "../os/sock.h"
 #include "block.h"
 #include "client.h"
+#include "command.h"
 #include "config.h"
 #include "db.h"
 #include "io.h"
@@ -289,7 +290,9 @@ static void process_events(int timeout_ms) {
         if ((events[i].mask & POLL_READ) && !(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_EXECUTING)))
             client_on_readable(c);
     }
-    if (block_count()) {
+    /* Not while a script is busy: it may have pushed half of what it
+     * will push, and a blocked client must see all of it or none. */
+    if (block_count() && !command_busy) {
         block_check_timeouts(clock_unix_ms());
         block_serve_ready();
     }
@@ -304,6 +307,10 @@ void server_serve_while_busy(void) {
         /* SHUTDOWN NOSAVE (or a signal) during a busy script: the script
          * cannot be unwound safely, so exit here, as Redis does. */
         log_msg(LOG_WARNING, "Shutdown requested while a script is busy: exiting now.");
+        /* refuse new connections at once, as Redis does, rather than
+         * accept them and drop them when the process is gone */
+        for (int i = 0; i < nlisteners; i++) sock_close(listeners[i].fd);
+        nlisteners = 0;
         if (cfg.pidfile && cfg.pidfile[0]) proc_remove_file(cfg.pidfile);
         if (cfg.unixsocket && cfg.unixsocket[0]) proc_remove_file(cfg.unixsocket);
         exit(0);

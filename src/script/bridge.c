@@ -18,6 +18,7 @@
 #include "sha1.h"
 
 ScriptRun *bridge_run;
+bool bridge_allow_noscript;
 
 #define COUNTED_FIELD "ignore_error_stats_update"
 
@@ -212,7 +213,8 @@ static const char *call_refusal(const Command *cmd, int argc, const char **argv,
     if (!cmd) return "ERR Unknown Redis command called from script";
     if (!arity_ok(cmd, argc)) return "ERR Wrong number of args calling Redis command from script";
     const Command *run = resolve(cmd, argc, argv, argl);
-    if ((cmd->flags | run->flags) & CMD_NOSCRIPT) return "ERR This Redis command is not allowed from script";
+    if (((cmd->flags | run->flags) & CMD_NOSCRIPT) && !bridge_allow_noscript)
+        return "ERR This Redis command is not allowed from script";
     if ((run->flags & CMD_WRITE) && bridge_run->read_only)
         return "ERR Write commands are not allowed from read-only scripts.";
     return NULL;
@@ -267,6 +269,7 @@ static int redis_call(lua_State *L, bool raise) {
     f->argl = NULL;
     free(argv);
     free(argl);
+    lua_settop(L, 0); /* the arguments: room for the reply (7999 args fit) */
 
     const char *p = f->obuf + f->osent, *end = f->obuf + f->olen;
     bool is_error = p < end && *p == '-';

@@ -19,6 +19,8 @@ typedef struct ScriptRun {
 } ScriptRun;
 
 extern ScriptRun *bridge_run;
+/* DEBUG SET-DISABLE-DENY-SCRIPTS 1: scripts may call `noscript` commands. */
+extern bool bridge_allow_noscript;
 
 /* Builds the `redis` table (functions, constants) in the globals of L. */
 void bridge_open(lua_State *L);

@@ -2,7 +2,7 @@
  * EVAL / EVALSHA / EVAL_RO / EVALSHA_RO / SCRIPT commands.
  *
  * Sandbox: only base (minus file, env and print functions), table, string,
- * math, cjson and bit are opened. Scripts see the globals through an empty
+ * math, cjson, bit, cmsgpack and struct are opened. Scripts see the globals through an empty
  * read-only proxy whose __index is the real globals table; every library
  * table is proxied the same way, so assignments raise Redis 7.0's "Attempt
  * to modify a readonly table" and unknown names "Script attempted to access
@@ -31,6 +31,8 @@
 #include "../ds/mem.h"
 #include "../os/clock.h"
 #include "bridge.h"
+#include "cmsgpack.h"
+#include "lstruct.h"
 #include "sha1.h"
 
 static lua_State *L;
@@ -40,6 +42,7 @@ static int ref_scripts = LUA_NOREF;  /* sha -> function */
 static int ref_proxies = LUA_NOREF;  /* array of read-only proxies */
 static int ref_errh = LUA_NOREF;     /* the error handler */
 static int ref_ro_empty = LUA_NOREF; /* empty read-only table */
+static size_t cached_count, cached_bytes; /* the cache, for INFO */
 
 /* ---- deterministic math.random: POSIX lrand48 with its default state,
  * as Redis (the same sequence on every server start) ---- */
@@ -281,6 +284,8 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 }
 
 size_t script_memory(void) { return lua_bytes; }
+size_t script_cached_count(void) { return cached_count; }
+size_t script_cached_bytes(void) { return cached_bytes; }
 
 /* An error outside any pcall: a bug of ours, never a script's doing. */
 static int lua_panic(lua_State *Ls) {
@@ -350,6 +355,8 @@ static void state_create(void) {
     open_lib(luaopen_math, LUA_MATHLIBNAME, false);
     open_lib(luaopen_cjson, "cjson", true);
     open_lib(luaopen_bit, "bit", false);
+    open_lib(cmsgpack_open, "cmsgpack", true);
+    open_lib(lstruct_open, "struct", true);
     bridge_open(L);
     lua_register(L, "unpack", l_unpack);
     lua_getglobal(L, "bit");
@@ -358,8 +365,11 @@ static void state_create(void) {
     lua_setfield(L, -2, "tohex");
     lua_pop(L, 1);
 
-    static const char *removed[] = {"print", "dofile", "loadfile", "getfenv", "setfenv", "newproxy", "module", "require"};
+    /* lua-enable-deprecated-api (Debian's Redis 7.0.15 has it) keeps the
+     * last three, as there */
+    static const char *removed[] = {"print", "dofile", "loadfile", "module", "require", "getfenv", "setfenv", "newproxy"};
     for (size_t i = 0; i < ARRAY_LEN(removed); i++) {
+        if (cfg.lua_enable_deprecated_api && i >= 5) break;
         lua_pushnil(L);
         lua_setglobal(L, removed[i]);
     }
@@ -377,7 +387,7 @@ static void state_create(void) {
     lua_pop(L, 1);
 
     /* Libraries become read-only proxies (also the strings' metatable). */
-    static const char *libs[] = {"redis", "string", "table", "math", "cjson", "bit", "coroutine"};
+    static const char *libs[] = {"redis", "string", "table", "math", "cjson", "bit", "coroutine", "cmsgpack", "struct"};
     for (size_t i = 0; i < ARRAY_LEN(libs); i++) {
         lua_getglobal(L, libs[i]);
         make_proxy();
@@ -505,6 +515,8 @@ static bool cache_add_or_reply(Client *c, const char *body, size_t len, char sha
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scripts);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, sha);
+    cached_count++;
+    cached_bytes += len;
     if (no_writes) {
         lua_pushboolean(L, 1);
         lua_setfield(L, -2, flag_key(sha));
@@ -684,6 +696,7 @@ static void cmd_script_flush(Client *c) {
         lua_close(L);
         L = NULL;
     }
+    cached_count = cached_bytes = 0;
     reply_ok(c);
 }
 
@@ -723,8 +736,15 @@ static void cmd_script_help(Client *c) {
     reply_help(c, lines, ARRAY_LEN(lines));
 }
 
+/* SCRIPT DEBUG YES|SYNC|NO -- kilat has no Lua debugger: the modes are
+ * accepted (so that tools and the test suite that switch them go on) and
+ * scripts keep running normally, without a debugging session. */
 static void cmd_script_debug(Client *c) {
-    reply_error(c, "ERR SCRIPT DEBUG is not supported by this server");
+    if (!arg_is(c, 2, "yes") && !arg_is(c, 2, "sync") && !arg_is(c, 2, "no")) {
+        reply_error(c, "ERR Use SCRIPT DEBUG YES/SYNC/NO");
+        return;
+    }
+    reply_ok(c);
 }
 
 #define SCR "scripting"

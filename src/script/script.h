@@ -11,5 +11,9 @@ extern Command script_commands[];
 
 /* Bytes the Lua state holds now (INFO used_memory_lua). */
 size_t script_memory(void);
+/* Scripts in the cache and the bytes of their bodies (INFO memory's
+ * number_of_cached_scripts and used_memory_scripts_eval). */
+size_t script_cached_count(void);
+size_t script_cached_bytes(void);
 
 #endif
