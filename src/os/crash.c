@@ -96,7 +96,7 @@ void crash_panic(const char *msg, const char *file, int line_no) {
     line(fd, "!!! Software Failure. Press left mouse button to continue");
     line(fd, "Guru Meditation: %s #%s:%d", msg, file, line_no);
     report_close(fd);
-    abort();
+    abort(); /* the SIGABRT handler writes the stack trace */
 }
 
 void crash_install(const char *logfile, const char *version) {

@@ -11,8 +11,8 @@
  * copied. version: printed in the report; must outlive the process. */
 void crash_install(const char *logfile, const char *version);
 
-/* Writes a "Guru Meditation" panic report with a stack trace and aborts
- * (DEBUG PANIC, impossible states). */
+/* Writes a "Guru Meditation" panic report and aborts; the SIGABRT report
+ * adds the stack trace (DEBUG PANIC, impossible states). */
 void crash_panic(const char *msg, const char *file, int line) __attribute__((noreturn));
 
 #endif

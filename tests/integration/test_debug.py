@@ -384,6 +384,32 @@ def test_crash_report_segfault(start_server):
     assert b"crashed by signal: 11" in out
 
 
+def test_panic_and_assert(start_server):
+    srv = start_server("--enable-debug-command", "yes")
+    conn = srv.raw()
+    conn.send(conn.encode("DEBUG", "PANIC"))
+    assert conn.is_closed(10)
+    conn.close()
+    srv.proc.wait(timeout=20 * SLOW)
+    srv.checked = True
+    # Redis dies of SIGABRT here (of SIGSEGV when its memory test runs)
+    assert srv.proc.returncode in (-signal.SIGABRT, -signal.SIGSEGV)
+    out = srv.output()
+    assert b"Guru Meditation: DEBUG PANIC called at Unix time" in out
+    assert b"STACK TRACE" in out
+
+    srv = start_server("--enable-debug-command", "yes")
+    conn = srv.raw()
+    conn.send(conn.encode("DEBUG", "ASSERT"))
+    assert conn.is_closed(10)
+    conn.close()
+    srv.proc.wait(timeout=20 * SLOW)
+    srv.checked = True
+    assert srv.proc.returncode == -signal.SIGABRT
+    out = srv.output()
+    assert b"=== ASSERTION FAILED ===" in out and b"STACK TRACE" in out
+
+
 def test_crash_report_sigabrt(start_server):
     srv = start_server()
     srv.proc.send_signal(signal.SIGABRT)
