@@ -403,6 +403,13 @@ static void debug_assert(Client *c) {
     reply_ok(c);
 }
 
+/* DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every directive. */
+static void debug_config_rewrite_all(Client *c) {
+    const char *err = NULL;
+    if (config_rewrite(true, &err)) reply_ok(c);
+    else reply_errorf(c, "ERR CONFIG-REWRITE-FORCE-ALL failed: %s", err ? err : "unknown error");
+}
+
 static const DebugSub subs[] = {
     {"help", 2, debug_help_reply},
     {"sleep", 3, debug_sleep},
@@ -417,6 +424,7 @@ static const DebugSub subs[] = {
     {"quicklist", -3, debug_quicklist},
     {"replybuffer", 4, debug_replybuffer},
     {"change-repl-id", 2, debug_change_repl_id},
+    {"config-rewrite-force-all", 2, debug_config_rewrite_all},
     {"log", 3, debug_log},
     {"error", 3, debug_error},
     {"segfault", -2, debug_segfault},

@@ -134,17 +134,23 @@ Command *command_lookup(const char *name, size_t len) {
     return lookup_lower(lower, to_lower(lower, name, len));
 }
 
-bool command_rename(const char *from, const char *to) {
+bool command_rename(const char *from, const char *to, const char **err) {
     static char names[64][MAX_NAME]; /* the new names the index points at */
     static int nnames;
     char lower[MAX_NAME];
     size_t flen = strlen(from), tlen = strlen(to);
-    if (flen == 0 || flen >= MAX_NAME || tlen >= MAX_NAME) return false;
-    to_lower(lower, from, flen);
-    lower[flen] = '\0';
-    Command *cmd = lookup_lower(lower, flen);
-    if (!cmd || nnames == ARRAY_LEN(names)) return false;
-    if (tlen && command_lookup(to, tlen)) return false; /* would shadow another */
+    Command *cmd = NULL;
+    if (flen > 0 && flen < MAX_NAME) {
+        to_lower(lower, from, flen);
+        lower[flen] = '\0';
+        cmd = lookup_lower(lower, flen);
+    }
+    *err = !cmd                                  ? "No such command in rename-command"
+         : tlen && command_lookup(to, tlen)      ? "Target command name already exists"
+         : tlen >= MAX_NAME                      ? "Target command name is too long"
+         : nnames == (int)ARRAY_LEN(names)       ? "Too many rename-command lines"
+                                                 : NULL;
+    if (*err) return false;
     /* Linear probing cannot drop one slot: refile all but `from`. */
     Slot *old = mem_alloc(sizeof(index_));
     memcpy(old, index_, sizeof(index_));

@@ -59,8 +59,9 @@ void command_init(void);
 /* Looks up a top-level command by name (any case); NULL if unknown. */
 Command *command_lookup(const char *name, size_t len);
 /* rename-command: files the command `from` under `to` ("" removes it).
- * false if `from` is unknown or `to` names another command. Startup only. */
-bool command_rename(const char *from, const char *to);
+ * false with *err (Redis's text) if `from` is unknown or `to` names
+ * another command. Startup only. */
+bool command_rename(const char *from, const char *to, const char **err);
 /* Runs one parsed command for c (argv already set): checks, then queues it
  * (in MULTI) or runs it through command_call. */
 void command_execute(Client *c);

@@ -1376,7 +1376,8 @@ void config_get(const char *pattern, size_t plen,
                 void (*fn)(void *ctx, const char *name, const char *value), void *ctx) {
     ensure_init();
     bool is_glob = false;
-    for (size_t i = 0; i < plen; i++) is_glob |= pattern[i] == '*' || pattern[i] == '?' || pattern[i] == '[';
+    for (size_t i = 0; i < plen; i++)
+        is_glob |= pattern[i] == '*' || pattern[i] == '?' || pattern[i] == '[';
     for (size_t i = 0; i < NDIR; i++) {
         const char *name = table[i].name;
         if (is_glob && (table[i].flags & F_HIDDEN)) continue;
@@ -1386,11 +1387,11 @@ void config_get(const char *pattern, size_t plen,
 
 bool config_exists(const char *name) { return find(name) >= 0; }
 
-bool config_foreach_rename(bool (*fn)(const char *from, const char *to)) {
+bool config_foreach_rename(bool (*fn)(const char *from, const char *to, const char **err)) {
     for (int i = 0; i + 1 < renames.argc; i += 2) {
-        if (fn(renames.argv[i], renames.argv[i + 1])) continue;
-        snprintf(errbuf, sizeof(errbuf), "No such command in rename-command: '%s'",
-                 renames.argv[i]);
+        const char *err = NULL;
+        if (fn(renames.argv[i], renames.argv[i + 1], &err)) continue;
+        snprintf(errbuf, sizeof(errbuf), "%s: '%s'", err, renames.argv[i]);
         fatal(0, NULL, errbuf);
         return false;
     }

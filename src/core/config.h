@@ -85,10 +85,11 @@ bool config_exists(const char *name);
  * CONFIG GET shows it; NULL if there is no such directive. Owned by the
  * config: valid until that directive is next set. */
 const char *config_value(const char *name);
-/* Calls fn(from, to) for each rename-command line read, in order (an
- * empty `to` removes the command). When fn returns false, prints Redis's
- * fatal "No such command in rename-command" and returns false. */
-bool config_foreach_rename(bool (*fn)(const char *from, const char *to));
+/* Calls fn(from, to, &err) for each rename-command line read, in order
+ * (an empty `to` removes the command). When fn returns false, prints the
+ * fatal config error with fn's text ("No such command in rename-command")
+ * and returns false. */
+bool config_foreach_rename(bool (*fn)(const char *from, const char *to, const char **err));
 /* CONFIG REWRITE (core/config_rewrite.c): rewrites the file the server
  * was started with, keeping comments, order and lines it does not own;
  * `force_all` writes every directive (DEBUG CONFIG-REWRITE-FORCE-ALL).
