@@ -88,3 +88,28 @@ def test_blocking_command_timeout_and_served(es, connect):
     assert cmdstat(es, "blpop") == {"calls": "1", "rejected_calls": "0", "failed_calls": "0"}
     assert cmdstat(es, "brpop") == {"calls": "1", "rejected_calls": "0", "failed_calls": "0"}
     assert errors(es) == ({}, 0)
+
+
+@pytest.mark.parametrize("script,fails", [
+    ("return redis.call('select',99)", True),
+    ("local t = redis.pcall('select',99) return 1", False),
+])
+def test_script_command_failure(es, script, fails):
+    got = es.cmd("EVAL", script, "0")
+    assert isinstance(got, Err) == fails
+    assert errors(es) == ({"errorstat_ERR": "count=1"}, 1)
+    assert cmdstat(es, "select") == {"calls": "1", "rejected_calls": "0", "failed_calls": "1"}
+    assert cmdstat(es, "eval")["failed_calls"] == ("1" if fails else "0")
+
+
+@pytest.mark.parametrize("script,fails", [
+    ("return redis.call('set','x','y')", True),
+    ("local t = redis.pcall('set','x','y') return t['err']", False),
+])
+def test_read_only_script_refusal(es, script, fails):
+    got = es.cmd("EVAL_RO", script, "1", "x")
+    assert bytes(got).startswith(b"ERR Write commands are not allowed from read-only scripts.")
+    assert isinstance(got, Err) == fails
+    assert errors(es) == ({"errorstat_ERR": "count=1"}, 1)
+    assert cmdstat(es, "set") == {"calls": "0", "rejected_calls": "1", "failed_calls": "0"}
+    assert cmdstat(es, "eval_ro")["failed_calls"] == ("1" if fails else "0")
