@@ -21,6 +21,7 @@
 #include "../core/log.h"
 #include "../core/reply.h"
 #include "../core/server.h"
+#include "../core/watch.h"
 #include "../core/t_hash.h"
 #include "../core/t_zset.h"
 #include "../ds/mem.h"
@@ -384,6 +385,38 @@ static void debug_log(Client *c) {
     log_msg(LOG_WARNING, "DEBUG LOG: %.*s", (int)c->argl[2], c->argv[2]);
     reply_ok(c);
 }
+/* DEBUG POPULATE count [prefix] [size]: string keys "<prefix>:<n>" (prefix
+ * "key") holding "value:<n>", cut or zero-padded to `size` bytes when size
+ * is given and not 0; keys that exist are left alone. As in Redis, no
+ * keyspace events, but WATCH sees the new keys. */
+static void debug_populate(Client *c) {
+    static const char range[] = "ERR value is out of range, must be positive";
+    int64_t count, size = 0;
+    if (!arg_int64(c, 2, &count) || count < 0 || (c->argc == 5 && (!arg_int64(c, 4, &size) ||
+                                                                   size < 0))) {
+        reply_error(c, range);
+        return;
+    }
+    const char *prefix = c->argc >= 4 ? c->argv[3] : "key";
+    size_t plen = c->argc >= 4 ? c->argl[3] : 3;
+    char *key = mem_alloc(plen + 24), *val = mem_alloc((size_t)size + 32);
+    memcpy(key, prefix, plen);
+    for (int64_t i = 0; i < count; i++) {
+        size_t klen = plen + (size_t)snprintf(key + plen, 24, ":%lld", (long long)i);
+        if (db_exists(c->db, key, klen)) continue;
+        size_t vlen = (size_t)snprintf(val, 32, "value:%lld", (long long)i);
+        if (size > 0) {
+            if ((size_t)size > vlen) memset(val + vlen, 0, (size_t)size - vlen);
+            vlen = (size_t)size;
+        }
+        db_set_string(c->db, key, klen, val, vlen, DB_NO_TTL);
+        watch_touch_key(c->db_index, key, klen);
+    }
+    mem_free(key);
+    mem_free(val);
+    reply_ok(c);
+}
+
 static void debug_error(Client *c) {
     char *msg = mem_strndup(c->argv[2], c->argl[2]);
     for (char *p = msg; *p; p++)
@@ -426,6 +459,7 @@ static const DebugSub subs[] = {
     {"change-repl-id", 2, debug_change_repl_id},
     {"config-rewrite-force-all", 2, debug_config_rewrite_all},
     {"log", 3, debug_log},
+    {"populate", -3, debug_populate},
     {"error", 3, debug_error},
     {"segfault", -2, debug_segfault},
     {"panic", -2, debug_panic},
@@ -444,8 +478,10 @@ static void cmd_debug(Client *c) {
         const DebugSub *s = &subs[i];
         if (!arg_is(c, 1, s->name)) continue;
         bool ok = s->argc >= 0 ? c->argc == s->argc : c->argc >= -s->argc;
-        /* QUICKLIST takes an optional detail level: at most 4 arguments */
+        /* QUICKLIST takes an optional detail level: at most 4 arguments;
+         * POPULATE an optional prefix and size: at most 5 */
         if (s->fn == debug_quicklist && c->argc > 4) ok = false;
+        if (s->fn == debug_populate && c->argc > 5) ok = false;
         if (ok) {
             s->fn(c);
             return;

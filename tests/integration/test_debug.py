@@ -300,6 +300,24 @@ def test_set_active_expire(c):
             ("DEBUG SET-ACTIVE-EXPIRE 1", OK)])
 
 
+def test_populate(c):
+    RANGE = err("ERR value is out of range, must be positive")
+    run(c, [("DEBUG POPULATE 3", OK), ("GET key:1", b"$7\r\nvalue:1\r\n"),
+            ("OBJECT ENCODING key:2", b"$6\r\nembstr\r\n"), ("DBSIZE", b":3\r\n"),
+            # size pads with zero bytes or cuts; 0 means no size
+            ("DEBUG POPULATE 2 foo 10", OK), ("GET foo:1", b"$10\r\nvalue:1\x00\x00\x00\r\n"),
+            ("DEBUG POPULATE 2 bar 3", OK), ("GET bar:0", b"$3\r\nval\r\n"),
+            ("DEBUG POPULATE 1 z 0", OK), ("GET z:0", b"$7\r\nvalue:0\r\n"),
+            # existing keys are left alone
+            ("SET key:0 mine", OK), ("DEBUG POPULATE 5", OK), ("GET key:0", b"$4\r\nmine\r\n"),
+            ("DBSIZE", b":10\r\n"),
+            ("DEBUG POPULATE -1", RANGE), ("DEBUG POPULATE abc", RANGE),
+            ("DEBUG POPULATE 1 x abc", RANGE), ("DEBUG POPULATE 1 x -5", RANGE),
+            ("DEBUG POPULATE", unknown_sub("POPULATE")),
+            ("DEBUG POPULATE 1 a 1 2", unknown_sub("POPULATE")),
+            ("DEBUG POPULATE 0", OK), ("DBSIZE", b":10\r\n")])
+
+
 def test_pause_cron(c):
     run(c, [("DEBUG PAUSE-CRON 1", OK)])
     c.cmd("SET", "k", "v", "PX", "30")
