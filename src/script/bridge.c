@@ -200,11 +200,18 @@ static const char *call_refusal(const Command *cmd, int argc, const char **argv,
     return NULL;
 }
 
+/* redis.call raises msg; redis.pcall returns it as {err=msg}. */
+static int call_error(lua_State *L, bool raise, const char *msg) {
+    if (raise) return bridge_raise(L, msg);
+    bridge_push_error(L, msg, strlen(msg));
+    return 1;
+}
+
 static int redis_call(lua_State *L, bool raise) {
     ScriptRun *run = bridge_run;
     int argc = lua_gettop(L);
-    if (argc == 0) return bridge_raise(L, "ERR Please specify at least one argument for this redis lib call");
-    if (!run) return bridge_raise(L, "ERR redis.call is only available inside a script");
+    if (argc == 0) return call_error(L, raise, "ERR Please specify at least one argument for this redis lib call");
+    if (!run) return call_error(L, raise, "ERR redis.call is only available inside a script");
     for (int i = 1; i <= argc; i++) {
         int t = lua_type(L, i);
         if (t == LUA_TNUMBER) { /* %.17g, as Redis: 0.1 -> "0.10000000000000001" */
@@ -213,7 +220,7 @@ static int redis_call(lua_State *L, bool raise) {
             lua_pushlstring(L, buf, (size_t)n);
             lua_replace(L, i);
         } else if (t != LUA_TSTRING) {
-            return bridge_raise(L, "ERR Lua redis lib command arguments must be strings or integers");
+            return call_error(L, raise, "ERR Lua redis lib command arguments must be strings or integers");
         }
     }
     size_t n = (size_t)(unsigned)argc;
@@ -226,9 +233,7 @@ static int redis_call(lua_State *L, bool raise) {
     if (refusal) {
         free(argv);
         free(argl);
-        if (raise) return bridge_raise(L, refusal);
-        bridge_push_error(L, refusal, strlen(refusal));
-        return 1;
+        return call_error(L, raise, refusal);
     }
     Client *f = run->fake;
     f->resp = run->resp;
@@ -260,8 +265,8 @@ static int l_pcall(lua_State *L) { return redis_call(L, false); }
 /* ---- the other redis.* functions ---- */
 
 static int l_error_reply(lua_State *L) {
-    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING)
-        return bridge_raise(L, "ERR wrong number or type of arguments");
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) /* returned, not raised */
+        return call_error(L, false, "ERR wrong number or type of arguments");
     size_t len;
     const char *msg = lua_tolstring(L, 1, &len);
     if (len && msg[0] == '-') {
@@ -277,8 +282,8 @@ static int l_error_reply(lua_State *L) {
 }
 
 static int l_status_reply(lua_State *L) {
-    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING)
-        return bridge_raise(L, "ERR wrong number or type of arguments");
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) /* returned, not raised */
+        return call_error(L, false, "ERR wrong number or type of arguments");
     lua_newtable(L);
     lua_pushvalue(L, 1);
     set_field(L, "ok");
@@ -329,7 +334,8 @@ static int l_setresp(lua_State *L) {
 }
 
 static int l_set_repl(lua_State *L) {
-    if (lua_gettop(L) != 1) return bridge_raise(L, "ERR redis.set_repl() requires one argument.");
+    /* "two arguments": Redis's own text, though it takes one */
+    if (lua_gettop(L) != 1) return bridge_raise(L, "ERR redis.set_repl() requires two arguments.");
     lua_Integer v = lua_tointeger(L, 1);
     if (v < 0 || v > 3)
         return bridge_raise(L, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
@@ -338,6 +344,11 @@ static int l_set_repl(lua_State *L) {
 
 static int l_true(lua_State *L) {
     lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_false(lua_State *L) {
+    lua_pushboolean(L, 0);
     return 1;
 }
 
@@ -362,7 +373,7 @@ void bridge_open(lua_State *L) {
         {"setresp", l_setresp},
         {"set_repl", l_set_repl},
         {"replicate_commands", l_true},
-        {"breakpoint", l_nothing},
+        {"breakpoint", l_false}, /* false: no debugging session */
         {"debug", l_nothing},
         {NULL, NULL},
     };

@@ -135,6 +135,29 @@ static int l_load(lua_State *Ls) {
     return 2;
 }
 
+/* pcall as Redis 7.0 has it: an error that is a table with an `err` field
+ * (what redis.call and error({err=...}) raise) reaches the caller as that
+ * field, the string older Redis versions raised, so scripts that compare
+ * or concatenate the message keep working. pcall() with no function
+ * answers false, "attempt to call a boolean value", as there. */
+static int l_pcall(lua_State *Ls) {
+    int argc = lua_gettop(Ls);
+    if (argc == 0) {
+        lua_pushboolean(Ls, 0);
+        lua_pushliteral(Ls, "attempt to call a boolean value");
+        return 2;
+    }
+    int status = lua_pcall(Ls, argc - 1, LUA_MULTRET, 0);
+    if (status != 0 && lua_istable(Ls, -1)) {
+        lua_getfield(Ls, -1, "err");
+        if (lua_isstring(Ls, -1)) lua_replace(Ls, -2);
+        else lua_pop(Ls, 1);
+    }
+    lua_pushboolean(Ls, status == 0);
+    lua_insert(Ls, 1);
+    return lua_gettop(Ls);
+}
+
 /* ---- read-only proxies ---- */
 
 static int l_readonly(lua_State *Ls) { return luaL_error(Ls, "Attempt to modify a readonly table"); }
@@ -376,6 +399,7 @@ static void state_create(void) {
     lua_register(L, "loadstring", l_loadstring);
     lua_register(L, "load", l_load);
     lua_register(L, "rawset", l_rawset);
+    lua_register(L, "pcall", l_pcall);
     lua_getglobal(L, "setmetatable");
     lua_pushcclosure(L, l_setmetatable, 1);
     lua_setglobal(L, "setmetatable");
