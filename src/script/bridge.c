@@ -419,6 +419,47 @@ static void reply_line(Client *c, bool error, const char *s, size_t len) {
     free(copy);
 }
 
+/* RESP3 big number (a bulk string for RESP2), CR and LF as spaces. */
+static void reply_big_number(Client *c, const char *s, size_t len) {
+    char *line = malloc(len + 3);
+    ASSERT(line);
+    line[0] = '(';
+    for (size_t i = 0; i < len; i++) line[1 + i] = (s[i] == '\r' || s[i] == '\n') ? ' ' : s[i];
+    memcpy(line + 1 + len, "\r\n", 2);
+    if (c->resp == 3) reply_raw(c, line, len + 3);
+    else reply_bulk(c, line + 1, len);
+    free(line);
+}
+
+/* {format=, string=} at the top (left there): a verbatim string whose
+ * format is the first 3 bytes of `format` (a bulk string for RESP2).
+ * False, having replied nothing, when either field is not a string. */
+static bool reply_verbatim_table(Client *c, lua_State *L) {
+    int v = lua_gettop(L);
+    lua_getfield(L, v, "format");
+    lua_getfield(L, v, "string");
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+        lua_settop(L, v - 1); /* and the verbatim_string table */
+        return false;
+    }
+    size_t flen, len;
+    const char *fmt = lua_tolstring(L, -2, &flen), *s = lua_tolstring(L, -1, &len);
+    if (c->resp != 3) {
+        reply_bulk(c, s, len);
+    } else {
+        char head[48];
+        int n = snprintf(head, sizeof head, "=%zu\r\n", len + 4);
+        reply_raw(c, head, (size_t)n);
+        char ext[4] = {0, 0, 0, ':'};
+        memcpy(ext, fmt, flen < 3 ? flen : 3);
+        reply_raw(c, ext, 4);
+        reply_raw(c, s, len);
+        reply_raw(c, "\r\n", 2);
+    }
+    lua_settop(L, v);
+    return true;
+}
+
 static void reply_value(Client *c, lua_State *L, int resp, int depth);
 
 static void reply_table(Client *c, lua_State *L, int resp, int depth) {
@@ -432,6 +473,10 @@ static void reply_table(Client *c, lua_State *L, int resp, int depth) {
         reply_line(c, false, s, len);
     } else if (field_is(L, t, "double", LUA_TNUMBER)) {
         reply_double(c, lua_tonumber(L, -1));
+    } else if (field_is(L, t, "big_number", LUA_TSTRING)) {
+        const char *s = lua_tolstring(L, -1, &len);
+        reply_big_number(c, s, len);
+    } else if (field_is(L, t, "verbatim_string", LUA_TTABLE) && reply_verbatim_table(c, L)) {
     } else if (field_is(L, t, "map", LUA_TTABLE)) {
         int m = lua_gettop(L);
         size_t mark = reply_defer_len(c);
