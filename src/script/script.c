@@ -2,11 +2,11 @@
  * EVAL / EVALSHA / EVAL_RO / EVALSHA_RO / SCRIPT commands.
  *
  * Sandbox: only base (minus file, env and print functions), table, string,
- * math, cjson, bit, cmsgpack and struct are opened. Scripts see the globals through an empty
- * read-only proxy whose __index is the real globals table; every library
- * table is proxied the same way, so assignments raise Redis 7.0's "Attempt
- * to modify a readonly table" and unknown names "Script attempted to access
- * nonexistent global variable". Bytecode is never loaded. The cache maps
+ * math, cjson, bit, cmsgpack and struct are opened. Scripts see the
+ * globals through an empty read-only proxy whose __index is the real
+ * globals table; every library table is proxied the same way, so
+ * assignments raise Redis 7.0's "Attempt to modify a readonly table" and
+ * unknown names "Script attempted to access nonexistent global variable". Bytecode is never loaded. The cache maps
  * sha1 -> compiled function in a registry table until SCRIPT FLUSH, which
  * replaces the whole state. */
 #include "script.h"
@@ -388,13 +388,17 @@ static void state_create(void) {
     lua_setfield(L, -2, "tohex");
     lua_pop(L, 1);
 
-    /* lua-enable-deprecated-api (Debian's Redis 7.0.15 has it) keeps the
-     * last three, as there */
-    static const char *removed[] = {"print", "dofile", "loadfile", "module", "require", "getfenv", "setfenv", "newproxy"};
+    /* lua-enable-deprecated-api (a directive of Debian's Redis 7.0.15)
+     * keeps the deprecated ones, as there */
+    static const char *removed[] = {"print", "dofile", "loadfile", "module", "require"};
+    static const char *deprecated[] = {"getfenv", "setfenv", "newproxy"};
     for (size_t i = 0; i < ARRAY_LEN(removed); i++) {
-        if (cfg.lua_enable_deprecated_api && i >= 5) break;
         lua_pushnil(L);
         lua_setglobal(L, removed[i]);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(deprecated) && !cfg.lua_enable_deprecated_api; i++) {
+        lua_pushnil(L);
+        lua_setglobal(L, deprecated[i]);
     }
     lua_register(L, "loadstring", l_loadstring);
     lua_register(L, "load", l_load);
