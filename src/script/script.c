@@ -601,8 +601,9 @@ static void busy_hook(lua_State *Ls, lua_Debug *ar) {
         /* From now on check at every line: a pcall in the script may catch
          * this error, but the next line outside it raises it again. */
         lua_sethook(Ls, busy_hook, LUA_MASKLINE, 0);
-        lua_pushliteral(Ls, "Script killed by user with SCRIPT KILL...");
-        lua_error(Ls);
+        /* an error table, as Redis raises it: coroutine.wrap adds no
+         * position to it, coroutine.resume returns it as is */
+        bridge_raise(Ls, "ERR Script killed by user with SCRIPT KILL...");
     }
 }
 

@@ -176,3 +176,27 @@ def test_script_time_limit_then_normal_service(start_server):
     srv, r = busy_server(start_server)
     assert r.eval("for i=1,100000 do redis.call('ping') end return 'ok'", 0) == b"ok"
     assert r.ping()
+
+
+KILLED = "Script killed by user with SCRIPT KILL..."
+
+
+@pytest.mark.parametrize("body,expected", [
+    # the kill error is a table {err=...}: resume returns it, wrap raises it
+    # without a position, pcall hands back its text
+    ("local co = coroutine.create(function() while true do end end) return {coroutine.resume(co)}",
+     [None, KILLED]),
+    ("local co = coroutine.wrap(function() while true do pcall(function() while true do end end) end end) co() return 1",
+     "E:" + KILLED + " script: fd802b0a517a185cff24dd7b212bf81839aebf51, on @user_script:1."),
+    ("local ok, e = pcall(function() while true do end end) return e", b"ERR " + KILLED.encode()),
+])
+def test_script_kill_inside_coroutines_and_pcall(start_server, body, expected):
+    srv, r = busy_server(start_server)
+    script = Background(srv, "EVAL", body, 0)
+    wait_busy(r)
+    assert cmd(r, "SCRIPT", "KILL") in (b"OK", True)
+    got = script.join()
+    if isinstance(got, list):
+        got = [str(x) if isinstance(x, redis.ResponseError) else x for x in got]
+    assert got == expected
+    wait_not_busy(r)
