@@ -283,6 +283,9 @@ static bool retry(Client *c) {
 }
 
 void block_serve_ready(void) {
+    /* Not while a script is busy (its hook serves other clients): the keys
+     * stay ready until it ends, so a waiter sees all of its pushes or none. */
+    if (command_busy) return;
     /* Keys are served in the order they were signalled, as Redis does;
      * serving may signal more keys, which join the end of the list. */
     for (size_t i = 0; i < nready; i++) {

@@ -220,11 +220,18 @@ static const char *call_refusal(const Command *cmd, int argc, const char **argv,
     return NULL;
 }
 
+/* redis.call raises msg; redis.pcall returns it as {err=msg}. */
+static int call_error(lua_State *L, bool raise, const char *msg) {
+    if (raise) return bridge_raise(L, msg);
+    bridge_push_error(L, msg, strlen(msg));
+    return 1;
+}
+
 static int redis_call(lua_State *L, bool raise) {
     ScriptRun *run = bridge_run;
     int argc = lua_gettop(L);
-    if (argc == 0) return bridge_raise(L, "ERR Please specify at least one argument for this redis lib call");
-    if (!run) return bridge_raise(L, "ERR redis.call is only available inside a script");
+    if (argc == 0) return call_error(L, raise, "ERR Please specify at least one argument for this redis lib call");
+    if (!run) return call_error(L, raise, "ERR redis.call is only available inside a script");
     for (int i = 1; i <= argc; i++) {
         int t = lua_type(L, i);
         if (t == LUA_TNUMBER) { /* %.17g, as Redis: 0.1 -> "0.10000000000000001" */
@@ -233,7 +240,7 @@ static int redis_call(lua_State *L, bool raise) {
             lua_pushlstring(L, buf, (size_t)n);
             lua_replace(L, i);
         } else if (t != LUA_TSTRING) {
-            return bridge_raise(L, "ERR Lua redis lib command arguments must be strings or integers");
+            return call_error(L, raise, "ERR Lua redis lib command arguments must be strings or integers");
         }
     }
     size_t n = (size_t)(unsigned)argc;
@@ -286,8 +293,8 @@ static int l_pcall(lua_State *L) { return redis_call(L, false); }
 /* ---- the other redis.* functions ---- */
 
 static int l_error_reply(lua_State *L) {
-    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING)
-        return bridge_raise(L, "ERR wrong number or type of arguments");
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) /* returned, not raised */
+        return call_error(L, false, "ERR wrong number or type of arguments");
     size_t len;
     const char *msg = lua_tolstring(L, 1, &len);
     if (len && msg[0] == '-') {
@@ -303,8 +310,8 @@ static int l_error_reply(lua_State *L) {
 }
 
 static int l_status_reply(lua_State *L) {
-    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING)
-        return bridge_raise(L, "ERR wrong number or type of arguments");
+    if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) /* returned, not raised */
+        return call_error(L, false, "ERR wrong number or type of arguments");
     lua_newtable(L);
     lua_pushvalue(L, 1);
     set_field(L, "ok");
@@ -355,7 +362,8 @@ static int l_setresp(lua_State *L) {
 }
 
 static int l_set_repl(lua_State *L) {
-    if (lua_gettop(L) != 1) return bridge_raise(L, "ERR redis.set_repl() requires one argument.");
+    /* "two arguments": Redis's own text, though it takes one */
+    if (lua_gettop(L) != 1) return bridge_raise(L, "ERR redis.set_repl() requires two arguments.");
     lua_Integer v = lua_tointeger(L, 1);
     if (v < 0 || v > 3)
         return bridge_raise(L, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
@@ -364,6 +372,11 @@ static int l_set_repl(lua_State *L) {
 
 static int l_true(lua_State *L) {
     lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_false(lua_State *L) {
+    lua_pushboolean(L, 0);
     return 1;
 }
 
@@ -388,7 +401,7 @@ void bridge_open(lua_State *L) {
         {"setresp", l_setresp},
         {"set_repl", l_set_repl},
         {"replicate_commands", l_true},
-        {"breakpoint", l_nothing},
+        {"breakpoint", l_false}, /* false: no debugging session */
         {"debug", l_nothing},
         {NULL, NULL},
     };
@@ -435,6 +448,47 @@ static void reply_line(Client *c, int error, const char *s, size_t len) {
     free(copy);
 }
 
+/* RESP3 big number (a bulk string for RESP2), CR and LF as spaces. */
+static void reply_big_number(Client *c, const char *s, size_t len) {
+    char *line = malloc(len + 3);
+    ASSERT(line);
+    line[0] = '(';
+    for (size_t i = 0; i < len; i++) line[1 + i] = (s[i] == '\r' || s[i] == '\n') ? ' ' : s[i];
+    memcpy(line + 1 + len, "\r\n", 2);
+    if (c->resp == 3) reply_raw(c, line, len + 3);
+    else reply_bulk(c, line + 1, len);
+    free(line);
+}
+
+/* {format=, string=} at the top (left there): a verbatim string whose
+ * format is the first 3 bytes of `format` (a bulk string for RESP2).
+ * False, having replied nothing, when either field is not a string. */
+static bool reply_verbatim_table(Client *c, lua_State *L) {
+    int v = lua_gettop(L);
+    lua_getfield(L, v, "format");
+    lua_getfield(L, v, "string");
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+        lua_settop(L, v - 1); /* and the verbatim_string table */
+        return false;
+    }
+    size_t flen, len;
+    const char *fmt = lua_tolstring(L, -2, &flen), *s = lua_tolstring(L, -1, &len);
+    if (c->resp != 3) {
+        reply_bulk(c, s, len);
+    } else {
+        char head[48];
+        int n = snprintf(head, sizeof head, "=%zu\r\n", len + 4);
+        reply_raw(c, head, (size_t)n);
+        char ext[4] = {0, 0, 0, ':'};
+        memcpy(ext, fmt, flen < 3 ? flen : 3);
+        reply_raw(c, ext, 4);
+        reply_raw(c, s, len);
+        reply_raw(c, "\r\n", 2);
+    }
+    lua_settop(L, v);
+    return true;
+}
+
 static void reply_value(Client *c, lua_State *L, int resp, int depth);
 
 static void reply_table(Client *c, lua_State *L, int resp, int depth) {
@@ -448,6 +502,10 @@ static void reply_table(Client *c, lua_State *L, int resp, int depth) {
         reply_line(c, false, s, len);
     } else if (field_is(L, t, "double", LUA_TNUMBER)) {
         reply_double(c, lua_tonumber(L, -1));
+    } else if (field_is(L, t, "big_number", LUA_TSTRING)) {
+        const char *s = lua_tolstring(L, -1, &len);
+        reply_big_number(c, s, len);
+    } else if (field_is(L, t, "verbatim_string", LUA_TTABLE) && reply_verbatim_table(c, L)) {
     } else if (field_is(L, t, "map", LUA_TTABLE)) {
         int m = lua_gettop(L);
         size_t mark = reply_defer_len(c);

@@ -2,11 +2,11 @@
  * EVAL / EVALSHA / EVAL_RO / EVALSHA_RO / SCRIPT commands.
  *
  * Sandbox: only base (minus file, env and print functions), table, string,
- * math, cjson, bit, cmsgpack and struct are opened. Scripts see the globals through an empty
- * read-only proxy whose __index is the real globals table; every library
- * table is proxied the same way, so assignments raise Redis 7.0's "Attempt
- * to modify a readonly table" and unknown names "Script attempted to access
- * nonexistent global variable". Bytecode is never loaded. The cache maps
+ * math, cjson, bit, cmsgpack and struct are opened. Scripts see the
+ * globals through an empty read-only proxy whose __index is the real
+ * globals table; every library table is proxied the same way, so
+ * assignments raise Redis 7.0's "Attempt to modify a readonly table" and
+ * unknown names "Script attempted to access nonexistent global variable". Bytecode is never loaded. The cache maps
  * sha1 -> compiled function in a registry table until SCRIPT FLUSH, which
  * replaces the whole state. */
 #include "script.h"
@@ -133,6 +133,29 @@ static int l_load(lua_State *Ls) {
     lua_pushnil(Ls);
     lua_insert(Ls, -2);
     return 2;
+}
+
+/* pcall as Redis 7.0 has it: an error that is a table with an `err` field
+ * (what redis.call and error({err=...}) raise) reaches the caller as that
+ * field, the string older Redis versions raised, so scripts that compare
+ * or concatenate the message keep working. pcall() with no function
+ * answers false, "attempt to call a boolean value", as there. */
+static int l_pcall(lua_State *Ls) {
+    int argc = lua_gettop(Ls);
+    if (argc == 0) {
+        lua_pushboolean(Ls, 0);
+        lua_pushliteral(Ls, "attempt to call a boolean value");
+        return 2;
+    }
+    int status = lua_pcall(Ls, argc - 1, LUA_MULTRET, 0);
+    if (status != 0 && lua_istable(Ls, -1)) {
+        lua_getfield(Ls, -1, "err");
+        if (lua_isstring(Ls, -1)) lua_replace(Ls, -2);
+        else lua_pop(Ls, 1);
+    }
+    lua_pushboolean(Ls, status == 0);
+    lua_insert(Ls, 1);
+    return lua_gettop(Ls);
 }
 
 /* ---- read-only proxies ---- */
@@ -365,17 +388,22 @@ static void state_create(void) {
     lua_setfield(L, -2, "tohex");
     lua_pop(L, 1);
 
-    /* lua-enable-deprecated-api (Debian's Redis 7.0.15 has it) keeps the
-     * last three, as there */
-    static const char *removed[] = {"print", "dofile", "loadfile", "module", "require", "getfenv", "setfenv", "newproxy"};
+    /* lua-enable-deprecated-api (a directive of Debian's Redis 7.0.15)
+     * keeps the deprecated ones, as there */
+    static const char *removed[] = {"print", "dofile", "loadfile", "module", "require"};
+    static const char *deprecated[] = {"getfenv", "setfenv", "newproxy"};
     for (size_t i = 0; i < ARRAY_LEN(removed); i++) {
-        if (cfg.lua_enable_deprecated_api && i >= 5) break;
         lua_pushnil(L);
         lua_setglobal(L, removed[i]);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(deprecated) && !cfg.lua_enable_deprecated_api; i++) {
+        lua_pushnil(L);
+        lua_setglobal(L, deprecated[i]);
     }
     lua_register(L, "loadstring", l_loadstring);
     lua_register(L, "load", l_load);
     lua_register(L, "rawset", l_rawset);
+    lua_register(L, "pcall", l_pcall);
     lua_getglobal(L, "setmetatable");
     lua_pushcclosure(L, l_setmetatable, 1);
     lua_setglobal(L, "setmetatable");
@@ -573,8 +601,9 @@ static void busy_hook(lua_State *Ls, lua_Debug *ar) {
         /* From now on check at every line: a pcall in the script may catch
          * this error, but the next line outside it raises it again. */
         lua_sethook(Ls, busy_hook, LUA_MASKLINE, 0);
-        lua_pushliteral(Ls, "Script killed by user with SCRIPT KILL...");
-        lua_error(Ls);
+        /* an error table, as Redis raises it: coroutine.wrap adds no
+         * position to it, coroutine.resume returns it as is */
+        bridge_raise(Ls, "ERR Script killed by user with SCRIPT KILL...");
     }
 }
 

@@ -208,20 +208,31 @@ def test_huge_string_rep_is_a_memory_error(raw):
     assert raw.cmd_raw("PING") == b"+PONG\r\n"
 
 
-# ------------------------------------------- struct / cmsgpack (absent)
-@pytest.mark.kilat_only
-@pytest.mark.parametrize("lib,body", [
-    ("struct", "return struct.pack('i', 1)"),
-    ("struct", "return struct.unpack('>I', '\\0\\0\\0\\1')"),
-    ("cmsgpack", "return cmsgpack.pack({1})"),
-    ("cmsgpack", "return cmsgpack.unpack('\\145\\1')"),
+# ------------------------------------------------- struct / cmsgpack CVEs
+# Redis 7.0 fixed integer overflows in struct's format sizes
+# (CVE-2020-14147) and stack overflows in cmsgpack (CVE-2018-11218); kilat's
+# own libraries (src/script/lstruct.c, cmsgpack.c) answer those inputs with
+# the same errors. test_scripting_libs.py holds the rest of both libraries.
+@pytest.mark.parametrize("body,msg", [
+    ("return struct.pack('c2147483648', 'a')", "integral size overflow"),
+    ("return struct.unpack('i2147483648', 'a')", "integral size overflow"),
+    ("return struct.unpack('!2147483648', 'a')", "integral size overflow"),
+    ("return struct.pack('i33', 1)", "integral size 33 is larger than limit of 32"),
+    ("return {struct.unpack('c0', 'a')}", "format 'c0' needs a previous size"),
+    ("local t = {} for i = 1, 4001 do t[i] = i end return cmsgpack.pack(unpack(t))",
+     "bad argument #0 to 'pack' (Too many arguments for MessagePack pack.)"),
+    ("return {cmsgpack.unpack(string.rep('\\145', 100000) .. '\\1')}",
+     "stack overflow (in function mp_decode_to_lua_array)"),
 ])
-def test_struct_and_cmsgpack_are_absent(raw, lib, body):
-    # Redis 7.0 embeds struct and cmsgpack (and their overflow CVEs
-    # CVE-2020-14147, CVE-2018-11218); kilat has neither (docs/scripting.md:
-    # Debian packages neither for Lua 5.1), so a script gets the unknown
-    # global error instead of reaching them.
-    check(raw, body, lua_err(body, NOGLOBAL % lib))
+def test_struct_and_cmsgpack_overflows(raw, body, msg):
+    check(raw, body, lua_err(body, msg))
+
+
+def test_cmsgpack_cuts_self_reference(raw):
+    # a table whose every key leads back to itself packs 16 levels deep
+    body = "return #cmsgpack.pack(setmetatable({}, {__index = function(t, k) return t end}))"
+    check(raw, body, b":1\r\n")
+    check(raw, "local a = {} a[1] = a return #cmsgpack.pack(a)", b":17\r\n")
 
 
 # ------------------------------------------------------- redis.sha1hex
