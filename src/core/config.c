@@ -248,7 +248,7 @@ static const Directive table[] = {
     I("list-compress-depth", "0", 0, I32, 0),
     I("list-max-listpack-size", "-2", INT32_MIN, I32, 0, CFG(C_INT, list_max_listpack_size)),
     A("list-max-ziplist-size", "list-max-listpack-size"),
-    B("lua-enable-deprecated-api", "no", F_IMMUTABLE, CFG(C_BOOL, lua_enable_deprecated_api)),
+    B("lua-enable-deprecated-api", "no", F_IMMUTABLE | F_HIDDEN, CFG(C_BOOL, lua_enable_deprecated_api)),
     S("masterauth", "", NULL, 0),
     S("masteruser", "", NULL, 0),
     M("maxmemory", "0", 0, U64, 0),
