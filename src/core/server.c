@@ -19,6 +19,7 @@
 #include "db.h"
 #include "io.h"
 #include "log.h"
+#include "pause.h"
 #include "stats.h"
 
 #define MAX_LISTENERS 16
@@ -168,6 +169,7 @@ bool server_init(void) {
 static void process_events(int timeout_ms) {
     PollEvent events[1024];
     int n = poll_wait(poller, events, (int)ARRAY_LEN(events), timeout_ms);
+    if (UNLIKELY(pause_type)) pause_check_timeout(clock_unix_ms());
     for (int i = 0; i < n; i++) {
         int fd = events[i].fd;
         Listener *l = NULL;
@@ -219,6 +221,8 @@ void server_run(void) {
         if (timeout < 0) timeout = 0;
         int64_t bt = block_next_timeout_ms(now); /* sub-second BLPOP timeouts */
         if (bt >= 0 && bt < timeout) timeout = (int)bt;
+        int64_t pt = pause_next_timeout_ms(now); /* CLIENT PAUSE's end */
+        if (pt >= 0 && pt < timeout) timeout = (int)pt;
         process_events(timeout);
         now = clock_unix_ms();
         if (now - last_cron_ms >= period) {
