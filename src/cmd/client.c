@@ -334,7 +334,8 @@ static void cmd_client_pause(Client *c) {
         return;
     }
     int64_t now = clock_unix_ms();
-    pause_start(type, ms > INT64_MAX - now ? INT64_MAX : now + ms);
+    /* past int64 the deadline wraps negative and the pause ends at once, as in Redis */
+    pause_start(type, (int64_t)((uint64_t)now + (uint64_t)ms));
     reply_ok(c);
 }
 

@@ -21,6 +21,7 @@ extern Command script_commands[];
 extern Command multi_commands[];
 extern Command pubsub_commands[];
 extern Command monitor_commands[];
+extern Command standalone_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -41,4 +42,5 @@ void cmd_register_all(void) {
     command_register(multi_commands);
     command_register(pubsub_commands);
     command_register(monitor_commands);
+    command_register(standalone_commands);
 }
