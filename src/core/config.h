@@ -62,6 +62,12 @@ bool config_load(int argc, char **argv);
 /* CONFIG SET of one directive. On error returns false with a message for
  * "ERR CONFIG SET failed (possibly related to argument '<name>') - <msg>". */
 bool config_set(const char *name, const char *value, const char **err);
+/* A directive's live effect: runs after CONFIG SET stored a changed value
+ * (mirrored into cfg; `old` is the previous text). On failure it returns
+ * false with *err (the text after " - ") having kept its old state, and
+ * the old value comes back. */
+typedef bool (*ConfigApplyFn)(const char *old, const char **err);
+void config_on_set(const char *name, ConfigApplyFn fn);
 /* Calls fn(name, value) for each directive whose name matches the glob
  * (CONFIG GET), in table order, each directive once. */
 void config_get(const char *pattern, size_t plen,

@@ -103,3 +103,51 @@ def test_lolwut_resp3_is_verbatim(raw):
                                   ("VERSION", "6", "1", "y")])
 def test_lolwut_bad_input(raw, args):
     assert raw.cmd_raw("LOLWUT", *args) == err("ERR value is not an integer or out of range")
+
+
+# ------------------------------------------------ CONFIG SET port / bind
+
+def test_config_set_port_moves_the_listener(start_server):
+    import socket as _s
+    from conftest import RawConn, free_port
+    srv = start_server()
+    old = srv.port
+    c = RawConn(srv.host, old)
+    new = free_port()
+    assert c.cmd("CONFIG", "SET", "port", new) == b"OK"
+    assert c.cmd("PING") == b"PONG"  # the connection survives
+    srv.port = new                    # the harness stops it there
+    d = RawConn(srv.host, new)
+    assert d.cmd("PING") == b"PONG"
+    assert d.cmd("CONFIG", "GET", "port") == [b"port", str(new).encode()]
+    with pytest.raises(ConnectionRefusedError):
+        _s.create_connection((srv.host, old), timeout=2).close()
+    # a port in use: refused, and the server stays where it was
+    busy = _s.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    try:
+        assert d.cmd_raw("CONFIG", "SET", "port", busy.getsockname()[1]) == err(
+            "ERR CONFIG SET failed (possibly related to argument 'port') - "
+            "Unable to listen on this port. Check server logs.")
+    finally:
+        busy.close()
+    assert d.cmd("CONFIG", "GET", "port") == [b"port", str(new).encode()]
+    assert RawConn(srv.host, new).cmd("PING") == b"PONG"
+    assert d.cmd_raw("CONFIG", "SET", "port", "65536") == err(
+        "ERR CONFIG SET failed (possibly related to argument 'port') - "
+        "argument must be between 0 and 65535 inclusive")
+
+
+def test_config_set_bind(start_server):
+    from conftest import RawConn
+    srv = start_server()
+    c = RawConn(srv.host, srv.port)
+    assert c.cmd_raw("CONFIG", "SET", "bind", "999.999.999.999") == err(
+        "ERR CONFIG SET failed (possibly related to argument 'bind') - "
+        "Failed to bind to specified addresses.")
+    assert c.cmd("CONFIG", "GET", "bind") == [b"bind", b"127.0.0.1"]
+    assert RawConn(srv.host, srv.port).cmd("PING") == b"PONG"
+    assert c.cmd("CONFIG", "SET", "bind", "127.0.0.1 -::1") == b"OK"
+    assert c.cmd("CONFIG", "GET", "bind") == [b"bind", b"127.0.0.1 -::1"]
+    assert RawConn(srv.host, srv.port).cmd("PING") == b"PONG"
