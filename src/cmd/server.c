@@ -139,7 +139,8 @@ static void cmd_config_set(Client *c) {
     }
     for (; set < n; set++) {
         const char *err = NULL;
-        if (config_set(names[set], values[set], &err)) continue;
+        int a = 2 + 2 * set;
+        if (config_set_bytes(names[set], values[set], c->argl[a + 1], &err)) continue;
         reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
                      names[set], err ? err : "invalid value");
         while (set-- > 0) { /* undo, newest first */

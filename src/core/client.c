@@ -60,7 +60,7 @@ Client *client_create(int fd, bool is_unix) {
     c->db_index = 0;
     if (is_unix) c->flags |= CLIENT_UNIX;
     if (fd < 0) c->flags |= CLIENT_FAKE;
-    if (!cfg.requirepass || !cfg.requirepass[0]) c->flags |= CLIENT_AUTHENTICATED;
+    if (cfg.requirepass_len == 0) c->flags |= CLIENT_AUTHENTICATED;
     resp_parser_init(&c->parser);
     c->parser.max_bulk = cfg.proto_max_bulk_len;
     c->ctime_ms = c->last_ms = clock_unix_ms();

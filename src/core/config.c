@@ -989,6 +989,8 @@ static void store(int i, char *text) {
     mem_free(vals[i]);
     vals[i] = text;
     mirror(&table[i], text);
+    if (table[i].ctype != C_NONE && table[i].off == offsetof(Config, requirepass))
+        cfg.requirepass_len = cfg.requirepass ? strlen(cfg.requirepass) : 0;
 }
 
 /* Validates argv for directive i and computes its new canonical text (in
@@ -1363,6 +1365,20 @@ bool config_set(const char *name, const char *value, const char **err) {
     }
     mem_free(old);
     if (asks_inactive((size_t)i)) warn_inactive(d->name);
+    return true;
+}
+
+bool config_set_bytes(const char *name, const char *value, size_t len, const char **err) {
+    if (!config_set(name, value, err)) return false;
+    int i = find_primary(name);
+    if (!memchr(value, '\0', len) || table[i].off != offsetof(Config, requirepass) ||
+        table[i].ctype == C_NONE)
+        return true;
+    mem_free(cfg.requirepass);
+    cfg.requirepass = mem_alloc(len + 1);
+    memcpy(cfg.requirepass, value, len);
+    cfg.requirepass[len] = '\0';
+    cfg.requirepass_len = len;
     return true;
 }
 

@@ -24,6 +24,7 @@ typedef struct {
     unsigned unixsocketperm;
     int databases;
     char *requirepass;          /* NULL or "": no password */
+    size_t requirepass_len;     /* its bytes (it may hold NULs) */
     int timeout;                /* idle seconds before closing, 0 = never */
     int tcp_keepalive;
     int tcp_backlog;
@@ -62,6 +63,10 @@ bool config_load(int argc, char **argv);
 /* CONFIG SET of one directive. On error returns false with a message for
  * "ERR CONFIG SET failed (possibly related to argument '<name>') - <msg>". */
 bool config_set(const char *name, const char *value, const char **err);
+/* CONFIG SET with a value that may hold NUL bytes: requirepass keeps them
+ * all (a binary password, as Redis's sds configs do; CONFIG GET shows the
+ * text up to the first NUL); other directives see the text before it. */
+bool config_set_bytes(const char *name, const char *value, size_t len, const char **err);
 /* A directive's live effect: runs after CONFIG SET stored a changed value
  * (mirrored into cfg; `old` is the previous text). On failure it returns
  * false with *err (the text after " - ") having kept its old state, and

@@ -27,6 +27,7 @@ static bool over_limit(Client *c, size_t unsent) {
     const ObufLimit *l = &cfg.obuf_limits[client_obuf_class(c)];
     unsent = unsent > OBUF_UNCOUNTED ? unsent - OBUF_UNCOUNTED : 0;
     if (l->hard && unsent >= l->hard) return true;
+    if (!(c->flags & CLIENT_AUTHENTICATED) && unsent > OBUF_NOAUTH_LIMIT) return true;
     if (!l->soft || unsent < l->soft) {
         c->obuf_soft_since_ms = 0;
         return false;

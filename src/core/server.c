@@ -182,7 +182,7 @@ static void accept_on(Listener *l) {
             stats.rejected_connections++;
             continue;
         }
-        if (cfg.protected_mode && (!cfg.requirepass || !cfg.requirepass[0]) &&
+        if (cfg.protected_mode && cfg.requirepass_len == 0 &&
             !sock_peer_is_loopback(fd, is_unix)) {
             if (sock_write(fd, DENIED, sizeof(DENIED) - 1) < 0) { /* best effort */
             }
