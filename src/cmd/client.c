@@ -345,7 +345,7 @@ static void cmd_client_unpause(Client *c) {
 }
 
 /* Redis 7.0.15's text, word for word (it lists subcommands kilat does
- * not have yet: CACHING, GETREDIR, PAUSE, UNPAUSE, UNBLOCK, TRACKING...). */
+ * not have yet: CACHING, GETREDIR, TRACKING...). */
 static const char *const client_help[] = {
     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CACHING (YES|NO)",
