@@ -536,7 +536,6 @@ static int cache_flags(const char *sha) {
     return v;
 }
 
-static bool cache_no_writes(const char *sha) { return cache_flags(sha) & SCRIPT_NO_WRITES; }
 
 /* ---- running ---- */
 
@@ -660,7 +659,13 @@ static void eval_generic(Client *c, bool by_sha, bool read_only) {
     } else if (!cache_add_or_reply(c, c->argv[1], c->argl[1], sha)) {
         return;
     }
-    run_script(c, sha, numkeys, read_only || cache_no_writes(sha));
+    int sflags = cache_flags(sha);
+    if (read_only && (sflags & SCRIPT_SHEBANG) && !(sflags & SCRIPT_NO_WRITES)) {
+        lua_pop(L, 1); /* the function cache_get/cache_add pushed */
+        reply_error(c, "ERR Can not execute a script with write flag using *_ro command.");
+        return;
+    }
+    run_script(c, sha, numkeys, read_only || (sflags & SCRIPT_NO_WRITES));
 }
 
 /* EVAL's flags for this call, as Redis 7.0 derives them: a script with a

@@ -19,6 +19,7 @@ def unpause(r):
     r.execute_command("CLIENT", "UNPAUSE")
     yield
     r.execute_command("CLIENT", "UNPAUSE")
+    r.script_flush()  # other files expect an empty script cache
 
 
 def blocked(r):
@@ -318,3 +319,14 @@ def test_unpause_arity(raw):
     assert raw.cmd_raw("CLIENT", "UNPAUSE", "x") == err(
         "ERR wrong number of arguments for 'client|unpause' command")
     assert raw.cmd("CLIENT", "UNPAUSE") == b"OK"
+
+
+def test_ro_command_refuses_write_flagged_script(r, raw):
+    msg = err("ERR Can not execute a script with write flag using *_ro command.")
+    body = "#!lua\nreturn 1"
+    assert raw.cmd_raw("EVAL_RO", body, 0) == msg
+    sha = r.script_load(body)
+    assert raw.cmd_raw("EVALSHA_RO", sha, 0) == msg
+    assert raw.cmd_raw("EVAL_RO", "#!lua flags=no-writes\nreturn 1", 0) == b":1\r\n"
+    assert raw.cmd_raw("EVAL_RO", "return 1", 0) == b":1\r\n"
+    assert raw.cmd_raw("EVAL", body, 0) == b":1\r\n"

@@ -54,6 +54,7 @@ def test_wait_bad_input(raw, args, msg):
 def test_wait_refused_in_scripts(raw):
     assert raw.cmd_raw("EVAL", "return redis.call('wait', 0, 0)", 0).startswith(
         b"-ERR This Redis command is not allowed from script")
+    assert raw.cmd("SCRIPT", "FLUSH") == b"OK"  # other files expect an empty cache
 
 
 def test_role(raw):
