@@ -131,8 +131,8 @@ static const char *const tls_auth_modes[] = {"no", "yes", "optional", NULL};
 
 /* CONFIG GET * lists these in this order: the supported directives first. */
 static const Directive table[] = {
-    I("port", "6379", 0, 65535, 0, CFG(C_INT, port)),
-    X("bind", "127.0.0.1 -::1", parse_bind, F_MULTI, CFG(C_STR, bind)),
+    I("port", "6379", 0, 65535, F_NOLIVE, CFG(C_INT, port)),
+    X("bind", "127.0.0.1 -::1", parse_bind, F_MULTI | F_NOLIVE, CFG(C_STR, bind)),
     S("unixsocket", "", NULL, F_IMMUTABLE, CFG(C_STR_NULL, unixsocket)),
     X("unixsocketperm", "0", parse_octal, F_IMMUTABLE, CFG(C_OCTAL, unixsocketperm)),
     I("databases", "16", 1, I32, F_IMMUTABLE, CFG(C_INT, databases)),
@@ -1300,27 +1300,6 @@ bool config_load(int argc, char **argv) {
     return ok;
 }
 
-/* Live effects registered by their owners (config_on_set). */
-typedef struct {
-    const char *name;
-    ConfigApplyFn fn;
-} ApplyHook;
-static ApplyHook hooks[8];
-static int nhooks;
-
-void config_on_set(const char *name, ConfigApplyFn fn) {
-    ASSERT(nhooks < (int)ARRAY_LEN(hooks));
-    hooks[nhooks].name = name;
-    hooks[nhooks].fn = fn;
-    nhooks++;
-}
-
-static ConfigApplyFn hook_of(const char *name) {
-    for (int i = 0; i < nhooks; i++)
-        if (strcmp(hooks[i].name, name) == 0) return hooks[i].fn;
-    return NULL;
-}
-
 bool config_set(const char *name, const char *value, const char **err) {
     ensure_init();
     int i = find_primary(name);
@@ -1356,14 +1335,7 @@ bool config_set(const char *name, const char *value, const char **err) {
         *err = c.err;
         return false;
     }
-    ConfigApplyFn apply = strcmp(out.p, vals[i]) ? hook_of(d->name) : NULL;
-    char *old = apply ? xstrdup(vals[i]) : NULL;
     store(i, out.p);
-    if (apply && !apply(old, err)) {
-        store(i, old); /* the owner kept its old state: so does the config */
-        return false;
-    }
-    mem_free(old);
     if (asks_inactive((size_t)i)) warn_inactive(d->name);
     return true;
 }

@@ -67,12 +67,6 @@ bool config_set(const char *name, const char *value, const char **err);
  * all (a binary password, as Redis's sds configs do; CONFIG GET shows the
  * text up to the first NUL); other directives see the text before it. */
 bool config_set_bytes(const char *name, const char *value, size_t len, const char **err);
-/* A directive's live effect: runs after CONFIG SET stored a changed value
- * (mirrored into cfg; `old` is the previous text). On failure it returns
- * false with *err (the text after " - ") having kept its old state, and
- * the old value comes back. */
-typedef bool (*ConfigApplyFn)(const char *old, const char **err);
-void config_on_set(const char *name, ConfigApplyFn fn);
 /* Calls fn(name, value) for each directive whose name matches the glob
  * (CONFIG GET), in table order, each directive once. */
 void config_get(const char *pattern, size_t plen,

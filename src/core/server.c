@@ -53,84 +53,24 @@ static bool add_listener(int fd, bool is_unix) {
     return true;
 }
 
-/* Opens a TCP listener on each address of `bind` (space-separated; a
- * leading '-' marks one that may be missing on this host) at port; none
- * for port 0, as Redis. Returns the count in fds, or -1 having closed
- * every one it opened (logged). */
-static int open_tcp(const char *bind, int port, int *fds) {
-    char *binds = mem_strndup(bind, strlen(bind));
-    int n = 0;
+bool server_listen(void) {
+    char *binds = mem_strndup(cfg.bind, strlen(cfg.bind));
     bool ok = true;
-    for (char *save = NULL, *a = strtok_r(binds, " ", &save); a && port != 0;
-         a = strtok_r(NULL, " ", &save)) {
+    for (char *save = NULL, *a = strtok_r(binds, " ", &save); a && cfg.port != 0;
+         a = strtok_r(NULL, " ", &save)) { /* port 0: no TCP, as Redis */
         bool optional = a[0] == '-';
-        int fd = n < MAX_LISTENERS ? sock_listen_tcp(a, port, cfg.tcp_backlog) : -ENOSPC;
+        int fd = sock_listen_tcp(a, cfg.port, cfg.tcp_backlog);
         if (fd < 0) {
             if (optional && (fd == -EADDRNOTAVAIL || fd == -EAFNOSUPPORT || fd == -EPROTONOSUPPORT))
                 continue;
             log_msg(LOG_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s",
-                    optional ? a + 1 : a, port, strerror(-fd));
+                    optional ? a + 1 : a, cfg.port, strerror(-fd));
             ok = false;
             break;
         }
-        fds[n++] = fd;
+        add_listener(fd, false);
     }
     mem_free(binds);
-    if (ok) return n;
-    while (n > 0) sock_close(fds[--n]);
-    return -1;
-}
-
-static void close_tcp(void) {
-    int kept = 0;
-    for (int i = 0; i < nlisteners; i++) {
-        if (listeners[i].is_unix) {
-            listeners[kept++] = listeners[i];
-            continue;
-        }
-        poll_set(poller, listeners[i].fd, POLL_READ, POLL_NONE);
-        sock_close(listeners[i].fd);
-    }
-    nlisteners = kept;
-}
-
-/* CONFIG SET port (cfg holds the new one): the new listeners open before
- * the old ones close, so a failure leaves the server where it was. */
-static bool apply_port(const char *old, const char **err) {
-    UNUSED(old);
-    int fds[MAX_LISTENERS];
-    int n = open_tcp(cfg.bind, cfg.port, fds);
-    if (n < 0) {
-        *err = "Unable to listen on this port. Check server logs.";
-        return false;
-    }
-    close_tcp();
-    for (int i = 0; i < n; i++) add_listener(fds[i], false);
-    return true;
-}
-
-/* CONFIG SET bind: the same addresses may be in both lists, so the old
- * listeners close first and come back if the new ones fail (as Redis). */
-static bool apply_bind(const char *old, const char **err) {
-    int fds[MAX_LISTENERS];
-    close_tcp();
-    int n = open_tcp(cfg.bind, cfg.port, fds);
-    bool ok = n >= 0;
-    if (!ok) {
-        log_msg(LOG_WARNING, "Failed to bind, trying to restore old listening sockets.");
-        n = open_tcp(old, cfg.port, fds);
-        if (n < 0) log_msg(LOG_WARNING, "Failed to restore old listening TCP socket.");
-        *err = "Failed to bind to specified addresses.";
-    }
-    for (int i = 0; i < n; i++) add_listener(fds[i], false);
-    return ok;
-}
-
-bool server_listen(void) {
-    int fds[MAX_LISTENERS];
-    int n = open_tcp(cfg.bind, cfg.port, fds);
-    bool ok = n >= 0;
-    for (int i = 0; i < n; i++) add_listener(fds[i], false);
     if (ok && cfg.unixsocket && cfg.unixsocket[0]) {
         int fd = sock_listen_unix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
         if (fd < 0) {
@@ -145,10 +85,6 @@ bool server_listen(void) {
     if (ok && nlisteners == 0) {
         log_msg(LOG_WARNING, "Configured to not listen anywhere, exiting.");
         ok = false;
-    }
-    if (ok) {
-        config_on_set("port", apply_port);
-        config_on_set("bind", apply_bind);
     }
     return ok;
 }
