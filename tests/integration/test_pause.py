@@ -330,3 +330,20 @@ def test_ro_command_refuses_write_flagged_script(r, raw):
     assert raw.cmd_raw("EVAL_RO", "#!lua flags=no-writes\nreturn 1", 0) == b":1\r\n"
     assert raw.cmd_raw("EVAL_RO", "return 1", 0) == b":1\r\n"
     assert raw.cmd_raw("EVAL", body, 0) == b":1\r\n"
+
+
+def test_blocking_commands_under_pause(r, connect):
+    a = connect()
+    a.send_command("BLPOP", "q", "0.4")  # blocked before the pause
+    wait_blocked(r, 1)
+    pause(r)
+    b = connect()
+    held(r, b, "BLPOP", "q", "0")  # BLPOP writes: held
+    assert a.read_reply() is None  # the earlier one still times out
+    wait_blocked(r, 1)
+    w = connect()
+    assert w.cmd("WAIT", 0, 0) == 0  # WAIT is no write
+    r.execute_command("CLIENT", "UNPAUSE")
+    wait_blocked(r, 1)  # b now waits on q
+    r.rpush("q", "x")
+    assert b.read_reply() == [b"q", b"x"]
