@@ -131,10 +131,12 @@ static void accept_on(Listener *l) {
     }
 }
 
+/* `timeout`: as Redis, clients that wait by design (blocked or held by
+ * CLIENT PAUSE, subscribers, monitors) are not idle ones. */
 static void close_idle(Client *c, void *ctx) {
     int64_t now = *(int64_t *)ctx;
     if (cfg.timeout > 0 && now - c->last_ms > (int64_t)cfg.timeout * 1000 &&
-        !(c->flags & CLIENT_EXECUTING))
+        !(c->flags & (CLIENT_EXECUTING | CLIENT_BLOCKED | CLIENT_PUBSUB | CLIENT_MONITOR)))
         client_close_async(c);
 }
 

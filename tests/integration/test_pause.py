@@ -347,3 +347,34 @@ def test_blocking_commands_under_pause(r, connect):
     wait_blocked(r, 1)  # b now waits on q
     r.rpush("q", "x")
     assert b.read_reply() == [b"q", b"x"]
+
+
+def test_held_client_is_not_idle(start_server):
+    from conftest import RawConn
+    srv = start_server("--timeout", "1")
+    a = RawConn(srv.host, srv.port)
+    assert a.cmd("CLIENT", "PAUSE", 100000, "WRITE") == b"OK"
+    b = RawConn(srv.host, srv.port)
+    b.send_command("SET", "k", "v")
+    time.sleep(2.5)  # past `timeout`: blocked clients are not idle ones
+    c = RawConn(srv.host, srv.port)
+    assert c.cmd("CLIENT", "UNPAUSE") == b"OK"
+    assert b.read_reply() == b"OK"
+    assert a.is_closed()  # the idle pauser went, the pause stayed
+
+
+def test_subscriber_and_blpop_are_not_idle(start_server):
+    from conftest import RawConn
+    srv = start_server("--timeout", "1")
+    s = RawConn(srv.host, srv.port)
+    s.cmd("SUBSCRIBE", "ch")
+    b = RawConn(srv.host, srv.port)
+    b.send_command("BLPOP", "q", "0")
+    idle = RawConn(srv.host, srv.port)
+    time.sleep(2.5)
+    assert idle.is_closed()
+    c = RawConn(srv.host, srv.port)
+    assert c.cmd("PUBLISH", "ch", "m") == 1
+    assert s.read_reply() == [b"message", b"ch", b"m"]
+    c.cmd("RPUSH", "q", "x")
+    assert b.read_reply() == [b"q", b"x"]
