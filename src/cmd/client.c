@@ -10,7 +10,9 @@
 #include "../core/block.h"
 #include "../core/client.h"
 #include "../core/command.h"
+#include "../core/pause.h"
 #include "../core/reply.h"
+#include "../os/clock.h"
 #include "../ds/mem.h"
 #include "conn.h"
 
@@ -306,8 +308,44 @@ static void cmd_client_unblock(Client *c) {
     reply_int(c, t && alive(t) && block_unblock(t, as_error) ? 1 : 0);
 }
 
+/* CLIENT PAUSE timeout [WRITE|ALL] -- the mode is read before the
+ * timeout, as Redis does; the timeout is in milliseconds from now. */
+static void cmd_client_pause(Client *c) {
+    if (c->argc > 4) {
+        reply_errorf(c,
+                     "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
+                     "Try CLIENT HELP.",
+                     (int)(c->argl[1] > 128 ? 128 : c->argl[1]), c->argv[1]);
+        return;
+    }
+    PauseType type = PAUSE_ALL;
+    if (c->argc == 4) {
+        if (arg_is(c, 3, "write")) type = PAUSE_WRITE;
+        else if (!arg_is(c, 3, "all")) {
+            reply_error(c, "ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return;
+        }
+    }
+    int64_t ms;
+    if (!arg_int64_msg_or_reply(c, 2, &ms, "ERR timeout is not an integer or out of range"))
+        return;
+    if (ms < 0) {
+        reply_error(c, "ERR timeout is negative");
+        return;
+    }
+    int64_t now = clock_unix_ms();
+    /* past int64 the deadline wraps negative and the pause ends at once, as in Redis */
+    pause_start(type, (int64_t)((uint64_t)now + (uint64_t)ms));
+    reply_ok(c);
+}
+
+static void cmd_client_unpause(Client *c) {
+    pause_stop();
+    reply_ok(c);
+}
+
 /* Redis 7.0.15's text, word for word (it lists subcommands kilat does
- * not have yet: CACHING, GETREDIR, PAUSE, UNPAUSE, UNBLOCK, TRACKING...). */
+ * not have yet: CACHING, GETREDIR, TRACKING...). */
 static const char *const client_help[] = {
     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CACHING (YES|NO)",
@@ -380,6 +418,8 @@ static Command client_subs[] = {
     {"setname", cmd_client_setname, 3, SUB_FLAGS, 0, 0, 0, CONN, "Set the current connection name", "2.6.9", "O(1)", ACL_CONN, NULL},
     {"setinfo", cmd_client_setinfo, 4, SUB_FLAGS, 0, 0, 0, CONN, "Set client or connection specific info", "7.2.0", "O(1)", ACL_CONN, NULL},
     {"id", cmd_client_id, 2, SUB_FLAGS, 0, 0, 0, CONN, "Returns the client ID for the current connection", "5.0.0", "O(1)", ACL_CONN, NULL},
+    {"pause", cmd_client_pause, -3, ADMIN_FLAGS, 0, 0, 0, CONN, "Stop processing commands from clients for some time", "2.9.50", "O(1)", ACL_ADMIN, NULL},
+    {"unpause", cmd_client_unpause, 2, ADMIN_FLAGS, 0, 0, 0, CONN, "Resume processing of clients that were paused", "6.2.0", "O(N) Where N is the number of paused clients", ACL_ADMIN, NULL},
     {"unblock", cmd_client_unblock, -3, ADMIN_FLAGS, 0, 0, 0, CONN, "Unblock a client blocked in a blocking command from a different connection", "5.0.0", "O(log N) where N is the number of client connections", ACL_ADMIN, NULL},
     {0},
 };

@@ -43,13 +43,13 @@ static void cmd_select(Client *c) {
     reply_ok(c);
 }
 
-static bool password_required(void) { return cfg.requirepass && cfg.requirepass[0]; }
+static bool password_required(void) { return cfg.requirepass_len > 0; }
 
 /* Checks user/pass as the default user would; true if they are right. */
 static bool check_credentials(const char *user, size_t ulen, const char *pass, size_t plen) {
     if (user && !(ulen == 7 && memcmp(user, "default", 7) == 0)) return false;
     if (!password_required()) return true; /* default user is "nopass" */
-    size_t want = strlen(cfg.requirepass);
+    size_t want = cfg.requirepass_len;
     return plen == want && memcmp(pass, cfg.requirepass, plen) == 0;
 }
 

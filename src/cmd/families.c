@@ -26,6 +26,7 @@ extern Command monitor_commands[];
 extern Command memory_commands[];
 extern Command slowlog_commands[];
 extern Command latency_commands[];
+extern Command standalone_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -51,4 +52,5 @@ void cmd_register_all(void) {
     command_register(memory_commands);
     command_register(slowlog_commands);
     command_register(latency_commands);
+    command_register(standalone_commands);
 }

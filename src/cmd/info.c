@@ -19,6 +19,7 @@
 #include "../core/db.h"
 #include "../core/pubsub.h"
 #include "../core/reply.h"
+#include "../core/pause.h"
 #include "../core/server.h"
 #include "../core/stats.h"
 #include "../ds/histogram.h"
@@ -190,7 +191,7 @@ static void sec_clients(Text *t) {
                 "blocked_clients:%zu\r\n"
                 "tracking_clients:0\r\n"
                 "clients_in_timeout_table:0\r\n",
-                client_sums().live, cfg.maxclients, max_in, max_out, block_count());
+                client_sums().live, cfg.maxclients, max_in, max_out, block_count() + pause_count());
 }
 
 static void sec_memory(Text *t) {

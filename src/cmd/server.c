@@ -148,7 +148,8 @@ static void cmd_config_set(Client *c) {
     bool local = sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX);
     for (; set < n; set++) {
         const char *err = NULL;
-        if (config_set_from(names[set], values[set], local, &err)) {
+        int a = 2 + 2 * set;
+        if (config_set_bytes(names[set], values[set], c->argl[a + 1], local, &err)) {
             bool moves = !strcasecmp(canon[set], "port") || !strcasecmp(canon[set], "bind");
             if (moves && listen_arg < 0 && strcmp(config_value(canon[set]), old[set]))
                 listen_arg = set;

@@ -35,10 +35,12 @@ typedef struct BlockState {
     const char **argv;       /* one allocation with the argument bytes */
     size_t *argl;
     size_t index;            /* in `blocked` */
+    bool times_out_zero;     /* WAIT: no keys, the timeout replies :0 */
 } BlockState;
 
 static HashTable *table;
 static void mark_ready(BlockedKey *bk);
+static void add_blocked(Client *c, BlockState *bs);
 static Client **blocked;
 static size_t nblocked, blocked_cap;
 static BlockedKey **ready;
@@ -149,6 +151,10 @@ void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_m
         push_waiter(bk, c);
     }
     save_args(bs, c);
+    add_blocked(c, bs);
+}
+
+static void add_blocked(Client *c, BlockState *bs) {
     if (nblocked == blocked_cap) {
         blocked_cap = blocked_cap ? blocked_cap * 2 : 16;
         blocked = mem_realloc(blocked, blocked_cap * sizeof(Client *));
@@ -157,6 +163,13 @@ void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_m
     blocked[nblocked++] = c;
     c->block = bs;
     c->flags |= CLIENT_BLOCKED;
+}
+
+void block_wait(Client *c, int64_t deadline_ms) {
+    BlockState *bs = mem_calloc(sizeof(*bs));
+    bs->deadline = deadline_ms;
+    bs->times_out_zero = true;
+    add_blocked(c, bs);
 }
 
 void block_remove(Client *c) {
@@ -302,7 +315,10 @@ void block_serve_ready(void) {
     nready = 0;
 }
 
-static void reply_timeout(Client *c) { reply_null_array(c); }
+static void reply_timeout(Client *c) {
+    if (c->block->times_out_zero) reply_int(c, 0); /* WAIT: no replica acknowledged */
+    else reply_null_array(c);
+}
 
 /* CLIENT UNBLOCK ends c's wait: its command counts as done now (its
  * arguments are back in c->argv for the slow log). */

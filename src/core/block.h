@@ -18,6 +18,10 @@
  * a null array (*-1, or _ in RESP3): Redis 7.0 does so for every blocking
  * command, BLMOVE and BRPOPLPUSH included. */
 void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms);
+/* WAIT on a server without replicas: blocks c on nothing until
+ * deadline_ms (0 = forever) or CLIENT UNBLOCK, which reply :0 (no replica
+ * acknowledged), or -UNBLOCKED for CLIENT UNBLOCK ... ERROR. */
+void block_wait(Client *c, int64_t deadline_ms);
 /* Parses a blocking timeout in seconds (float) into an absolute deadline;
  * 0 means forever. Replies Redis's error and returns false if invalid. */
 bool block_timeout_or_reply(Client *c, int argi, int64_t *deadline_ms);

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "multi.h"
+#include "pause.h"
 #include "pubsub.h"
 #include "reply.h"
 #include "stats.h"
@@ -37,7 +38,8 @@ static size_t nclients;
 static uint64_t next_id = 1;
 static Client *pending;  /* clients with output to write */
 static size_t nclosing;  /* clients marked CLOSE_ASAP, not yet freed */
-static Client *resumed;  /* unblocked clients with input left to run */
+static Client *resumed;  /* unblocked clients with input left to run, */
+static Client *resumed_tail; /* first unblocked first */
 static size_t nwaiting;  /* clients with output waiting for POLL_WRITE */
 
 static void index_fd(Client *c) {
@@ -60,7 +62,7 @@ Client *client_create(int fd, bool is_unix) {
     c->db_index = 0;
     if (is_unix) c->flags |= CLIENT_UNIX;
     if (fd < 0) c->flags |= CLIENT_FAKE;
-    if (!cfg.requirepass || !cfg.requirepass[0]) c->flags |= CLIENT_AUTHENTICATED;
+    if (cfg.requirepass_len == 0) c->flags |= CLIENT_AUTHENTICATED;
     resp_parser_init(&c->parser);
     c->parser.max_bulk = cfg.proto_max_bulk_len;
     c->ctime_ms = c->last_ms = clock_unix_ms();
@@ -89,9 +91,11 @@ static void unqueue_write(Client *c) {
 
 static void unqueue_resume(Client *c) {
     if (!(c->flags & CLIENT_RESUME)) return;
-    for (Client **p = &resumed; *p; p = &(*p)->next_resume) {
+    Client *prev = NULL;
+    for (Client **p = &resumed; *p; prev = *p, p = &(*p)->next_resume) {
         if (*p == c) {
             *p = c->next_resume;
+            if (resumed_tail == c) resumed_tail = prev;
             break;
         }
     }
@@ -101,6 +105,7 @@ static void unqueue_resume(Client *c) {
 void client_free(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) nclosing--;
     block_remove(c);
+    pause_remove(c);
     pubsub_client_free(c);
     multi_discard(c); /* the queue, and every watched key */
     monitor_remove(c);
@@ -250,6 +255,9 @@ static void process_input(Client *c) {
         block_serve_ready(); /* after the command, never inside it */
     }
     c->flags &= ~CLIENT_EXECUTING;
+    /* held by CLIENT PAUSE: its command stays in the buffer, to be parsed
+     * and run again when the pause ends */
+    if (UNLIKELY(c->flags & CLIENT_PAUSED) && off) off -= c->parser.consumed;
     if (off) {
         memmove(c->qbuf, c->qbuf + off, c->qlen - off);
         c->qlen -= off;
@@ -259,14 +267,17 @@ static void process_input(Client *c) {
 void client_resume(Client *c) {
     if (c->flags & CLIENT_RESUME) return;
     c->flags |= CLIENT_RESUME;
-    c->next_resume = resumed;
-    resumed = c;
+    c->next_resume = NULL;
+    if (resumed_tail) resumed_tail->next_resume = c;
+    else resumed = c;
+    resumed_tail = c;
 }
 
 void client_run_resumed(void) {
     while (resumed) {
         Client *c = resumed;
         resumed = c->next_resume;
+        if (!resumed) resumed_tail = NULL;
         c->flags &= ~CLIENT_RESUME;
         if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_BLOCKED)) && c->qlen) process_input(c);
     }

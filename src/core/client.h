@@ -36,6 +36,8 @@ enum {
     CLIENT_DIRTY_EXEC = 1u << 19,       /* a queued command was rejected */
     CLIENT_DIRTY_CAS = 1u << 20,        /* a watched key changed (core/watch) */
     CLIENT_MONITOR = 1u << 21,          /* in MONITOR mode (core/monitor) */
+    CLIENT_PAUSED = 1u << 22,           /* held by CLIENT PAUSE (core/pause),
+                                           with CLIENT_BLOCKED */
 };
 
 typedef struct Client {

@@ -17,6 +17,7 @@
 #include "latency.h"
 #include "monitor.h"
 #include "multi.h"
+#include "pause.h"
 #include "propagate.h"
 #include "pubsub.h"
 #include "reply.h"
@@ -410,6 +411,11 @@ void command_execute(Client *c) {
         (cmd->flags & (CMD_WRITE | CMD_READONLY | CMD_MAY_REPLICATE))) {
         why = "ERR Replica can't interact with the keyspace";
         goto reject_known;
+    }
+    /* CLIENT PAUSE: held before queuing too, as in Redis */
+    if (UNLIKELY(pause_type) && pause_holds(c, cmd)) {
+        pause_hold(c);
+        goto done;
     }
     if (UNLIKELY(c->flags & CLIENT_MULTI) && multi_queue(c, cmd)) goto done;
     command_call(c, cmd);

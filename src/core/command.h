@@ -44,6 +44,9 @@ typedef struct Command {
     const char *complexity;
     const char *acl;         /* ACL categories, space-separated: "@read @string @fast" */
     struct Command *subs;    /* container: subcommands, NULL-name terminated */
+    /* optional: the flags of this call when they depend on its arguments
+     * (EVAL: a script's shebang flags replace WRITE/MAY_REPLICATE) */
+    uint32_t (*flags_fn)(const Client *c, const struct Command *cmd);
 
     /* runtime, filled by command.c */
     const struct Command *parent;
@@ -52,6 +55,11 @@ typedef struct Command {
     uint64_t calls, usec, rejected, failed;
     struct Histogram *hist;  /* latency-tracking; NULL until first timed */
 } Command;
+
+/* The flags of c's call of cmd (its arguments in c->argv). */
+static inline uint32_t command_flags_of(const Client *c, const Command *cmd) {
+    return cmd->flags_fn ? cmd->flags_fn(c, cmd) : cmd->flags;
+}
 
 /* Families register their tables before command_init (NULL-name ended). */
 void command_register(Command *table);

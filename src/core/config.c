@@ -1015,6 +1015,8 @@ static void store(int i, char *text) {
     vals[i] = text;
     mirror(&table[i], text);
     derive();
+    if (table[i].ctype != C_NONE && table[i].off == offsetof(Config, requirepass))
+        cfg.requirepass_len = cfg.requirepass ? strlen(cfg.requirepass) : 0;
 }
 
 /* Validates argv for directive i and computes its new canonical text (in
@@ -1369,6 +1371,21 @@ bool config_set_from(const char *name, const char *value, bool local, const char
     }
     store(i, out.p);
     if (asks_inactive((size_t)i)) warn_inactive(d->name);
+    return true;
+}
+
+bool config_set_bytes(const char *name, const char *value, size_t len, bool local,
+                      const char **err) {
+    if (!config_set_from(name, value, local, err)) return false;
+    int i = find_primary(name);
+    if (!memchr(value, '\0', len) || table[i].off != offsetof(Config, requirepass) ||
+        table[i].ctype == C_NONE)
+        return true;
+    mem_free(cfg.requirepass);
+    cfg.requirepass = mem_alloc(len + 1);
+    memcpy(cfg.requirepass, value, len);
+    cfg.requirepass[len] = '\0';
+    cfg.requirepass_len = len;
     return true;
 }
 

@@ -24,6 +24,7 @@ typedef struct {
     unsigned unixsocketperm;
     int databases;
     char *requirepass;          /* NULL or "": no password */
+    size_t requirepass_len;     /* its bytes (it may hold NULs) */
     int timeout;                /* idle seconds before closing, 0 = never */
     int tcp_keepalive;
     int tcp_backlog;
@@ -75,6 +76,11 @@ bool config_set(const char *name, const char *value, const char **err);
 /* As config_set, for a client: `local` (loopback or unix socket) lets it
  * set protected directives under enable-protected-configs local. */
 bool config_set_from(const char *name, const char *value, bool local, const char **err);
+/* CONFIG SET with a value that may hold NUL bytes: requirepass keeps them
+ * all (a binary password, as Redis's sds configs do; CONFIG GET shows the
+ * text up to the first NUL); other directives see the text before it. */
+bool config_set_bytes(const char *name, const char *value, size_t len, bool local,
+                      const char **err);
 /* Calls fn(name, value) for each directive whose name matches the glob
  * (CONFIG GET), in table order, each directive once. */
 void config_get(const char *pattern, size_t plen,

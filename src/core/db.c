@@ -404,6 +404,10 @@ static void expire_at(Db *db, const char *key, size_t klen) {
     if (copy != stackbuf) mem_free(copy);
 }
 
+static bool expiry_held; /* CLIENT PAUSE */
+
+void db_hold_expiry(bool held) { expiry_held = held; }
+
 static inline bool is_expired(const Entry *e, int64_t now) {
     return e->has_ttl && entry_expire(e) <= now;
 }
@@ -412,7 +416,7 @@ static inline bool is_expired(const Entry *e, int64_t now) {
 static Entry *find_live(Db *db, const char *key, size_t klen) {
     Entry *e = ht_find(db->ht, key, klen);
     if (e && UNLIKELY(e->has_ttl) && is_expired(e, db_now())) {
-        expire_at(db, key, klen);
+        if (!expiry_held) expire_at(db, key, klen);
         return NULL;
     }
     return e;
@@ -690,7 +694,7 @@ bool db_random_key(Db *db, char **out, size_t *outlen) {
         size_t klen;
         const char *k = entry_key(e, &klen);
         if (is_expired(e, db_now()) && tries < 99) {
-            expire_at(db, k, klen);
+            if (!expiry_held) expire_at(db, k, klen);
             continue;
         }
         *out = mem_strndup(k, klen);
@@ -725,7 +729,7 @@ static void scan_visit(void *ctx, void *p) {
 
 /* Deletes the entries ht_scan collected as expired. */
 static size_t drop_expired(Db *db, ScanState *st) {
-    size_t n = st->nexpired;
+    size_t n = expiry_held ? 0 : st->nexpired;
     for (size_t i = 0; i < n; i++) {
         size_t klen;
         const char *k = entry_key(st->expired[i], &klen);
@@ -758,6 +762,7 @@ static void count_visit(void *ctx, Entry *e) {
 }
 
 void db_active_expire(int64_t budget_us) {
+    if (expiry_held) return;
     int64_t start = clock_mono_us();
     int64_t now = clock_unix_ms();
     for (int i = 0; i < ndbs; i++) {

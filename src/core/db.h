@@ -132,6 +132,11 @@ uint64_t db_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx);
 uint64_t db_dirty(void);
 void db_add_dirty(uint64_t n);
 
+/* While held (CLIENT PAUSE), expired keys read as absent but are not
+ * deleted, by lookups, SCAN, RANDOMKEY or the active cycle; they go once
+ * the hold is released and they are next seen. */
+void db_hold_expiry(bool held);
+
 /* --- cron --- */
 /* Active expiry: deletes expired keys for at most budget_us. */
 void db_active_expire(int64_t budget_us);

@@ -128,6 +128,25 @@ void multi_exec(Client *c) {
     multi_discard(c);
 }
 
+uint32_t multi_queued_flags(Client *c) {
+    MultiState *m = c->multi;
+    if (!m) return 0;
+    int argc = c->argc;
+    const char **argv = c->argv;
+    size_t *argl = c->argl;
+    uint32_t flags = 0;
+    for (int i = 0; i < m->n; i++) {
+        c->argc = m->q[i].argc;
+        c->argv = m->q[i].argv;
+        c->argl = m->q[i].argl;
+        flags |= command_flags_of(c, m->q[i].cmd);
+    }
+    c->argc = argc;
+    c->argv = argv;
+    c->argl = argl;
+    return flags;
+}
+
 int multi_queued_count(const Client *c) {
     if (!(c->flags & CLIENT_MULTI)) return -1;
     return c->multi ? c->multi->n : 0;

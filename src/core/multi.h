@@ -28,6 +28,10 @@ void multi_exec(Client *c);
 /* Ends the transaction: frees the queue, clears CLIENT_MULTI and both
  * dirty flags, unwatches every key (DISCARD, EXEC, RESET). */
 void multi_discard(Client *c);
+/* The flags of the commands queued so far, OR-ed (each as
+ * command_flags_of sees it): CLIENT PAUSE WRITE holds an EXEC that would
+ * write. */
+uint32_t multi_queued_flags(Client *c);
 /* For CLIENT LIST: commands queued (-1 when not in MULTI), and bytes held
  * by the queue. */
 int multi_queued_count(const Client *c);

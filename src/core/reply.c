@@ -28,6 +28,7 @@ static bool over_limit(Client *c, size_t unsent) {
     unsent = unsent > OBUF_UNCOUNTED ? unsent - OBUF_UNCOUNTED : 0;
     unsent = (unsent + OBUF_BLOCK - 1) / OBUF_BLOCK * OBUF_BLOCK; /* as Redis counts */
     if (l->hard && unsent >= l->hard) return true;
+    if (!(c->flags & CLIENT_AUTHENTICATED) && unsent > OBUF_NOAUTH_LIMIT) return true;
     if (!l->soft || unsent < l->soft) {
         c->obuf_soft_since_ms = 0;
         return false;

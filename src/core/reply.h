@@ -71,6 +71,10 @@ bool reply_should_stop(Client *c);
 static inline uint64_t reply_obuf_allowance(uint64_t lim) {
     return (lim + OBUF_BLOCK - 1) / OBUF_BLOCK * OBUF_BLOCK - OBUF_BLOCK;
 }
+/* A client that has not authenticated (requirepass) may hold no more than
+ * this beyond OBUF_UNCOUNTED, whatever its class's limits: Redis's guard
+ * against unauthenticated clients that never read their replies. */
+#define OBUF_NOAUTH_LIMIT 1024
 
 /* Re-derives c->ostop from c's buffer, class and limits; call after
  * moving or emptying c's output buffer. Inline: it runs after every
@@ -83,6 +87,8 @@ static inline void reply_obuf_rearm(Client *c) {
         const ObufLimit *l = &cfg.obuf_limits[client_obuf_class(c)];
         uint64_t lim = l->hard;
         if (l->soft && (!lim || l->soft < lim)) lim = l->soft;
+        if (!(c->flags & CLIENT_AUTHENTICATED) && (!lim || lim > OBUF_NOAUTH_LIMIT + 1))
+            lim = OBUF_NOAUTH_LIMIT + 1;
         if (c->obuf_soft_since_ms) stop = 0;
         /* unsent + n past the allowance (+ the free bytes) takes the slow path */
         else if (lim && reply_obuf_allowance(lim) + OBUF_UNCOUNTED < stop - c->osent)

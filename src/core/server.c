@@ -22,6 +22,7 @@
 #include "io.h"
 #include "latency.h"
 #include "log.h"
+#include "pause.h"
 #include "stats.h"
 
 #define MAX_LISTENERS 16
@@ -151,7 +152,7 @@ static void accept_on(Listener *l) {
             stats.rejected_connections++;
             continue;
         }
-        if (cfg.protected_mode && (!cfg.requirepass || !cfg.requirepass[0]) &&
+        if (cfg.protected_mode && cfg.requirepass_len == 0 &&
             !sock_peer_is_loopback(fd, is_unix)) {
             if (sock_write(fd, DENIED, sizeof(DENIED) - 1) < 0) { /* best effort */
             }
@@ -164,10 +165,12 @@ static void accept_on(Listener *l) {
     }
 }
 
+/* `timeout`: as Redis, clients that wait by design (blocked or held by
+ * CLIENT PAUSE, subscribers, monitors) are not idle ones. */
 static void close_idle(Client *c, void *ctx) {
     int64_t now = *(int64_t *)ctx;
     if (cfg.timeout > 0 && now - c->last_ms > (int64_t)cfg.timeout * 1000 &&
-        !(c->flags & CLIENT_EXECUTING))
+        !(c->flags & (CLIENT_EXECUTING | CLIENT_BLOCKED | CLIENT_PUBSUB | CLIENT_MONITOR)))
         client_close_async(c);
 }
 
@@ -273,6 +276,7 @@ bool server_init(void) {
 static void process_events(int timeout_ms) {
     PollEvent events[1024];
     int n = poll_wait(poller, events, (int)ARRAY_LEN(events), timeout_ms);
+    if (UNLIKELY(pause_type)) pause_check_timeout(clock_unix_ms());
     for (int i = 0; i < n; i++) {
         int fd = events[i].fd;
         Listener *l = NULL;
@@ -331,6 +335,8 @@ void server_run(void) {
         if (timeout < 0) timeout = 0;
         int64_t bt = block_next_timeout_ms(now); /* sub-second BLPOP timeouts */
         if (bt >= 0 && bt < timeout) timeout = (int)bt;
+        int64_t pt = pause_next_timeout_ms(now); /* CLIENT PAUSE's end */
+        if (pt >= 0 && pt < timeout) timeout = (int)pt;
         process_events(timeout);
         now = clock_unix_ms();
         if (now - last_cron_ms >= period) {

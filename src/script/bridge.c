@@ -215,7 +215,9 @@ static const char *call_refusal(const Command *cmd, int argc, const char **argv,
     const Command *run = resolve(cmd, argc, argv, argl);
     if (((cmd->flags | run->flags) & CMD_NOSCRIPT) && !bridge_allow_noscript)
         return "ERR This Redis command is not allowed from script";
-    if ((run->flags & CMD_WRITE) && bridge_run->read_only)
+    /* may-replicate counts as a write: CLIENT PAUSE WRITE lets read-only
+     * scripts run (Redis 7.0's rule) */
+    if ((run->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) && bridge_run->read_only)
         return "ERR Write commands are not allowed from read-only scripts.";
     return NULL;
 }

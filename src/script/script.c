@@ -457,7 +457,10 @@ static lua_State *state(void) {
 
 /* ---- the cache ---- */
 
-/* The cache table's key for a script's no-writes flag ("ro:<sha>"). */
+/* What a script's shebang declared, kept in the cache beside it. */
+enum { SCRIPT_SHEBANG = 1, SCRIPT_NO_WRITES = 2 };
+
+/* The cache table's key for a script's SCRIPT_* flags ("ro:<sha>"). */
 static const char *flag_key(const char *sha) {
     static char key[48];
     snprintf(key, sizeof key, "ro:%s", sha);
@@ -480,13 +483,12 @@ static bool cache_get(const char *sha, size_t len) {
 }
 
 /* Reads a "#!lua [flags=a,b]" first line: *no_writes for flags=no-writes.
- * Replies and returns false when Redis 7.0 refuses the line. */
-static bool shebang_or_reply(Client *c, const char *body, size_t len, bool *no_writes) {
+ * Returns NULL, or the error Redis 7.0 gives for the line (in errbuf when
+ * it names a word of the line). */
+static const char *shebang_parse(const char *body, size_t len, bool *no_writes, char *errbuf,
+                                 size_t errlen) {
     const char *nl = memchr(body, '\n', len);
-    if (!nl) {
-        reply_error(c, "ERR Invalid script shebang");
-        return false;
-    }
+    if (!nl) return "ERR Invalid script shebang";
     size_t llen = (size_t)(nl - body);
     char line[512];
     if (llen >= sizeof line) llen = sizeof line - 1;
@@ -494,25 +496,36 @@ static bool shebang_or_reply(Client *c, const char *body, size_t len, bool *no_w
     line[llen] = '\0';
     char *save = NULL, *tok = strtok_r(line, " ", &save);
     if (!tok || strcmp(tok, "#!lua") != 0) {
-        reply_errorf(c, "ERR Unexpected engine in script shebang: %s", tok ? tok : "");
-        return false;
+        snprintf(errbuf, errlen, "ERR Unexpected engine in script shebang: %s", tok ? tok : "");
+        return errbuf;
     }
     while ((tok = strtok_r(NULL, " ", &save))) {
         if (strncmp(tok, "flags=", 6) != 0) {
-            reply_errorf(c, "ERR Unknown lua shebang option: %s", tok);
-            return false;
+            snprintf(errbuf, errlen, "ERR Unknown lua shebang option: %s", tok);
+            return errbuf;
         }
         char *fsave = NULL;
         for (char *f = strtok_r(tok + 6, ",", &fsave); f; f = strtok_r(NULL, ",", &fsave)) {
             if (strcmp(f, "no-writes") == 0) *no_writes = true;
             else if (strcmp(f, "allow-oom") && strcmp(f, "allow-stale") && strcmp(f, "no-cluster") &&
                      strcmp(f, "allow-cross-slot-keys")) {
-                reply_errorf(c, "ERR Unexpected flag in script shebang: %s", f);
-                return false;
+                snprintf(errbuf, errlen, "ERR Unexpected flag in script shebang: %s", f);
+                return errbuf;
             }
         }
     }
-    return true;
+    return NULL;
+}
+
+static bool shebang_or_reply(Client *c, const char *body, size_t len, bool *no_writes) {
+    char errbuf[600];
+    const char *err = shebang_parse(body, len, no_writes, errbuf, sizeof errbuf);
+    if (err) reply_error(c, err);
+    return !err;
+}
+
+static bool has_shebang(const char *body, size_t len) {
+    return len >= 2 && body[0] == '#' && body[1] == '!';
 }
 
 /* Compiles body and caches it under its sha1 (written to sha); pushes the
@@ -524,7 +537,8 @@ static bool cache_add_or_reply(Client *c, const char *body, size_t len, char sha
     if (cache_get(sha, 40)) return true;
     bool no_writes = false;
     char *copy = NULL;
-    if (len >= 2 && body[0] == '#' && body[1] == '!') {
+    bool shebang = has_shebang(body, len);
+    if (shebang) {
         if (!shebang_or_reply(c, body, len, &no_writes)) return false;
         copy = malloc(len);
         ASSERT(copy);
@@ -545,22 +559,23 @@ static bool cache_add_or_reply(Client *c, const char *body, size_t len, char sha
     lua_setfield(L, -2, sha);
     cached_count++;
     cached_bytes += len;
-    if (no_writes) {
-        lua_pushboolean(L, 1);
+    if (shebang) { /* its flags: SCRIPT_SHEBANG, SCRIPT_NO_WRITES */
+        lua_pushinteger(L, SCRIPT_SHEBANG | (no_writes ? SCRIPT_NO_WRITES : 0));
         lua_setfield(L, -2, flag_key(sha));
     }
     lua_pop(L, 1);
     return true;
 }
 
-/* True if the cached script sha (lower case) declared flags=no-writes. */
-static bool cache_no_writes(const char *sha) {
+/* The SCRIPT_* flags of the cached script sha (lower case). */
+static int cache_flags(const char *sha) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scripts);
     lua_getfield(L, -1, flag_key(sha));
-    bool v = lua_toboolean(L, -1);
+    int v = (int)lua_tointeger(L, -1);
     lua_pop(L, 2);
     return v;
 }
+
 
 /* ---- running ---- */
 
@@ -688,7 +703,40 @@ static void eval_generic(Client *c, bool by_sha, bool read_only) {
     } else if (!cache_add_or_reply(c, c->argv[1], c->argl[1], sha)) {
         return;
     }
-    run_script(c, sha, numkeys, read_only || cache_no_writes(sha));
+    int sflags = cache_flags(sha);
+    if (read_only && (sflags & SCRIPT_SHEBANG) && !(sflags & SCRIPT_NO_WRITES)) {
+        lua_pop(L, 1); /* the function cache_get/cache_add pushed */
+        reply_error(c, "ERR Can not execute a script with write flag using *_ro command.");
+        return;
+    }
+    run_script(c, sha, numkeys, read_only || (sflags & SCRIPT_NO_WRITES));
+}
+
+/* EVAL's flags for this call, as Redis 7.0 derives them: a script with a
+ * shebang declares whether it writes (WRITE unless no-writes, never
+ * MAY_REPLICATE); one without keeps the command's own (EVAL may
+ * replicate, EVAL_RO reads). A script not cached (EVALSHA) or a shebang
+ * in error keeps them too: the call fails anyway. */
+static uint32_t eval_flags(const Client *c, const Command *cmd) {
+    const char *body = c->argv[1];
+    size_t len = c->argl[1];
+    int sflags = 0;
+    bool by_sha = cmd->name[4] == 's'; /* "evalsha", "evalsha_ro" */
+    if (by_sha) {
+        char sha[41];
+        if (!L || len != 40) return cmd->flags;
+        for (int i = 0; i < 40; i++) sha[i] = (char)((body[i] >= 'A' && body[i] <= 'Z') ? body[i] + 32 : body[i]);
+        sha[40] = '\0';
+        sflags = cache_flags(sha);
+    } else if (has_shebang(body, len)) {
+        bool no_writes = false;
+        char errbuf[600];
+        if (shebang_parse(body, len, &no_writes, errbuf, sizeof errbuf)) return cmd->flags;
+        sflags = SCRIPT_SHEBANG | (no_writes ? SCRIPT_NO_WRITES : 0);
+    }
+    if (!(sflags & SCRIPT_SHEBANG)) return cmd->flags;
+    uint32_t f = cmd->flags & ~(uint32_t)(CMD_WRITE | CMD_MAY_REPLICATE | CMD_DENYOOM);
+    return (sflags & SCRIPT_NO_WRITES) ? f : f | CMD_WRITE | CMD_DENYOOM;
 }
 
 static void cmd_eval(Client *c) { eval_generic(c, false, false); }
@@ -794,10 +842,10 @@ static Command script_subs[] = {
 #define EVALF (CMD_NOSCRIPT | CMD_STALE | CMD_SKIP_MONITOR | CMD_MOVABLE_KEYS)
 
 Command script_commands[] = {
-    {"eval", cmd_eval, -3, EVALF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Execute a Lua script server side", "2.6.0", CX_EVAL, ACL_SCR, NULL},
-    {"evalsha", cmd_evalsha, -3, EVALF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Execute a Lua script server side", "2.6.0", CX_EVAL, ACL_SCR, NULL},
-    {"eval_ro", cmd_eval_ro, -3, EVALF | CMD_READONLY, 0, 0, 0, SCR, "Execute a read-only Lua script server side", "7.0.0", CX_EVAL, ACL_SCR, NULL},
-    {"evalsha_ro", cmd_evalsha_ro, -3, EVALF | CMD_READONLY, 0, 0, 0, SCR, "Execute a read-only Lua script server side", "7.0.0", CX_EVAL, ACL_SCR, NULL},
+    {"eval", cmd_eval, -3, EVALF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Execute a Lua script server side", "2.6.0", CX_EVAL, ACL_SCR, NULL, eval_flags},
+    {"evalsha", cmd_evalsha, -3, EVALF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Execute a Lua script server side", "2.6.0", CX_EVAL, ACL_SCR, NULL, eval_flags},
+    {"eval_ro", cmd_eval_ro, -3, EVALF | CMD_READONLY, 0, 0, 0, SCR, "Execute a read-only Lua script server side", "7.0.0", CX_EVAL, ACL_SCR, NULL, eval_flags},
+    {"evalsha_ro", cmd_evalsha_ro, -3, EVALF | CMD_READONLY, 0, 0, 0, SCR, "Execute a read-only Lua script server side", "7.0.0", CX_EVAL, ACL_SCR, NULL, eval_flags},
     {"script", NULL, -2, 0, 0, 0, 0, SCR, "A container for Lua scripts management commands", "2.6.0", "Depends on subcommand.", "@slow", script_subs},
     {0},
 };

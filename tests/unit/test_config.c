@@ -130,6 +130,7 @@ static bool set_fails(const char *name, const char *value, const char *msg) {
 
 /* ---------------------------------------------------------------- tests */
 
+
 static void test_defaults(void) {
     CHECK(load(NULL));
     CHECK(errout[0] == '\0');
@@ -657,6 +658,12 @@ static void test_set(void) {
     CHECK(set_ok("bind", "0.0.0.0") && strcmp(cfg.bind, "0.0.0.0") == 0);
     CHECK(set_ok("port", "6379") && set_ok("bind", "127.0.0.1 -::1"));
     CHECK(cfg.port == 6379 && strcmp(cfg.bind, "127.0.0.1 -::1") == 0);
+    /* requirepass keeps NUL bytes given by config_set_bytes */
+    const char *err = NULL;
+    CHECK(config_set_bytes("requirepass", "ab\0c", 4, &err) && cfg.requirepass_len == 4 &&
+          memcmp(cfg.requirepass, "ab\0c", 4) == 0);
+    CHECK(config_set_bytes("requirepass", "xyz", 3, &err) && cfg.requirepass_len == 3);
+    CHECK(set_ok("requirepass", "") && cfg.requirepass_len == 0);
 
     const char *imm = "can't set immutable config";
     CHECK(set_fails("databases", "5", imm) && set_fails("daemonize", "no", imm));
