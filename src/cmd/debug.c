@@ -112,9 +112,11 @@ static void reply_unknown_sub(Client *c) {
 }
 
 /* The key's entry for the inspection subcommands (no access-clock touch);
- * "ERR no such key" when absent. */
-static Entry *inspect_or_reply(Client *c, int i) {
-    Entry *e = db_lookup(c->db, c->argv[i], c->argl[i], true);
+ * "ERR no such key" when absent. DEBUG OBJECT (`raw`) shows an entry whose
+ * TTL passed and deletes nothing, as Redis's reads its dict directly. */
+static Entry *inspect_or_reply(Client *c, int i, bool raw) {
+    Entry *e = raw ? db_peek(c->db, c->argv[i], c->argl[i])
+                   : db_lookup(c->db, c->argv[i], c->argl[i], true);
     if (!e) reply_error(c, "ERR no such key");
     return e;
 }
@@ -170,7 +172,7 @@ static size_t serialized_estimate(Entry *e) {
  * lru:<clock> lru_seconds_idle:<s>", plus the quicklist's figures for a
  * list, as one status line. */
 static void debug_object(Client *c) {
-    Entry *e = inspect_or_reply(c, 2);
+    Entry *e = inspect_or_reply(c, 2, true);
     if (!e) return;
     char line[512];
     ValueType t = entry_type(e);
@@ -301,7 +303,7 @@ static void debug_packed_threshold(Client *c) {
 /* LISTPACK <key>: lists are quicklists in Redis 7.0; hashes and sorted
  * sets may be listpacks. The structure goes to stdout, as Redis does. */
 static void debug_listpack(Client *c) {
-    Entry *e = inspect_or_reply(c, 2);
+    Entry *e = inspect_or_reply(c, 2, false);
     if (!e) return;
     ValueType t = entry_type(e);
     bool lp = (t == TYPE_HASH && strcmp(hash_encoding(entry_obj(e)), "listpack") == 0) ||
@@ -316,7 +318,7 @@ static void debug_listpack(Client *c) {
 }
 
 static void debug_quicklist(Client *c) {
-    Entry *e = inspect_or_reply(c, 2);
+    Entry *e = inspect_or_reply(c, 2, false);
     if (!e) return;
     if (entry_type(e) != TYPE_LIST) {
         reply_error(c, "ERR Not a quicklist encoded object.");

@@ -430,6 +430,8 @@ Entry *db_lookup(Db *db, const char *key, size_t klen, bool no_touch) {
 
 bool db_exists(Db *db, const char *key, size_t klen) { return find_live(db, key, klen) != NULL; }
 
+Entry *db_peek(Db *db, const char *key, size_t klen) { return ht_find(db->ht, key, klen); }
+
 DbKeyState db_key_state(Db *db, const char *key, size_t klen) {
     const Entry *e = ht_find(db->ht, key, klen);
     if (!e) return DB_KEY_ABSENT;

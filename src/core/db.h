@@ -37,6 +37,9 @@ bool db_exists(Db *db, const char *key, size_t klen);
 /* Whether the key is stored and whether its TTL has passed, deleting
  * nothing (WATCH tells "already expired" keys apart, as Redis 7.0). */
 typedef enum { DB_KEY_ABSENT, DB_KEY_LIVE, DB_KEY_EXPIRED } DbKeyState;
+/* The stored entry, expired or not, deleting and touching nothing (DEBUG
+ * OBJECT inspects a key whose TTL passed, as Redis's does). */
+Entry *db_peek(Db *db, const char *key, size_t klen);
 DbKeyState db_key_state(Db *db, const char *key, size_t klen);
 
 /* --- entry accessors --- */

@@ -300,6 +300,18 @@ def test_set_active_expire(c):
             ("DEBUG SET-ACTIVE-EXPIRE 1", OK)])
 
 
+def test_object_shows_a_key_whose_ttl_passed(c):
+    # DEBUG OBJECT reads the key as stored: with active expiry off, a key
+    # whose TTL passed is still shown and not deleted; the next real
+    # lookup (LISTPACK, EXISTS) expires it
+    run(c, [("DEBUG SET-ACTIVE-EXPIRE 0", OK), ("SET key value PX 1", OK)])
+    time.sleep(0.05)
+    assert c.cmd("DEBUG", "OBJECT", "key").startswith(b"Value at:")
+    assert c.cmd("DEBUG", "OBJECT", "key").startswith(b"Value at:")
+    run(c, [("DEBUG LISTPACK key", err("ERR no such key")), ("EXISTS key", b":0\r\n"),
+            ("DEBUG OBJECT key", err("ERR no such key")), ("DEBUG SET-ACTIVE-EXPIRE 1", OK)])
+
+
 def test_populate(c):
     RANGE = err("ERR value is out of range, must be positive")
     run(c, [("DEBUG POPULATE 3", OK), ("GET key:1", b"$7\r\nvalue:1\r\n"),

@@ -34,6 +34,7 @@ ERR_NAME = re.compile(r"^(.*) in tests/\S+\.tcl$")
 # Pseudo test names for a unit as a whole.
 ABORTED = "!aborted"   # an exception ended the unit early
 HUNG = "!timeout"      # the unit made no progress and was killed
+UNFINISHED = "!unfinished"  # runtest ended without finishing the unit (e.g. a busy port)
 
 
 def read_units(path):
@@ -105,6 +106,7 @@ def parse(output):
     results, detail = {}, {}
     aborted = hung = False
     lines = ANSI.sub("", output).splitlines()
+    done = any(re.match(r"^\[\d+/\d+ done\]: ", line) for line in lines)
     for i, line in enumerate(lines):
         m = STATUS.match(line)
         if not m:
@@ -124,6 +126,9 @@ def parse(output):
             detail.setdefault(ABORTED, "\n".join([data] + lines[i + 1:i + 4]))
         elif status == "TIMEOUT":
             hung = True
+    if not done and not aborted and not hung:
+        results[UNFINISHED] = "err"
+        detail[UNFINISHED] = "\n".join(lines[-6:])
     return results, aborted, hung, detail
 
 
