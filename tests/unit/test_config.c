@@ -660,9 +660,9 @@ static void test_set(void) {
     CHECK(cfg.port == 6379 && strcmp(cfg.bind, "127.0.0.1 -::1") == 0);
     /* requirepass keeps NUL bytes given by config_set_bytes */
     const char *err = NULL;
-    CHECK(config_set_bytes("requirepass", "ab\0c", 4, &err) && cfg.requirepass_len == 4 &&
+    CHECK(config_set_bytes("requirepass", "ab\0c", 4, false, &err) && cfg.requirepass_len == 4 &&
           memcmp(cfg.requirepass, "ab\0c", 4) == 0);
-    CHECK(config_set_bytes("requirepass", "xyz", 3, &err) && cfg.requirepass_len == 3);
+    CHECK(config_set_bytes("requirepass", "xyz", 3, false, &err) && cfg.requirepass_len == 3);
     CHECK(set_ok("requirepass", "") && cfg.requirepass_len == 0);
 
     const char *imm = "can't set immutable config";
