@@ -283,25 +283,36 @@ static void cmd_client_kill(Client *c) {
     if (close_self) c->flags |= CLIENT_CLOSE_AFTER_REPLY;
 }
 
-/* CLIENT UNBLOCK id [TIMEOUT|ERROR] -- 1 if the client was blocked (it
- * gets its timeout reply, or the -UNBLOCKED error), else 0. The reason is
- * checked before the id, as Redis does. */
-static void cmd_client_unblock(Client *c) {
+/* For "CLIENT <sub> <arg> [A|B]": replies the arity error past 4 args, or
+ * `bad` when the last word is neither a nor b (the word is checked before
+ * <arg>, as Redis does); *is_b is true only when b was given. */
+static bool last_word_or_reply(Client *c, const char *a, const char *b, const char *bad,
+                               bool *is_b) {
+    *is_b = false;
     if (c->argc > 4) {
         reply_errorf(c,
                      "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
                      "Try CLIENT HELP.",
                      (int)(c->argl[1] > 128 ? 128 : c->argl[1]), c->argv[1]);
+        return false;
+    }
+    if (c->argc < 4) return true;
+    if (arg_is(c, 3, b)) *is_b = true;
+    else if (!arg_is(c, 3, a)) {
+        reply_error(c, bad);
+        return false;
+    }
+    return true;
+}
+
+/* CLIENT UNBLOCK id [TIMEOUT|ERROR] -- 1 if the client was blocked (it
+ * gets its timeout reply, or the -UNBLOCKED error), else 0. The reason is
+ * checked before the id, as Redis does. */
+static void cmd_client_unblock(Client *c) {
+    bool as_error;
+    if (!last_word_or_reply(c, "timeout", "error",
+                            "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR", &as_error))
         return;
-    }
-    bool as_error = false;
-    if (c->argc == 4) {
-        if (arg_is(c, 3, "error")) as_error = true;
-        else if (!arg_is(c, 3, "timeout")) {
-            reply_error(c, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
-            return;
-        }
-    }
     int64_t id;
     if (!arg_int64_or_reply(c, 2, &id)) return;
     Client *t = id > 0 ? client_by_id((uint64_t)id) : NULL;
@@ -311,21 +322,11 @@ static void cmd_client_unblock(Client *c) {
 /* CLIENT PAUSE timeout [WRITE|ALL] -- the mode is read before the
  * timeout, as Redis does; the timeout is in milliseconds from now. */
 static void cmd_client_pause(Client *c) {
-    if (c->argc > 4) {
-        reply_errorf(c,
-                     "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
-                     "Try CLIENT HELP.",
-                     (int)(c->argl[1] > 128 ? 128 : c->argl[1]), c->argv[1]);
+    bool write_only;
+    if (!last_word_or_reply(c, "all", "write", "ERR CLIENT PAUSE mode must be WRITE or ALL",
+                            &write_only))
         return;
-    }
-    PauseType type = PAUSE_ALL;
-    if (c->argc == 4) {
-        if (arg_is(c, 3, "write")) type = PAUSE_WRITE;
-        else if (!arg_is(c, 3, "all")) {
-            reply_error(c, "ERR CLIENT PAUSE mode must be WRITE or ALL");
-            return;
-        }
-    }
+    PauseType type = write_only ? PAUSE_WRITE : PAUSE_ALL;
     int64_t ms;
     if (!arg_int64_msg_or_reply(c, 2, &ms, "ERR timeout is not an integer or out of range"))
         return;
