@@ -729,6 +729,28 @@ def wait_for(pred, timeout=5.0, interval=0.05):
     return v
 
 
+def blocked(r):
+    return r.info("clients")["blocked_clients"]
+
+
+def wait_blocked(r, n, timeout=5.0):
+    """Waits until exactly n clients are blocked (orders the waiters)."""
+    end = time.time() + timeout * SLOW
+    while time.time() < end:
+        if blocked(r) == n:
+            return
+        time.sleep(0.005)
+    raise AssertionError("blocked_clients stayed %d, expected %d" % (blocked(r), n))
+
+
+def block(r, conn, *cmd):
+    """conn sends a command that must block (blocked count + 1): a blocking
+    command, or any command held by CLIENT PAUSE."""
+    n = blocked(r)
+    conn.send_command(*cmd)
+    wait_blocked(r, n + 1)
+
+
 # -------------------------------------------------- exact-reply shorthands
 OK = b"+OK\r\n"
 NIL = b"$-1\r\n"

@@ -10,29 +10,9 @@ import pytest
 
 from conftest import (SLOW, IS_KILAT, NIL_ARRAY, EMPTY_ARRAY, bulk, integer,
                       err, array, WRONGTYPE)
+from conftest import blocked, wait_blocked, block
 
 UNBLOCKED = err("UNBLOCKED client unblocked via CLIENT UNBLOCK")
-
-
-def blocked(r):
-    return r.info("clients")["blocked_clients"]
-
-
-def wait_blocked(r, n, timeout=5.0):
-    """Waits until exactly n clients are blocked (orders the waiters)."""
-    end = time.time() + timeout * SLOW
-    while time.time() < end:
-        if blocked(r) == n:
-            return
-        time.sleep(0.005)
-    raise AssertionError("blocked_clients stayed %d, expected %d" % (blocked(r), n))
-
-
-def block(r, conn, *cmd):
-    """conn sends a blocking command that must block (blocked count + 1)."""
-    n = blocked(r)
-    conn.send_command(*cmd)
-    wait_blocked(r, n + 1)
 
 
 def client_id(conn):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import SLOW, err
+from conftest import SLOW, err, blocked, wait_blocked, block as held
 
 RO_SCRIPT = "#!lua flags=no-writes\nreturn 1"
 
@@ -20,26 +20,6 @@ def unpause(r):
     yield
     r.execute_command("CLIENT", "UNPAUSE")
     r.script_flush()  # other files expect an empty script cache
-
-
-def blocked(r):
-    return r.info("clients")["blocked_clients"]
-
-
-def wait_blocked(r, n, timeout=5.0):
-    end = time.time() + timeout * SLOW
-    while time.time() < end:
-        if blocked(r) == n:
-            return
-        time.sleep(0.005)
-    raise AssertionError("blocked_clients stayed %d, expected %d" % (blocked(r), n))
-
-
-def held(r, conn, *cmd):
-    """conn sends cmd, which the pause must hold."""
-    n = blocked(r)
-    conn.send_command(*cmd)
-    wait_blocked(r, n + 1)
 
 
 def pause(r, ms=100000, mode="WRITE"):

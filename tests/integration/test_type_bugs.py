@@ -10,20 +10,8 @@ from collections import Counter
 
 import pytest
 
-from conftest import SLOW, NIL_ARRAY, bulk, integer, err, array, run, OK
-
-
-def blocked(r):
-    return r.info("clients")["blocked_clients"]
-
-
-def wait_blocked(r, n, timeout=5.0):
-    end = time.time() + timeout * SLOW
-    while time.time() < end:
-        if blocked(r) == n:
-            return
-        time.sleep(0.005)
-    raise AssertionError("blocked_clients stayed %d, expected %d" % (blocked(r), n))
+from conftest import (SLOW, NIL_ARRAY, bulk, integer, err, array, run, OK,
+                      blocked, wait_blocked)
 
 
 # ------------------------------------------------------ tiny timeouts

@@ -10,8 +10,9 @@ import time
 import pytest
 
 from conftest import (OK, NIL, NIL_ARRAY, EMPTY_ARRAY, SYNTAX, NOT_INT,
-                      NOT_FLOAT, WRONGTYPE, EMPTY_SCAN, SLOW, bulk, integer,
+                      NOT_FLOAT, WRONGTYPE, EMPTY_SCAN, bulk, integer,
                       err, array, wrong_args, run)
+from conftest import blocked, wait_blocked, block
 
 NOT_RANGE_FLOAT = err("ERR min or max is not a float")
 NOT_RANGE_LEX = err("ERR min or max not valid string range item")
@@ -546,26 +547,6 @@ def test_pop_resp3_shapes(raw):
 
 
 # ------------------------------------------------------------ blocking
-
-def blocked(r):
-    return r.info("clients")["blocked_clients"]
-
-
-def wait_blocked(r, n, timeout=5.0):
-    end = time.time() + timeout * SLOW
-    while time.time() < end:
-        if blocked(r) == n:
-            return
-        time.sleep(0.005)
-    raise AssertionError("blocked_clients stayed %d, expected %d"
-                         % (blocked(r), n))
-
-
-def block(r, conn, *cmd):
-    n = blocked(r)
-    conn.send_command(*cmd)
-    wait_blocked(r, n + 1)
-
 
 def nothing_yet(conn, wait=0.15):
     return conn.read_available(wait) == b""
