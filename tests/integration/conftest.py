@@ -638,6 +638,18 @@ def r(server):
     c.close()
 
 
+def stop_all(servers):
+    """Stops every server, then fails the test with the problems they had
+    (crash, sanitizer report, unclean exit), if any."""
+    problems = []
+    for srv in servers:
+        srv.stop()
+        if getattr(srv, "problem", None):
+            problems.append(srv.problem)
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
 @pytest.fixture
 def start_server():
     started = []
@@ -649,13 +661,7 @@ def start_server():
         return srv
 
     yield factory
-    problems = []
-    for srv in started:
-        srv.stop()
-        if getattr(srv, "problem", None):
-            problems.append(srv.problem)
-    if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
+    stop_all(started)
 
 
 @pytest.fixture

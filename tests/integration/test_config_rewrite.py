@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from conftest import (OK, Server, free_port, err, wrong_args, run)
+from conftest import (OK, Server, free_port, err, wrong_args, run, stop_all)
 
 
 class ConfServer(Server):
@@ -49,13 +49,7 @@ def conf_server():
         return srv
 
     yield factory
-    problems = []
-    for srv in started:
-        srv.stop()
-        if getattr(srv, "problem", None):
-            problems.append(srv.problem)
-    if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
+    stop_all(started)
 
 
 BASE = "port {port}\nbind 127.0.0.1\ndir {dir}\nappendonly no\n"
