@@ -143,6 +143,14 @@ static void put_int(luaL_Buffer *b, uint64_t v, bool little, size_t size) {
     luaL_addlstring(b, (const char *)out, size);
 }
 
+/* Adds the n bytes of a float or double at v in the byte order asked. */
+static void put_real(luaL_Buffer *b, const void *v, size_t n, bool little) {
+    unsigned char out[sizeof(double)];
+    memcpy(out, v, n);
+    reverse_if(out, n, little != native_little());
+    luaL_addlstring(b, (const char *)out, n);
+}
+
 static int l_pack(lua_State *L) {
     const char *fmt = luaL_checkstring(L, 1);
     Header h = {native_little(), 1};
@@ -174,18 +182,12 @@ static int l_pack(lua_State *L) {
             break;
         case 'f': {
             float f = (float)luaL_checknumber(L, arg++);
-            unsigned char out[sizeof f];
-            memcpy(out, &f, sizeof f);
-            reverse_if(out, sizeof f, h.little != native_little());
-            luaL_addlstring(&b, (const char *)out, sizeof f);
+            put_real(&b, &f, sizeof f, h.little);
             break;
         }
         case 'd': {
             double d = (double)luaL_checknumber(L, arg++);
-            unsigned char out[sizeof d];
-            memcpy(out, &d, sizeof d);
-            reverse_if(out, sizeof d, h.little != native_little());
-            luaL_addlstring(&b, (const char *)out, sizeof d);
+            put_real(&b, &d, sizeof d, h.little);
             break;
         }
         case 'c':
@@ -228,6 +230,15 @@ static void push_int(lua_State *L, const unsigned char *p, bool little, bool is_
     lua_pushnumber(L, (lua_Number)(int64_t)v);
 }
 
+/* Reads the n bytes of a float or double at p, stored in the byte order
+ * given, into v. */
+static void get_real(void *v, const unsigned char *p, size_t n, bool little) {
+    unsigned char in[sizeof(double)];
+    memcpy(in, p, n);
+    reverse_if(in, n, little != native_little());
+    memcpy(v, in, n);
+}
+
 static int l_unpack(lua_State *L) {
     const char *fmt = luaL_checkstring(L, 1);
     size_t ld;
@@ -262,21 +273,15 @@ static int l_unpack(lua_State *L) {
         case 'x':
             break;
         case 'f': {
-            unsigned char in[sizeof(float)];
-            memcpy(in, p, sizeof in);
-            reverse_if(in, sizeof in, h.little != native_little());
             float f;
-            memcpy(&f, in, sizeof f);
+            get_real(&f, p, sizeof f, h.little);
             lua_pushnumber(L, (lua_Number)f);
             n++;
             break;
         }
         case 'd': {
-            unsigned char in[sizeof(double)];
-            memcpy(in, p, sizeof in);
-            reverse_if(in, sizeof in, h.little != native_little());
             double d;
-            memcpy(&d, in, sizeof d);
+            get_real(&d, p, sizeof d, h.little);
             lua_pushnumber(L, (lua_Number)d);
             n++;
             break;
