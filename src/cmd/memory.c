@@ -52,6 +52,15 @@ static void add_client(Client *c, void *ctx) {
 
 static double ratio(size_t a, size_t b) { return b ? (double)a / (double)b : 0.0; }
 
+/* Two fields of MEMORY STATS: over/under as a ratio, and over - under. */
+static void reply_overhead(Client *c, const char *ratio_name, const char *bytes_name, size_t over,
+                           size_t under) {
+    reply_cstr(c, ratio_name);
+    reply_double(c, ratio(over, under));
+    reply_cstr(c, bytes_name);
+    reply_int(c, (int64_t)over - (int64_t)under);
+}
+
 /* MEMORY STATS -- a map of Redis 7.0's fields, in its order. */
 static void cmd_memory_stats(Client *c) {
     size_t used = mem_used(), peak = stats_memory_peak(), startup = stats_startup_memory();
@@ -125,22 +134,11 @@ static void cmd_memory_stats(Client *c) {
     reply_int(c, (int64_t)active);
     reply_cstr(c, "allocator.resident");
     reply_int(c, (int64_t)resident);
-    reply_cstr(c, "allocator-fragmentation.ratio");
-    reply_double(c, ratio(active, allocated));
-    reply_cstr(c, "allocator-fragmentation.bytes");
-    reply_int(c, (int64_t)active - (int64_t)allocated);
-    reply_cstr(c, "allocator-rss.ratio");
-    reply_double(c, ratio(resident, active));
-    reply_cstr(c, "allocator-rss.bytes");
-    reply_int(c, (int64_t)resident - (int64_t)active);
-    reply_cstr(c, "rss-overhead.ratio");
-    reply_double(c, ratio(rss, resident));
-    reply_cstr(c, "rss-overhead.bytes");
-    reply_int(c, (int64_t)rss - (int64_t)resident);
-    reply_cstr(c, "fragmentation");
-    reply_double(c, ratio(rss, used));
-    reply_cstr(c, "fragmentation.bytes");
-    reply_int(c, (int64_t)rss - (int64_t)used);
+    reply_overhead(c, "allocator-fragmentation.ratio", "allocator-fragmentation.bytes", active,
+                   allocated);
+    reply_overhead(c, "allocator-rss.ratio", "allocator-rss.bytes", resident, active);
+    reply_overhead(c, "rss-overhead.ratio", "rss-overhead.bytes", rss, resident);
+    reply_overhead(c, "fragmentation", "fragmentation.bytes", rss, used);
 }
 
 /* MEMORY DOCTOR -- Redis's wording. kilat has no fragmentation or big
