@@ -52,13 +52,18 @@ static void add_client(Client *c, void *ctx) {
 
 static double ratio(size_t a, size_t b) { return b ? (double)a / (double)b : 0.0; }
 
+/* One field of MEMORY STATS: its name, then an integer. */
+static void field_int(Client *c, const char *name, int64_t v) {
+    reply_cstr(c, name);
+    reply_int(c, v);
+}
+
 /* Two fields of MEMORY STATS: over/under as a ratio, and over - under. */
 static void reply_overhead(Client *c, const char *ratio_name, const char *bytes_name, size_t over,
                            size_t under) {
     reply_cstr(c, ratio_name);
     reply_double(c, ratio(over, under));
-    reply_cstr(c, bytes_name);
-    reply_int(c, (int64_t)over - (int64_t)under);
+    field_int(c, bytes_name, (int64_t)over - (int64_t)under);
 }
 
 /* MEMORY STATS -- a map of Redis 7.0's fields, in its order. */
@@ -82,26 +87,16 @@ static void cmd_memory_stats(Client *c) {
     size_t net = used > startup ? used - startup : 0;
 
     reply_map(c, 27 + dbs_with_keys);
-    reply_cstr(c, "peak.allocated");
-    reply_int(c, (int64_t)peak);
-    reply_cstr(c, "total.allocated");
-    reply_int(c, (int64_t)used);
-    reply_cstr(c, "startup.allocated");
-    reply_int(c, (int64_t)startup);
-    reply_cstr(c, "replication.backlog");
-    reply_int(c, 0);
-    reply_cstr(c, "clients.slaves");
-    reply_int(c, 0);
-    reply_cstr(c, "clients.normal");
-    reply_int(c, (int64_t)clients.mem);
-    reply_cstr(c, "cluster.links");
-    reply_int(c, 0);
-    reply_cstr(c, "aof.buffer");
-    reply_int(c, 0);
-    reply_cstr(c, "lua.caches");
-    reply_int(c, (int64_t)lua);
-    reply_cstr(c, "functions.caches");
-    reply_int(c, 0);
+    field_int(c, "peak.allocated", (int64_t)peak);
+    field_int(c, "total.allocated", (int64_t)used);
+    field_int(c, "startup.allocated", (int64_t)startup);
+    field_int(c, "replication.backlog", 0);
+    field_int(c, "clients.slaves", 0);
+    field_int(c, "clients.normal", (int64_t)clients.mem);
+    field_int(c, "cluster.links", 0);
+    field_int(c, "aof.buffer", 0);
+    field_int(c, "lua.caches", (int64_t)lua);
+    field_int(c, "functions.caches", 0);
     for (int i = 0; i < db_count_dbs(); i++) {
         Db *db = db_get(i);
         if (db_size(db) == 0) continue;
@@ -109,31 +104,21 @@ static void cmd_memory_stats(Client *c) {
         snprintf(name, sizeof(name), "db.%d", i);
         reply_cstr(c, name);
         reply_map(c, 3);
-        reply_cstr(c, "overhead.hashtable.main");
-        reply_int(c, (int64_t)db_table_overhead(db));
-        reply_cstr(c, "overhead.hashtable.expires");
-        reply_int(c, 0);
-        reply_cstr(c, "overhead.hashtable.slot-to-keys");
-        reply_int(c, 0);
+        field_int(c, "overhead.hashtable.main", (int64_t)db_table_overhead(db));
+        field_int(c, "overhead.hashtable.expires", 0);
+        field_int(c, "overhead.hashtable.slot-to-keys", 0);
     }
-    reply_cstr(c, "overhead.total");
-    reply_int(c, (int64_t)overhead);
-    reply_cstr(c, "keys.count");
-    reply_int(c, (int64_t)keys);
-    reply_cstr(c, "keys.bytes-per-key");
-    reply_int(c, keys ? (int64_t)(net / keys) : 0);
-    reply_cstr(c, "dataset.bytes");
-    reply_int(c, (int64_t)dataset);
+    field_int(c, "overhead.total", (int64_t)overhead);
+    field_int(c, "keys.count", (int64_t)keys);
+    field_int(c, "keys.bytes-per-key", keys ? (int64_t)(net / keys) : 0);
+    field_int(c, "dataset.bytes", (int64_t)dataset);
     reply_cstr(c, "dataset.percentage");
     reply_double(c, net ? 100.0 * (double)dataset / (double)net : 0.0);
     reply_cstr(c, "peak.percentage");
     reply_double(c, 100.0 * ratio(used, peak));
-    reply_cstr(c, "allocator.allocated");
-    reply_int(c, (int64_t)allocated);
-    reply_cstr(c, "allocator.active");
-    reply_int(c, (int64_t)active);
-    reply_cstr(c, "allocator.resident");
-    reply_int(c, (int64_t)resident);
+    field_int(c, "allocator.allocated", (int64_t)allocated);
+    field_int(c, "allocator.active", (int64_t)active);
+    field_int(c, "allocator.resident", (int64_t)resident);
     reply_overhead(c, "allocator-fragmentation.ratio", "allocator-fragmentation.bytes", active,
                    allocated);
     reply_overhead(c, "allocator-rss.ratio", "allocator-rss.bytes", resident, active);
