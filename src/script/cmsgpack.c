@@ -414,10 +414,7 @@ int cmsgpack_open(lua_State *L) {
         {NULL, NULL},
     };
     lua_newtable(L);
-    for (const luaL_Reg *r = fns; r->name; r++) {
-        lua_pushcfunction(L, r->func);
-        lua_setfield(L, -2, r->name);
-    }
+    luaL_register(L, NULL, fns); /* NULL: into the table on top, no global */
     lua_pushliteral(L, "cmsgpack");
     lua_setfield(L, -2, "_NAME");
     lua_pushliteral(L, "lua-cmsgpack 0.4.0");

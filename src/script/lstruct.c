@@ -342,9 +342,6 @@ int lstruct_open(lua_State *L) {
         {NULL, NULL},
     };
     lua_newtable(L);
-    for (const luaL_Reg *r = fns; r->name; r++) {
-        lua_pushcfunction(L, r->func);
-        lua_setfield(L, -2, r->name);
-    }
+    luaL_register(L, NULL, fns); /* NULL: into the table on top, no global */
     return 1;
 }
