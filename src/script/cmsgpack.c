@@ -146,12 +146,18 @@ static bool table_is_array(lua_State *L, size_t *count) {
 
 static void encode_value(lua_State *L, Buf *b, int level);
 
+/* The header of an array or map of n entries: fix | n up to 15, then the
+ * 16-bit and 32-bit formats. */
+static void put_count(lua_State *L, Buf *b, unsigned fix, unsigned tag16, unsigned tag32, size_t n) {
+    if (n <= 15) put_tagged(L, b, fix | (unsigned)n, 0, 0);
+    else if (n <= 0xffff) put_tagged(L, b, tag16, n, 2);
+    else put_tagged(L, b, tag32, n, 4);
+}
+
 static void encode_table(lua_State *L, Buf *b, int level) {
     size_t n;
     if (table_is_array(L, &n)) {
-        if (n <= 15) put_tagged(L, b, 0x90 | (unsigned)n, 0, 0);
-        else if (n <= 0xffff) put_tagged(L, b, 0xdc, n, 2);
-        else put_tagged(L, b, 0xdd, n, 4);
+        put_count(L, b, 0x90, 0xdc, 0xdd, n);
         luaL_checkstack(L, 1, "in function mp_encode_lua_table_as_array");
         for (size_t i = 1; i <= n; i++) {
             lua_rawgeti(L, -1, (int)i);
@@ -159,9 +165,7 @@ static void encode_table(lua_State *L, Buf *b, int level) {
         }
         return;
     }
-    if (n <= 15) put_tagged(L, b, 0x80 | (unsigned)n, 0, 0);
-    else if (n <= 0xffff) put_tagged(L, b, 0xde, n, 2);
-    else put_tagged(L, b, 0xdf, n, 4);
+    put_count(L, b, 0x80, 0xde, 0xdf, n);
     luaL_checkstack(L, 3, "in function mp_encode_lua_table_as_map");
     lua_pushnil(L);
     while (lua_next(L, -2)) { /* table, key, value */
