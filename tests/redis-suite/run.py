@@ -350,9 +350,9 @@ def main():
         print(f"\nListed as failing but passed ({len(all_stale)}): remove them from the list")
         for unit, name, e in all_stale:
             print(f"  {unit} | {name}    (line {e[2]}: {e[1]})")
-    print(f"\nredis-suite against {args.target}: {len(units)} units in {time.time() - t0:.0f}s, "
-          f"{total_ok} tests passed, {total_err} failed "
-          f"({total_err - len(all_bad)} of them expected)")
+    print(f"\nredis-suite against {args.target}: {len(units)} units in {time.time() - t0:.0f}s: "
+          f"{total_ok} tests passed; {total_err - len(all_bad)} expected failures (listed); "
+          f"{len(all_bad)} unexpected failures; {len(all_stale)} listed tests that passed")
     ok = not all_bad and not all_stale
     print(f"redis-suite: {'all outcomes as expected' if ok else 'outcomes differ from the list'}")
     return 0 if ok else 1
