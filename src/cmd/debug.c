@@ -366,7 +366,7 @@ static void debug_segfault(Client *c) {
 
 typedef struct {
     const char *name;
-    int argc; /* exact argc, or -n: at least n */
+    int min, max; /* argc bounds, DEBUG and the subcommand included; max 0: no bound */
     void (*fn)(Client *c);
 } DebugSub;
 
@@ -446,26 +446,26 @@ static void debug_config_rewrite_all(Client *c) {
 }
 
 static const DebugSub subs[] = {
-    {"help", 2, debug_help_reply},
-    {"sleep", 3, debug_sleep},
-    {"object", 3, debug_object},
-    {"digest", 2, debug_digest},
-    {"digest-value", -2, debug_digest_value},
-    {"protocol", 3, debug_protocol},
-    {"set-active-expire", 3, debug_set_active_expire},
-    {"pause-cron", 3, debug_pause_cron},
-    {"quicklist-packed-threshold", 3, debug_packed_threshold},
-    {"listpack", 3, debug_listpack},
-    {"quicklist", -3, debug_quicklist},
-    {"replybuffer", 4, debug_replybuffer},
-    {"change-repl-id", 2, debug_change_repl_id},
-    {"config-rewrite-force-all", 2, debug_config_rewrite_all},
-    {"log", 3, debug_log},
-    {"populate", -3, debug_populate},
-    {"error", 3, debug_error},
-    {"segfault", -2, debug_segfault},
-    {"panic", -2, debug_panic},
-    {"assert", -2, debug_assert},
+    {"help", 2, 2, debug_help_reply},
+    {"sleep", 3, 3, debug_sleep},
+    {"object", 3, 3, debug_object},
+    {"digest", 2, 2, debug_digest},
+    {"digest-value", 2, 0, debug_digest_value},
+    {"protocol", 3, 3, debug_protocol},
+    {"set-active-expire", 3, 3, debug_set_active_expire},
+    {"pause-cron", 3, 3, debug_pause_cron},
+    {"quicklist-packed-threshold", 3, 3, debug_packed_threshold},
+    {"listpack", 3, 3, debug_listpack},
+    {"quicklist", 3, 4, debug_quicklist},
+    {"replybuffer", 4, 4, debug_replybuffer},
+    {"change-repl-id", 2, 2, debug_change_repl_id},
+    {"config-rewrite-force-all", 2, 2, debug_config_rewrite_all},
+    {"log", 3, 3, debug_log},
+    {"populate", 3, 5, debug_populate},
+    {"error", 3, 3, debug_error},
+    {"segfault", 2, 0, debug_segfault},
+    {"panic", 2, 0, debug_panic},
+    {"assert", 2, 0, debug_assert},
 };
 
 static void cmd_debug(Client *c) {
@@ -479,12 +479,7 @@ static void cmd_debug(Client *c) {
     for (size_t i = 0; i < ARRAY_LEN(subs); i++) {
         const DebugSub *s = &subs[i];
         if (!arg_is(c, 1, s->name)) continue;
-        bool ok = s->argc >= 0 ? c->argc == s->argc : c->argc >= -s->argc;
-        /* QUICKLIST takes an optional detail level: at most 4 arguments;
-         * POPULATE an optional prefix and size: at most 5 */
-        if (s->fn == debug_quicklist && c->argc > 4) ok = false;
-        if (s->fn == debug_populate && c->argc > 5) ok = false;
-        if (ok) {
+        if (c->argc >= s->min && (!s->max || c->argc <= s->max)) {
             s->fn(c);
             return;
         }
