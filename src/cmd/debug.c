@@ -28,7 +28,7 @@
 #include "../ds/quicklist.h"
 #include "../os/crash.h"
 #include "../os/sock.h"
-#include "../script/debug.h"
+#include "../script/bridge.h"
 #include "digest.h"
 
 static const char *const debug_help[] = {
@@ -383,6 +383,12 @@ static void debug_change_repl_id(Client *c) {
     log_msg(LOG_WARNING, "Changing replication IDs after receiving DEBUG change-repl-id");
     reply_ok(c);
 }
+/* DEBUG SET-DISABLE-DENY-SCRIPTS <0|1>: lets scripts call `noscript`
+ * commands (Redis reads the flag with atoi: "x" is 0). */
+static void debug_deny_scripts(Client *c) {
+    bridge_allow_noscript = (int)arg_atoi(c, 2) != 0;
+    reply_ok(c);
+}
 static void debug_log(Client *c) {
     log_msg(LOG_WARNING, "DEBUG LOG: %.*s", (int)c->argl[2], c->argv[2]);
     reply_ok(c);
@@ -460,6 +466,7 @@ static const DebugSub subs[] = {
     {"replybuffer", 4, 4, debug_replybuffer},
     {"change-repl-id", 2, 2, debug_change_repl_id},
     {"config-rewrite-force-all", 2, 2, debug_config_rewrite_all},
+    {"set-disable-deny-scripts", 3, 3, debug_deny_scripts},
     {"log", 3, 3, debug_log},
     {"populate", 3, 5, debug_populate},
     {"error", 3, 3, debug_error},
@@ -485,7 +492,6 @@ static void cmd_debug(Client *c) {
         }
         break;
     }
-    if (script_debug_command(c)) return; /* SET-DISABLE-DENY-SCRIPTS */
     reply_unknown_sub(c);
 }
 
