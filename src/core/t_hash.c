@@ -20,7 +20,6 @@
 #include "../ds/listpack.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
-#include "../os/clock.h"
 #include "config.h"
 #include "db.h"
 
@@ -149,18 +148,9 @@ static inline void lp_read(const unsigned char *p, HashVal *out) {
 
 /* ---------- random numbers (HRANDFIELD) ---------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void) {
-    if (UNLIKELY(rng_state == 0)) rng_state = (uint64_t)clock_mono_us() ^ 0x5851f42d4c957f2dULL;
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* Uniform in [0, n) (n > 0); the modulo bias is negligible for hash sizes. */
-static inline uint64_t rng_below(uint64_t n) { return rng_next() % n; }
+static inline uint64_t rng_below(uint64_t n) { return ht_rand64() % n; }
 
 /* ---------- object basics ---------- */
 

@@ -19,7 +19,6 @@
 #include "../ds/intset.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
-#include "../os/clock.h"
 #include "config.h"
 #include "db.h"
 
@@ -84,19 +83,10 @@ static inline const char *member_bytes(const SetMember *m, char *buf, size_t *le
 
 /* ---------- randomness ---------- */
 
-static uint64_t rng_state;
-
-/* splitmix64: fast, and plenty for picking members. */
-static uint64_t rng_next(void) {
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 /* Uniform in [0, n), n > 0 (the modulo bias is below 2^-40 for any size a
  * set can have). */
-static inline size_t rng_below(size_t n) { return (size_t)(rng_next() % n); }
+static inline size_t rng_below(size_t n) { return (size_t)(ht_rand64() % n); }
 
 /* ---------- creation, encoding ---------- */
 
@@ -401,7 +391,5 @@ static size_t ops_mem(const void *obj) {
 static const TypeOps set_ops = {ops_free, ops_dup, ops_encoding, ops_length, ops_mem};
 
 void set_register_type(void) {
-    rng_state = (uint64_t)clock_unix_us() ^ ((uint64_t)clock_mono_us() << 20) ^
-                (uint64_t)(uintptr_t)&rng_state;
     db_register_type(TYPE_SET, &set_ops);
 }

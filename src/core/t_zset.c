@@ -24,7 +24,6 @@
 #include "../ds/listpack.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
-#include "../os/clock.h"
 #include "config.h"
 #include "db.h"
 
@@ -190,17 +189,8 @@ static unsigned char *big_to_lp(Big *b) {
 
 /* ---------- random numbers (ZRANDMEMBER) ---------- */
 
-static uint64_t rng_state;
 
-static uint64_t rng_next(void) {
-    if (UNLIKELY(rng_state == 0)) rng_state = (uint64_t)clock_mono_us() ^ 0x2545f4914f6cdd1dULL;
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static inline uint64_t rng_below(uint64_t n) { return rng_next() % n; }
+static inline uint64_t rng_below(uint64_t n) { return ht_rand64() % n; }
 
 /* ---------- object basics ---------- */
 

@@ -113,9 +113,13 @@ uint64_t ht_hash(const char *key, size_t len) {
 }
 
 /* Changing the seed re-places every key: call it before any table is filled. */
+/* ht_rand64's state: ht_set_seed mixes the per-process seed in. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL; /* reseeded by ht_set_seed */
+
 void ht_set_seed(const uint8_t seed[16]) {
     sip_k0 = load_le64(seed);
     sip_k1 = load_le64(seed + 8);
+    rng_state ^= sip_k0 ^ (sip_k1 << 1);
 }
 
 /* ---- resizing ----------------------------------------------------------- */
@@ -412,10 +416,9 @@ uint64_t ht_scan(HashTable *ht, uint64_t cursor, HtScanFn fn, void *ctx) {
 
 /* ---- random ------------------------------------------------------------- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
-/* splitmix64: tiny, fast, good enough to pick buckets. */
-static uint64_t rng_next(void) {
+/* splitmix64: tiny, fast, good enough to pick buckets and members. */
+uint64_t ht_rand64(void) {
     uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -434,7 +437,7 @@ void *ht_random(HashTable *ht) {
     size_t lo = ht->rehash_idx, span = ht_buckets(ht) - lo, i = 0;
     void *head = NULL;
     for (int probe = 0; probe < HT_RANDOM_PROBES && !head; probe++) {
-        i = lo + rng_next() % span;
+        i = lo + ht_rand64() % span;
         head = bucket_at(ht, i);
     }
     /* Very sparse (a shrink still to come): walk on from the last pick. */
@@ -444,7 +447,7 @@ void *ht_random(HashTable *ht) {
     }
     size_t n = 0;
     for (void *e = head; e; e = *link_of(ht, e)) n++;
-    size_t pick = rng_next() % n;
+    size_t pick = ht_rand64() % n;
     void *e = head;
     while (pick--) e = *link_of(ht, e);
     return e;
@@ -486,7 +489,7 @@ void *ht_random_fair(HashTable *ht) {
         uint64_t cursor = 0;
         do cursor = ht_scan(ht, cursor, pool_visit, &p);
         while (cursor);
-        return p.e[(size_t)(rng_next() % p.n)];
+        return p.e[(size_t)(ht_rand64() % p.n)];
     }
     size_t cap = ht_is_rehashing(ht) ? FAIR_CAP_REHASHING : FAIR_CAP;
     /* While rehashing, a cursor names a bucket of the smaller table and
@@ -497,8 +500,8 @@ void *ht_random_fair(HashTable *ht) {
     size_t total = ht_buckets(ht), small = total & (~total + 1);
     for (;;) {
         p.n = 0;
-        ht_scan(ht, rng_next() & (small - 1), pool_visit, &p);
-        size_t r = (size_t)(rng_next() % (p.n > cap ? p.n : cap));
+        ht_scan(ht, ht_rand64() & (small - 1), pool_visit, &p);
+        size_t r = (size_t)(ht_rand64() % (p.n > cap ? p.n : cap));
         if (r < p.n) return p.e[r];
     }
 }

@@ -59,6 +59,9 @@ uint64_t ht_scan(HashTable *ht, uint64_t cursor, HtScanFn fn, void *ctx);
 /* A uniformly-ish chosen entry (random bucket, then random in its chain),
  * or NULL when empty. */
 void *ht_random(HashTable *ht);
+/* 64 random bits (splitmix64, seeded by ht_set_seed): for the random picks
+ * of the collection types. Not for anything secret. */
+uint64_t ht_rand64(void);
 /* A uniformly chosen entry (rejection sampling over whole chains; a table
  * of up to 16 entries is read whole), or NULL when empty. A few times
  * ht_random's cost: for SRANDMEMBER, ZRANDMEMBER, HRANDFIELD and SPOP. */
