@@ -404,22 +404,24 @@ def crashed(srv, sig):
     return out
 
 
-def test_crash_report_segfault(start_server):
+def debug_crash(start_server, sub):
+    """A server told DEBUG <sub>: the connection must close (no reply)."""
     srv = start_server("--enable-debug-command", "yes")
     conn = srv.raw()
-    conn.send(conn.encode("DEBUG", "SEGFAULT"))
+    conn.send(conn.encode("DEBUG", sub))
     assert conn.is_closed(10)
     conn.close()
+    return srv
+
+
+def test_crash_report_segfault(start_server):
+    srv = debug_crash(start_server, "SEGFAULT")
     out = crashed(srv, signal.SIGSEGV)
     assert b"crashed by signal: 11" in out
 
 
 def test_panic_and_assert(start_server):
-    srv = start_server("--enable-debug-command", "yes")
-    conn = srv.raw()
-    conn.send(conn.encode("DEBUG", "PANIC"))
-    assert conn.is_closed(10)
-    conn.close()
+    srv = debug_crash(start_server, "PANIC")
     srv.proc.wait(timeout=20 * SLOW)
     srv.checked = True
     # Redis dies of SIGABRT here (of SIGSEGV when its memory test runs)
@@ -428,11 +430,7 @@ def test_panic_and_assert(start_server):
     assert b"Guru Meditation: DEBUG PANIC called at Unix time" in out
     assert b"STACK TRACE" in out
 
-    srv = start_server("--enable-debug-command", "yes")
-    conn = srv.raw()
-    conn.send(conn.encode("DEBUG", "ASSERT"))
-    assert conn.is_closed(10)
-    conn.close()
+    srv = debug_crash(start_server, "ASSERT")
     srv.proc.wait(timeout=20 * SLOW)
     srv.checked = True
     assert srv.proc.returncode == -signal.SIGABRT
