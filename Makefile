@@ -27,6 +27,10 @@ CPPFLAGS += -I/usr/include/lua5.1
 LDLIBS   := -llua5.1-cjson -llua5.1-bitop -llua5.1 $(LDLIBS)
 endif
 
+# LZF for RDB string compression (Debian: liblzf-dev).
+CPPFLAGS += $(shell pkg-config --cflags liblzf 2>/dev/null || echo -I/usr/include/liblzf)
+LDLIBS   += -llzf
+
 # Allocator with statistics from the distribution; libc fallback.
 ifeq ($(MALLOC),libc)
 else ifneq ($(wildcard /usr/include/jemalloc/jemalloc.h),)

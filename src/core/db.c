@@ -323,6 +323,13 @@ uint32_t entry_idle_seconds(const Entry *e) {
 
 uint8_t entry_lfu_freq(const Entry *e) { return (uint8_t)(e->lru & 0xff); }
 
+void entry_set_idle_seconds(Entry *e, uint64_t secs) {
+    if (secs >= (1u << 24)) secs = (1u << 24) - 1; /* the clock's range */
+    e->lru = (lru_clock - (uint32_t)secs) & ((1u << 24) - 1);
+}
+
+void entry_set_lfu_freq(Entry *e, uint8_t freq) { e->lru = (e->lru & ~0xffu) | freq; }
+
 size_t entry_mem(const Entry *e) {
     size_t n = mem_usable(e);
     if (e->enc == ENC_RAW) n += mem_usable(obj_of(e));

@@ -58,6 +58,9 @@ int64_t entry_expire(const Entry *e);
 const char *entry_encoding_name(const Entry *e);
 uint32_t entry_idle_seconds(const Entry *e);
 uint8_t entry_lfu_freq(const Entry *e);
+/* RESTORE IDLETIME/FREQ and a loaded file's IDLE/FREQ fields. */
+void entry_set_idle_seconds(Entry *e, uint64_t secs);
+void entry_set_lfu_freq(Entry *e, uint8_t freq);
 /* Bytes this entry holds (for MEMORY USAGE-like figures). */
 size_t entry_mem(const Entry *e);
 
