@@ -30,6 +30,9 @@
 #define MAX_TABLES 32
 
 bool command_busy;
+bool command_loading;
+bool command_deny_writes;
+static CommandFn ping_fn; /* -MISCONF names PING too, as Redis does */
 
 /* Open addressing by name. The name is the slot's, not always cmd->name:
  * rename-command files a command under another name. */
@@ -109,6 +112,7 @@ void command_init(void) {
             ncommands++;
             set_fullname(cmd, NULL);
             for (Command *sub = cmd->subs; sub && sub->name; sub++) set_fullname(sub, cmd);
+            if (!strcmp(cmd->name, "ping")) ping_fn = cmd->fn;
         }
     }
 }
@@ -318,6 +322,17 @@ void command_unblocked(Client *c, bool failed) {
     timed(c, cmd, us);
 }
 
+/* A snapshot is running: the keys this write command names are saved
+ * before it changes them in place (db.h's snapshot contract). */
+static void snapshot_prewrite(Client *c, Command *cmd) {
+    if (!cmd->keys || !(command_flags_of(c, cmd) & CMD_WRITE)) return;
+    KeyRef *refs = NULL;
+    int n = keyspec_find(cmd->keys, (const char *const *)c->argv, c->argl, c->argc, &refs);
+    for (int i = 0; i < n; i++)
+        db_snapshot_prewrite(c->db, c->argv[refs[i].pos], c->argl[refs[i].pos]);
+    mem_free(refs);
+}
+
 /* Runs the handler, then stats and propagation. Nested calls (EXEC's
  * queue, redis.call) keep the outer command's clock, as Redis does. */
 void command_call(Client *c, Command *cmd) {
@@ -329,6 +344,7 @@ void command_call(Client *c, Command *cmd) {
 #ifdef KILAT_CHECKS
     uint64_t touches = watch_touches;
 #endif
+    if (UNLIKELY(db_snapshot_on)) snapshot_prewrite(c, cmd);
     cmd->fn(c);
     depth--;
     if (UNLIKELY(monitor_count)) monitor_feed_after(c, cmd); /* after: db is the new one */
@@ -404,6 +420,19 @@ void command_execute(Client *c) {
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
         why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        goto reject_known;
+    }
+    if (UNLIKELY(command_loading) && !(cmd->flags & CMD_LOADING)) {
+        why = "LOADING Redis is loading the dataset in memory";
+        goto reject_known;
+    }
+    if (UNLIKELY(command_deny_writes) &&
+        ((command_flags_of(c, cmd) & CMD_WRITE) || (ping_fn && cmd->fn == ping_fn))) {
+        why = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+              "persist to disk. Commands that may modify the data set are disabled, because this "
+              "instance is configured to report errors during writes if RDB snapshotting fails "
+              "(stop-writes-on-bgsave-error option). Please check the Redis logs for details "
+              "about the RDB error.";
         goto reject_known;
     }
     /* A monitor is a replica to Redis 7.0: it may not touch the keyspace. */

@@ -3,7 +3,7 @@
  * An entry is one allocation, chained in its database's hash table:
  *
  *   +--------+------------------------------+--------+-----+----------+-------+
- *   | next 8 | lru:24 type:4 enc:3 ttl:1 (4)| keylen | key | expire 8 | value |
+ *   | next 8 | lru:24 type:4 enc:2 snap:1 ttl:1 | keylen | key | expire 8 | value |
  *   +--------+------------------------------+ varint +-----+ if ttl:1 +-------+
  *
  *   value by enc: EMB = varint length + bytes (strings <= EMB_MAX bytes),
@@ -33,7 +33,8 @@ struct Entry {
     Entry *next;
     uint32_t lru : 24;
     uint32_t type : 4;
-    uint32_t enc : 3;
+    uint32_t enc : 2;
+    uint32_t snap : 1;   /* == snap_phase: saved by the running snapshot (or new) */
     uint32_t has_ttl : 1;
     uint8_t data[];
 };
@@ -56,6 +57,13 @@ static uint32_t lru_clock;
 static int64_t cmd_now_ms;
 static uint64_t stat_expired, stat_hits, stat_misses;
 static uint64_t dirty;
+
+/* Point-in-time snapshots (see db.h): an entry is pending while its snap
+ * bit differs from snap_phase; beginning a snapshot flips the phase, so
+ * every entry becomes pending at once, and new entries are born saved. */
+bool db_snapshot_on;
+static bool snap_phase;
+static DbSnapshotHooks snap_hooks;
 
 uint64_t db_dirty(void) { return dirty; }
 void db_add_dirty(uint64_t n) { dirty += n; }
@@ -127,6 +135,15 @@ static const TypeOps *type_ops[8];
 static bool install(Db *db, Entry *n);
 
 void db_register_type(ValueType t, const TypeOps *ops) { type_ops[t] = ops; }
+
+/* A write is about to change or remove e: the running snapshot saves it
+ * first if it has not yet (the snapshot's moment is kept). */
+static inline void before_change(Db *db, Entry *e) {
+    if (UNLIKELY(db_snapshot_on) && e->snap != snap_phase) {
+        e->snap = snap_phase;
+        snap_hooks.save_entry(snap_hooks.ctx, db, e);
+    }
+}
 
 static inline void *obj_of(const Entry *e) {
     void *p;
@@ -205,6 +222,7 @@ static Entry *entry_new(const char *key, size_t klen, bool ttl, int64_t when, si
     e->lru = lru_clock;
     e->type = TYPE_STRING;
     e->enc = ENC_EMB;
+    e->snap = snap_phase;
     e->has_ttl = ttl;
     varint_put(e->data, klen);
     memcpy(e->data + kl, key, klen);
@@ -394,6 +412,7 @@ void db_update_clock(int64_t now_ms) {
 static void delete_at(Db *db, const char *key, size_t klen) {
     Entry *e = ht_remove(db->ht, key, klen);
     if (!e) return;
+    before_change(db, e);
     if (e->has_ttl) db->expires--;
     entry_free(e);
 }
@@ -476,6 +495,7 @@ static bool install(Db *db, Entry *n) {
     void **ref = ht_find_ref(db->ht, key, klen);
     if (ref) {
         Entry *old = *ref;
+        before_change(db, old);
         ht_replace_at(db->ht, ref, n);
         if (old->has_ttl) db->expires--;
         entry_free(old);
@@ -527,6 +547,7 @@ void db_set_int(Db *db, const char *key, size_t klen, int64_t v, int64_t expire_
         /* INCR's hot path: an int entry changes in place. */
         Entry *e = *ref;
         if (e->enc == ENC_INT && e->has_ttl == ttl && e->type == TYPE_STRING) {
+            before_change(db, e);
             if (ttl) memcpy(e->data + after_key(e), &when, 8);
             memcpy(value_ptr(e), &v, 8);
             e->lru = lru_clock;
@@ -546,6 +567,7 @@ static RawStr *make_raw(Db *db, const char *key, size_t klen, size_t need) {
     Entry *e = find_live(db, key, klen);
     RawStr *r;
     if (e && e->enc == ENC_RAW) {
+        before_change(db, e);
         memcpy(&r, value_ptr(e), sizeof(r));
         if (mem_usable(r) < sizeof(RawStr) + need + 1) {
             size_t cap = need < (1 << 20) ? need * 2 : need + (1 << 20);
@@ -607,6 +629,7 @@ static void shell_free(Entry *e) { mem_free(e); }
 bool db_set_expire(Db *db, const char *key, size_t klen, int64_t when_ms) {
     Entry *e = find_live(db, key, klen);
     if (!e) return false;
+    before_change(db, e);
     bool ttl = when_ms > 0;
     dirty++;
     if (ttl && e->has_ttl) {
@@ -635,6 +658,7 @@ static void added_always_new(Db *db, Entry *n) {
 void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen) {
     Entry *e = ht_remove(src->ht, key, klen);
     ASSERT(e);
+    before_change(src, e);
     if (e->has_ttl) src->expires--;
     bool ttl = e->has_ttl;
     Entry *n = entry_reshape(e, nkey, nklen, ttl, ttl ? entry_expire(e) : 0);
@@ -672,6 +696,7 @@ void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, s
 static void free_table_job(void *ht) { ht_destroy(ht); }
 
 size_t db_flush(Db *db, bool async) {
+    if (UNLIKELY(db_snapshot_on)) snap_hooks.whole_db(snap_hooks.ctx, db);
     size_t n = ht_count(db->ht);
     if (async && n > 64) {
         HashTable *old = db->ht;
@@ -687,6 +712,10 @@ size_t db_flush(Db *db, bool async) {
 }
 
 void db_swap(int a, int b) {
+    if (UNLIKELY(db_snapshot_on)) {
+        snap_hooks.whole_db(snap_hooks.ctx, &dbs[a]);
+        snap_hooks.whole_db(snap_hooks.ctx, &dbs[b]);
+    }
     Db tmp = dbs[a];
     dbs[a].ht = dbs[b].ht;
     dbs[a].expires = dbs[b].expires;
@@ -753,6 +782,43 @@ uint64_t db_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx) {
     cursor = ht_scan(db->ht, cursor, scan_visit, &st);
     drop_expired(db, &st);
     return cursor;
+}
+
+/* ---------- snapshots ---------- */
+
+void db_snapshot_begin(const DbSnapshotHooks *hooks) {
+    ASSERT(!db_snapshot_on);
+    snap_hooks = *hooks;
+    snap_phase = !snap_phase;
+    db_snapshot_on = true;
+}
+
+void db_snapshot_end(void) { db_snapshot_on = false; }
+
+bool entry_snapshot_take(Entry *e) {
+    if (!db_snapshot_on || e->snap == snap_phase) return false;
+    e->snap = snap_phase;
+    return true;
+}
+
+void db_snapshot_prewrite(Db *db, const char *key, size_t klen) {
+    Entry *e = ht_find(db->ht, key, klen);
+    if (e) before_change(db, e);
+}
+
+typedef struct {
+    DbScanFn fn;
+    void *ctx;
+} RawScan;
+
+static void raw_visit(void *ctx, void *p) {
+    RawScan *rs = ctx;
+    rs->fn(rs->ctx, p);
+}
+
+uint64_t db_snapshot_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx) {
+    RawScan rs = {fn, ctx};
+    return ht_scan(db->ht, cursor, raw_visit, &rs);
 }
 
 int64_t db_avg_ttl(Db *db) {

@@ -143,6 +143,33 @@ void db_add_dirty(uint64_t n);
  * the hold is released and they are next seen. */
 void db_hold_expiry(bool held);
 
+/* --- point-in-time snapshots (persist/ drives them; core never calls
+ * persist/ except through these hooks) ---
+ * Between db_snapshot_begin and db_snapshot_end every entry that existed at
+ * the begin is "pending" until taken. Before a write changes or removes a
+ * pending entry, db calls hooks->save_entry (which must save it: it is
+ * already marked taken); before FLUSHDB/SWAPDB change a whole database it
+ * calls hooks->whole_db (which must take every pending entry of it).
+ * Entries created during the snapshot are born taken. Write commands also
+ * call db_snapshot_prewrite for their keys before they run (command.c),
+ * since they change collection objects in place. The snapshot must take
+ * every entry (db_snapshot_scan to the end) before db_snapshot_end. */
+typedef struct {
+    void (*save_entry)(void *ctx, Db *db, Entry *e);
+    void (*whole_db)(void *ctx, Db *db);
+    void *ctx;
+} DbSnapshotHooks;
+extern bool db_snapshot_on;
+void db_snapshot_begin(const DbSnapshotHooks *hooks);
+void db_snapshot_end(void);
+/* true (and marks it taken) if e is pending. */
+bool entry_snapshot_take(Entry *e);
+/* Saves key's entry first if it is pending (a write is about to run). */
+void db_snapshot_prewrite(Db *db, const char *key, size_t klen);
+/* ht_scan over every entry, expired ones included; fn must not change
+ * the database. Returns the next cursor (0: done). */
+uint64_t db_snapshot_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx);
+
 /* --- cron --- */
 /* Active expiry: deletes expired keys for at most budget_us. */
 void db_active_expire(int64_t budget_us);
