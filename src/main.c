@@ -19,6 +19,7 @@
 #include "os/proc.h"
 #include "os/proctitle.h"
 #include "os/thread.h"
+#include "persist/persist.h"
 
 #define KILAT_VERSION "0.1.0"
 
@@ -103,6 +104,7 @@ int main(int argc, char **argv) {
             proc_pid(), cfg.port);
     show_banner();
     if (!server_listen()) return 1;
+    if (!persist_load_at_start()) return 1;
     if (cfg.pidfile && cfg.pidfile[0] && !proc_write_pidfile(cfg.pidfile))
         log_msg(LOG_WARNING, "Failed to write PID file: %s", cfg.pidfile);
     server_update_proc_title();

@@ -26,7 +26,9 @@
 #include "../core/t_zset.h"
 #include "../ds/mem.h"
 #include "../ds/quicklist.h"
+#include "../persist/persist.h"
 #include "../os/crash.h"
+#include "../os/file.h"
 #include "../os/sock.h"
 #include "../script/bridge.h"
 #include "digest.h"
@@ -451,7 +453,46 @@ static void debug_config_rewrite_all(Client *c) {
     else reply_errorf(c, "ERR CONFIG-REWRITE-FORCE-ALL failed: %s", err ? err : "unknown error");
 }
 
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load back. */
+static void debug_reload(Client *c) {
+    bool merge = false, noflush = false, nosave = false;
+    for (int i = 2; i < c->argc; i++) {
+        if (arg_is(c, i, "merge")) merge = true;
+        else if (arg_is(c, i, "noflush")) noflush = true;
+        else if (arg_is(c, i, "nosave")) nosave = true;
+        else {
+            reply_error(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+            return;
+        }
+    }
+    const char *err = persist_debug_reload(merge, noflush, nosave);
+    if (err) reply_error(c, err);
+    else reply_ok(c);
+}
+
+/* DEBUG FILE-FAULT create|write|fsync|rename|off [errno] [after-bytes]:
+ * the file fault hook of test builds (os/file.h). */
+static void debug_file_fault(Client *c) {
+    static const char *const ops[] = {"off", "create", "write", "fsync", "rename"};
+    int op = -1;
+    for (int i = 0; i < (int)ARRAY_LEN(ops); i++)
+        if (arg_is(c, 2, ops[i])) op = i;
+    int64_t err = 28 /* ENOSPC */, after = 0;
+    if (op < 0 || (c->argc > 3 && (!arg_int64(c, 3, &err) || err <= 0 || err > 4095)) ||
+        (c->argc > 4 && (!arg_int64(c, 4, &after) || after < 0))) {
+        reply_syntax_error(c);
+        return;
+    }
+    if (!file_fault_set((FileFault)op, (int)err, (uint64_t)after)) {
+        reply_error(c, "ERR file faults exist only in test builds (KILAT_CHECKS)");
+        return;
+    }
+    reply_ok(c);
+}
+
 static const DebugSub subs[] = {
+    {"reload", 2, 5, debug_reload},
+    {"file-fault", 3, 5, debug_file_fault},
     {"help", 2, 2, debug_help_reply},
     {"sleep", 3, 3, debug_sleep},
     {"object", 3, 3, debug_object},

@@ -5,6 +5,7 @@
 #include "../core/t_hash.h"
 #include "../core/t_set.h"
 #include "../core/t_zset.h"
+#include "../persist/persist.h"
 
 extern Command conn_commands[];
 extern Command string_commands[];
@@ -53,4 +54,5 @@ void cmd_register_all(void) {
     command_register(slowlog_commands);
     command_register(latency_commands);
     command_register(standalone_commands);
+    persist_register();
 }

@@ -28,6 +28,7 @@
 #include "../os/poll.h"
 #include "../os/proc.h"
 #include "conn.h"
+#include "../persist/persist.h"
 
 #ifndef KILAT_VERSION
 #define KILAT_VERSION "0.1.0" /* keep in step with main.c */
@@ -237,25 +238,12 @@ static void sec_memory(Text *t) {
 }
 
 static void sec_persistence(Text *t) {
+    char rdb[2048], loading[512];
+    persist_info(rdb, sizeof rdb);
+    loading[0] = '\0';
+    persist_info_loading(loading, sizeof loading);
     text_printf(t,
-                "loading:0\r\n"
-                "async_loading:0\r\n"
-                "current_cow_peak:0\r\n"
-                "current_cow_size:0\r\n"
-                "current_cow_size_age:0\r\n"
-                "current_fork_perc:0.00\r\n"
-                "current_save_keys_processed:0\r\n"
-                "current_save_keys_total:0\r\n"
-                "rdb_changes_since_last_save:%" PRIu64 "\r\n"
-                "rdb_bgsave_in_progress:0\r\n"
-                "rdb_last_save_time:%" PRId64 "\r\n"
-                "rdb_last_bgsave_status:ok\r\n"
-                "rdb_last_bgsave_time_sec:-1\r\n"
-                "rdb_current_bgsave_time_sec:-1\r\n"
-                "rdb_saves:0\r\n"
-                "rdb_last_cow_size:0\r\n"
-                "rdb_last_load_keys_expired:0\r\n"
-                "rdb_last_load_keys_loaded:0\r\n"
+                "%s"
                 "aof_enabled:0\r\n"
                 "aof_rewrite_in_progress:0\r\n"
                 "aof_rewrite_scheduled:0\r\n"
@@ -267,8 +255,9 @@ static void sec_persistence(Text *t) {
                 "aof_last_write_status:ok\r\n"
                 "aof_last_cow_size:0\r\n"
                 "module_fork_in_progress:0\r\n"
-                "module_fork_last_cow_size:0\r\n",
-                db_dirty(), server_lastsave());
+                "module_fork_last_cow_size:0\r\n"
+                "%s",
+                rdb, loading);
 }
 
 /* instantaneous_* are the cron's samples (core/stats.h); the replication

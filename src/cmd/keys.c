@@ -17,6 +17,7 @@
 #include "../ds/glob.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
+#include "../persist/persist.h"
 
 static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH; }
 
@@ -583,6 +584,7 @@ static void cmd_flushall(Client *c) {
         watch_touch_flush(i);
         db_flush(db_get(i), async);
     }
+    persist_after_flushall();
     reply_ok(c);
 }
 

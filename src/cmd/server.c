@@ -18,7 +18,9 @@
 #include "../core/stats.h"
 #include "../ds/mem.h"
 #include "../os/clock.h"
+#include "../os/proc.h"
 #include "../os/sock.h"
+#include "../persist/persist.h"
 
 static bool has_glob(const char *s, size_t len) {
     for (size_t i = 0; i < len; i++)
@@ -227,14 +229,16 @@ static void cmd_lastsave(Client *c) { reply_int(c, server_lastsave()); }
 /* -------------------------------------------------------------- SHUTDOWN */
 
 /* SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] -- on success nothing is
- * replied: the server exits and the connection closes. There is never a
- * shutdown in progress to ABORT (no replicas to wait for). */
+ * replied: the server exits and the connection closes. The only shutdown
+ * in progress to ABORT is one a signal asked for (the cron has not acted
+ * on it yet): there are no replicas to wait for. */
 static void cmd_shutdown(Client *c) {
-    bool nosave = false, save = false, abort_ = false, other = false;
+    bool nosave = false, save = false, abort_ = false, other = false, force = false;
     for (int i = 1; i < c->argc; i++) {
         if (arg_is(c, i, "nosave")) nosave = true;
         else if (arg_is(c, i, "save")) save = true;
-        else if (arg_is(c, i, "now") || arg_is(c, i, "force")) other = true;
+        else if (arg_is(c, i, "now")) other = true;
+        else if (arg_is(c, i, "force")) other = force = true;
         else if (arg_is(c, i, "abort")) abort_ = true;
         else {
             reply_syntax_error(c);
@@ -246,14 +250,18 @@ static void cmd_shutdown(Client *c) {
         return;
     }
     if (abort_) {
-        reply_error(c, "ERR No shutdown in progress.");
+        if (!proc_shutdown_requested()) {
+            reply_error(c, "ERR No shutdown in progress.");
+            return;
+        }
+        proc_clear_shutdown_request();
+        log_msg(LOG_WARNING, "Shutdown manually aborted.");
+        reply_ok(c);
         return;
     }
-    if (!nosave && !save) { /* default: save when save points are set */
-        static const char name[] = "save";
-        ConfigPairs p;
-        save = config_lookup(name, sizeof(name) - 1, &p) && p.v[0].value[0];
-        pairs_free(&p);
+    if (!persist_prepare_shutdown(save, nosave, force)) {
+        reply_error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
     }
     server_request_shutdown(save);
     c->flags |= CLIENT_CLOSE_AFTER_REPLY; /* run nothing after it */

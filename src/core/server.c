@@ -40,6 +40,10 @@ static bool shutdown_now;
 static bool shutdown_save;
 static int64_t last_cron_ms;
 static int64_t lastsave_s;
+static ServerHooks hooks;
+
+void server_set_hooks(const ServerHooks *h) { hooks = *h; }
+void server_note_save(int64_t unix_s) { lastsave_s = unix_s; }
 
 void io_watch(Client *c, int mask) {
     if (c->fd < 0 || c->poll_mask == mask) return;
@@ -180,11 +184,29 @@ static bool active_expire_on = true, cron_paused;
 void server_set_active_expire(bool on) { active_expire_on = on; }
 void server_pause_cron(bool paused) { cron_paused = paused; }
 
+/* A signal asked for shutdown: true if the loop should end. Checked by
+ * the cron, as Redis does, so DEBUG PAUSE-CRON holds it (SHUTDOWN ABORT
+ * can then cancel it). */
+static bool signal_shutdown(void) {
+    if (!proc_shutdown_requested()) return false;
+    log_msg(LOG_WARNING, "Received SIGTERM scheduling shutdown...");
+    if (hooks.shutdown_on_signal && !hooks.shutdown_on_signal()) {
+        proc_clear_shutdown_request();
+        return false;
+    }
+    return true;
+}
+
 static void cron(int64_t now) {
     if (cron_paused) { /* closing clients is not a cron job in Redis: keep it */
         client_free_closing();
         return;
     }
+    if (signal_shutdown()) {
+        shutdown_now = true;
+        return;
+    }
+    if (hooks.cron) hooks.cron(now);
     db_update_clock(now);
     /* Up to a quarter of each cron period on expiry, as Redis's slow cycle. */
     int64_t t0 = cfg.latency_monitor_threshold ? clock_mono_us() : 0;
@@ -324,11 +346,8 @@ void server_serve_while_busy(void) {
 void server_run(void) {
     last_cron_ms = clock_unix_ms();
     stats_mark_startup_memory();
+    int step_wait = -1;
     while (!shutdown_now) {
-        if (proc_shutdown_requested()) {
-            log_msg(LOG_WARNING, "Received SIGTERM scheduling shutdown...");
-            break;
-        }
         int period = 1000 / (cfg.hz > 0 ? cfg.hz : 10);
         int64_t now = clock_unix_ms();
         int timeout = (int)(last_cron_ms + period - now);
@@ -337,7 +356,9 @@ void server_run(void) {
         if (bt >= 0 && bt < timeout) timeout = (int)bt;
         int64_t pt = pause_next_timeout_ms(now); /* CLIENT PAUSE's end */
         if (pt >= 0 && pt < timeout) timeout = (int)pt;
+        if (step_wait >= 0 && step_wait < timeout) timeout = step_wait;
         process_events(timeout);
+        if (hooks.step) step_wait = hooks.step();
         now = clock_unix_ms();
         if (now - last_cron_ms >= period) {
             last_cron_ms = now;

@@ -13,9 +13,24 @@ bool server_listen(void);        /* bind + unixsocket from cfg; logs errors */
 int server_relisten_tcp(void);
 void server_run(void);           /* until SHUTDOWN or SIGTERM/SIGINT */
 void server_cleanup(void);       /* closes listeners and clients */
-/* SHUTDOWN: leave the loop after this command's reply is flushed. */
+/* SHUTDOWN: leave the loop after this command's reply is flushed (the
+ * command has done the shutdown preparation already). */
 void server_request_shutdown(bool save);
 int64_t server_lastsave(void);   /* unix seconds (LASTSAVE) */
+void server_note_save(int64_t unix_s); /* a save succeeded at this time */
+
+/* Hooks of the layers above core (persistence registers them).
+ * step: runs every loop turn; returns -1 when idle, else the most ms the
+ *   loop may sleep before calling it again (0: more work right now).
+ * cron: runs with the cron.
+ * shutdown_on_signal: SIGTERM/SIGINT arrived; false cancels the shutdown
+ *   (it logged why), true lets the loop end. */
+typedef struct {
+    int (*step)(void);
+    void (*cron)(int64_t now_ms);
+    bool (*shutdown_on_signal)(void);
+} ServerHooks;
+void server_set_hooks(const ServerHooks *h);
 /* Sets the process title from proc-title-template (unless set-proc-title
  * is no): at start and after CONFIG SET of the template. */
 void server_update_proc_title(void);
@@ -23,9 +38,10 @@ void server_update_proc_title(void);
  * paused (no expiry, timeouts, buffer resizing, stats) or running. */
 void server_set_active_expire(bool on);
 void server_pause_cron(bool paused);
-/* Called from a busy script's hook: serves other clients once (they get
- * -BUSY unless their command is allowed), and exits the process if
- * SHUTDOWN NOSAVE or a signal asked for it. */
+/* Called from a busy script's hook, and every few MB while loading a
+ * file: serves other clients once (they get -BUSY or -LOADING unless their
+ * command is allowed), and exits the process if SHUTDOWN NOSAVE or a
+ * signal asked for it. */
 void server_serve_while_busy(void);
 
 #endif

@@ -6,14 +6,30 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t shutdown_flag;
+static char insist_unlink[512]; /* removed by a second SIGINT (see proc.h) */
 
 static void on_term(int sig) {
-    UNUSED(sig);
+    if (sig == SIGINT && shutdown_flag) {
+        static const char msg[] = "You insist... exiting now.\n";
+        if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) { /* best effort */
+        }
+        if (insist_unlink[0]) unlink(insist_unlink);
+        _exit(1);
+    }
     shutdown_flag = 1;
+}
+
+void proc_set_insist_unlink(const char *path) {
+    insist_unlink[0] = '\0';
+    if (!path) return;
+    size_t n = strlen(path);
+    if (n >= sizeof(insist_unlink)) return;
+    memcpy(insist_unlink, path, n + 1);
 }
 
 void proc_install_signals(void) {

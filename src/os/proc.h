@@ -9,6 +9,10 @@
 void proc_install_signals(void);
 bool proc_shutdown_requested(void);
 void proc_clear_shutdown_request(void);
+/* A SIGINT while a shutdown is already requested exits at once (the user
+ * insists), removing this file first if set (a half-written snapshot).
+ * NULL clears it. */
+void proc_set_insist_unlink(const char *path);
 /* Detaches from the terminal (fork + setsid, stdio to /dev/null). */
 void proc_daemonize(void);
 /* Writes the pid to path; false on error. */

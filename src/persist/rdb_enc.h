@@ -39,6 +39,8 @@ uint8_t rdb_object_type(const Entry *e);
 /* Writes the type byte and then the value, as Redis 7.0 does for the same
  * data in the same encoding. */
 void rdb_write_object(RdbBuf *b, const Entry *e);
+/* The value alone (a file record puts the key between type and value). */
+void rdb_write_value(RdbBuf *b, const Entry *e);
 
 /* A DUMP payload of e: type, value, RDB version (2 bytes LE), CRC-64 of
  * all that (8 bytes LE). Appended to b. */

@@ -1,0 +1,38 @@
+/* persist/persist.h -- RDB persistence as the server sees it: loading at
+ * start (clients get -LOADING meanwhile), save points, SAVE/BGSAVE, the
+ * save of SHUTDOWN and FLUSHALL, DEBUG RELOAD, INFO persistence and the
+ * MISCONF gate after a failed save. Core reaches it only through the hooks
+ * it registers (server.h's ServerHooks, db.h's snapshot hooks). */
+#ifndef KILAT_PERSIST_H
+#define KILAT_PERSIST_H
+
+#include "../base.h"
+#include "../core/client.h"
+
+/* Registers the server hooks and the SAVE/BGSAVE commands (before
+ * command_init). */
+void persist_register(void);
+/* Loads dbfilename from dir if it exists, serving -LOADING meanwhile.
+ * false (logged) if the file is unreadable or corrupt: the server must
+ * not start. */
+bool persist_load_at_start(void);
+
+/* SHUTDOWN's preparation: stops a background save, then saves when asked
+ * (save) or when save points exist (unless nosave). false if that save
+ * failed and !force: the shutdown does not happen. */
+bool persist_prepare_shutdown(bool save, bool nosave, bool force);
+/* After FLUSHALL emptied everything: stops a background save (its file
+ * would hold the old data) and saves the empty dataset when save points
+ * exist, as Redis does. */
+void persist_after_flushall(void);
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load. NULL on
+ * success, else the error reply text. */
+const char *persist_debug_reload(bool merge, bool noflush, bool nosave);
+
+/* INFO persistence's RDB lines (and loading_* while loading), appended to
+ * buf; returns the length written. */
+size_t persist_info(char *buf, size_t cap);
+/* The loading_* lines of INFO persistence while loading (0 otherwise). */
+size_t persist_info_loading(char *buf, size_t cap);
+
+#endif
