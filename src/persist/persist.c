@@ -208,13 +208,14 @@ static void cmd_bgsave(Client *c) {
             return;
         }
     }
+    UNUSED(schedule); /* only matters while an AOF rewrite runs (issue 12) */
     if (snapshot_running()) {
-        if (schedule) {
-            ps.scheduled = true;
-            reply_status(c, "Background saving scheduled");
-        } else {
-            reply_error(c, "ERR Background save already in progress");
-        }
+        reply_error(c, "ERR Background save already in progress");
+        return;
+    }
+    if (c->multi) { /* inside EXEC: the cron starts it after, as Redis */
+        ps.scheduled = true;
+        reply_status(c, "Background saving scheduled");
         return;
     }
     const char *err;
@@ -256,7 +257,6 @@ bool persist_prepare_shutdown(bool save, bool nosave, bool force) {
 void persist_after_flushall(void) {
     bgsave_kill();
     if (has_save_points()) save_now();
-    db_add_dirty(1); /* FLUSHALL itself is a change to propagate, as in Redis */
 }
 
 /* ---------------------------------------------------------------- loading */
