@@ -5,6 +5,7 @@
 #include "../core/t_hash.h"
 #include "../core/t_set.h"
 #include "../core/t_zset.h"
+#include "../persist/migrate.h"
 
 extern Command conn_commands[];
 extern Command string_commands[];
@@ -27,6 +28,7 @@ extern Command memory_commands[];
 extern Command slowlog_commands[];
 extern Command latency_commands[];
 extern Command standalone_commands[];
+extern Command dump_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -53,4 +55,6 @@ void cmd_register_all(void) {
     command_register(slowlog_commands);
     command_register(latency_commands);
     command_register(standalone_commands);
+    command_register(dump_commands);
+    migrate_init();
 }

@@ -180,6 +180,14 @@ static bool active_expire_on = true, cron_paused;
 void server_set_active_expire(bool on) { active_expire_on = on; }
 void server_pause_cron(bool paused) { cron_paused = paused; }
 
+static void (*cron_hooks[8])(int64_t now_ms);
+static int n_cron_hooks;
+
+void server_add_cron_hook(void (*fn)(int64_t now_ms)) {
+    ASSERT(n_cron_hooks < (int)(sizeof(cron_hooks) / sizeof(cron_hooks[0])));
+    cron_hooks[n_cron_hooks++] = fn;
+}
+
 static void cron(int64_t now) {
     if (cron_paused) { /* closing clients is not a cron job in Redis: keep it */
         client_free_closing();
@@ -197,6 +205,7 @@ static void cron(int64_t now) {
     client_cron_resize_obufs(now);
     client_free_closing();
     stats_sample(now);
+    for (int i = 0; i < n_cron_hooks; i++) cron_hooks[i](now);
 }
 
 void server_request_shutdown(bool save) {

@@ -19,6 +19,10 @@ int64_t server_lastsave(void);   /* unix seconds (LASTSAVE) */
 /* Sets the process title from proc-title-template (unless set-proc-title
  * is no): at start and after CONFIG SET of the template. */
 void server_update_proc_title(void);
+/* Calls fn(now_ms) at every cron run (not while the cron is paused): for
+ * modules above core that need a periodic step (MIGRATE's socket cache).
+ * At most 8 hooks, registered at start. */
+void server_add_cron_hook(void (*fn)(int64_t now_ms));
 /* DEBUG's switches: the cron's active expiry on/off, the whole cron
  * paused (no expiry, timeouts, buffer resizing, stats) or running. */
 void server_set_active_expire(bool on);
