@@ -6,6 +6,7 @@
 #include "../core/t_set.h"
 #include "../core/t_zset.h"
 #include "../persist/persist.h"
+#include "../persist/migrate.h"
 
 extern Command conn_commands[];
 extern Command string_commands[];
@@ -28,6 +29,7 @@ extern Command memory_commands[];
 extern Command slowlog_commands[];
 extern Command latency_commands[];
 extern Command standalone_commands[];
+extern Command dump_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -55,4 +57,6 @@ void cmd_register_all(void) {
     command_register(latency_commands);
     command_register(standalone_commands);
     persist_register();
+    command_register(dump_commands);
+    migrate_init();
 }

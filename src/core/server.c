@@ -197,6 +197,14 @@ static bool signal_shutdown(void) {
     return true;
 }
 
+static void (*cron_hooks[8])(int64_t now_ms);
+static int n_cron_hooks;
+
+void server_add_cron_hook(void (*fn)(int64_t now_ms)) {
+    ASSERT(n_cron_hooks < (int)(sizeof(cron_hooks) / sizeof(cron_hooks[0])));
+    cron_hooks[n_cron_hooks++] = fn;
+}
+
 static void cron(int64_t now) {
     if (cron_paused) { /* closing clients is not a cron job in Redis: keep it */
         client_free_closing();
@@ -206,7 +214,6 @@ static void cron(int64_t now) {
         shutdown_now = true;
         return;
     }
-    if (hooks.cron) hooks.cron(now);
     db_update_clock(now);
     /* Up to a quarter of each cron period on expiry, as Redis's slow cycle. */
     int64_t t0 = cfg.latency_monitor_threshold ? clock_mono_us() : 0;
@@ -219,6 +226,7 @@ static void cron(int64_t now) {
     client_cron_resize_obufs(now);
     client_free_closing();
     stats_sample(now);
+    for (int i = 0; i < n_cron_hooks; i++) cron_hooks[i](now);
 }
 
 void server_request_shutdown(bool save) {

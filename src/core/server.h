@@ -22,18 +22,20 @@ void server_note_save(int64_t unix_s); /* a save succeeded at this time */
 /* Hooks of the layers above core (persistence registers them).
  * step: runs every loop turn; returns -1 when idle, else the most ms the
  *   loop may sleep before calling it again (0: more work right now).
- * cron: runs with the cron.
  * shutdown_on_signal: SIGTERM/SIGINT arrived; false cancels the shutdown
  *   (it logged why), true lets the loop end. */
 typedef struct {
     int (*step)(void);
-    void (*cron)(int64_t now_ms);
     bool (*shutdown_on_signal)(void);
 } ServerHooks;
 void server_set_hooks(const ServerHooks *h);
 /* Sets the process title from proc-title-template (unless set-proc-title
  * is no): at start and after CONFIG SET of the template. */
 void server_update_proc_title(void);
+/* Calls fn(now_ms) at every cron run (not while the cron is paused): for
+ * modules above core that need a periodic step (MIGRATE's socket cache).
+ * At most 8 hooks, registered at start. */
+void server_add_cron_hook(void (*fn)(int64_t now_ms));
 /* DEBUG's switches: the cron's active expiry on/off, the whole cron
  * paused (no expiry, timeouts, buffer resizing, stats) or running. */
 void server_set_active_expire(bool on);

@@ -116,6 +116,8 @@ size_t set_len(const Set *s) {
 
 bool set_is_intset(const Set *s) { return is_int(s); }
 
+const IntSet *set_intset(const Set *s) { return is_int(s) ? as_is(s) : NULL; }
+
 const char *set_encoding(const Set *s) { return is_int(s) ? "intset" : "hashtable"; }
 
 /* Moves every integer of the intset into a new hash table. */

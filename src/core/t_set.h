@@ -36,6 +36,9 @@ Set *set_new_intset(void);
 void set_free(Set *s);
 size_t set_len(const Set *s);
 bool set_is_intset(const Set *s);
+/* The intset of an intset-encoded set, NULL for a hash table (RDB writes
+ * the intset's values and width). */
+const struct IntSet *set_intset(const Set *s);
 /* "intset" or "hashtable" (OBJECT ENCODING). */
 const char *set_encoding(const Set *s);
 

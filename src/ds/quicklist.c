@@ -425,6 +425,12 @@ void ql_walk(const Quicklist *h, long start, bool reverse, QlVisitFn fn, void *c
     }
 }
 
+void ql_foreach_node(const Quicklist *h, QlNodeFn fn, void *ctx) {
+    View v;
+    const Quicklist *ql = open_view((Quicklist *)h, &v);
+    for (const QlNode *n = ql->head; n; n = n->next) fn(ctx, n->lp, node_plain(n));
+}
+
 Quicklist *ql_delete_range(Quicklist *h, long start, size_t n) {
     View v;
     Quicklist *ql = open_view(h, &v);

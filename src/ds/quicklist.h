@@ -47,6 +47,12 @@ bool ql_index(const Quicklist *ql, long index, LpVal *out);
 typedef bool (*QlVisitFn)(void *ctx, const LpVal *v);
 void ql_walk(const Quicklist *ql, long start, bool reverse, QlVisitFn fn, void *ctx);
 
+/* Calls fn for each node from the head: its listpack and whether it is a
+ * plain node (one element at least the packed threshold long). fn must not
+ * change the list. (RDB writes a list node by node.) */
+typedef void (*QlNodeFn)(void *ctx, const unsigned char *lp, bool plain);
+void ql_foreach_node(const Quicklist *ql, QlNodeFn fn, void *ctx);
+
 /* Deletes n elements from index start toward the tail (clipped to the
  * list's end). */
 Quicklist *ql_delete_range(Quicklist *ql, long start, size_t n) WUR;

@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -165,4 +166,63 @@ bool sock_peer_is_loopback(int fd, bool is_unix) {
         if (IN6_IS_ADDR_V4MAPPED(&s->sin6_addr)) return s->sin6_addr.s6_addr[12] == 127;
     }
     return false;
+}
+
+/* ---------- blocking use with a timeout (MIGRATE) ---------- */
+
+int sock_wait(int fd, bool writable, int timeout_ms) {
+    struct pollfd p = {.fd = fd, .events = writable ? POLLOUT : POLLIN};
+    if (timeout_ms < 0) timeout_ms = 0;
+    for (;;) {
+        int n = poll(&p, 1, timeout_ms);
+        if (n > 0) return 1;
+        if (n == 0) return 0;
+        if (errno != EINTR) return -errno;
+    }
+}
+
+int sock_connect_tcp(const char *host, int port, int timeout_ms) {
+    struct addrinfo hints = {0}, *res = NULL;
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, portstr, &hints, &res) != 0) return -EHOSTUNREACH;
+    int err = -ECONNREFUSED;
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        int fd = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            err = -errno;
+            continue;
+        }
+        if ((err = set_nonblock(fd)) < 0) {
+            close(fd);
+            continue;
+        }
+        if (connect(fd, a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS) {
+            err = -errno;
+            close(fd);
+            continue;
+        }
+        int w = sock_wait(fd, true, timeout_ms);
+        if (w <= 0) {
+            err = w == 0 ? -ETIMEDOUT : w;
+            close(fd);
+            continue;
+        }
+        int soerr = 0;
+        socklen_t sl = sizeof(soerr);
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) soerr = errno;
+        if (soerr) {
+            err = -soerr;
+            close(fd);
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        freeaddrinfo(res);
+        return fd;
+    }
+    freeaddrinfo(res);
+    return err;
 }

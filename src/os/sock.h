@@ -21,6 +21,13 @@ void sock_set_keepalive(int fd, int interval);
 ssize_t sock_read(int fd, void *buf, size_t len);        /* 0 = peer closed */
 ssize_t sock_write(int fd, const void *buf, size_t len);
 void sock_close(int fd);
+/* Waits until fd is readable (or writable) for at most timeout_ms: 1 when
+ * ready, 0 on timeout, a negative errno on failure. */
+int sock_wait(int fd, bool writable, int timeout_ms);
+/* Connects to host (a name or an address) and port, waiting at most
+ * timeout_ms (the caller blocks: MIGRATE). Returns a non-blocking fd with
+ * TCP_NODELAY, or a negative errno (-ETIMEDOUT on timeout). */
+int sock_connect_tcp(const char *host, int port, int timeout_ms);
 /* "ip:port" (or "path:0" style for unix: "/tmp/x.sock:0") of the peer or
  * the local end; "?:0" if unknown. */
 void sock_peer_name(int fd, bool is_unix, char *out, size_t outlen);

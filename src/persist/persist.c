@@ -232,8 +232,9 @@ static Command persist_commands[] = {
 
 void persist_register(void) {
     command_register(persist_commands);
-    ServerHooks h = {hook_step, hook_cron, hook_shutdown_on_signal};
+    ServerHooks h = {hook_step, hook_shutdown_on_signal};
     server_set_hooks(&h);
+    server_add_cron_hook(hook_cron);
 }
 
 /* ------------------------------------------------------- shutdown, flush */
