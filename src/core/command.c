@@ -31,7 +31,7 @@
 
 bool command_busy;
 bool command_loading;
-bool command_deny_writes;
+bool (*command_deny_writes)(void);
 static CommandFn ping_fn; /* -MISCONF names PING too, as Redis does */
 
 /* Open addressing by name. The name is the slot's, not always cmd->name:
@@ -426,8 +426,9 @@ void command_execute(Client *c) {
         why = "LOADING Redis is loading the dataset in memory";
         goto reject_known;
     }
-    if (UNLIKELY(command_deny_writes) &&
-        ((command_flags_of(c, cmd) & CMD_WRITE) || (ping_fn && cmd->fn == ping_fn))) {
+    if (UNLIKELY(command_deny_writes != NULL) &&
+        ((command_flags_of(c, cmd) & CMD_WRITE) || (ping_fn && cmd->fn == ping_fn)) &&
+        command_deny_writes()) {
         why = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
               "persist to disk. Commands that may modify the data set are disabled, because this "
               "instance is configured to report errors during writes if RDB snapshotting fails "
