@@ -580,6 +580,7 @@ static void cmd_flushdb(Client *c) {
 static void cmd_flushall(Client *c) {
     bool async;
     if (!flush_mode_or_reply(c, &async)) return;
+    persist_before_flushall();
     for (int i = 0; i < db_count_dbs(); i++) {
         watch_touch_flush(i);
         db_flush(db_get(i), async);

@@ -257,8 +257,9 @@ bool persist_prepare_shutdown(bool save, bool nosave, bool force) {
     return false;
 }
 
+void persist_before_flushall(void) { bgsave_kill(); }
+
 void persist_after_flushall(void) {
-    bgsave_kill();
     if (has_save_points()) save_now();
 }
 

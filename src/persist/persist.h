@@ -21,9 +21,11 @@ bool persist_load_at_start(void);
  * (save) or when save points exist (unless nosave). false if that save
  * failed and !force: the shutdown does not happen. */
 bool persist_prepare_shutdown(bool save, bool nosave, bool force);
-/* After FLUSHALL emptied everything: stops a background save (its file
- * would hold the old data) and saves the empty dataset when save points
- * exist, as Redis does. */
+/* FLUSHALL, before emptying anything: stops a background save (its file
+ * would hold the old data, and finishing it would cost the whole walk). */
+void persist_before_flushall(void);
+/* After FLUSHALL: saves the empty dataset when save points exist, as
+ * Redis does. */
 void persist_after_flushall(void);
 /* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load. NULL on
  * success, else the error reply text. */
