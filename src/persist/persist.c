@@ -101,11 +101,7 @@ static bool save_now(void) {
     proc_set_insist_unlink(tmp); /* a second SIGINT removes the half file */
     int r = snapshot_save(dbfilename());
     proc_set_insist_unlink(NULL);
-    if (r < 0) {
-        ps.last_ok = false;
-        update_write_gate();
-        return false;
-    }
+    if (r < 0) return false; /* a foreground failure leaves the BGSAVE status, as Redis */
     log_msg(LOG_NOTICE, "DB saved on disk");
     save_succeeded(dirty);
     return true;
