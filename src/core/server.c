@@ -42,7 +42,10 @@ static int64_t last_cron_ms;
 static int64_t lastsave_s;
 static ServerHooks hooks;
 
+static int (*step_fn)(void);
+
 void server_set_hooks(const ServerHooks *h) { hooks = *h; }
+void server_set_step(int (*step)(void)) { step_fn = step; }
 void server_note_save(int64_t unix_s) { lastsave_s = unix_s; }
 
 void io_watch(Client *c, int mask) {
@@ -366,7 +369,12 @@ void server_run(void) {
         if (pt >= 0 && pt < timeout) timeout = (int)pt;
         if (step_wait >= 0 && step_wait < timeout) timeout = step_wait;
         process_events(timeout);
-        if (hooks.step) step_wait = hooks.step();
+        if (UNLIKELY(step_fn != NULL)) {
+            step_wait = step_fn();
+            if (step_wait < 0) step_fn = NULL;
+        } else {
+            step_wait = -1;
+        }
         now = clock_unix_ms();
         if (now - last_cron_ms >= period) {
             last_cron_ms = now;

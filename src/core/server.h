@@ -20,15 +20,17 @@ int64_t server_lastsave(void);   /* unix seconds (LASTSAVE) */
 void server_note_save(int64_t unix_s); /* a save succeeded at this time */
 
 /* Hooks of the layers above core (persistence registers them).
- * step: runs every loop turn; returns -1 when idle, else the most ms the
- *   loop may sleep before calling it again (0: more work right now).
  * shutdown_on_signal: SIGTERM/SIGINT arrived; false cancels the shutdown
  *   (it logged why), true lets the loop end. */
 typedef struct {
-    int (*step)(void);
     bool (*shutdown_on_signal)(void);
 } ServerHooks;
 void server_set_hooks(const ServerHooks *h);
+/* Background work done in slices from the loop (a snapshot): step runs
+ * after every loop turn until it returns -1 (then it is dropped); else it
+ * returns the most ms the loop may sleep before the next call (0: now).
+ * Set while there is such work only, so an idle server pays nothing. */
+void server_set_step(int (*step)(void));
 /* Sets the process title from proc-title-template (unless set-proc-title
  * is no): at start and after CONFIG SET of the template. */
 void server_update_proc_title(void);

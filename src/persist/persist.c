@@ -107,6 +107,18 @@ static bool save_now(void) {
     return true;
 }
 
+static void bgsave_done(SnapState st);
+
+static int hook_step(void) {
+    if (!snapshot_running()) return -1;
+    int wait = snapshot_step(STEP_BUDGET_US);
+    if (wait >= 0) return wait;
+    SnapState st = snapshot_poll();
+    if (st == SNAP_RUNNING) return 2; /* the writer is finishing */
+    if (st != SNAP_IDLE) bgsave_done(st);
+    return -1;
+}
+
 static bool bgsave_start(const char **err) {
     ps.last_try_s = clock_unix_ms() / 1000;
     if (!snapshot_begin(dbfilename(), err)) {
@@ -116,6 +128,7 @@ static bool bgsave_start(const char **err) {
     }
     ps.dirty_at_start = db_dirty();
     ps.bgsave_start_ms = clock_unix_ms();
+    server_set_step(hook_step);
     log_msg(LOG_NOTICE, "Background saving started");
     return true;
 }
@@ -140,16 +153,6 @@ static void bgsave_kill(void) {
 }
 
 /* ---------------------------------------------------------- server hooks */
-
-static int hook_step(void) {
-    if (!snapshot_running()) return -1;
-    int wait = snapshot_step(STEP_BUDGET_US);
-    if (wait >= 0) return wait;
-    SnapState st = snapshot_poll();
-    if (st == SNAP_RUNNING) return 2; /* the writer is finishing */
-    if (st != SNAP_IDLE) bgsave_done(st);
-    return -1;
-}
 
 static void hook_cron(int64_t now_ms) {
     if (snapshot_running()) return;
@@ -230,7 +233,7 @@ static Command persist_commands[] = {
 
 void persist_register(void) {
     command_register(persist_commands);
-    ServerHooks h = {hook_step, hook_shutdown_on_signal};
+    ServerHooks h = {hook_shutdown_on_signal};
     server_set_hooks(&h);
     server_add_cron_hook(hook_cron);
 }
