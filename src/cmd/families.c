@@ -27,6 +27,7 @@ extern Command memory_commands[];
 extern Command slowlog_commands[];
 extern Command latency_commands[];
 extern Command standalone_commands[];
+extern Command restore_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -53,4 +54,5 @@ void cmd_register_all(void) {
     command_register(slowlog_commands);
     command_register(latency_commands);
     command_register(standalone_commands);
+    command_register(restore_commands);
 }
