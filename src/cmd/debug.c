@@ -31,6 +31,7 @@
 #include "../os/file.h"
 #include "../os/sock.h"
 #include "../script/bridge.h"
+#include "../persist/rdb_dec.h"
 #include "digest.h"
 
 static const char *const debug_help[] = {
@@ -381,6 +382,12 @@ static void debug_pause_cron(Client *c) {
     server_pause_cron(arg_atoi(c, 2) != 0);
     reply_ok(c);
 }
+/* DEBUG SET-SKIP-CHECKSUM-VALIDATION <0|1>: RESTORE and loading accept
+ * payloads and files without checking their CRC-64. */
+static void debug_skip_checksum(Client *c) {
+    rdb_set_skip_checksum(arg_atoi(c, 2) != 0);
+    reply_ok(c);
+}
 static void debug_change_repl_id(Client *c) {
     log_msg(LOG_WARNING, "Changing replication IDs after receiving DEBUG change-repl-id");
     reply_ok(c);
@@ -508,6 +515,7 @@ static const DebugSub subs[] = {
     {"change-repl-id", 2, 2, debug_change_repl_id},
     {"config-rewrite-force-all", 2, 2, debug_config_rewrite_all},
     {"set-disable-deny-scripts", 3, 3, debug_deny_scripts},
+    {"set-skip-checksum-validation", 3, 3, debug_skip_checksum},
     {"log", 3, 3, debug_log},
     {"populate", 3, 5, debug_populate},
     {"error", 3, 3, debug_error},

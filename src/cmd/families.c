@@ -30,6 +30,7 @@ extern Command slowlog_commands[];
 extern Command latency_commands[];
 extern Command standalone_commands[];
 extern Command dump_commands[];
+extern Command restore_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -59,4 +60,5 @@ void cmd_register_all(void) {
     persist_register();
     command_register(dump_commands);
     migrate_init();
+    command_register(restore_commands);
 }

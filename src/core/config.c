@@ -166,6 +166,7 @@ static const Directive table[] = {
     I("loading-process-events-interval-bytes", "2097152", 1024, I32, F_HIDDEN | F_USED),
     I("rdb-key-save-delay", "0", INT32_MIN, I32, F_HIDDEN | F_USED),
     I("watchdog-period", "0", 0, I32, F_HIDDEN),
+    B("use-exit-on-panic", "no", F_IMMUTABLE | F_HIDDEN),
 
     /* Later capabilities: kept as text, logged as not active yet. */
     X("save", "3600 1 300 100 60 10000", parse_save, F_MULTI | F_USED),

@@ -65,8 +65,17 @@ void rdb_value_install(Db *db, const char *key, size_t klen, RdbValue *v, int64_
 void rdb_value_free(RdbValue *v);
 
 /* Checks a DUMP payload's footer: the version is one we read and the
- * CRC-64 matches (a zero CRC is accepted, as Redis does). On success
- * *body_len is the length of type + value. */
+ * CRC-64 matches (as Redis's verifyDumpPayload: a zero CRC is not special
+ * in a payload; only files have "checksum disabled"). The CRC is not
+ * checked while rdb_skip_checksum(). On success *body_len is the length of
+ * type + value. */
 bool rdb_payload_verify(const void *p, size_t n, size_t *body_len, int *version);
+
+/* DEBUG SET-SKIP-CHECKSUM-VALIDATION: payloads and files are accepted
+ * without checking their CRC-64 (process-wide, off by default). */
+void rdb_set_skip_checksum(bool on);
+bool rdb_skip_checksum(void);
+/* "stream", "module" or "unknown", for messages about a type byte. */
+const char *rdb_type_name(int type);
 
 #endif
