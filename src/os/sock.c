@@ -206,17 +206,9 @@ int sock_connect_tcp(const char *host, int port, int timeout_ms) {
         }
         int w = sock_wait(fd, true, timeout_ms);
         if (w <= 0) {
-            err = w == 0 ? -ETIMEDOUT : w;
             close(fd);
-            continue;
-        }
-        int soerr = 0;
-        socklen_t sl = sizeof(soerr);
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) soerr = errno;
-        if (soerr) {
-            err = -soerr;
-            close(fd);
-            continue;
+            freeaddrinfo(res);
+            return w == 0 ? -ETIMEDOUT : w;
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

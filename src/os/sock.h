@@ -25,8 +25,11 @@ void sock_close(int fd);
  * ready, 0 on timeout, a negative errno on failure. */
 int sock_wait(int fd, bool writable, int timeout_ms);
 /* Connects to host (a name or an address) and port, waiting at most
- * timeout_ms (the caller blocks: MIGRATE). Returns a non-blocking fd with
- * TCP_NODELAY, or a negative errno (-ETIMEDOUT on timeout). */
+ * timeout_ms for the socket to become writable (the caller blocks:
+ * MIGRATE). Returns a non-blocking fd with TCP_NODELAY, or a negative errno
+ * (-ETIMEDOUT on timeout). As Redis's blocking connect, an attempt that
+ * fails while in progress (refused) is not reported here but by the first
+ * write or read on the fd. */
 int sock_connect_tcp(const char *host, int port, int timeout_ms);
 /* "ip:port" (or "path:0" style for unix: "/tmp/x.sock:0") of the peer or
  * the local end; "?:0" if unknown. */
