@@ -271,8 +271,9 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total) {
     server_serve_while_busy();
 }
 
-/* Loads the file into the (empty) databases. */
-static bool load(bool merge, char *err, size_t errcap) {
+/* Loads the file into the (empty) databases. *opened: the file was read
+ * (a failure then is bad content, not a missing or unreadable file). */
+static bool load(bool merge, char *err, size_t errcap, bool *opened) {
     RdbLoadStats st = {0};
     ps.loading = true;
     command_loading = true;
@@ -286,6 +287,7 @@ static bool load(bool merge, char *err, size_t errcap) {
     ps.loading = false;
     ps.keys_loaded = st.keys_loaded;
     ps.keys_expired = st.keys_expired;
+    *opened = st.bytes > 0;
     if (ok) {
         log_msg(LOG_NOTICE, "Done loading RDB, keys loaded: %" PRIu64 ", keys expired: %" PRIu64 ".",
                 st.keys_loaded, st.keys_expired);
@@ -298,8 +300,10 @@ bool persist_load_at_start(void) {
     int ex = file_exists(dbfilename());
     if (ex == 0) return true;
     char err[512] = "";
-    if (ex < 0 || !load(false, err, sizeof err)) {
+    bool opened = false;
+    if (ex < 0 || !load(false, err, sizeof err, &opened)) {
         if (ex < 0) snprintf(err, sizeof err, "%s: %s", dbfilename(), strerror(-ex));
+        if (opened) log_msg(LOG_WARNING, "Terminating server after rdb file reading failure.");
         log_msg(LOG_WARNING, "Fatal error loading the DB: %s. Exiting.", err);
         return false;
     }
@@ -315,7 +319,8 @@ const char *persist_debug_reload(bool merge, bool noflush, bool nosave) {
     if (!noflush)
         for (int i = 0; i < db_count_dbs(); i++) db_flush(db_get(i), false);
     char err[512] = "";
-    if (!load(merge, err, sizeof err)) {
+    bool opened;
+    if (!load(merge, err, sizeof err, &opened)) {
         log_msg(LOG_WARNING, "Error trying to load the RDB dump: %s", err);
         return "ERR Error trying to load the RDB dump, check server logs.";
     }

@@ -119,7 +119,6 @@ typedef struct {
     int last_db;              /* database of the last record; -1: none */
     uint64_t keys_done, keys_total;
     int64_t start_us;
-    int64_t now_ms;           /* keys that expired before this are skipped */
     bool save_lru, save_lfu;
     bool failed;              /* a record could not be queued */
 } Snap;
@@ -175,8 +174,7 @@ static void write_header(RdbBuf *b) {
 
 /* One key: [SELECTDB] [EXPIRETIME_MS] [IDLE|FREQ] type key value. */
 static void write_entry(Snap *s, Db *db, Entry *e) {
-    int64_t expire = entry_expire(e);
-    if (expire >= 0 && expire < s->now_ms) return; /* expired: a load would drop it */
+    int64_t expire = entry_expire(e); /* expired keys too: the loader counts them, as Redis's */
     int idx = db_index(db);
     if (idx != s->last_db) {
         rdb_write_byte(&s->out, RDB_OPCODE_SELECTDB);
@@ -256,7 +254,6 @@ static Snap *snap_new(const char *path, bool foreground, int *err) {
     rdbbuf_init(&s->out, !comp || !strcmp(comp, "yes"));
     s->last_db = -1;
     s->start_us = clock_mono_us();
-    s->now_ms = clock_unix_ms();
     for (int i = 0; i < db_count_dbs(); i++) s->keys_total += db_size(db_get(i));
     policy_flags(s);
     write_header(&s->out);
