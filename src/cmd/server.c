@@ -138,6 +138,12 @@ static void cmd_config_set(Client *c) {
             canon[i] = mem_strndup(names[i], c->argl[a]);
         }
         pairs_free(&cur);
+        /* Redis's deny-loading directives: they would change the load's
+         * own file or directory under it */
+        if (command_loading && (!strcasecmp(canon[i], "dir") || !strcasecmp(canon[i], "appendonly"))) {
+            reply_error(c, "LOADING Redis is loading the dataset in memory");
+            goto out;
+        }
         for (int j = 0; j < i; j++) {
             if (strcasecmp(canon[j], canon[i]) == 0) {
                 reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - "
