@@ -24,6 +24,7 @@
 #include "../ds/num.h"
 #include "../os/clock.h"
 #include "../os/sock.h"
+#include "dump.h"
 #include "rdb_enc.h"
 
 #define CACHE_ITEMS 64
@@ -43,8 +44,6 @@ typedef struct {
 
 static MigSock *cache[CACHE_ITEMS];
 static size_t ncache;
-
-bool dump_compress(void); /* cmd_dump.c: rdbcompression */
 
 size_t migrate_cached_sockets(void) { return ncache; }
 
