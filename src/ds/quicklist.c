@@ -153,12 +153,14 @@ static QlNode *add_node_after(Quicklist *ql, QlNode *at, const char *s, size_t l
     return n;
 }
 
-/* Upper bound of the bytes an element of len bytes takes in a listpack:
- * encoding header, data, back-length. */
-static inline size_t entry_cost(size_t len) {
-    size_t body = len + (len < 64 ? 1 : len < 4096 ? 2 : 5);
-    return body + (body < 128 ? 1 : body < 16384 ? 2 : body < 2097152 ? 3 : 5);
-}
+/* What an element of len bytes adds to a node, as Redis 7.0 estimates it
+ * to decide whether the element joins the node: len + 8 against the
+ * node's listpack size in Redis's layout, whose header is 2 bytes shorter
+ * than ours -- so the nodes split where Redis's do, and DUMP/RDB write the
+ * same nodes (for elements whose encodings have the same size in both
+ * layouts: all but integers of 2048..4095 in magnitude and strings of 4 KB
+ * and more). */
+static inline size_t entry_cost(size_t len) { return len + 8 - 2; }
 
 /* Elements of at least this many bytes are "plain": alone in a node that
  * takes no other element (Redis's packed threshold, 1GB by default). */

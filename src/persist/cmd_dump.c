@@ -2,6 +2,8 @@
  * (RDB type + value, RDB version, CRC-64), byte for byte what redis-server
  * answers for the same value in the same encoding. rdbcompression decides
  * LZF, as in Redis. MIGRATE (cmd_migrate.c) sends the same payloads. */
+#include "dump.h"
+
 #include <string.h>
 
 #include "../core/command.h"

@@ -24,6 +24,7 @@
 #include "../ds/num.h"
 #include "../os/clock.h"
 #include "../os/sock.h"
+#include "dump.h"
 #include "rdb_enc.h"
 
 #define CACHE_ITEMS 64
@@ -43,8 +44,6 @@ typedef struct {
 
 static MigSock *cache[CACHE_ITEMS];
 static size_t ncache;
-
-bool dump_compress(void); /* cmd_dump.c: rdbcompression */
 
 size_t migrate_cached_sockets(void) { return ncache; }
 
@@ -159,7 +158,7 @@ static int write_all(MigSock *ms, const unsigned char *buf, size_t len, int64_t 
 }
 
 /* Reads one line (without \r\n) into out (cut at cap - 1), waiting at most
- * timeout ms. Returns its length (> 0), or -errno. */
+ * timeout ms. Returns its length (>= 0), or -errno. */
 static ssize_t read_line(MigSock *ms, char *out, size_t cap, int64_t timeout) {
     int64_t start = clock_unix_ms();
     size_t n = 0;
@@ -167,9 +166,11 @@ static ssize_t read_line(MigSock *ms, char *out, size_t cap, int64_t timeout) {
         while (ms->rpos < ms->rlen) {
             char ch = ms->rbuf[ms->rpos++];
             if (ch == '\n') {
-                if (n && out[n - 1] == '\r') n--;
-                out[n] = '\0';
-                return n ? (ssize_t)n : -EPROTO;
+                /* a bare "\n" is no reply; "\r\n" is an empty one */
+                if (n == 0) return -EPROTO;
+                size_t len = out[n - 1] == '\r' ? n - 1 : n;
+                out[len] = '\0';
+                return (ssize_t)len;
             }
             if (n < cap - 1) out[n++] = ch;
         }

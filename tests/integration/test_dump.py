@@ -137,6 +137,18 @@ CASES["list after LREM/LSET/LINSERT"] = [
     ("CONFIG", "SET", "list-max-listpack-size", "4"),
     ("RPUSH", "k", *range(20)), ("LREM", "k", "0", "5"), ("LSET", "k", "3", "hello"),
     ("LINSERT", "k", "BEFORE", "7", "ins")]
+_rl = random.Random(5)
+CASES["list 10000 strings (many 8kb nodes)"] = [("RPUSH", "k", *["val%d" % i for i in range(10000)])]
+CASES["list 5000 lpush"] = [("LPUSH", "k", *["v%d" % i for i in range(5000)])]
+CASES["list pushes on both sides"] = [("RPUSH" if i % 3 else "LPUSH", "k", "e%d" % i) for i in range(3000)]
+CASES["list random lengths"] = [("RPUSH", "k", *[b"x" * _rl.randint(0, 300) for _ in range(2000)])]
+CASES["list random ints"] = [("RPUSH", "k", *[_rl.randint(-10**12, 10**12) for _ in range(3000)])]
+CASES["list small ints"] = [("RPUSH", "k", *[i % 2000 for i in range(10000)])]
+CASES["list strings of 4kb and more"] = [("RPUSH", "k", *[b"y" * (4096 + i) for i in range(20)])]
+for fill in ("-1", "-3", "-5", "128"):
+    CASES["list 4000 strings, fill %s" % fill] = [
+        ("CONFIG", "SET", "list-max-listpack-size", fill),
+        ("RPUSH", "k", *["val%d" % i for i in range(4000)])]
 CASES["intset 16"] = [("SADD", "k", 1, 2, 3, -5, 32767, -32768)]
 CASES["intset 32"] = [("SADD", "k", 1, 70000, -70000)]
 CASES["intset 64"] = [("SADD", "k", 1, 2**40, -2**63)]
