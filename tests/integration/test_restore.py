@@ -403,3 +403,23 @@ def test_restore_flipped_bytes(ref, r):
                 assert str(e) in ("Bad data format", VERSION_OR_CRC), (k, bytes(p))
         assert r.ping()
     r.config_set("sanitize-dump-payload", "no")
+
+
+def test_restore_encoding_rules_for_long_elements(start_server):
+    """A listpack/ziplist hash or zset stays a listpack with elements past
+    the value limit (only the entry count converts it, as Redis 7.0
+    loads); a zipmap or a plain encoding converts on the value length."""
+    srv = start_server("--hash-max-listpack-value", "5", "--zset-max-listpack-value", "5")
+    c = srv.client()
+    cases = {
+        "hash_ziplist": (b"\x0d" + rdb_str(ziplist([b"f", b"longvalue123"])), b"listpack"),
+        "hash_listpack": (b"\x10" + rdb_str(b"\x18\x00\x00\x00\x02\x00\x81f\x02\x8clongvalue123\x0d\xff"),
+                          b"listpack"),
+        "zset_ziplist": (b"\x0c" + rdb_str(ziplist([b"longmember123", 1])), b"listpack"),
+        "zipmap": (b"\x09" + rdb_str(zipmap([(b"f", b"longvalue123")])), b"hashtable"),
+        "plain_hash": (b"\x04\x01" + rdb_str("f") + rdb_str("longvalue123"), b"hashtable"),
+        "plain_zset": (b"\x05\x01" + rdb_str("longmember123") + b"\0" * 8, b"skiplist"),
+    }
+    for k, (body, enc) in cases.items():
+        assert c.restore(k, 0, payload(body)) == b"OK", k
+        assert c.object("encoding", k) == enc, k
