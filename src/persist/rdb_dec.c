@@ -115,8 +115,8 @@ bool rdb_read_len(RdbReader *r, uint64_t *len, bool *encoded) {
         *len = (uint64_t)(b & 0x3f) << 8 | x[0];
         return true;
     case RDB_ENCVAL:
-        if (!encoded) return fail(r, "Unexpected string encoding where a length belongs");
-        *encoded = true;
+        /* where a plain length belongs, Redis reads the low 6 bits too */
+        if (encoded) *encoded = true;
         *len = b & 0x3f;
         return true;
     }
