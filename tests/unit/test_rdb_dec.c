@@ -564,6 +564,17 @@ static void test_files(void) {
     write_file(path, x.b, x.n);
     CHECK(!rdb_load_file(path, NULL, &st, err, sizeof(err)) && strstr(err, "CRC error"));
     flush_all();
+    rdb_set_skip_checksum(true); /* DEBUG SET-SKIP-CHECKSUM-VALIDATION 1 */
+    CHECK(rdb_load_file(path, NULL, &st, err, sizeof(err)));
+    flush_all();
+    rdb_set_skip_checksum(false);
+    unsigned char saved[8]; /* a zero CRC: saved with rdbchecksum no */
+    memcpy(saved, x.b + x.n - 8, 8);
+    memset(x.b + x.n - 8, 0, 8);
+    write_file(path, x.b, x.n);
+    CHECK(rdb_load_file(path, NULL, &st, err, sizeof(err)));
+    flush_all();
+    memcpy(x.b + x.n - 8, saved, 8);
     /* a database beyond `databases`, and a bad version */
     x.b[x.n - 1] ^= 1;
     x.b[9 + 1 + 10 + 7 + 1] = 99;
