@@ -14,6 +14,8 @@
 #include "../core/db.h"
 #include "../core/log.h"
 #include "../core/notify.h"
+#include "../core/propagate.h"
+#include "../ds/mem.h"
 #include "../core/reply.h"
 #include "rdb_dec.h"
 
@@ -28,6 +30,41 @@ static bool deep_sanitize(void) {
 static bool lfu_policy(void) {
     const char *v = config_value("maxmemory-policy");
     return v && strstr(v, "lfu") != NULL;
+}
+
+/* Propagates c's command as argv[0..argc) instead of what the client sent
+ * (the dispatcher then propagates nothing more for this call). */
+static void propagate_as(Client *c, int argc, const char **argv, size_t *argl) {
+    int oc = c->argc;
+    const char **ov = c->argv;
+    size_t *ol = c->argl;
+    c->argc = argc;
+    c->argv = argv;
+    c->argl = argl;
+    propagate_command(c, c->db_index, 1);
+    c->argc = oc;
+    c->argv = ov;
+    c->argl = ol;
+}
+
+/* As Redis: a relative TTL leaves as an absolute one with ABSTTL, so a
+ * replica or the AOF sets the same deadline. */
+static void propagate_absttl(Client *c, int64_t when) {
+    char num[24];
+    int n = snprintf(num, sizeof(num), "%lld", (long long)when);
+    const char **argv = mem_alloc(sizeof(char *) * (size_t)(c->argc + 1));
+    size_t *argl = mem_alloc(sizeof(size_t) * (size_t)(c->argc + 1));
+    for (int i = 0; i < c->argc; i++) {
+        argv[i] = c->argv[i];
+        argl[i] = c->argl[i];
+    }
+    argv[2] = num;
+    argl[2] = (size_t)n;
+    argv[c->argc] = "ABSTTL";
+    argl[c->argc] = 6;
+    propagate_as(c, c->argc + 1, argv, argl);
+    mem_free(argv);
+    mem_free(argl);
 }
 
 static void cmd_restore(Client *c) {
@@ -97,7 +134,12 @@ static void cmd_restore(Client *c) {
     if (ttl && ttl <= db_now()) {
         /* Already expired: nothing is created (a replaced key is gone). */
         rdb_value_free(&v);
-        if (deleted) notify_write(NOTIFY_GENERIC, "del", c->db_index, key, klen);
+        if (deleted) {
+            notify_write(NOTIFY_GENERIC, "del", c->db_index, key, klen);
+            const char *argv[2] = {"DEL", key};
+            size_t argl[2] = {3, klen};
+            propagate_as(c, 2, argv, argl);
+        }
         reply_ok(c);
         return;
     }
@@ -112,6 +154,7 @@ static void cmd_restore(Client *c) {
     }
     block_signal_key(c->db_index, key, klen);
     notify_write(NOTIFY_GENERIC, "restore", c->db_index, key, klen);
+    if (ttl && !absttl) propagate_absttl(c, ttl);
     reply_ok(c);
 }
 

@@ -115,8 +115,8 @@ bool rdb_read_len(RdbReader *r, uint64_t *len, bool *encoded) {
         *len = (uint64_t)(b & 0x3f) << 8 | x[0];
         return true;
     case RDB_ENCVAL:
-        if (!encoded) return fail(r, "Unexpected string encoding where a length belongs");
-        *encoded = true;
+        /* where a plain length belongs, Redis reads the low 6 bits too */
+        if (encoded) *encoded = true;
         *len = b & 0x3f;
         return true;
     }
@@ -515,6 +515,14 @@ bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
     out->type = value_type_of(type);
     if (type == RDB_TYPE_STRING) return rdb_read_string(r, &out->str, &out->len);
 
+    /* Redis keeps a listpack/ziplist hash or zset a listpack whatever the
+     * length of its elements (only the entry count converts it), unlike a
+     * zipmap or a plain encoding: the value limits are lifted while such a
+     * blob is rebuilt (single-threaded; restored below). */
+    bool blob_pairs = type == RDB_TYPE_HASH_ZIPLIST || type == RDB_TYPE_HASH_LISTPACK ||
+                      type == RDB_TYPE_ZSET_ZIPLIST || type == RDB_TYPE_ZSET_LISTPACK;
+    int64_t hash_value_max = cfg.hash_max_listpack_value, zset_value_max = cfg.zset_max_listpack_value;
+    if (blob_pairs) cfg.hash_max_listpack_value = cfg.zset_max_listpack_value = INT64_MAX;
     Builder b;
     builder_init(&b, r, out->type);
     bool ok;
@@ -555,6 +563,8 @@ bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
     case RDB_TYPE_LIST_QUICKLIST: ok = load_quicklist(r, &b, false); break;
     default: ok = load_quicklist(r, &b, true); break;
     }
+    cfg.hash_max_listpack_value = hash_value_max;
+    cfg.zset_max_listpack_value = zset_value_max;
     if (ok && b.have_half) ok = fail(r, "Odd number of elements in a pair encoding");
     if (!ok) {
         /* a duplicate in a listpack hash: the words Redis logs for it */

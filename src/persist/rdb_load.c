@@ -180,11 +180,10 @@ static bool load_key(Load *L, Db *db, int dbid, int type, int64_t expire, int64_
     return true;
 }
 
-static bool load_body(Load *L, const RdbLoadOpts *opts, uint64_t size) {
-    RdbReader *r = &L->r;
-    FileCtx *f = r->ctx;
+/* "REDIS" and four digits of version. */
+static bool read_header(Load *L) {
     unsigned char hdr[9];
-    if (!rdb_read_raw(r, hdr, 9)) return false;
+    if (!rdb_read_raw(&L->r, hdr, 9)) return false;
     if (memcmp(hdr, "REDIS", 5) != 0) return load_fail(L, "Wrong signature trying to load DB from file");
     int ver = 0;
     for (int i = 5; i < 9; i++) {
@@ -192,7 +191,35 @@ static bool load_body(Load *L, const RdbLoadOpts *opts, uint64_t size) {
         ver = ver * 10 + (hdr[i] - '0');
     }
     if (ver < RDB_VERSION_MIN || ver > RDB_VERSION) return load_fail(L, "Can't handle RDB format version %d", ver);
-    r->version = L->st->version = ver;
+    L->r.version = L->st->version = ver;
+    return true;
+}
+
+/* EOF seen: the CRC-64 of everything before the 8 stored bytes (files of
+ * version 5 and later), unless rdbchecksum no or the check is skipped. */
+static bool check_crc(Load *L) {
+    RdbReader *r = &L->r;
+    FileCtx *f = r->ctx;
+    fold_crc(r);
+    f->crc_on = false;
+    if (r->version < 5) return true;
+    uint64_t want;
+    if (!rdb_read_u64le(r, &want)) return false;
+    const char *ck = config_value("rdbchecksum");
+    if ((ck && strcmp(ck, "no") == 0) || rdb_skip_checksum()) return true;
+    if (want == 0) {
+        log_msg(LOG_WARNING, "RDB file was saved with checksum disabled: no check performed.");
+    } else if (want != f->crc) {
+        log_msg(LOG_WARNING, "Wrong RDB checksum expected: (%016llx) got (%016llx). Aborting now.",
+                (unsigned long long)want, (unsigned long long)f->crc);
+        return load_fail(L, "RDB CRC error");
+    }
+    return true;
+}
+
+static bool load_body(Load *L, const RdbLoadOpts *opts, uint64_t size) {
+    RdbReader *r = &L->r;
+    if (!read_header(L)) return false;
 
     int dbid = 0, ndb = db_count_dbs(), delay = config_int("key-load-delay", 0);
     uint64_t interval = (uint64_t)config_int("loading-process-events-interval-bytes", 2097152);
@@ -257,22 +284,7 @@ static bool load_body(Load *L, const RdbLoadOpts *opts, uint64_t size) {
         }
     }
 eof:
-    fold_crc(r);
-    f->crc_on = false;
-    if (ver >= 5) {
-        uint64_t want;
-        if (!rdb_read_u64le(r, &want)) return false;
-        const char *ck = config_value("rdbchecksum");
-        if ((!ck || strcmp(ck, "no") != 0) && !rdb_skip_checksum()) {
-            if (want == 0) {
-                log_msg(LOG_WARNING, "RDB file was saved with checksum disabled: no check performed.");
-            } else if (want != f->crc) {
-                log_msg(LOG_WARNING, "Wrong RDB checksum expected: (%016llx) got (%016llx). Aborting now.",
-                        (unsigned long long)want, (unsigned long long)f->crc);
-                return load_fail(L, "RDB CRC error");
-            }
-        }
-    }
+    if (!check_crc(L)) return false;
     if (opts && opts->progress) opts->progress(opts->ctx, rdb_reader_offset(r), size);
     return true;
 }

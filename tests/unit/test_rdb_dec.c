@@ -500,6 +500,21 @@ static void write_file(const char *path, const unsigned char *p, size_t n) {
     fclose(f);
 }
 
+typedef struct {
+    int calls;
+    uint64_t last, size;
+    bool monotonic;
+} Progress;
+
+static void on_progress(void *ctx, uint64_t bytes, uint64_t size) {
+    Progress *p = ctx;
+    if (p->calls == 0) p->monotonic = true;
+    if (bytes < p->last) p->monotonic = false;
+    p->calls++;
+    p->last = bytes;
+    p->size = size;
+}
+
 static void test_files(void) {
     char err[512];
     RdbLoadStats st;
@@ -549,6 +564,17 @@ static void test_files(void) {
     write_file(path, x.b, x.n);
     CHECK(!rdb_load_file(path, NULL, &st, err, sizeof(err)) && strstr(err, "CRC error"));
     flush_all();
+    rdb_set_skip_checksum(true); /* DEBUG SET-SKIP-CHECKSUM-VALIDATION 1 */
+    CHECK(rdb_load_file(path, NULL, &st, err, sizeof(err)));
+    flush_all();
+    rdb_set_skip_checksum(false);
+    unsigned char saved[8]; /* a zero CRC: saved with rdbchecksum no */
+    memcpy(saved, x.b + x.n - 8, 8);
+    memset(x.b + x.n - 8, 0, 8);
+    write_file(path, x.b, x.n);
+    CHECK(rdb_load_file(path, NULL, &st, err, sizeof(err)));
+    flush_all();
+    memcpy(x.b + x.n - 8, saved, 8);
     /* a database beyond `databases`, and a bad version */
     x.b[x.n - 1] ^= 1;
     x.b[9 + 1 + 10 + 7 + 1] = 99;
@@ -559,6 +585,60 @@ static void test_files(void) {
     write_file(path, x.b, x.n);
     CHECK(!rdb_load_file(path, NULL, &st, err, sizeof(err)) && strstr(err, "version 11"));
     unlink(path);
+
+    /* progress: called as the bytes go by, with the file size */
+    {
+        FILE *fp = fopen(path, "wb");
+        uint64_t c = 0;
+        unsigned char hdr[] = "REDIS0009";
+        fwrite(hdr, 1, 9, fp);
+        c = crc64(c, hdr, 9);
+        for (int i = 0; i < 300; i++) {
+            Buf k = {.n = 0};
+            char name[16], val[60];
+            snprintf(name, sizeof(name), "key%d", i);
+            memset(val, 'a' + i % 26, sizeof(val) - 1);
+            val[sizeof(val) - 1] = '\0';
+            put1(&k, RDB_TYPE_STRING);
+            put_str(&k, name);
+            put_str(&k, val);
+            fwrite(k.b, 1, k.n, fp);
+            c = crc64(c, k.b, k.n);
+        }
+        /* one value larger than the reader's buffer */
+        {
+            size_t big = 300000;
+            unsigned char h[] = {RDB_TYPE_STRING, 3, 'b', 'i', 'g', 0x80, 0, (big >> 16) & 0xff,
+                                 (big >> 8) & 0xff, big & 0xff};
+            char *v = malloc(big);
+            for (size_t i = 0; i < big; i++) v[i] = (char)('a' + i % 23);
+            fwrite(h, 1, sizeof(h), fp);
+            fwrite(v, 1, big, fp);
+            c = crc64(crc64(c, h, sizeof(h)), v, big);
+            free(v);
+        }
+        unsigned char eof = RDB_OPCODE_EOF;
+        fwrite(&eof, 1, 1, fp);
+        c = crc64(c, &eof, 1);
+        for (int i = 0; i < 8; i++) fputc((int)((c >> (8 * i)) & 0xff), fp);
+        fclose(fp);
+        const char *cerr;
+        CHECK(config_set("loading-process-events-interval-bytes", "1024", &cerr));
+        CHECK(config_set("key-load-delay", "-10", &cerr));
+        Progress pr = {0, 0, 0};
+        RdbLoadOpts opts = {.progress = on_progress, .ctx = &pr};
+        CHECK(rdb_load_file(path, &opts, &st, err, sizeof(err)) && st.keys_loaded == 301);
+        Entry *e = db_peek(db_get(0), "big", 3);
+        char nb[24];
+        size_t blen = 0;
+        const char *bs = e ? entry_str(e, &blen, nb) : NULL;
+        CHECK(bs && blen == 300000 && bs[299999] == (char)('a' + 299999 % 23));
+        CHECK(pr.calls >= 15 && pr.last == st.bytes && pr.size == st.bytes && pr.monotonic);
+        CHECK(config_set("loading-process-events-interval-bytes", "2097152", &cerr));
+        CHECK(config_set("key-load-delay", "0", &cerr));
+        flush_all();
+        unlink(path);
+    }
 
     /* the suite's assets, when the suite is unpacked here */
     if (access(ASSETS "encodings.rdb", R_OK) != 0) return;
