@@ -40,8 +40,9 @@ static char path[64];
 
 static void init_once(void) {
     static char prog[] = "fuzz_rdb_file";
-    char *argv[] = {prog, NULL};
-    if (!config_load(1, argv)) abort();
+    static char opt[] = "--logfile", devnull[] = "/dev/null"; /* quiet */
+    char *argv[] = {prog, opt, devnull, NULL};
+    if (!config_load(3, argv)) abort();
     db_init_all(cfg.databases);
     cmd_register_all();
     command_init();

@@ -53,8 +53,9 @@ static bool ready;
 
 static void init_once(void) {
     static char prog[] = "fuzz_rdb_value";
-    char *argv[] = {prog, NULL};
-    if (!config_load(1, argv)) abort();
+    static char opt[] = "--logfile", devnull[] = "/dev/null"; /* quiet */
+    char *argv[] = {prog, opt, devnull, NULL};
+    if (!config_load(3, argv)) abort();
     db_init_all(cfg.databases);
     cmd_register_all();
     command_init();
