@@ -192,51 +192,71 @@ def children(pid):
     return out
 
 
-class Sampler(threading.Thread):
-    """Every 10 ms: RSS and PSS of pid + its children, INFO used_memory."""
+class Sampler:
+    """Two threads: every 10 ms the RSS of pid + its children (cheap:
+    /proc/<pid>/statm); as often as it can, at most every 10 ms, their PSS
+    (/proc/<pid>/smaps_rollup walks the page tables: slower on a big
+    process) and INFO used_memory."""
 
     def __init__(self, pid, port):
-        super().__init__(daemon=True)
         self.pid, self.port = pid, port
         self.stop_ev = threading.Event()
         self.peak = {"rss": 0, "pss": 0, "used": 0, "child_rss": 0}
-        self.samples = 0
+        self.n = {"fast": 0, "slow": 0}
         self.saw_child = False
+        self.threads = [threading.Thread(target=self._loop, args=(w,),
+                                         daemon=True) for w in ("fast", "slow")]
 
-    def run(self):
-        conn = B.Conn(self.port)
+    def start(self):
         self.t0 = time.time()
-        tick = self.t0
+        for t in self.threads:
+            t.start()
+
+    def _fast(self, conn):
+        kids = children(self.pid)
+        if kids:
+            self.saw_child = True
+        krss = sum(rss_bytes(k) for k in kids)
+        return {"rss": rss_bytes(self.pid) + krss, "child_rss": krss}
+
+    def _slow(self, conn):
+        kids = children(self.pid)
+        pss = pss_bytes(self.pid) + sum(pss_bytes(k) for k in kids)
+        try:
+            raw = conn.call("INFO", "memory")
+            used = int(raw.split(b"used_memory:")[1].split(b"\r\n")[0])
+        except (B.RespError, OSError, IndexError, ValueError):
+            used = 0
+        return {"pss": pss, "used": used}
+
+    def _loop(self, which):
+        conn = B.Conn(self.port) if which == "slow" else None
+        fn = self._slow if which == "slow" else self._fast
+        tick = time.time()
         try:
             while not self.stop_ev.is_set():
-                kids = children(self.pid)
-                if kids:
-                    self.saw_child = True
-                krss = sum(rss_bytes(k) for k in kids)
-                rss = rss_bytes(self.pid) + krss
-                pss = pss_bytes(self.pid) + sum(pss_bytes(k) for k in kids)
-                try:
-                    raw = conn.call("INFO", "memory")
-                    used = int(raw.split(b"used_memory:")[1].split(b"\r\n")[0])
-                except (B.RespError, OSError, IndexError, ValueError):
-                    used = 0
-                for k, v in (("rss", rss), ("pss", pss), ("used", used),
-                             ("child_rss", krss)):
+                for k, v in fn(conn).items():
                     self.peak[k] = max(self.peak[k], v)
-                self.samples += 1
-                tick += 0.01
+                self.n[which] += 1
+                tick = max(tick + 0.01, time.time() - 0.01)
                 self.stop_ev.wait(max(0.0, tick - time.time()))
         finally:
-            self.t1 = time.time()
-            conn.close()
-
-    def interval_ms(self):
-        return 1000.0 * (self.t1 - self.t0) / max(1, self.samples)
+            if conn:
+                conn.close()
 
     def finish(self):
         self.stop_ev.set()
-        self.join()
+        for t in self.threads:
+            t.join()
+        self.t1 = time.time()
         return self.peak
+
+    @property
+    def samples(self):
+        return self.n["fast"]
+
+    def interval_ms(self, which="fast"):
+        return 1000.0 * (self.t1 - self.t0) / max(1, self.n[which])
 
 
 def sample_for(pid, port, seconds):
@@ -361,11 +381,12 @@ def run_side(a, who, binary, extra, c, keep_dir):
         res["cow"] = int(B.info(srv.port, "persistence").get(
             "rdb_last_cow_size", "0"))
         print("  %s: BGSAVE under writes %.2f s (%s), %.0f writes/s, "
-              "%d samples (every %.0f ms), RSS %.1f -> %.1f MB (child %.1f MB), "
+              "%d RSS samples (every %.0f ms; PSS every %.0f ms), RSS %.1f -> %.1f MB (child %.1f MB), "
               "PSS %.1f -> %.1f MB, used_memory %.1f -> %.1f MB, "
               "rdb_last_cow_size %.1f MB" % (
                   who, res["bgsave_load_s"], res.get("bgsave_load_status"),
                   res["writes_per_s"], s.samples, s.interval_ms(),
+                  s.interval_ms("slow"),
                   base["rss"] / MB,
                   peak["rss"] / MB, peak["child_rss"] / MB, base["pss"] / MB,
                   peak["pss"] / MB, base["used"] / MB, peak["used"] / MB,
