@@ -21,7 +21,7 @@ static void on_term(int sig) {
         if (insist_unlink[0]) unlink(insist_unlink);
         _exit(1);
     }
-    shutdown_flag = 1;
+    shutdown_flag = sig;
 }
 
 void proc_set_insist_unlink(const char *path) {
@@ -43,6 +43,7 @@ void proc_install_signals(void) {
 }
 
 bool proc_shutdown_requested(void) { return shutdown_flag != 0; }
+bool proc_shutdown_by_sigint(void) { return shutdown_flag == SIGINT; }
 void proc_clear_shutdown_request(void) { shutdown_flag = 0; }
 
 void proc_daemonize(void) {

@@ -8,6 +8,7 @@
 /* Ignores SIGPIPE and makes SIGTERM/SIGINT set the flag proc_shutdown_requested. */
 void proc_install_signals(void);
 bool proc_shutdown_requested(void);
+bool proc_shutdown_by_sigint(void);     /* the request came from SIGINT */
 void proc_clear_shutdown_request(void);
 /* A SIGINT while a shutdown is already requested exits at once (the user
  * insists), removing this file first if set (a half-written snapshot).

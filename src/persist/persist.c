@@ -191,10 +191,10 @@ static void hook_cron(int64_t now_ms) {
     }
 }
 
-/* shutdown-on-sigterm: "default" saves when save points exist; the flags
- * save / nosave / force change that. */
+/* shutdown-on-sigterm / shutdown-on-sigint: "default" saves when save
+ * points exist; the flags save / nosave / force change that. */
 static bool hook_shutdown_on_signal(void) {
-    const char *how = config_value("shutdown-on-sigterm");
+    const char *how = config_value(proc_shutdown_by_sigint() ? "shutdown-on-sigint" : "shutdown-on-sigterm");
     bool save = how && strstr(how, "save") && !strstr(how, "nosave");
     bool nosave = how && strstr(how, "nosave");
     bool force = how && strstr(how, "force");
