@@ -332,3 +332,19 @@ def test_bad_file_fault_arguments(start_server):
         r.execute_command("DEBUG", "FILE-FAULT", "nope")
     with pytest.raises(redis.ResponseError):
         r.execute_command("DEBUG", "FILE-FAULT", "write", "0")
+
+
+def test_shutdown_on_sigint_nosave_skips_the_save(start_server):
+    srv = start_server("--save", "3600 1", "--shutdown-on-sigint", "nosave")
+    c = plain(srv.client())
+    c.set("a", "1")
+    srv.proc.send_signal(signal.SIGINT)
+    assert srv.wait_exit() == 0
+    assert not os.path.exists(os.path.join(srv.dir, "dump.rdb"))
+    srv.start()
+    c = plain(srv.client())
+    c.config_set("shutdown-on-sigterm", "nosave")
+    c.set("b", "1")
+    srv.proc.send_signal(signal.SIGTERM)
+    assert srv.wait_exit() == 0
+    assert not os.path.exists(os.path.join(srv.dir, "dump.rdb"))
