@@ -67,6 +67,7 @@ static DbSnapshotHooks snap_hooks;
 
 uint64_t db_dirty(void) { return dirty; }
 void db_add_dirty(uint64_t n) { dirty += n; }
+void db_restore_dirty(uint64_t v) { dirty = v; }
 
 /* ---------- varints and layout ---------- */
 

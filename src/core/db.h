@@ -137,6 +137,9 @@ uint64_t db_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx);
  * the command changed anything (propagation, INFO). */
 uint64_t db_dirty(void);
 void db_add_dirty(uint64_t n);
+/* Puts the counter back to v: DEBUG RELOAD's flush and load are no change
+ * to the dataset (nothing to propagate, as in Redis). */
+void db_restore_dirty(uint64_t v);
 
 /* While held (CLIENT PAUSE), expired keys read as absent but are not
  * deleted, by lookups, SCAN, RANDOMKEY or the active cycle; they go once

@@ -17,6 +17,7 @@
 #include "../core/log.h"
 #include "../core/reply.h"
 #include "../core/server.h"
+#include "../core/watch.h"
 #include "../ds/mem.h"
 #include "../os/clock.h"
 #include "../os/file.h"
@@ -36,6 +37,7 @@ static struct {
     int64_t last_try_s;       /* last BGSAVE attempt */
     bool last_ok;
     bool scheduled;           /* BGSAVE SCHEDULE */
+    bool start_failed;        /* BGSAVE could not create its file */
     uint64_t saves;
     /* loading */
     bool loading;
@@ -125,6 +127,11 @@ static int64_t slice_budget(void) {
 }
 
 static int hook_step(void) {
+    if (ps.start_failed) { /* reported a turn later, as a failed child would */
+        ps.start_failed = false;
+        bgsave_done(SNAP_DONE_ERR);
+        return -1;
+    }
     if (!snapshot_running()) return -1;
     int wait = snapshot_step(slice_budget());
     if (wait >= 0) return wait;
@@ -136,10 +143,17 @@ static int hook_step(void) {
 
 static bool bgsave_start(const char **err) {
     ps.last_try_s = clock_unix_ms() / 1000;
-    if (!snapshot_begin(dbfilename(), err)) {
-        ps.last_ok = false;
-        update_write_gate();
+    if (snapshot_running()) {
+        *err = "ERR Background save already in progress";
         return false;
+    }
+    if (!snapshot_begin(dbfilename(), err)) {
+        /* Redis replies "started" and its child then fails to open the
+         * file: the failure shows in INFO and the log a moment later */
+        ps.bgsave_start_ms = clock_unix_ms();
+        ps.start_failed = true;
+        server_set_step(hook_step);
+        return true;
     }
     ps.dirty_at_start = db_dirty();
     ps.bgsave_start_ms = clock_unix_ms();
@@ -331,15 +345,21 @@ const char *persist_debug_reload(bool merge, bool noflush, bool nosave) {
         if (snapshot_running()) snapshot_abort();
         if (!save_now()) return "ERR Error trying to save the RDB dump, check server logs.";
     }
-    if (!noflush)
-        for (int i = 0; i < db_count_dbs(); i++) db_flush(db_get(i), false);
+    uint64_t dirty = db_dirty();
+    if (!noflush) {
+        for (int i = 0; i < db_count_dbs(); i++) {
+            watch_touch_flush(i); /* as Redis's emptyData: WATCHers fail */
+            db_flush(db_get(i), false);
+        }
+    }
     char err[512] = "";
     bool opened;
     if (!load(merge, err, sizeof err, &opened)) {
         log_msg(LOG_WARNING, "Error trying to load the RDB dump: %s", err);
         return "ERR Error trying to load the RDB dump, check server logs.";
     }
-    ps.dirty_base = db_dirty();
+    db_restore_dirty(dirty);
+    ps.dirty_base = dirty;
     log_msg(LOG_NOTICE, "DB reloaded by DEBUG RELOAD");
     return NULL;
 }

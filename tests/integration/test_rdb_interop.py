@@ -26,7 +26,7 @@ import time
 
 import pytest
 
-from conftest import (Server, REPO, SLOW, START_TIMEOUT,
+from conftest import (Server, REPO, SLOW, START_TIMEOUT, IS_KILAT,
                       SERVER_PROBLEMS, SANITIZER_MARKERS, server_binary, free_port,
                       stop_all, wait_for)
 import rdb_dataset as ds
@@ -794,9 +794,12 @@ def test_keys_expired_in_the_file_are_not_loaded(servers):
         assert f["rdb_last_load_keys_expired"] == "2"
 
 
-def test_lfu_frequency_and_lru_idle_travel_in_the_file(servers):
-    """With an LFU policy Redis writes each key's frequency, with an LRU
-    policy its idle time; both come back on load (in either server)."""
+@pytest.mark.xfail(IS_KILAT, strict=True,
+                   reason="OBJECT FREQ answers only under an LFU maxmemory-policy, "
+                          "which comes with eviction (issue 13)")
+def test_lfu_frequency_travels_in_the_file(servers):
+    """With an LFU policy Redis writes each key's frequency; it comes back
+    on load (in either server)."""
     # lfu-log-factor 0: every access counts one
     src = servers.start("--maxmemory-policy", "allkeys-lfu",
                         "--lfu-log-factor", "0", ref=True, name="redis lfu")
@@ -816,6 +819,10 @@ def test_lfu_frequency_and_lru_idle_travel_in_the_file(servers):
             assert (c.cmd("OBJECT", "FREQ", "hot"),
                     c.cmd("OBJECT", "FREQ", "cold")) == want
 
+
+def test_lru_idle_travels_in_the_file(servers):
+    """With an LRU policy Redis writes each key's idle time; it comes back
+    on load (in either server)."""
     src = servers.start("--maxmemory-policy", "allkeys-lru", ref=True,
                         name="redis lru")
     with conn(src) as c:
