@@ -20,6 +20,8 @@
  *   1100 0100    string, u16 LE length                         3 + len
  *   1100 0101    string, u32 LE length                         5 + len
  *   1101 hhhh    int -2048..2047: 12 bits, hhhh + 1 byte       2
+ *   1111 0hhh    int 2048..4095: 2048 + (hhh + 1 byte)          2
+ *   1100 1hhh    int -4096..-2049: -2049 - (hhh + 1 byte)       2
  *   1110 hhhh    string of < 4096 bytes: 12-bit length         2 + len
  *   1111 1111    end of the listpack (never an element)
  *
@@ -120,6 +122,12 @@ static inline bool decode(const unsigned char *p, const unsigned char **s, size_
         return true;
     default: break;
     }
+    if ((t & 0xF8) == 0xF0 || (t & 0xF8) == 0xC8) {
+        int64_t u = (int64_t)((t & 7u) << 8 | p[1]);
+        *v = t >= 0xF0 ? 2048 + u : -2049 - u;
+        *enclen = 2;
+        return false;
+    }
     switch (t) {
     case T_INT16: *v = sext(rdle(p + 1, 2), 16); *enclen = 3; return false;
     case T_INT24: *v = sext(rdle(p + 1, 3), 24); *enclen = 4; return false;
@@ -149,6 +157,7 @@ static inline size_t enc_len(const unsigned char *p) {
     case 0xE: return 2 + ((size_t)(t & 0x0F) << 8 | p[1]);
     default: break;
     }
+    if ((t & 0xF8) == 0xF0 || (t & 0xF8) == 0xC8) return 2;
     switch (t) {
     case T_INT16: return 3;
     case T_INT24: return 4;
@@ -187,6 +196,13 @@ static void enc_int(Enc *e, int64_t v) {
     } else if (v >= -2048 && v < 2048) {
         e->hdr[0] = (unsigned char)(0xD0 | (((uint64_t)v >> 8) & 0x0F));
         e->hdr[1] = (unsigned char)v;
+        e->hlen = 2;
+    } else if (v >= -4096 && v < 4096) {
+        /* the rest of Redis's 13-bit range: the same 2 bytes as Redis's
+         * listpack takes, so a list's nodes fill (and split) as Redis's */
+        uint64_t u = v > 0 ? (uint64_t)(v - 2048) : (uint64_t)(-2049 - v);
+        e->hdr[0] = (unsigned char)((v > 0 ? 0xF0 : 0xC8) | (u >> 8));
+        e->hdr[1] = (unsigned char)u;
         e->hlen = 2;
     } else if (v >= INT16_MIN && v <= INT16_MAX) {
         e->hdr[0] = T_INT16;

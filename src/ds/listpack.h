@@ -9,7 +9,7 @@
  * A listpack holds less than 4 GB (asserted): callers keep big elements
  * elsewhere. Costs: 9 bytes empty; a string element its bytes plus 2
  * (up to 63 bytes), 3 (up to 125), 4 (up to 4095); an integer 2 (0..127),
- * 3 (-2048..2047), 4-6 (up to 32 bits) or 10 bytes. */
+ * 3 (-4096..4095), 4-6 (up to 32 bits) or 10 bytes. */
 #ifndef KILAT_LISTPACK_H
 #define KILAT_LISTPACK_H
 

@@ -224,10 +224,60 @@ static inline unsigned char *node_seek(QlNode *n, size_t off) {
     return lp_seek(n->lp, i);
 }
 
-/* Inserts s so that it becomes element `at` of n (0..n->count): into n if
- * it fits, else into the neighbour at that edge, else into a new node
- * (splitting n when the position is inside it). */
-static void insert_at(Quicklist *ql, QlNode *n, size_t at, const char *s, size_t len, int fill) {
+/* Whether a node of sz bytes (our layout) and count elements is past
+ * the fill limits, as Redis's quicklistNodeExceedsLimit judges its node
+ * (whose listpack header is 2 bytes shorter). */
+static inline bool exceeds(int fill, size_t sz, size_t count) {
+    sz -= 2;
+    if (fill < 0) {
+        int level = fill < -5 ? 5 : -fill;
+        return sz > ((size_t)4096 << (level - 1));
+    }
+    return sz > SAFETY_BYTES || count > (fill ? (size_t)fill : 1);
+}
+
+/* Redis 7.0's _quicklistNodeAllowMerge: neither node plain, and the sum
+ * of the two sizes less 11 (a ziplist's header and end, kept from before
+ * listpacks) within the limits -- so a merged node may pass the limit by
+ * a few bytes, as Redis's does. */
+static bool may_merge(const QlNode *a, const QlNode *b, int fill) {
+    if (!a || !b || node_plain(a) || node_plain(b)) return false;
+    return !exceeds(fill, (size_t)a->sz + b->sz - 2 - 11, (size_t)a->count + b->count);
+}
+
+/* Moves b's elements to the end of a (b follows a) and drops b. */
+static QlNode *merge_into(Quicklist *ql, QlNode *a, QlNode *b) {
+    LpVal v;
+    for (unsigned char *p = lp_first(b->lp); p; p = lp_next(b->lp, p)) {
+        lp_get(p, &v);
+        a->lp = v.s ? lp_append(a->lp, v.s, v.len) : lp_append_int(a->lp, v.v);
+    }
+    a->count += b->count;
+    node_resized(a);
+    drop_node(ql, b);
+    return a;
+}
+
+/* Redis's _quicklistMergeNodes after a split around center: the pairs
+ * beside it, then center with its previous node, then with the next. */
+static void merge_around(Quicklist *ql, QlNode *center, int fill) {
+    QlNode *prev = center->prev, *next = center->next;
+    QlNode *pp = prev ? prev->prev : NULL, *nn = next ? next->next : NULL;
+    if (may_merge(pp, prev, fill)) merge_into(ql, pp, prev);
+    if (may_merge(next, nn, fill)) merge_into(ql, next, nn);
+    QlNode *target = center;
+    if (may_merge(center->prev, center, fill)) target = merge_into(ql, center->prev, center);
+    if (may_merge(target, target->next, fill)) merge_into(ql, target, target->next);
+}
+
+/* Inserts s so that it becomes element `at` of n (0..n->count), next to
+ * the element it is inserted after (after: element at - 1) or before
+ * (element at), as Redis's _quicklistInsert does: into n if it fits, else
+ * into the neighbour at that edge, else into a new node; inside a full
+ * node, n is split at the pivot and s starts (after) or ends (before) the
+ * new part, then neighbours merge where they fit. */
+static void insert_at(Quicklist *ql, QlNode *n, size_t at, bool after, const char *s, size_t len,
+                      int fill) {
     /* A large element fits nowhere: it gets a node of its own. */
     size_t add = is_large(len) ? SIZE_MAX / 2 : entry_cost(len);
     ql->count++;
@@ -264,26 +314,33 @@ static void insert_at(Quicklist *ql, QlNode *n, size_t at, const char *s, size_t
         }
         return;
     }
-    /* Split: n keeps [0, at), a new node m takes [at, count). */
     QlNode *m = node_alloc(ql);
-    m->lp = lp_delete_range(lp_dup(n->lp), 0, at);
-    m->count = n->count - (uint32_t)at;
-    node_resized(m);
-    n->lp = lp_delete_range(n->lp, (long)at, m->count);
-    n->count = (uint32_t)at;
-    node_resized(n);
-    link_after(ql, n, m);
-    if (fits(n, add, true, fill)) {
-        n->lp = lp_append(n->lp, s, len);
-        n->count++;
-        node_resized(n);
-    } else if (fits(m, add, true, fill)) {
-        m->lp = lp_prepend(m->lp, s, len);
-        m->count++;
-        node_resized(m);
+    if (is_large(len) || after) {
+        /* n keeps [0, at), m takes [at, count) after it */
+        m->lp = lp_delete_range(lp_dup(n->lp), 0, at);
+        m->count = n->count - (uint32_t)at;
+        n->lp = lp_delete_range(n->lp, (long)at, m->count);
+        n->count = (uint32_t)at;
+        link_after(ql, n, m);
     } else {
-        add_node_after(ql, n, s, len);
+        /* n keeps [at, count), m takes [0, at) before it */
+        m->lp = lp_delete_range(lp_dup(n->lp), (long)at, n->count - at);
+        m->count = (uint32_t)at;
+        n->lp = lp_delete_range(n->lp, 0, at);
+        n->count -= (uint32_t)at;
+        link_after(ql, n->prev, m);
     }
+    node_resized(m);
+    node_resized(n);
+    if (is_large(len)) { /* a plain node between the halves, no merging */
+        add_node_after(ql, n, s, len);
+        return;
+    }
+    if (after) m->lp = lp_prepend(m->lp, s, len);
+    else m->lp = lp_append(m->lp, s, len);
+    m->count++;
+    node_resized(m);
+    merge_around(ql, n, fill);
 }
 
 /* An element to compare with, parsed once: canonical integers are stored
@@ -466,11 +523,9 @@ Quicklist *ql_replace(Quicklist *h, long index, const char *s, size_t len, int f
     ASSERT(norm_index(ql, index, &idx));
     QlNode *n = locate(ql, idx, &off);
     unsigned char *p = node_seek(n, off);
-    char buf[24];
-    size_t oldlen;
-    lp_get_str(p, &oldlen, buf);
-    size_t add = entry_cost(len), old = entry_cost(oldlen);
-    bool ok = n->count == 1 || (!is_large(len) && (add <= old || fits(n, add - old, false, fill)));
+    /* as Redis 7.0: in place, whatever the node's size, unless the new
+     * element is large (it then gets a plain node) */
+    bool ok = n->count == 1 || !is_large(len);
     if (ok) {
         n->lp = lp_replace(n->lp, &p, s, len);
         node_resized(n);
@@ -480,7 +535,7 @@ Quicklist *ql_replace(Quicklist *h, long index, const char *s, size_t len, int f
         n->count--;
         node_resized(n);
         ql->count--;
-        insert_at(ql, n, off, s, len, fill);
+        insert_at(ql, n, off, true, s, len, fill);
     }
     return close_view(ql, &v);
 }
@@ -495,7 +550,7 @@ Quicklist *ql_insert(Quicklist *h, const char *pivot, size_t plen, bool after, c
         size_t i = 0;
         for (unsigned char *p = lp_first(n->lp); p; p = lp_next(n->lp, p), i++) {
             if (matches(p, &pat)) {
-                insert_at(ql, n, after ? i + 1 : i, s, len, fill);
+                insert_at(ql, n, after ? i + 1 : i, after, s, len, fill);
                 *found = true;
                 return close_view(ql, &v);
             }

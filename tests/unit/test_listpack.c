@@ -67,12 +67,13 @@ static const char *odd_ints[] = {"01", "+5", "-0", " 1", "1 ", "9223372036854775
 static size_t rand_elem(char *buf, bool allow_long) {
     size_t r = rndn(100), len;
     if (r < 30) {
-        static const int64_t lim[] = {127, 2047, 32767, 8388607, 2147483647, INT64_MAX};
+        static const int64_t lim[] = {127, 2047, 4095, 32767, 8388607, 2147483647, INT64_MAX};
         int64_t v;
-        size_t which = rndn(7);
-        if (which == 6) {
+        size_t which = rndn(8);
+        if (which == 7) {
             static const int64_t edge[] = {INT64_MIN, INT64_MAX, INT64_MIN + 1, -128, 128,
-                                           -2048, -2049, 2048, 32768, -32769, 0, -1};
+                                           -2048, -2049, 2048, 4095, 4096, -4096, -4097,
+                                           32768, -32769, 0, -1};
             v = edge[rndn(ARRAY_LEN(edge))];
         } else {
             v = (int64_t)(rnd() % (uint64_t)lim[which]);
@@ -260,7 +261,8 @@ static void test_random(int rounds, int ops, bool allow_long) {
 }
 
 static void test_ints(void) {
-    static const int64_t vals[] = {0, 1, 127, 128, -1, -2048, 2047, 2048, -2049, 32767, -32768,
+    static const int64_t vals[] = {0, 1, 127, 128, -1, -2048, 2047, 2048, -2049, 4095, 4096,
+                                   -4096, -4097, 32767, -32768,
                                    32768, -32769, 8388607, -8388608, 8388608, -8388609,
                                    INT32_MAX, INT32_MIN, (int64_t)INT32_MAX + 1,
                                    (int64_t)INT32_MIN - 1, INT64_MAX, INT64_MIN};
@@ -436,10 +438,12 @@ static void test_sizes(void) {
         const char *s;
         size_t cost;
     } cases[] = {{"", 2}, {"abcde", 7}, {"7", 2}, {"127", 2}, {"128", 3}, {"-2048", 3},
-                 {"2048", 4}, {"100000", 5}, {"-2147483648", 6}, {"4294967296", 10}};
+                 {"2048", 3}, {"4095", 3}, {"-2049", 3},
+                 {"-4096", 3}, {"4096", 4}, {"-4097", 4}, {"100000", 5}, {"-2147483648", 6}, {"4294967296", 10}};
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         lp = lp_append(lp, cases[i].s, strlen(cases[i].s));
         CHECK(lp_bytes(lp) - n == cases[i].cost);
+        CHECK(lp_eq(lp_last(lp), cases[i].s, strlen(cases[i].s)));
         n = lp_bytes(lp);
     }
     static const struct {
