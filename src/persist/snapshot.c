@@ -238,17 +238,27 @@ static void policy_flags(Snap *s) {
 static Snap *snap_new(const char *path, bool foreground, int *err) {
     char tmp[64];
     snprintf(tmp, sizeof tmp, "temp-%d.rdb", (int)getpid());
-    int fd = file_create(tmp);
+    /* Absolute names: CONFIG SET dir during a BGSAVE must not move the
+     * writer's rename to another directory. */
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, ".");
+    char *abs_tmp = mem_alloc(strlen(cwd) + strlen(tmp) + 2);
+    char *abs_final = mem_alloc(strlen(cwd) + strlen(path) + 2);
+    sprintf(abs_tmp, "%s/%s", cwd, tmp);
+    sprintf(abs_final, "%s/%s", cwd, path);
+    int fd = file_create(abs_tmp);
     if (fd < 0) {
         *err = fd;
+        mem_free(abs_tmp);
+        mem_free(abs_final);
         return NULL;
     }
     Snap *s = mem_calloc(sizeof(*s));
     s->w = mem_calloc(sizeof(Writer));
     s->w->fd = fd;
     s->w->checksum = !config_value("rdbchecksum") || !strcmp(config_value("rdbchecksum"), "yes");
-    s->w->tmp = mem_strndup(tmp, strlen(tmp));
-    s->w->final = mem_strndup(path, strlen(path));
+    s->w->tmp = abs_tmp;
+    s->w->final = abs_final;
     s->foreground = foreground;
     const char *comp = config_value("rdbcompression");
     rdbbuf_init(&s->out, !comp || !strcmp(comp, "yes"));

@@ -346,3 +346,20 @@ def test_shutdown_on_sigint_nosave_skips_the_save(start_server):
     srv.proc.send_signal(signal.SIGTERM)
     assert srv.wait_exit() == 0
     assert not os.path.exists(os.path.join(srv.dir, "dump.rdb"))
+
+
+def test_config_set_dir_during_bgsave_keeps_the_file_in_the_old_dir(start_server):
+    srv = start_server("--enable-protected-configs", "yes")
+    c = plain(srv.client())
+    fill(c, 20)
+    c.config_set("rdb-key-save-delay", "20000")  # ~0.4 s
+    c.execute_command("BGSAVE")
+    other = os.path.join(srv.dir, "other")
+    os.mkdir(other)
+    c.config_set("dir", other)
+    c.config_set("rdb-key-save-delay", "0")
+    wait_bgsave_done(c)
+    assert info(c, "rdb_last_bgsave_status") == "ok"
+    assert os.path.exists(os.path.join(srv.dir, "dump.rdb"))
+    assert not os.path.exists(os.path.join(other, "dump.rdb"))
+    c.config_set("dir", srv.dir)
