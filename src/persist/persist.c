@@ -270,6 +270,7 @@ void persist_register(void) {
 /* ------------------------------------------------------- shutdown, flush */
 
 bool persist_prepare_shutdown(bool save, bool nosave, bool force) {
+    if (ps.loading) return true; /* never save a half-loaded dataset (Redis's rule too) */
     if (snapshot_running()) {
         log_msg(LOG_WARNING, "There is a child saving an .rdb. Killing it!");
         snapshot_abort();

@@ -363,3 +363,46 @@ def test_config_set_dir_during_bgsave_keeps_the_file_in_the_old_dir(start_server
     assert os.path.exists(os.path.join(srv.dir, "dump.rdb"))
     assert not os.path.exists(os.path.join(other, "dump.rdb"))
     c.config_set("dir", srv.dir)
+
+
+def test_shutdown_while_loading_never_overwrites_the_file(start_server):
+    srv = start_server("--save", "3600 1", "--key-load-delay", "200",
+                       "--loading-process-events-interval-bytes", "1024")
+    c = plain(srv.client())
+    p = c.pipeline(transaction=False)
+    for i in range(3000):
+        p.set("key:%d" % i, "x" * 100)
+    p.execute()
+    c.execute_command("SAVE")
+    size = os.path.getsize(os.path.join(srv.dir, "dump.rdb"))
+    srv.stop()
+    srv.proc = None
+    # start it by hand: the harness waits for PING, which answers -LOADING
+    import subprocess
+    argv = srv._argv()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=srv.dir)
+    try:
+        c = None
+        def loading():
+            nonlocal c
+            try:
+                c = plain(redis.Redis(port=srv.port, socket_timeout=5))
+                return c.info("persistence")["loading"] == 1
+            except redis.ConnectionError:
+                return False
+        assert wait_for(loading, 10 * SLOW)
+        with pytest.raises(redis.exceptions.BusyLoadingError):
+            c.get("key:1")  # -LOADING
+        try:
+            c.execute_command("SHUTDOWN")
+        except redis.ConnectionError:
+            pass
+        proc.wait(10 * SLOW)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert os.path.getsize(os.path.join(srv.dir, "dump.rdb")) == size
+    srv.start()
+    assert plain(srv.client()).dbsize() == 3000
