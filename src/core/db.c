@@ -822,6 +822,11 @@ uint64_t db_snapshot_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx) {
     return ht_scan(db->ht, cursor, raw_visit, &rs);
 }
 
+void db_snapshot_foreach(Db *db, DbScanFn fn, void *ctx) {
+    RawScan rs = {fn, ctx};
+    ht_foreach(db->ht, raw_visit, &rs);
+}
+
 int64_t db_avg_ttl(Db *db) {
     UNUSED(db);
     return 0; /* sampled by the active cycle in a later change */

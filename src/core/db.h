@@ -172,6 +172,8 @@ void db_snapshot_prewrite(Db *db, const char *key, size_t klen);
 /* ht_scan over every entry, expired ones included; fn must not change
  * the database. Returns the next cursor (0: done). */
 uint64_t db_snapshot_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx);
+/* Every entry in table order, for a walk nothing interrupts (SAVE). */
+void db_snapshot_foreach(Db *db, DbScanFn fn, void *ctx);
 
 /* --- cron --- */
 /* Active expiry: deletes expired keys for at most budget_us. */

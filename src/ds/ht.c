@@ -414,6 +414,15 @@ uint64_t ht_scan(HashTable *ht, uint64_t cursor, HtScanFn fn, void *ctx) {
     return cursor;
 }
 
+void ht_foreach(HashTable *ht, HtScanFn fn, void *ctx) {
+    for (int t = 0; t < 2; t++) {
+        if (!ht->b[t]) continue;
+        size_t n = size_of(ht, t);
+        for (size_t i = 0; i < n; i++)
+            if (ht->b[t][i]) visit_bucket(ht, t, i, fn, ctx);
+    }
+}
+
 /* ---- random ------------------------------------------------------------- */
 
 

@@ -55,6 +55,9 @@ bool ht_delete(HashTable *ht, const char *key, size_t len);
  * the table: collect keys and change it after ht_scan returns. */
 typedef void (*HtScanFn)(void *ctx, void *entry);
 uint64_t ht_scan(HashTable *ht, uint64_t cursor, HtScanFn fn, void *ctx);
+/* Visits every entry once, in bucket order (memory order: much faster than
+ * a scan when nothing changes the table meanwhile). fn must not change it. */
+void ht_foreach(HashTable *ht, HtScanFn fn, void *ctx);
 
 /* A uniformly-ish chosen entry (random bucket, then random in its chain),
  * or NULL when empty. */

@@ -303,6 +303,11 @@ static int walk(Snap *s, int64_t budget_us) {
             if (delay > 0 && now < due) return (int)((due - now) / 1000);
         } else if (delay > 0) {
             usleep((useconds_t)delay);
+        } else if (s->cursor == 0) { /* foreground, no delay: table order */
+            Visit v = {s, db_get(s->scan_db)};
+            db_snapshot_foreach(v.db, visit_take, &v);
+            s->scan_db++;
+            continue;
         }
         Db *db = db_get(s->scan_db);
         Visit v = {s, db};
