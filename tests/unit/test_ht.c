@@ -619,8 +619,35 @@ static void test_add_absent(void) {
     ht_destroy(ht);
 }
 
+/* ht_foreach visits each entry exactly once, in the middle of a rehash
+ * too (entries in both tables) and on an empty table. */
+static void test_foreach(void) {
+    HashTable *ht = ht_create(&item_type);
+    enum { N = 5000 };
+    uint32_t *seen = mem_calloc(N * sizeof *seen);
+    ScanCtx s = {seen, N, 0, false};
+    ht_foreach(ht, scan_cb, &s);
+    CHECK(s.visits == 0);
+    bool mid_rehash = false;
+    for (uint32_t i = 0; i < N; i++) {
+        ht_add(ht, item_num(i));
+        if (i > 1000 && ht_is_rehashing(ht)) mid_rehash = true;
+        if (mid_rehash && ht_is_rehashing(ht)) break; /* stop while both tables hold entries */
+    }
+    size_t n = ht_count(ht);
+    CHECK(mid_rehash && ht_is_rehashing(ht));
+    ht_foreach(ht, scan_cb, &s);
+    bool once = true;
+    for (uint32_t i = 0; i < n; i++)
+        if (seen[i] != 1) once = false;
+    CHECK(once && !s.bad && s.visits == n);
+    mem_free(seen);
+    ht_destroy(ht);
+}
+
 int main(void) {
     test_add_absent();
+    test_foreach();
     test_hash();
     test_empty();
     test_basic();
