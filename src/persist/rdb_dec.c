@@ -267,7 +267,7 @@ static void builder_init(Builder *b, RdbReader *r, ValueType t) {
     switch (t) {
     case TYPE_HASH: b->obj = hash_new(); break;
     case TYPE_SET: b->obj = set_new_intset(); break;
-    case TYPE_ZSET: b->obj = zset_new_for(0); break;
+    case TYPE_ZSET: b->obj = zset_build_new(); break;
     case TYPE_LIST: b->obj = ql_new(); break;
     default: break;
     }
@@ -294,7 +294,14 @@ static size_t obj_len(ValueType t, void *obj) {
     }
 }
 
+/* The finished object: a sorted set is ordered now, and becomes a listpack
+ * when it fits (the value limit may be lifted by the caller). */
+static void builder_finish(Builder *b) {
+    if (b->type == TYPE_ZSET) b->obj = zset_build_done(b->obj, true);
+}
+
 static void builder_abort(Builder *b) {
+    if (b->type == TYPE_ZSET) b->obj = zset_build_done(b->obj, false); /* frees all nodes */
     obj_free(b->type, b->obj);
     b->obj = NULL;
     mem_free(b->half);
@@ -314,13 +321,13 @@ static bool add_hash(Builder *b, const char *f, size_t flen, const char *v, size
     return added ? true : fail(b->r, "Duplicate hash fields detected");
 }
 
+/* Sorted sets are gathered in a table and ordered once at the end
+ * (zset_build_*: O(n log n) whatever order the input has). */
 static bool add_zset(Builder *b, const char *m, size_t mlen, double score) {
     if (isnan(score)) return fail(b->r, "Zset with NAN score detected");
-    Zset *z = b->obj;
-    double cur;
-    ZaddResult res = zset_add(&z, score, m, mlen, 0, &cur);
-    b->obj = z;
-    return res == ZADD_ADDED ? true : fail(b->r, "Duplicate zset fields detected");
+    bool isnew;
+    zset_build_slot(b->obj, m, mlen, score, &isnew);
+    return isnew ? true : fail(b->r, "Duplicate zset fields detected");
 }
 
 /* A score stored as a listpack/ziplist element (text or integer). */
@@ -621,9 +628,10 @@ bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
     case RDB_TYPE_LIST_QUICKLIST: ok = load_quicklist(r, &b, false); break;
     default: ok = load_quicklist(r, &b, true); break;
     }
+    if (ok && b.have_half) ok = fail(r, "Odd number of elements in a pair encoding");
+    if (ok) builder_finish(&b);
     cfg.hash_max_listpack_value = hash_value_max;
     cfg.zset_max_listpack_value = zset_value_max;
-    if (ok && b.have_half) ok = fail(r, "Odd number of elements in a pair encoding");
     if (!ok) {
         /* a duplicate in a listpack hash: the words Redis logs for it */
         if (type == RDB_TYPE_HASH_LISTPACK && strstr(r->err, "Duplicate"))
