@@ -332,6 +332,24 @@ bool hash_set(Hash **hp, const char *f, size_t flen, const char *v, size_t vlen)
     return ht_set(ht_of(h), f, flen, v, vlen);
 }
 
+void hash_append_new(Hash **hp, const char *f, size_t flen, const char *v, size_t vlen) {
+    Hash *h = *hp;
+    if (!is_ht(h)) {
+        unsigned char *lp = lp_of(h);
+        if (LIKELY(fits_listpack(lp, flen, vlen))) {
+            lp = lp_append(lp, f, flen);
+            lp = lp_append(lp, v, vlen);
+            h = from_lp(lp);
+            if (lp_count(lp) / 2 > (uint64_t)cfg.hash_max_listpack_entries) h = convert(h);
+            *hp = h;
+            return;
+        }
+        h = *hp = convert(h);
+    }
+    bool added = ht_add(ht_of(h), el_new(f, flen, v, vlen));
+    ASSERT(added);
+}
+
 void hash_set_found(Hash **hp, HashSlot *slot, const char *f, size_t flen, const char *v,
                     size_t vlen) {
     Hash *h = *hp;

@@ -41,6 +41,10 @@ bool hash_exists(Hash *h, const char *f, size_t flen);
  * Converts to a hash table first when field or value is too long for the
  * listpack, and after adding when the hash has too many fields. */
 bool hash_set(Hash **h, const char *f, size_t flen, const char *v, size_t vlen);
+/* Adds a pair whose field the caller knows is absent (loading, after its
+ * own duplicate check), without looking it up; the same conversion rules
+ * as hash_set. A field that is present breaks the hash. */
+void hash_append_new(Hash **h, const char *f, size_t flen, const char *v, size_t vlen);
 /* Removes field: false if it was absent. */
 bool hash_delete(Hash **h, const char *f, size_t flen);
 

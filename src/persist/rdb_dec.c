@@ -253,6 +253,7 @@ typedef struct {
     ValueType type;
     void *obj;           /* Hash *, Set *, Zset *, Quicklist * */
     const char *what;    /* for the integrity message */
+    bool fields_unique;  /* hash fields checked already: append them */
     /* pairs (hash, zset): the first half of a pair waits here */
     bool have_half;
     char *half;
@@ -266,7 +267,7 @@ static void builder_init(Builder *b, RdbReader *r, ValueType t) {
     switch (t) {
     case TYPE_HASH: b->obj = hash_new(); break;
     case TYPE_SET: b->obj = set_new_intset(); break;
-    case TYPE_ZSET: b->obj = zset_new_for(0); break;
+    case TYPE_ZSET: b->obj = zset_build_new(); break;
     case TYPE_LIST: b->obj = ql_new(); break;
     default: break;
     }
@@ -293,29 +294,40 @@ static size_t obj_len(ValueType t, void *obj) {
     }
 }
 
+/* The finished object: a sorted set is ordered now, and becomes a listpack
+ * when it fits (the value limit may be lifted by the caller). */
+static void builder_finish(Builder *b) {
+    if (b->type == TYPE_ZSET) b->obj = zset_build_done(b->obj, true);
+}
+
 static void builder_abort(Builder *b) {
+    if (b->type == TYPE_ZSET) b->obj = zset_build_done(b->obj, false); /* frees all nodes */
     obj_free(b->type, b->obj);
     b->obj = NULL;
     mem_free(b->half);
     b->half = NULL;
 }
 
+/* A duplicate updates the half-built object, which is then thrown away. */
 static bool add_hash(Builder *b, const char *f, size_t flen, const char *v, size_t vlen) {
     Hash *h = b->obj;
-    if (hash_exists(h, f, flen)) return fail(b->r, "Duplicate hash fields detected");
-    hash_set(&h, f, flen, v, vlen);
+    if (b->fields_unique) {
+        hash_append_new(&h, f, flen, v, vlen);
+        b->obj = h;
+        return true;
+    }
+    bool added = hash_set(&h, f, flen, v, vlen);
     b->obj = h;
-    return true;
+    return added ? true : fail(b->r, "Duplicate hash fields detected");
 }
 
+/* Sorted sets are gathered in a table and ordered once at the end
+ * (zset_build_*: O(n log n) whatever order the input has). */
 static bool add_zset(Builder *b, const char *m, size_t mlen, double score) {
     if (isnan(score)) return fail(b->r, "Zset with NAN score detected");
-    Zset *z = b->obj;
-    double cur;
-    if (zset_score(z, m, mlen, &cur)) return fail(b->r, "Duplicate zset fields detected");
-    zset_add(&z, score, m, mlen, 0, &cur);
-    b->obj = z;
-    return true;
+    bool isnew;
+    zset_build_slot(b->obj, m, mlen, score, &isnew);
+    return isnew ? true : fail(b->r, "Duplicate zset fields detected");
 }
 
 /* A score stored as a listpack/ziplist element (text or integer). */
@@ -390,6 +402,55 @@ static bool blob_elem(void *ctx, const BlobElem *e) {
 
 typedef BlobResult (*Walker)(const unsigned char *, size_t, BlobFn, void *, size_t *);
 
+/* ---------- duplicate fields of a hash blob: sorted, then compared ---------- */
+
+typedef struct {
+    const char *s;
+    size_t len;
+} Span;
+
+typedef struct {
+    Span *v;
+    size_t n;
+    char *ints; /* integer fields as text, 24 bytes each */
+    size_t ni;
+    bool odd;   /* the next element is a value */
+} Fields;
+
+static bool collect_field(void *ctx, const BlobElem *e) {
+    Fields *f = ctx;
+    f->odd = !f->odd;
+    if (!f->odd) return true;
+    Span sp = {e->s, e->len};
+    if (e->is_int) {
+        char *t = f->ints + 24 * f->ni++;
+        sp.len = num_format_int64(t, e->v);
+        sp.s = t;
+    }
+    f->v[f->n++] = sp;
+    return true;
+}
+
+static int span_cmp(const void *a, const void *b) {
+    const Span *x = a, *y = b;
+    if (x->len != y->len) return x->len < y->len ? -1 : 1;
+    return memcmp(x->s, y->s, x->len);
+}
+
+/* true when the k elements (k/2 pairs) of a valid blob repeat no field. */
+static bool blob_fields_unique(Walker walk, const unsigned char *u, size_t n, size_t k) {
+    size_t pairs = k / 2;
+    if (pairs < 2) return true;
+    Fields f = {mem_alloc(sizeof(Span) * pairs), 0, mem_alloc(24 * pairs), 0, false};
+    walk(u, n, collect_field, &f, NULL);
+    qsort(f.v, f.n, sizeof(Span), span_cmp);
+    bool ok = true;
+    for (size_t i = 1; i < f.n && ok; i++) ok = span_cmp(&f.v[i - 1], &f.v[i]) != 0;
+    mem_free(f.v);
+    mem_free(f.ints);
+    return ok;
+}
+
 /* Checks the blob, then feeds its elements to the builder. pairs: the
  * element count must be even. Returns the element count in *count. */
 static bool load_blob(Builder *b, Walker walk, const char *blob, size_t n, bool pairs,
@@ -398,6 +459,10 @@ static bool load_blob(Builder *b, Walker walk, const char *blob, size_t n, bool 
     size_t k = 0;
     if (walk(u, n, NULL, NULL, &k) != BLOB_OK || (pairs && k % 2))
         return fail(b->r, "%s integrity check failed.", b->what);
+    if (pairs && b->type == TYPE_HASH) {
+        if (!blob_fields_unique(walk, u, n, k)) return fail(b->r, "Duplicate hash fields detected");
+        b->fields_unique = true;
+    }
     if (walk(u, n, blob_elem, b, NULL) != BLOB_OK)
         return fail(b->r, "%s integrity check failed.", b->what);
     if (count) *count = k;
@@ -563,9 +628,10 @@ bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
     case RDB_TYPE_LIST_QUICKLIST: ok = load_quicklist(r, &b, false); break;
     default: ok = load_quicklist(r, &b, true); break;
     }
+    if (ok && b.have_half) ok = fail(r, "Odd number of elements in a pair encoding");
+    if (ok) builder_finish(&b);
     cfg.hash_max_listpack_value = hash_value_max;
     cfg.zset_max_listpack_value = zset_value_max;
-    if (ok && b.have_half) ok = fail(r, "Odd number of elements in a pair encoding");
     if (!ok) {
         /* a duplicate in a listpack hash: the words Redis logs for it */
         if (type == RDB_TYPE_HASH_LISTPACK && strstr(r->err, "Duplicate"))

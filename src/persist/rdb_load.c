@@ -161,18 +161,24 @@ static bool load_key(Load *L, Db *db, int dbid, int type, int64_t expire, int64_
     } else if (expire != -1 && expire < now) {
         rdb_value_free(&v);
         L->st->keys_expired++;
-    } else if (db_peek(db, key, klen)) {
-        rdb_value_free(&v);
-        log_msg(LOG_WARNING, "RDB has duplicated key '%s' in DB %d", key, dbid);
-        mem_free(key);
-        return load_fail(L, "Duplicated key found in RDB file");
     } else {
+        /* A key already there is replaced, and the size does not grow: the
+         * load stops, so what it replaced does not matter (one lookup per
+         * key instead of two). */
+        size_t before = db_size(db);
         rdb_value_install(db, key, klen, &v, expire == -1 ? DB_NO_TTL : (expire > 0 ? expire : 1));
-        Entry *e = db_peek(db, key, klen);
-        if (e && lfu_policy()) {
-            if (freq >= 0) entry_set_lfu_freq(e, (uint8_t)freq);
-        } else if (e && idle >= 0) {
-            entry_set_idle_seconds(e, (uint64_t)idle);
+        if (db_size(db) == before) {
+            log_msg(LOG_WARNING, "RDB has duplicated key '%s' in DB %d", key, dbid);
+            mem_free(key);
+            return load_fail(L, "Duplicated key found in RDB file");
+        }
+        if (idle >= 0 || freq >= 0) {
+            Entry *e = db_peek(db, key, klen);
+            if (e && lfu_policy()) {
+                if (freq >= 0) entry_set_lfu_freq(e, (uint8_t)freq);
+            } else if (e && idle >= 0) {
+                entry_set_idle_seconds(e, (uint64_t)idle);
+            }
         }
         L->st->keys_loaded++;
     }

@@ -305,6 +305,33 @@ static void test_plain_types(void) {
     CHECK(decode(&x, RDB_TYPE_ZSET_2, &v, NULL) && zset_score(v.obj, "m", 1, &d) && d == -2.25);
     rdb_value_free(&v);
     check_truncations(&x, RDB_TYPE_ZSET_2);
+    /* a repeated member is refused, and the half-built set freed */
+    x.n = 0;
+    put1(&x, 3);
+    put_str(&x, "m");
+    put(&x, &two, 8);
+    put_str(&x, "n");
+    put(&x, &two, 8);
+    put_str(&x, "m");
+    put(&x, &two, 8);
+    CHECK(!decode(&x, RDB_TYPE_ZSET_2, &v, err) && strstr(err, "Duplicate"));
+    /* out of order input comes out ordered; past the entries limit a skiplist */
+    x.n = 0;
+    put1(&x, 3);
+    const char *names[] = {"c", "a", "b"};
+    double sc[] = {3, 1, 2};
+    for (int i = 0; i < 3; i++) {
+        put_str(&x, names[i]);
+        put(&x, &sc[i], 8);
+    }
+    CHECK(decode(&x, RDB_TYPE_ZSET_2, &v, NULL) && zset_is_listpack(v.obj) &&
+          zset_rank(v.obj, "a", 1, false) == 0 && zset_rank(v.obj, "c", 1, false) == 2);
+    rdb_value_free(&v);
+    cfg.zset_max_listpack_entries = 2;
+    CHECK(decode(&x, RDB_TYPE_ZSET_2, &v, NULL) && !zset_is_listpack(v.obj) &&
+          zset_rank(v.obj, "b", 1, false) == 1);
+    rdb_value_free(&v);
+    cfg.zset_max_listpack_entries = 128;
     /* empty collections decode to "no object" */
     x.n = 0;
     put1(&x, 0);
