@@ -398,6 +398,7 @@ int db_count_dbs(void) { return ndbs; }
 Db *db_get(int index) { return index >= 0 && index < ndbs ? &dbs[index] : NULL; }
 int db_index(const Db *db) { return db->index; }
 size_t db_size(Db *db) { return ht_count(db->ht); }
+void db_reserve(Db *db, size_t keys) { ht_reserve(db->ht, keys); }
 size_t db_expires(Db *db) { return db->expires; }
 size_t db_table_overhead(Db *db) { return ht_buckets(db->ht) * sizeof(void *); }
 

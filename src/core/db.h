@@ -115,6 +115,9 @@ void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey,
 void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen);
 
 /* --- whole database --- */
+/* A load's hint (RDB RESIZEDB): sizes an empty database's table for
+ * `keys` at once; nothing if it already holds keys. */
+void db_reserve(Db *db, size_t keys);
 size_t db_size(Db *db);
 size_t db_expires(Db *db);
 /* Bytes of the key table itself (buckets), without the entries: MEMORY

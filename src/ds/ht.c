@@ -142,6 +142,12 @@ static void resize_start(HashTable *ht, int8_t exp) {
     ht->ref = NULL;
 }
 
+void ht_reserve(HashTable *ht, size_t n) {
+    if (rehashing(ht) || ht->used[0] != 0) return;
+    int8_t e = exp_for(n);
+    if (e > ht->exp[0]) resize_start(ht, e);
+}
+
 static void rehash_finish(HashTable *ht) {
     mem_free(ht->b[0]);
     ht->b[0] = ht->b[1];

@@ -58,6 +58,9 @@ uint64_t ht_scan(HashTable *ht, uint64_t cursor, HtScanFn fn, void *ctx);
 /* Visits every entry once, in bucket order (memory order: much faster than
  * a scan when nothing changes the table meanwhile). fn must not change it. */
 void ht_foreach(HashTable *ht, HtScanFn fn, void *ctx);
+/* Sizes an empty table for n entries at once (a load that knows its key
+ * count skips the growth steps); does nothing to a non-empty table. */
+void ht_reserve(HashTable *ht, size_t n);
 
 /* A uniformly-ish chosen entry (random bucket, then random in its chain),
  * or NULL when empty. */

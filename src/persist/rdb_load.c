@@ -97,6 +97,7 @@ typedef struct {
     RdbLoadStats *st;
     char *err;
     size_t errlen;
+    bool lfu;       /* maxmemory-policy is LFU: FREQ fields apply, else IDLE */
 } Load;
 
 static bool load_fail(Load *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -174,7 +175,7 @@ static bool load_key(Load *L, Db *db, int dbid, int type, int64_t expire, int64_
         }
         if (idle >= 0 || freq >= 0) {
             Entry *e = db_peek(db, key, klen);
-            if (e && lfu_policy()) {
+            if (e && L->lfu) {
                 if (freq >= 0) entry_set_lfu_freq(e, (uint8_t)freq);
             } else if (e && idle >= 0) {
                 entry_set_idle_seconds(e, (uint64_t)idle);
@@ -268,6 +269,9 @@ static bool load_body(Load *L, const RdbLoadOpts *opts, uint64_t size) {
             continue;
         case RDB_OPCODE_RESIZEDB:
             if (!rdb_read_len(r, &a, NULL) || !rdb_read_len(r, &b, NULL)) return false;
+            /* a hint only: a key takes 3 bytes at least, so a lying count
+             * cannot size the table past what the file could hold */
+            db_reserve(db, (size_t)(a < size / 3 ? a : size / 3));
             continue;
         case RDB_OPCODE_AUX:
             if (!read_aux(L)) return false;
@@ -298,7 +302,8 @@ eof:
 bool rdb_load_file(const char *path, const RdbLoadOpts *opts, RdbLoadStats *stats, char *err,
                    size_t errlen) {
     RdbLoadStats local;
-    Load L = {.path = path, .st = stats ? stats : &local, .err = err, .errlen = errlen};
+    Load L = {.path = path, .st = stats ? stats : &local, .err = err, .errlen = errlen,
+              .lfu = lfu_policy()}; /* once: a config lookup per key cost a third of a load */
     memset(L.st, 0, sizeof(*L.st));
     L.st->ctime = -1;
     if (errlen) err[0] = '\0';

@@ -117,6 +117,7 @@ typedef struct {
     int scan_db;              /* the walk's database; ndbs when done */
     uint64_t cursor;
     int last_db;              /* database of the last record; -1: none */
+    int resized_dbs;          /* RESIZEDB written for databases below this */
     uint64_t keys_done, keys_total;
     int64_t start_us;
     bool save_lru, save_lfu;
@@ -180,6 +181,12 @@ static void write_entry(Snap *s, Db *db, Entry *e) {
         rdb_write_byte(&s->out, RDB_OPCODE_SELECTDB);
         rdb_write_len(&s->out, (uint64_t)idx);
         s->last_db = idx;
+        if (idx >= s->resized_dbs) { /* the loader's sizing hint, once per db, as Redis */
+            rdb_write_byte(&s->out, RDB_OPCODE_RESIZEDB);
+            rdb_write_len(&s->out, db_size(db));
+            rdb_write_len(&s->out, db_expires(db));
+        }
+        if (idx >= s->resized_dbs) s->resized_dbs = idx + 1;
     }
     if (expire >= 0) {
         rdb_write_byte(&s->out, RDB_OPCODE_EXPIRETIME_MS);
