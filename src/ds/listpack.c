@@ -17,7 +17,7 @@
  *   1100 0001    int24 (3 bytes LE)                            4
  *   1100 0010    int32 (4 bytes LE)                            5
  *   1100 0011    int64 (8 bytes LE)                            9
- *   1100 0100    string, u16 LE length                         3 + len
+ *   1100 0100    string, u16 LE length (read, no longer written) 3 + len
  *   1100 0101    string, u32 LE length                         5 + len
  *   1101 hhhh    int -2048..2047: 12 bits, hhhh + 1 byte       2
  *   1111 0hhh    int 2048..4095: 2048 + (hhh + 1 byte)          2
@@ -90,8 +90,11 @@ static inline void set_header(unsigned char *lp, size_t total, size_t count) {
 
 /* --- element decoding -------------------------------------------------- */
 
+/* Redis's bounds (16383 takes 3 bytes, not 2...), so that every element
+ * is exactly as long as in Redis's listpack: lists fill their nodes as
+ * Redis's do. */
 static inline size_t backlen_size(size_t l) {
-    return l < 128 ? 1 : l < 16384 ? 2 : l < 2097152 ? 3 : l < 268435456 ? 4 : 5;
+    return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
 }
 
 /* Decodes the element at p: a string (returns true, *s and *len) or an
@@ -240,11 +243,7 @@ static void enc_prepare(Enc *e, const char *s, size_t len) {
         e->hdr[0] = (unsigned char)(0xE0 | (len >> 8));
         e->hdr[1] = (unsigned char)len;
         e->hlen = 2;
-    } else if (len <= UINT16_MAX) {
-        e->hdr[0] = T_STR16;
-        wrle(e->hdr + 1, len, 2);
-        e->hlen = 3;
-    } else {
+    } else { /* 32-bit length from 4096 on, as Redis (T_STR16 is only read) */
         ASSERT(len <= UINT32_MAX - 32);
         e->hdr[0] = T_STR32;
         wrle(e->hdr + 1, len, 4);

@@ -149,6 +149,12 @@ for fill in ("-1", "-3", "-5", "128"):
     CASES["list 4000 strings, fill %s" % fill] = [
         ("CONFIG", "SET", "list-max-listpack-size", fill),
         ("RPUSH", "k", *["val%d" % i for i in range(4000)])]
+CASES["list ints of 2048..4095 in magnitude"] = [
+    ("RPUSH", "k", *[(2048 + i % 2048) * (-1) ** i for i in range(6000)])]
+CASES["list after LINSERTs (splits and merges)"] = [("RPUSH", "k", *["v%d" % i for i in range(5000)])] + [
+    ("LINSERT", "k", "BEFORE" if i % 2 else "AFTER", "v%d" % i, "ins%d" % i) for i in range(0, 3000, 7)]
+CASES["list after LSETs (nodes grow in place)"] = [("RPUSH", "k", *["v%d" % i for i in range(5000)])] + [
+    ("LSET", "k", i, "x" * 30) for i in range(0, 3000, 5)]
 CASES["intset 16"] = [("SADD", "k", 1, 2, 3, -5, 32767, -32768)]
 CASES["intset 32"] = [("SADD", "k", 1, 70000, -70000)]
 CASES["intset 64"] = [("SADD", "k", 1, 2**40, -2**63)]
@@ -387,3 +393,41 @@ def test_migrate_back_from_redis(tgt, ref, reference):
                                "KEYS", "z", "s") == b"OK"
     assert tgt.zrange("z", 0, -1, withscores=True) == [(b"a", 1.5), (b"b", 2.0)]
     assert tgt.smembers("s") == {b"1", b"2", b"3"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dump_list_random_ops_equals_redis(tgt, ref, seed):
+    """Random pushes, inserts, sets, removals, trims and pops: after each
+    batch the list's payload (its node boundaries) is redis-server's."""
+    rng = random.Random(seed)
+    fill = ["-1", "-2", "-3", "4", "16", "128"][seed % 6]
+    for c in (tgt, ref):
+        c.config_set("rdbcompression", "no")
+        c.config_set("list-max-listpack-size", fill)
+
+    def val():
+        t = rng.random()
+        if t < 0.3:
+            return str(rng.randint(-5000, 5000) if rng.random() < .5 else rng.randint(0, 100))
+        if t < 0.9:
+            return "e" * rng.randint(0, 40) + str(rng.randint(0, 99))
+        return "L" * rng.randint(100, 3000)
+
+    for step in range(300):
+        n = tgt.llen("k")
+        op = rng.random()
+        if op < 0.3 or not n:
+            cmd = (rng.choice(["RPUSH", "LPUSH"]), "k", *[val() for _ in range(rng.randint(1, 30))])
+        elif op < 0.5:
+            cmd = ("LINSERT", "k", rng.choice(["BEFORE", "AFTER"]), tgt.lindex("k", rng.randrange(n)), val())
+        elif op < 0.65:
+            cmd = ("LSET", "k", rng.randrange(n), val())
+        elif op < 0.75:
+            cmd = ("LREM", "k", rng.randint(-2, 2), tgt.lindex("k", rng.randrange(n)))
+        elif op < 0.8:
+            cmd = ("LTRIM", "k", rng.randint(0, 3), -rng.randint(1, 4))
+        else:
+            cmd = (rng.choice(["LPOP", "RPOP"]), "k", rng.randint(1, 5))
+        assert tgt.execute_command(*cmd) == ref.execute_command(*cmd)
+        if step % 25 == 24 and tgt.exists("k"):
+            assert tgt.dump("k") == ref.dump("k"), "step %d" % step

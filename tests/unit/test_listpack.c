@@ -448,8 +448,8 @@ static void test_sizes(void) {
     }
     static const struct {
         size_t len, cost;
-    } strs[] = {{63, 65}, {64, 67}, {125, 128}, {126, 130}, {4095, 4099}, {4096, 4101},
-                {65535, 65541}};
+    } strs[] = {{63, 65}, {64, 67}, {125, 128}, {126, 130}, {4095, 4099}, {4096, 4103},
+                {65535, 65543}, {16378, 16386}, {16377, 16384}};
     for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
         char *big = malloc(strs[i].len);
         memset(big, 'y', strs[i].len);
