@@ -431,3 +431,27 @@ def test_dump_list_random_ops_equals_redis(tgt, ref, seed):
         assert tgt.execute_command(*cmd) == ref.execute_command(*cmd)
         if step % 25 == 24 and tgt.exists("k"):
             assert tgt.dump("k") == ref.dump("k"), "step %d" % step
+
+
+def test_dump_lzf_matches_redis_on_random_strings(tgt, ref):
+    """liblzf (Debian's) must compress exactly as Redis's bundled lzf:
+    strings of many lengths and entropies, compressible or not."""
+    rng_l = random.Random(77)
+    pipe_t, pipe_r = tgt.pipeline(transaction=False), ref.pipeline(transaction=False)
+    keys = []
+    for i in range(150):
+        n = rng_l.choice([21, 22, 25, 40, 64, 100, 255, 1000, 4096, 10000, 65536, 300000])
+        alphabet = bytes(rng_l.sample(range(256), rng_l.choice([1, 2, 4, 16, 64, 256])))
+        if rng_l.random() < 0.5:
+            v = bytes(rng_l.choice(alphabet) for _ in range(n))
+        else:  # repeated chunks: long matches, far back-references
+            chunk = bytes(rng_l.choice(alphabet) for _ in range(rng_l.randint(1, 300)))
+            v = (chunk * (n // len(chunk) + 1))[:n]
+        k = "s%d" % i
+        keys.append(k)
+        pipe_t.set(k, v)
+        pipe_r.set(k, v)
+    pipe_t.execute()
+    pipe_r.execute()
+    for k in keys:
+        assert tgt.dump(k) == ref.dump(k), k
