@@ -89,7 +89,7 @@ def tgt(start_server):
 
 DEFAULTS = {"list-max-listpack-size": "-2", "zset-max-listpack-entries": "128",
             "hash-max-listpack-entries": "512", "set-max-intset-entries": "512",
-            "rdbcompression": "yes"}
+            "rdbcompression": "yes", "list-compress-depth": "0"}
 
 
 def run_both(clients, cmds):
@@ -155,6 +155,11 @@ CASES["list after LINSERTs (splits and merges)"] = [("RPUSH", "k", *["v%d" % i f
     ("LINSERT", "k", "BEFORE" if i % 2 else "AFTER", "v%d" % i, "ins%d" % i) for i in range(0, 3000, 7)]
 CASES["list after LSETs (nodes grow in place)"] = [("RPUSH", "k", *["v%d" % i for i in range(5000)])] + [
     ("LSET", "k", i, "x" * 30) for i in range(0, 3000, 5)]
+for depth in ("1", "2"):
+    CASES["list compressed inner nodes, depth %s" % depth] = [
+        ("CONFIG", "SET", "list-compress-depth", depth),
+        ("RPUSH", "k", *["value%d" % i for i in range(6000)]),
+        ("LINDEX", "k", "3000"), ("LPUSH", "k", *[b"\x00\xff" * i for i in range(1, 200)])]
 CASES["intset 16"] = [("SADD", "k", 1, 2, 3, -5, 32767, -32768)]
 CASES["intset 32"] = [("SADD", "k", 1, 70000, -70000)]
 CASES["intset 64"] = [("SADD", "k", 1, 2**40, -2**63)]
@@ -179,8 +184,6 @@ CASES["zset skiplist by config"] = [("CONFIG", "SET", "zset-max-listpack-entries
 def test_dump_equals_redis(tgt, ref, name, compression):
     cmds = [("CONFIG", "SET", "rdbcompression", compression)] + CASES[name]
     run_both([tgt, ref], cmds)
-    for k, v in DEFAULTS.items():
-        tgt.config_set(k, v)
     assert tgt.object("encoding", "k") == ref.object("encoding", "k")
     tgt.config_set("rdbcompression", compression)
     ref.config_set("rdbcompression", compression)
