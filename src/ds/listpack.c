@@ -282,6 +282,44 @@ unsigned char *lp_dup(const unsigned char *lp) {
 size_t lp_count(const unsigned char *lp) { return count_of(lp); }
 size_t lp_bytes(const unsigned char *lp) { return total_of(lp); }
 
+size_t lp_redis_bytes(const unsigned char *lp) { return total_of(lp) - (LP_HDR - 6); }
+
+/* Every element has the same size in both layouts (same length classes,
+ * same back-lengths), so the conversion is a copy that rewrites the tags
+ * that differ: strings and small integers are copied whole. */
+void lp_to_redis(const unsigned char *lp, unsigned char *out) {
+    size_t total = total_of(lp) - (LP_HDR - 6), count = count_of(lp);
+    wr32(out, (uint32_t)total);
+    out[4] = (unsigned char)(count < 65535 ? count : 65535);
+    out[5] = (unsigned char)((count < 65535 ? count : 65535) >> 8);
+    const unsigned char *p = lp + LP_HDR;
+    unsigned char *o = out + 6;
+    while (*p != LP_END) {
+        size_t l = enc_len(p), sz = l + backlen_size(l);
+        unsigned t = p[0];
+        memcpy(o, p, sz);
+        if (t >= 0xC0 && (t >> 4) != 0xE) { /* an integer tag, or a 32-bit string */
+            const unsigned char *s;
+            size_t len, enclen;
+            int64_t v;
+            if (decode(p, &s, &len, &v, &enclen)) {
+                ASSERT(t == T_STR32); /* T_STR16 is never written */
+                o[0] = 0xF0;
+            } else if (l == 2) { /* Redis's 13-bit integer */
+                uint64_t u = (uint64_t)v & 0x1FFF;
+                o[0] = (unsigned char)(0xC0 | (u >> 8));
+                o[1] = (unsigned char)u;
+            } else { /* int16/24/32/64: Redis's tag, same little-endian bytes */
+                o[0] = (unsigned char)(0xF1 + (t - T_INT16));
+            }
+        }
+        p += sz;
+        o += sz;
+    }
+    *o = 0xFF;
+    ASSERT((size_t)(o + 1 - out) == total);
+}
+
 /* --- cursors ----------------------------------------------------------- */
 
 unsigned char *lp_first(unsigned char *lp) {

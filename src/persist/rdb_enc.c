@@ -186,23 +186,21 @@ static void write_node_bytes(NodeCtx *nc, const char *s, size_t len) {
 
 static void write_node(void *ctx, const unsigned char *lp, bool plain) {
     NodeCtx *nc = ctx;
-    unsigned char *kp = (unsigned char *)lp;
     if (plain) {
         char buf[24];
         size_t len;
-        const char *s = lp_get_str(lp_first(kp), &len, buf);
+        const char *s = lp_get_str(lp_first((unsigned char *)lp), &len, buf);
         rdb_write_len(nc->b, RDB_QL_PLAIN);
         write_node_bytes(nc, s, len);
     } else {
-        rlp_begin(&nc->lp);
-        LpVal v;
-        for (unsigned char *p = lp_first(kp); p; p = lp_next(kp, p)) {
-            lp_get(p, &v);
-            rlp_add_val(&nc->lp, &v);
-        }
-        rlp_finish(&nc->lp);
+        RdbBuf *out = &nc->lp.out;
+        rdbbuf_reset(out);
+        size_t n = lp_redis_bytes(lp);
+        reserve(out, n);
+        lp_to_redis(lp, out->buf);
+        out->len = n;
         rdb_write_len(nc->b, RDB_QL_PACKED);
-        write_node_bytes(nc, (const char *)nc->lp.out.buf, nc->lp.out.len);
+        write_node_bytes(nc, (const char *)out->buf, n);
     }
     nc->idx++;
 }
@@ -299,14 +297,6 @@ static void write_zset(RdbBuf *b, Zset *z) {
 
 /* ---------- hashes ---------- */
 
-static bool add_pair_lp(void *ctx, const HashVal *f, const HashVal *v) {
-    RedisLp *lp = ctx;
-    LpVal a = {f->s, f->len, f->v}, c = {v->s, v->len, v->v};
-    rlp_add_val(lp, &a);
-    rlp_add_val(lp, &c);
-    return true;
-}
-
 static bool write_pair(void *ctx, const HashVal *f, const HashVal *v) {
     RdbBuf *b = ctx;
     if (f->s) rdb_write_string(b, f->s, f->len);
@@ -316,19 +306,16 @@ static bool write_pair(void *ctx, const HashVal *f, const HashVal *v) {
     return true;
 }
 
-static inline bool hash_is_listpack(const Hash *h) {
-    return strcmp(hash_encoding(h), "listpack") == 0;
-}
+static inline bool hash_is_listpack(const Hash *h) { return hash_listpack(h) != NULL; }
 
 static void write_hash(RdbBuf *b, Hash *h) {
-    if (hash_is_listpack(h)) {
-        RedisLp lp;
-        rlp_init(&lp);
-        rlp_begin(&lp);
-        hash_foreach(h, add_pair_lp, &lp);
-        rlp_finish(&lp);
-        rdb_write_string(b, (const char *)lp.out.buf, lp.out.len);
-        rlp_free(&lp);
+    const unsigned char *klp = hash_listpack(h);
+    if (klp) {
+        size_t n = lp_redis_bytes(klp);
+        unsigned char *rlp = mem_alloc(n);
+        lp_to_redis(klp, rlp);
+        rdb_write_string(b, (const char *)rlp, n);
+        mem_free(rlp);
         return;
     }
     rdb_write_len(b, hash_len(h));
