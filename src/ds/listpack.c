@@ -294,10 +294,10 @@ void lp_to_redis(const unsigned char *lp, unsigned char *out) {
     out[5] = (unsigned char)((count < 65535 ? count : 65535) >> 8);
     const unsigned char *p = lp + LP_HDR;
     unsigned char *o = out + 6;
+    memcpy(o, p, total - 6); /* the elements and the end byte */
     while (*p != LP_END) {
         size_t l = enc_len(p), sz = l + backlen_size(l);
         unsigned t = p[0];
-        memcpy(o, p, sz);
         if (t >= 0xC0 && (t >> 4) != 0xE) { /* an integer tag, or a 32-bit string */
             const unsigned char *s;
             size_t len, enclen;
@@ -316,8 +316,7 @@ void lp_to_redis(const unsigned char *lp, unsigned char *out) {
         p += sz;
         o += sz;
     }
-    *o = 0xFF;
-    ASSERT((size_t)(o + 1 - out) == total);
+    ASSERT(*o == 0xFF && (size_t)(o + 1 - out) == total);
 }
 
 /* --- cursors ----------------------------------------------------------- */
