@@ -282,6 +282,17 @@ unsigned char *lp_dup(const unsigned char *lp) {
 size_t lp_count(const unsigned char *lp) { return count_of(lp); }
 size_t lp_bytes(const unsigned char *lp) { return total_of(lp); }
 
+unsigned char *lp_concat(unsigned char *a, const unsigned char *b) {
+    size_t ta = total_of(a), tb = total_of(b), ca = count_of(a), cb = count_of(b);
+    size_t total = ta + tb - LP_HDR - 1;
+    a = mem_realloc(a, total);
+    /* elements are self-contained (tag, data, back-length): b's elements
+     * and its end byte go where a's end byte was */
+    memcpy(a + ta - 1, b + LP_HDR, tb - LP_HDR);
+    set_header(a, total, ca + cb);
+    return a;
+}
+
 size_t lp_redis_bytes(const unsigned char *lp) { return total_of(lp) - (LP_HDR - 6); }
 
 /* Every element has the same size in both layouts (same length classes,

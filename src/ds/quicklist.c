@@ -245,11 +245,7 @@ static bool may_merge(const QlNode *a, const QlNode *b, int fill) {
 
 /* Moves b's elements to the end of a (b follows a) and drops b. */
 static QlNode *merge_into(Quicklist *ql, QlNode *a, QlNode *b) {
-    LpVal v;
-    for (unsigned char *p = lp_first(b->lp); p; p = lp_next(b->lp, p)) {
-        lp_get(p, &v);
-        a->lp = v.s ? lp_append(a->lp, v.s, v.len) : lp_append_int(a->lp, v.v);
-    }
+    a->lp = lp_concat(a->lp, b->lp);
     a->count += b->count;
     node_resized(a);
     drop_node(ql, b);
