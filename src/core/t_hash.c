@@ -165,6 +165,8 @@ size_t hash_len(const Hash *h) {
     return is_ht(h) ? ht_count(ht_of(h)) : lp_count(lp_of(h)) / 2;
 }
 
+const unsigned char *hash_listpack(const Hash *h) { return is_ht(h) ? NULL : lp_of(h); }
+
 const char *hash_encoding(const Hash *h) { return is_ht(h) ? "hashtable" : "listpack"; }
 
 /* The listpack's pairs moved into a new hash table; frees the listpack. */

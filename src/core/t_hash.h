@@ -31,6 +31,9 @@ void hash_register_type(void);
 Hash *hash_new(void);
 void hash_free(Hash *h);
 size_t hash_len(const Hash *h);
+/* The listpack of a listpack-encoded hash (field, value, ...), NULL for a
+ * hash table (RDB writes it in Redis's layout, ds/listpack.h). */
+const unsigned char *hash_listpack(const Hash *h);
 /* "listpack" or "hashtable" (OBJECT ENCODING). */
 const char *hash_encoding(const Hash *h);
 

@@ -17,7 +17,7 @@
  *   1100 0001    int24 (3 bytes LE)                            4
  *   1100 0010    int32 (4 bytes LE)                            5
  *   1100 0011    int64 (8 bytes LE)                            9
- *   1100 0100    string, u16 LE length                         3 + len
+ *   1100 0100    string, u16 LE length (read, no longer written) 3 + len
  *   1100 0101    string, u32 LE length                         5 + len
  *   1101 hhhh    int -2048..2047: 12 bits, hhhh + 1 byte       2
  *   1111 0hhh    int 2048..4095: 2048 + (hhh + 1 byte)          2
@@ -90,8 +90,11 @@ static inline void set_header(unsigned char *lp, size_t total, size_t count) {
 
 /* --- element decoding -------------------------------------------------- */
 
+/* Redis's bounds (16383 takes 3 bytes, not 2...), so that every element
+ * is exactly as long as in Redis's listpack: lists fill their nodes as
+ * Redis's do. */
 static inline size_t backlen_size(size_t l) {
-    return l < 128 ? 1 : l < 16384 ? 2 : l < 2097152 ? 3 : l < 268435456 ? 4 : 5;
+    return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
 }
 
 /* Decodes the element at p: a string (returns true, *s and *len) or an
@@ -240,11 +243,7 @@ static void enc_prepare(Enc *e, const char *s, size_t len) {
         e->hdr[0] = (unsigned char)(0xE0 | (len >> 8));
         e->hdr[1] = (unsigned char)len;
         e->hlen = 2;
-    } else if (len <= UINT16_MAX) {
-        e->hdr[0] = T_STR16;
-        wrle(e->hdr + 1, len, 2);
-        e->hlen = 3;
-    } else {
+    } else { /* 32-bit length from 4096 on, as Redis (T_STR16 is only read) */
         ASSERT(len <= UINT32_MAX - 32);
         e->hdr[0] = T_STR32;
         wrle(e->hdr + 1, len, 4);
@@ -282,6 +281,54 @@ unsigned char *lp_dup(const unsigned char *lp) {
 
 size_t lp_count(const unsigned char *lp) { return count_of(lp); }
 size_t lp_bytes(const unsigned char *lp) { return total_of(lp); }
+
+unsigned char *lp_concat(unsigned char *a, const unsigned char *b) {
+    size_t ta = total_of(a), tb = total_of(b), ca = count_of(a), cb = count_of(b);
+    size_t total = ta + tb - LP_HDR - 1;
+    a = mem_realloc(a, total);
+    /* elements are self-contained (tag, data, back-length): b's elements
+     * and its end byte go where a's end byte was */
+    memcpy(a + ta - 1, b + LP_HDR, tb - LP_HDR);
+    set_header(a, total, ca + cb);
+    return a;
+}
+
+size_t lp_redis_bytes(const unsigned char *lp) { return total_of(lp) - (LP_HDR - 6); }
+
+/* Every element has the same size in both layouts (same length classes,
+ * same back-lengths), so the conversion is a copy that rewrites the tags
+ * that differ: strings and small integers are copied whole. */
+void lp_to_redis(const unsigned char *lp, unsigned char *out) {
+    size_t total = total_of(lp) - (LP_HDR - 6), count = count_of(lp);
+    wr32(out, (uint32_t)total);
+    out[4] = (unsigned char)(count < 65535 ? count : 65535);
+    out[5] = (unsigned char)((count < 65535 ? count : 65535) >> 8);
+    const unsigned char *p = lp + LP_HDR;
+    unsigned char *o = out + 6;
+    memcpy(o, p, total - 6); /* the elements and the end byte */
+    while (*p != LP_END) {
+        size_t l = enc_len(p), sz = l + backlen_size(l);
+        unsigned t = p[0];
+        if (t >= 0xC0 && (t >> 4) != 0xE) { /* an integer tag, or a 32-bit string */
+            const unsigned char *s;
+            size_t len, enclen;
+            int64_t v;
+            if (decode(p, &s, &len, &v, &enclen)) {
+                ASSERT(t == T_STR32); /* T_STR16 is never written */
+                o[0] = 0xF0;
+            } else if (l == 2) { /* Redis's 13-bit integer */
+                uint64_t u = (uint64_t)v & 0x1FFF;
+                o[0] = (unsigned char)(0xC0 | (u >> 8));
+                o[1] = (unsigned char)u;
+            } else { /* int16/24/32/64: Redis's tag, same little-endian bytes */
+                o[0] = (unsigned char)(0xF1 + (t - T_INT16));
+            }
+        }
+        p += sz;
+        o += sz;
+    }
+    ASSERT(*o == 0xFF && (size_t)(o + 1 - out) == total);
+}
 
 /* --- cursors ----------------------------------------------------------- */
 

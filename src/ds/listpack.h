@@ -66,6 +66,15 @@ unsigned char *lp_delete_range(unsigned char *lp, long index, size_t n) WUR;
 unsigned char *lp_find(unsigned char *lp, unsigned char *p, const char *s, size_t len,
                        unsigned skip);
 
+/* Appends all of b's elements to a (b is unchanged): one copy. */
+unsigned char *lp_concat(unsigned char *a, const unsigned char *b) WUR;
+
+/* The listpack in Redis's byte layout (what RDB files and DUMP carry): a
+ * 6-byte header (total, then the count or 65535), Redis's tags. out must
+ * hold lp_redis_bytes(lp) bytes. */
+size_t lp_redis_bytes(const unsigned char *lp);
+void lp_to_redis(const unsigned char *lp, unsigned char *out);
+
 /* Integer forms of append/replace (HINCRBY, counters): the same element as
  * the decimal text of v, without formatting and parsing it. */
 unsigned char *lp_append_int(unsigned char *lp, int64_t v) WUR;

@@ -155,11 +155,9 @@ static QlNode *add_node_after(Quicklist *ql, QlNode *at, const char *s, size_t l
 
 /* What an element of len bytes adds to a node, as Redis 7.0 estimates it
  * to decide whether the element joins the node: len + 8 against the
- * node's listpack size in Redis's layout, whose header is 2 bytes shorter
- * than ours -- so the nodes split where Redis's do, and DUMP/RDB write the
- * same nodes (for elements whose encodings have the same size in both
- * layouts: all but integers of 2048..4095 in magnitude and strings of 4 KB
- * and more). */
+ * node's listpack size in Redis's layout. Our elements take exactly as
+ * many bytes as Redis's (ds/listpack.c) and our header 2 more, so nodes
+ * split where Redis's do and DUMP/RDB write Redis's nodes. */
 static inline size_t entry_cost(size_t len) { return len + 8 - 2; }
 
 /* Elements of at least this many bytes are "plain": alone in a node that
@@ -247,11 +245,7 @@ static bool may_merge(const QlNode *a, const QlNode *b, int fill) {
 
 /* Moves b's elements to the end of a (b follows a) and drops b. */
 static QlNode *merge_into(Quicklist *ql, QlNode *a, QlNode *b) {
-    LpVal v;
-    for (unsigned char *p = lp_first(b->lp); p; p = lp_next(b->lp, p)) {
-        lp_get(p, &v);
-        a->lp = v.s ? lp_append(a->lp, v.s, v.len) : lp_append_int(a->lp, v.v);
-    }
+    a->lp = lp_concat(a->lp, b->lp);
     a->count += b->count;
     node_resized(a);
     drop_node(ql, b);

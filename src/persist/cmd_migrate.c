@@ -336,6 +336,44 @@ static void propagate_as_del(Client *c, const int *deleted, int n) {
     mem_free(argl);
 }
 
+/* One attempt's replies: AUTH's and SELECT's lines, then one per RESTORE.
+ * Keys acknowledged are deleted (unless COPY) and listed in deleted[].
+ * Returns 0 or the -errno of the first read that failed; *restored is how
+ * many RESTORE replies were read; *target_error says the error reply was
+ * sent. */
+static int read_replies(Client *c, const MigrateArgs *a, MigSock *ms, bool select, const int *kv,
+                        int n, int *deleted, int *ndeleted, int *restored, bool *target_error) {
+    char line0[LINE_MAX_BYTES], line1[LINE_MAX_BYTES], line2[LINE_MAX_BYTES];
+    int err = 0;
+    *restored = 0;
+    *target_error = false;
+    if (a->pass) err = line_err(read_line(ms, line0, sizeof(line0), a->timeout));
+    if (!err && select) err = line_err(read_line(ms, line1, sizeof(line1), a->timeout));
+    if (err) return err;
+    for (int j = 0; j < n; j++) {
+        ssize_t r = read_line(ms, line2, sizeof(line2), a->timeout);
+        if (r < 0) return (int)r;
+        (*restored)++;
+        const char *eb = NULL;
+        if (a->pass && line0[0] == '-') eb = line0;
+        else if (select && line1[0] == '-') eb = line1;
+        else if (line2[0] == '-') eb = line2;
+        if (eb) {
+            if (!*target_error) {
+                ms->last_dbid = -1; /* SELECT again next time */
+                *target_error = true;
+                reply_errorf(c, "ERR Target instance replied with error: %s", eb + 1);
+            }
+        } else if (!a->copy) {
+            int k = kv[j];
+            db_delete(c->db, c->argv[k], c->argl[k]);
+            notify_write(NOTIFY_GENERIC, "del", c->db_index, c->argv[k], c->argl[k]);
+            deleted[(*ndeleted)++] = k;
+        }
+    }
+    return 0;
+}
+
 void cmd_migrate(Client *c);
 void cmd_migrate(Client *c) {
     MigrateArgs a;
@@ -361,71 +399,33 @@ void cmd_migrate(Client *c) {
     bool may_retry = true;
     RdbBuf cmd;
     rdbbuf_init(&cmd, false);
-    char line0[LINE_MAX_BYTES], line1[LINE_MAX_BYTES], line2[LINE_MAX_BYTES];
     for (;;) {
         MigSock *ms = get_socket_or_reply(c, a.timeout);
         if (!ms) break;
         bool select = ms->last_dbid != a.dbid;
-        int n = nkeys;
         rdbbuf_reset(&cmd);
-        build_request(c, &a, select, &cmd, kv, &n);
-        nkeys = n;
-        bool write_error = false;
-        int err = write_all(ms, cmd.buf, cmd.len, a.timeout);
-        if (err < 0) write_error = true;
-        if (!err && a.pass) err = line_err(read_line(ms, line0, sizeof(line0), a.timeout));
-        if (!err && select) err = line_err(read_line(ms, line1, sizeof(line1), a.timeout));
-        if (!err) {
-            bool target_error = false;
-            int j;
-            for (j = 0; j < n; j++) {
-                ssize_t r = read_line(ms, line2, sizeof(line2), a.timeout);
-                if (r < 0) {
-                    err = (int)r;
-                    break;
-                }
-                const char *eb = NULL;
-                if (a.pass && line0[0] == '-') eb = line0;
-                else if (select && line1[0] == '-') eb = line1;
-                else if (line2[0] == '-') eb = line2;
-                if (eb) {
-                    if (!target_error) {
-                        ms->last_dbid = -1;
-                        target_error = true;
-                        reply_errorf(c, "ERR Target instance replied with error: %s", eb + 1);
-                    }
-                } else if (!a.copy) {
-                    int k = kv[j];
-                    db_delete(c->db, c->argv[k], c->argl[k]);
-                    notify_write(NOTIFY_GENERIC, "del", c->db_index, c->argv[k], c->argl[k]);
-                    deleted[ndeleted++] = k;
-                }
-            }
-            if (!target_error && err < 0 && j == 0 && may_retry && err != -ETIMEDOUT) {
-                cache_close(c);
-                may_retry = false;
-                continue;
-            }
-            if (err < 0) cache_close(c);
-            if (ndeleted) propagate_as_del(c, deleted, ndeleted);
-            if (target_error) break;
-            if (err < 0) {
-                reply_error(c, "IOERR error or timeout reading to target instance");
-                break;
-            }
-            ms->last_dbid = a.dbid;
-            reply_ok(c);
-            break;
-        }
+        build_request(c, &a, select, &cmd, kv, &nkeys);
+        int err = write_all(ms, cmd.buf, cmd.len, a.timeout), restored = 0;
+        bool write_error = err < 0, target_error = false;
+        if (!err)
+            err = read_replies(c, &a, ms, select, kv, nkeys, deleted, &ndeleted, &restored,
+                               &target_error);
+        if (err < 0) cache_close(c); /* ms is gone */
         /* a socket error before any RESTORE reply: retry once on a new
          * connection, unless it timed out */
-        cache_close(c);
-        if (err != -ETIMEDOUT && may_retry) {
+        if (err < 0 && restored == 0 && !target_error && may_retry && err != -ETIMEDOUT) {
             may_retry = false;
             continue;
         }
-        reply_errorf(c, "IOERR error or timeout %s to target instance",
-                     write_error ? "writing" : "reading");
+        if (ndeleted) propagate_as_del(c, deleted, ndeleted);
+        if (target_error) break;
+        if (err < 0) {
+            reply_errorf(c, "IOERR error or timeout %s to target instance",
+                         write_error ? "writing" : "reading");
+            break;
+        }
+        ms->last_dbid = a.dbid;
+        reply_ok(c);
         break;
     }
     rdbbuf_free(&cmd);

@@ -7,8 +7,10 @@
 #include <lzf.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../core/config.h"
 #include "../core/t_hash.h"
 #include "../core/t_set.h"
 #include "../core/t_zset.h"
@@ -156,34 +158,59 @@ void rdb_write_binary_double(RdbBuf *b, double d) {
 typedef struct {
     RdbBuf *b;
     RedisLp lp;
+    size_t idx, nodes, depth; /* list-compress-depth */
 } NodeCtx;
+
+/* A node Redis keeps LZF-compressed in memory (list-compress-depth: more
+ * than `depth` nodes from either end) is written as that LZF blob, made
+ * as quicklist.c makes it: at least 48 bytes, output limited to the input
+ * size, kept only when it saves more than 8 bytes. Else the node is a
+ * string like any other. */
+static void write_node_bytes(NodeCtx *nc, const char *s, size_t len) {
+    bool inner = nc->depth && nc->idx >= nc->depth && nc->idx + nc->depth < nc->nodes;
+    if (inner && len >= 48 && len <= UINT32_MAX) {
+        unsigned char *out = mem_alloc(len);
+        unsigned int clen = lzf_compress(s, (unsigned int)len, out, (unsigned int)len);
+        if (clen != 0 && (size_t)clen + 8 < len) {
+            rdb_write_byte(nc->b, (RDB_ENCVAL << 6) | RDB_ENC_LZF);
+            rdb_write_len(nc->b, clen);
+            rdb_write_len(nc->b, len);
+            rdb_write_raw(nc->b, out, clen);
+            mem_free(out);
+            return;
+        }
+        mem_free(out);
+    }
+    rdb_write_string(nc->b, s, len);
+}
 
 static void write_node(void *ctx, const unsigned char *lp, bool plain) {
     NodeCtx *nc = ctx;
-    unsigned char *kp = (unsigned char *)lp;
     if (plain) {
         char buf[24];
         size_t len;
-        const char *s = lp_get_str(lp_first(kp), &len, buf);
+        const char *s = lp_get_str(lp_first((unsigned char *)lp), &len, buf);
         rdb_write_len(nc->b, RDB_QL_PLAIN);
-        rdb_write_string(nc->b, s, len);
-        return;
+        write_node_bytes(nc, s, len);
+    } else {
+        RdbBuf *out = &nc->lp.out;
+        rdbbuf_reset(out);
+        size_t n = lp_redis_bytes(lp);
+        reserve(out, n);
+        lp_to_redis(lp, out->buf);
+        out->len = n;
+        rdb_write_len(nc->b, RDB_QL_PACKED);
+        write_node_bytes(nc, (const char *)out->buf, n);
     }
-    rlp_begin(&nc->lp);
-    LpVal v;
-    for (unsigned char *p = lp_first(kp); p; p = lp_next(kp, p)) {
-        lp_get(p, &v);
-        rlp_add_val(&nc->lp, &v);
-    }
-    rlp_finish(&nc->lp);
-    rdb_write_len(nc->b, RDB_QL_PACKED);
-    rdb_write_string(nc->b, (const char *)nc->lp.out.buf, nc->lp.out.len);
+    nc->idx++;
 }
 
 static void write_list(RdbBuf *b, const Quicklist *ql) {
-    NodeCtx nc = {.b = b};
+    NodeCtx nc = {.b = b, .nodes = ql_nodes(ql)};
+    const char *depth = config_value("list-compress-depth");
+    if (depth) nc.depth = (size_t)strtoul(depth, NULL, 10);
     rlp_init(&nc.lp);
-    rdb_write_len(b, ql_nodes(ql));
+    rdb_write_len(b, nc.nodes);
     ql_foreach_node(ql, write_node, &nc);
     rlp_free(&nc.lp);
 }
@@ -270,14 +297,6 @@ static void write_zset(RdbBuf *b, Zset *z) {
 
 /* ---------- hashes ---------- */
 
-static bool add_pair_lp(void *ctx, const HashVal *f, const HashVal *v) {
-    RedisLp *lp = ctx;
-    LpVal a = {f->s, f->len, f->v}, c = {v->s, v->len, v->v};
-    rlp_add_val(lp, &a);
-    rlp_add_val(lp, &c);
-    return true;
-}
-
 static bool write_pair(void *ctx, const HashVal *f, const HashVal *v) {
     RdbBuf *b = ctx;
     if (f->s) rdb_write_string(b, f->s, f->len);
@@ -287,19 +306,16 @@ static bool write_pair(void *ctx, const HashVal *f, const HashVal *v) {
     return true;
 }
 
-static inline bool hash_is_listpack(const Hash *h) {
-    return strcmp(hash_encoding(h), "listpack") == 0;
-}
+static inline bool hash_is_listpack(const Hash *h) { return hash_listpack(h) != NULL; }
 
 static void write_hash(RdbBuf *b, Hash *h) {
-    if (hash_is_listpack(h)) {
-        RedisLp lp;
-        rlp_init(&lp);
-        rlp_begin(&lp);
-        hash_foreach(h, add_pair_lp, &lp);
-        rlp_finish(&lp);
-        rdb_write_string(b, (const char *)lp.out.buf, lp.out.len);
-        rlp_free(&lp);
+    const unsigned char *klp = hash_listpack(h);
+    if (klp) {
+        size_t n = lp_redis_bytes(klp);
+        unsigned char *rlp = mem_alloc(n);
+        lp_to_redis(klp, rlp);
+        rdb_write_string(b, (const char *)rlp, n);
+        mem_free(rlp);
         return;
     }
     rdb_write_len(b, hash_len(h));

@@ -89,7 +89,7 @@ def tgt(start_server):
 
 DEFAULTS = {"list-max-listpack-size": "-2", "zset-max-listpack-entries": "128",
             "hash-max-listpack-entries": "512", "set-max-intset-entries": "512",
-            "rdbcompression": "yes"}
+            "rdbcompression": "yes", "list-compress-depth": "0"}
 
 
 def run_both(clients, cmds):
@@ -149,6 +149,17 @@ for fill in ("-1", "-3", "-5", "128"):
     CASES["list 4000 strings, fill %s" % fill] = [
         ("CONFIG", "SET", "list-max-listpack-size", fill),
         ("RPUSH", "k", *["val%d" % i for i in range(4000)])]
+CASES["list ints of 2048..4095 in magnitude"] = [
+    ("RPUSH", "k", *[(2048 + i % 2048) * (-1) ** i for i in range(6000)])]
+CASES["list after LINSERTs (splits and merges)"] = [("RPUSH", "k", *["v%d" % i for i in range(5000)])] + [
+    ("LINSERT", "k", "BEFORE" if i % 2 else "AFTER", "v%d" % i, "ins%d" % i) for i in range(0, 3000, 7)]
+CASES["list after LSETs (nodes grow in place)"] = [("RPUSH", "k", *["v%d" % i for i in range(5000)])] + [
+    ("LSET", "k", i, "x" * 30) for i in range(0, 3000, 5)]
+for depth in ("1", "2"):
+    CASES["list compressed inner nodes, depth %s" % depth] = [
+        ("CONFIG", "SET", "list-compress-depth", depth),
+        ("RPUSH", "k", *["value%d" % i for i in range(6000)]),
+        ("LINDEX", "k", "3000"), ("LPUSH", "k", *[b"\x00\xff" * i for i in range(1, 200)])]
 CASES["intset 16"] = [("SADD", "k", 1, 2, 3, -5, 32767, -32768)]
 CASES["intset 32"] = [("SADD", "k", 1, 70000, -70000)]
 CASES["intset 64"] = [("SADD", "k", 1, 2**40, -2**63)]
@@ -173,8 +184,6 @@ CASES["zset skiplist by config"] = [("CONFIG", "SET", "zset-max-listpack-entries
 def test_dump_equals_redis(tgt, ref, name, compression):
     cmds = [("CONFIG", "SET", "rdbcompression", compression)] + CASES[name]
     run_both([tgt, ref], cmds)
-    for k, v in DEFAULTS.items():
-        tgt.config_set(k, v)
     assert tgt.object("encoding", "k") == ref.object("encoding", "k")
     tgt.config_set("rdbcompression", compression)
     ref.config_set("rdbcompression", compression)
@@ -387,3 +396,65 @@ def test_migrate_back_from_redis(tgt, ref, reference):
                                "KEYS", "z", "s") == b"OK"
     assert tgt.zrange("z", 0, -1, withscores=True) == [(b"a", 1.5), (b"b", 2.0)]
     assert tgt.smembers("s") == {b"1", b"2", b"3"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dump_list_random_ops_equals_redis(tgt, ref, seed):
+    """Random pushes, inserts, sets, removals, trims and pops: after each
+    batch the list's payload (its node boundaries) is redis-server's."""
+    rng = random.Random(seed)
+    fill = ["-1", "-2", "-3", "4", "16", "128"][seed % 6]
+    for c in (tgt, ref):
+        c.config_set("rdbcompression", "no")
+        c.config_set("list-max-listpack-size", fill)
+
+    def val():
+        t = rng.random()
+        if t < 0.3:
+            return str(rng.randint(-5000, 5000) if rng.random() < .5 else rng.randint(0, 100))
+        if t < 0.9:
+            return "e" * rng.randint(0, 40) + str(rng.randint(0, 99))
+        return "L" * rng.randint(100, 3000)
+
+    for step in range(300):
+        n = tgt.llen("k")
+        op = rng.random()
+        if op < 0.3 or not n:
+            cmd = (rng.choice(["RPUSH", "LPUSH"]), "k", *[val() for _ in range(rng.randint(1, 30))])
+        elif op < 0.5:
+            cmd = ("LINSERT", "k", rng.choice(["BEFORE", "AFTER"]), tgt.lindex("k", rng.randrange(n)), val())
+        elif op < 0.65:
+            cmd = ("LSET", "k", rng.randrange(n), val())
+        elif op < 0.75:
+            cmd = ("LREM", "k", rng.randint(-2, 2), tgt.lindex("k", rng.randrange(n)))
+        elif op < 0.8:
+            cmd = ("LTRIM", "k", rng.randint(0, 3), -rng.randint(1, 4))
+        else:
+            cmd = (rng.choice(["LPOP", "RPOP"]), "k", rng.randint(1, 5))
+        assert tgt.execute_command(*cmd) == ref.execute_command(*cmd)
+        if step % 25 == 24 and tgt.exists("k"):
+            assert tgt.dump("k") == ref.dump("k"), "step %d" % step
+
+
+def test_dump_lzf_matches_redis_on_random_strings(tgt, ref):
+    """liblzf (Debian's) must compress exactly as Redis's bundled lzf:
+    strings of many lengths and entropies, compressible or not."""
+    rng_l = random.Random(77)
+    pipe_t, pipe_r = tgt.pipeline(transaction=False), ref.pipeline(transaction=False)
+    keys = []
+    for i in range(150):
+        n = rng_l.choice([21, 22, 25, 40, 64, 100, 255, 1000, 4096, 10000, 65536, 300000])
+        alphabet = bytes(rng_l.sample(range(256), rng_l.choice([1, 2, 4, 16, 64, 256])))
+        if rng_l.random() < 0.5:
+            v = bytes(rng_l.choice(alphabet) for _ in range(n))
+        else:  # repeated chunks: long matches, far back-references
+            chunk = bytes(rng_l.choice(alphabet) for _ in range(rng_l.randint(1, 300)))
+            v = (chunk * (n // len(chunk) + 1))[:n]
+        k = "s%d" % i
+        keys.append(k)
+        pipe_t.set(k, v)
+        pipe_r.set(k, v)
+    pipe_t.execute()
+    pipe_r.execute()
+    for k in keys:
+        assert tgt.dump(k) == ref.dump(k), k

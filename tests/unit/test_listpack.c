@@ -448,8 +448,8 @@ static void test_sizes(void) {
     }
     static const struct {
         size_t len, cost;
-    } strs[] = {{63, 65}, {64, 67}, {125, 128}, {126, 130}, {4095, 4099}, {4096, 4101},
-                {65535, 65541}};
+    } strs[] = {{63, 65}, {64, 67}, {125, 128}, {126, 130}, {4095, 4099}, {4096, 4103},
+                {65535, 65543}, {16378, 16386}, {16377, 16384}};
     for (size_t i = 0; i < ARRAY_LEN(strs); i++) {
         char *big = malloc(strs[i].len);
         memset(big, 'y', strs[i].len);
@@ -487,7 +487,31 @@ static void test_edges(void) {
     lp_free(lp);
 }
 
+/* lp_concat: a's elements then b's, walkable both ways across the seam. */
+static void test_concat(void) {
+    char buf[5000];
+    for (int round = 0; round < 50; round++) {
+        Model m = {0};
+        unsigned char *a = lp_new(), *b = lp_new();
+        size_t na = rndn(40), nb = rndn(40);
+        for (size_t i = 0; i < na + nb; i++) {
+            size_t len = rand_elem(buf, round % 5 == 0);
+            if (i < na) a = lp_append(a, buf, len);
+            else b = lp_append(b, buf, len);
+            m_insert(&m, m.n, buf, len);
+        }
+        size_t bb = lp_bytes(b);
+        a = lp_concat(a, b);
+        CHECK(lp_bytes(b) == bb && lp_count(b) == nb);
+        check_all(a, &m);
+        lp_free(a);
+        lp_free(b);
+        m_free(&m);
+    }
+}
+
 int main(void) {
+    test_concat();
     test_edges();
     test_sizes();
     test_ints();

@@ -11,6 +11,10 @@
 #include "persist/rdb_lp.h"
 #include "unit.h"
 
+#ifndef ARRAY_LEN
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 static bool bytes_are(const RdbBuf *b, const void *want, size_t n) {
     return b->len == n && memcmp(b->buf, want, n) == 0;
 }
@@ -229,6 +233,48 @@ static void test_lp_header(void) {
     rlp_free(&lp);
 }
 
+/* lp_to_redis (a tag-rewriting copy) equals the element-by-element
+ * re-encoding for every kind of element kilat's listpack holds. */
+static void test_lp_to_redis(void) {
+    static const int64_t ints[] = {0, 1, 127, 128, -1, -2048, 2047, 2048, -2049, 4095, 4096,
+                                   -4096, -4097, 32767, -32768, 32768, -32769, 8388607,
+                                   -8388608, 8388608, -8388609, INT32_MAX, INT32_MIN,
+                                   (int64_t)INT32_MAX + 1, INT64_MAX, INT64_MIN};
+    static const size_t lens[] = {0, 1, 63, 64, 125, 126, 4095, 4096, 16377, 16378, 70000};
+    char *big = mem_alloc(70000);
+    memset(big, 's', 70000);
+    unsigned char *klp = lp_new();
+    RedisLp ref;
+    rlp_init(&ref);
+    uint64_t x = 12345;
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < 400; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            if (x % 3) {
+                klp = lp_append_int(klp, ints[x % ARRAY_LEN(ints)]);
+            } else {
+                size_t n = lens[(x >> 8) % ARRAY_LEN(lens)];
+                klp = lp_append(klp, big, n > 100 && round == 0 ? 100 : n);
+            }
+        }
+        rlp_begin(&ref);
+        LpVal v;
+        for (unsigned char *p = lp_first(klp); p; p = lp_next(klp, p)) {
+            lp_get(p, &v);
+            rlp_add_val(&ref, &v);
+        }
+        rlp_finish(&ref);
+        size_t n = lp_redis_bytes(klp);
+        unsigned char *out = mem_alloc(n);
+        lp_to_redis(klp, out);
+        CHECK(n == ref.out.len && memcmp(out, ref.out.buf, n) == 0);
+        mem_free(out);
+    }
+    rlp_free(&ref);
+    lp_free(klp);
+    mem_free(big);
+}
+
 static void test_crc64(void) {
     CHECK(crc64(0, "123456789", 9) == 0xe9c6d914c4b8d9caULL);
     /* continuing a crc over pieces equals one pass */
@@ -242,6 +288,7 @@ int main(void) {
     test_lp_ints();
     test_lp_strings();
     test_lp_header();
+    test_lp_to_redis();
     test_crc64();
     return unit_finish("test_rdb_enc");
 }
