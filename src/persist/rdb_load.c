@@ -2,16 +2,14 @@
  * sections, per-key metadata (expire, idle, freq), values (rdb_dec), EOF
  * and the CRC-64 of everything before it. The file is streamed through one
  * growable buffer; the CRC is folded in as bytes leave the buffer. All
- * reading goes through file_read() (one place to swap for the OS layer). */
+ * reading goes through os/file (file_open_read, file_read, file_size). */
 #include "rdb_load.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/config.h"
@@ -19,6 +17,7 @@
 #include "../core/log.h"
 #include "../ds/mem.h"
 #include "../os/clock.h"
+#include "../os/file.h"
 #include "crc64.h"
 #include "rdb_dec.h"
 #include "rdb_format.h"
@@ -35,17 +34,16 @@ typedef struct {
     int read_errno;
 } FileCtx;
 
-/* read(2) until n bytes or end of file; -1 on an error (errno). */
-static ssize_t file_read(int fd, void *buf, size_t n) {
+/* Reads until n bytes or end of file; -errno on an error. */
+static long read_full(int fd, void *buf, size_t n) {
     size_t got = 0;
     while (got < n) {
-        ssize_t k = read(fd, (char *)buf + got, n - got);
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0) return -1;
+        long k = file_read(fd, (char *)buf + got, n - got);
+        if (k < 0) return k;
         if (k == 0) break;
         got += (size_t)k;
     }
-    return (ssize_t)got;
+    return (long)got;
 }
 
 static void fold_crc(RdbReader *r) {
@@ -68,9 +66,9 @@ static bool file_refill(RdbReader *r, size_t need) {
     } else {
         memmove(f->buf, r->p, have);
     }
-    ssize_t k = file_read(f->fd, f->buf + have, f->cap - have);
+    long k = read_full(f->fd, f->buf + have, f->cap - have);
     if (k < 0) {
-        f->read_errno = errno;
+        f->read_errno = (int)-k;
         k = 0;
     }
     r->p = f->buf;
@@ -308,14 +306,14 @@ bool rdb_load_file(const char *path, const RdbLoadOpts *opts, RdbLoadStats *stat
     L.st->ctime = -1;
     if (errlen) err[0] = '\0';
 
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = file_open_read(path);
     if (fd < 0) {
-        L.st->missing = errno == ENOENT;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        L.st->missing = fd == -ENOENT;
+        snprintf(err, errlen, "%s: %s", path, strerror(-fd));
         return false;
     }
-    struct stat sb;
-    uint64_t size = fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+    int64_t fsz = file_size(fd);
+    uint64_t size = fsz > 0 ? (uint64_t)fsz : 0;
     FileCtx f = {.fd = fd, .crc_on = true};
     f.cap = CHUNK;
     f.buf = mem_alloc(f.cap);
@@ -346,6 +344,6 @@ bool rdb_load_file(const char *path, const RdbLoadOpts *opts, RdbLoadStats *stat
                 (unsigned long long)L.st->keys_loaded, (unsigned long long)L.st->keys_expired);
     }
     mem_free(f.buf);
-    close(fd);
+    file_close(fd);
     return ok;
 }
