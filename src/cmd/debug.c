@@ -477,10 +477,10 @@ static void debug_reload(Client *c) {
     else reply_ok(c);
 }
 
-/* DEBUG FILE-FAULT create|write|fsync|rename|off [errno] [after-bytes]:
+/* DEBUG FILE-FAULT create|write|fsync|rename|read|off [errno] [after-bytes]:
  * the file fault hook of test builds (os/file.h). */
 static void debug_file_fault(Client *c) {
-    static const char *const ops[] = {"off", "create", "write", "fsync", "rename"};
+    static const char *const ops[] = {"off", "create", "write", "fsync", "rename", "read"};
     int op = -1;
     for (int i = 0; i < (int)ARRAY_LEN(ops); i++)
         if (arg_is(c, 2, ops[i])) op = i;

@@ -26,7 +26,7 @@ bool file_fault_set(FileFault op, int err, uint64_t after) {
  * spent; *n is cut to what still fits, so a write can end short). */
 static int fault_check(FileFault op, size_t *n) {
     if (LIKELY(atomic_load(&fault_op) != (int)op)) return 0;
-    if (op == FAULT_WRITE && n) {
+    if ((op == FAULT_WRITE || op == FAULT_READ) && n) {
         uint64_t left = atomic_load(&fault_after);
         if (left > 0) {
             if (*n > left) *n = (size_t)left;
@@ -76,6 +76,8 @@ int file_write_all(int fd, const void *buf, size_t n) {
 }
 
 long file_read(int fd, void *buf, size_t n) {
+    int f = fault_check(FAULT_READ, &n);
+    if (f) return f;
     for (;;) {
         ssize_t r = read(fd, buf, n);
         if (r >= 0) return (long)r;

@@ -31,9 +31,9 @@ int64_t file_size(int fd);
 /* 1 if path exists, 0 if not, -errno on another error. */
 int file_exists(const char *path);
 
-typedef enum { FAULT_NONE = 0, FAULT_CREATE, FAULT_WRITE, FAULT_FSYNC, FAULT_RENAME } FileFault;
-/* Test builds: the next calls of kind `op` fail with -err (FAULT_WRITE:
- * once `after` more bytes have been written). FAULT_NONE clears. Returns
+typedef enum { FAULT_NONE = 0, FAULT_CREATE, FAULT_WRITE, FAULT_FSYNC, FAULT_RENAME, FAULT_READ } FileFault;
+/* Test builds: the next calls of kind `op` fail with -err (FAULT_WRITE,
+ * FAULT_READ: once `after` more bytes have been written / read). FAULT_NONE clears. Returns
  * false in release builds (no hook compiled in). */
 bool file_fault_set(FileFault op, int err, uint64_t after);
 

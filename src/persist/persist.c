@@ -356,6 +356,7 @@ const char *persist_debug_reload(bool merge, bool noflush, bool nosave) {
     char err[512] = "";
     bool opened;
     if (!load(merge, err, sizeof err, &opened)) {
+        db_restore_dirty(dirty); /* DEBUG RELOAD is never propagated */
         log_msg(LOG_WARNING, "Error trying to load the RDB dump: %s", err);
         return "ERR Error trying to load the RDB dump, check server logs.";
     }

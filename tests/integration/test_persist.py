@@ -406,3 +406,18 @@ def test_shutdown_while_loading_never_overwrites_the_file(start_server):
     assert os.path.getsize(os.path.join(srv.dir, "dump.rdb")) == size
     srv.start()
     assert plain(srv.client()).dbsize() == 3000
+
+
+@pytest.mark.kilat_only
+def test_read_error_while_loading_is_reported_not_crashed(start_server):
+    srv = start_server("--enable-debug-command", "yes")
+    c = plain(srv.client())
+    fill(c, 500)
+    c.execute_command("SAVE")
+    fault(c, "read", "5", "1000")  # EIO after 1000 bytes
+    with pytest.raises(redis.ResponseError, match="Error trying to load the RDB dump"):
+        c.execute_command("DEBUG", "RELOAD", "NOSAVE")
+    assert "Read error" in srv.output().decode(errors="replace")
+    fault(c, "off")
+    assert c.execute_command("DEBUG", "RELOAD", "NOSAVE") == b"OK"
+    assert c.dbsize() == 500
