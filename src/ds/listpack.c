@@ -98,12 +98,12 @@ static inline size_t backlen_size(size_t l) {
 }
 
 /* Decodes the element at p: a string (returns true, *s and *len) or an
- * integer (returns false, *v). *enclen gets the size of tag + data. */
-/* always_inline: lp_find's loop runs it per element, and GCC stopped
- * inlining it once the 13-bit integer tags made it longer (+18% in lp_find) */
+ * integer (returns false, *v). *enclen gets the size of tag + data.
+ * always_inline: lp_find's loop runs it per element, and GCC stopped
+ * inlining it once the 13-bit integer tags made it longer (+18% in lp_find). */
 static inline __attribute__((always_inline)) bool decode(const unsigned char *p,
                                                          const unsigned char **s, size_t *len,
-                          int64_t *v, size_t *enclen) {
+                                                         int64_t *v, size_t *enclen) {
     unsigned t = p[0];
     if (t < 0x80) {
         *v = t;
