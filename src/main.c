@@ -104,7 +104,12 @@ int main(int argc, char **argv) {
             proc_pid(), cfg.port);
     show_banner();
     if (!server_listen()) return 1;
-    if (!persist_load_at_start()) return 1;
+    if (!persist_load_at_start()) { /* what was loaded before the bad byte goes too */
+        server_cleanup();
+        thread_bg_drain();
+        db_free_all();
+        return 1;
+    }
     if (cfg.pidfile && cfg.pidfile[0] && !proc_write_pidfile(cfg.pidfile))
         log_msg(LOG_WARNING, "Failed to write PID file: %s", cfg.pidfile);
     server_update_proc_title();
