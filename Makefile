@@ -46,7 +46,7 @@ OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit integration differential laravel laravel-differential asan test-asan deps clean bench fuzz fuzz-build fuzz-rdb fuzz-bins redis-suite redis-suite-differential
+.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-bins redis-suite redis-suite-differential
 
 all: $(BUILD)/kilat-server
 
@@ -108,12 +108,20 @@ redis-suite-differential:
 	/usr/bin/python3 tests/redis-suite/run.py --server /usr/bin/redis-server --target redis --workdir $(REDIS_SUITE)
 
 asan:
-	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -DKILAT_CHECKS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" all
+	$(MAKE) BUILD=build-asan MALLOC=libc OPT="$(ASAN_OPT)" LDFLAGS="-fsanitize=address,undefined" all
 
-test-asan: asan
-	$(MAKE) BUILD=build-asan MALLOC=libc OPT="-O1 -g -DKILAT_CHECKS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" unit
-	KILAT_SERVER=$(abspath build-asan/kilat-server) KILAT_ASAN=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
-	KILAT_SERVER=$(abspath build-asan/kilat-server) KILAT_ASAN=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
+ASAN_OPT := -O1 -g -DKILAT_CHECKS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ASAN_ENV := KILAT_SERVER=$(abspath build-asan/kilat-server) KILAT_ASAN=1
+
+test-asan: asan-unit asan-integration asan-laravel asan-suite
+
+asan-unit: asan
+	$(MAKE) BUILD=build-asan MALLOC=libc OPT="$(ASAN_OPT)" LDFLAGS="-fsanitize=address,undefined" unit
+asan-integration: asan
+	$(ASAN_ENV) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+asan-laravel: asan
+	$(ASAN_ENV) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
+asan-suite: asan
 	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)
 	LSAN_OPTIONS=detect_leaks=0 /usr/bin/python3 tests/redis-suite/run.py --server build-asan/kilat-server --workdir $(REDIS_SUITE)-asan
 
@@ -184,8 +192,21 @@ else
 	$(call fuzz_run,$(FUZZ_RDB))
 endif
 
+# Everything CI runs. Suites that mostly wait on a server run two at a time
+# (the machine has 2 cores; servers take free ports, so they do not meet):
+# the integration suite against kilat beside the one against redis-server,
+# the Laravel pair beside the ASan build, the ASan integration suite beside
+# the fuzzers. Redis's suite runs alone: it already runs 3 units at once.
 test: deps
-	$(MAKE) unit integration differential laravel laravel-differential redis-suite redis-suite-differential test-asan fuzz-rdb
+	$(MAKE) unit
+	$(MAKE) -j2 --output-sync=target integration differential
+	$(MAKE) -j2 --output-sync=target laravel-both asan-unit
+	$(MAKE) redis-suite redis-suite-differential
+	$(MAKE) -j2 --output-sync=target asan-integration fuzz-rdb
+	$(MAKE) asan-laravel asan-suite
+
+laravel-both:
+	$(MAKE) laravel laravel-differential
 
 clean:
 	rm -rf build build-asan build-fuzz
