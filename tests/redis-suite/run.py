@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -167,9 +168,30 @@ def eval_only(tree, unit):
 OWN_OPTIONS = {"--eval-only": eval_only}
 
 
+# Units run in trees under a short temporary directory: the suite puts a
+# unix socket at <tree>/tests/tmp/server.<pid>.<n>/socket, and a socket
+# path longer than 107 bytes fails to bind (in redis-server as in kilat),
+# which a deep checkout or workdir would reach. After the unit the tree
+# moves to <workdir>/<target>/<unit>, next to its log.
+SHORT_ROOT = None
+
+
+def short_tree(args, slot):
+    global SHORT_ROOT
+    if SHORT_ROOT is None:
+        SHORT_ROOT = tempfile.mkdtemp(prefix="krs-")
+    return os.path.join(SHORT_ROOT, "%s%d" % (args.target[0], slot))
+
+
+def keep_tree(tree, dest):
+    if os.path.exists(dest):
+        shutil.rmtree(dest, ignore_errors=True)
+    shutil.move(tree, dest)
+
+
 def run_unit(args, unit, extra, slot, skip=()):
     slug = unit.replace("/", "_")
-    tree = os.path.join(args.workdir, args.target, slug)
+    tree = short_tree(args, slot)
     make_tree(args.suite, tree, args.server)
     for opt in [x for x in extra if x in OWN_OPTIONS]:
         OWN_OPTIONS[opt](tree, unit)
@@ -213,6 +235,7 @@ def run_unit(args, unit, extra, slot, skip=()):
         results[ABORTED] = "err"
     if hung:
         results[HUNG] = "err"
+    keep_tree(tree, os.path.join(args.workdir, args.target, slug))
     return unit, results, detail, time.time() - start, log
 
 
@@ -359,4 +382,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        rc = main()
+    finally:
+        if SHORT_ROOT:
+            shutil.rmtree(SHORT_ROOT, ignore_errors=True)
+    sys.exit(rc)
