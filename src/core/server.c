@@ -343,7 +343,8 @@ void server_serve_while_busy(void) {
     if (shutdown_now || proc_shutdown_requested()) {
         /* SHUTDOWN NOSAVE (or a signal) during a busy script: the script
          * cannot be unwound safely, so exit here, as Redis does. */
-        log_msg(LOG_WARNING, command_loading ? "Shutdown requested while loading: exiting now." : "Shutdown requested while a script is busy: exiting now.");
+        log_msg(LOG_WARNING, "Shutdown requested while %s: exiting now.",
+                command_loading ? "loading" : "a script is busy");
         /* refuse new connections at once, as Redis does, rather than
          * accept them and drop them when the process is gone */
         for (int i = 0; i < nlisteners; i++) sock_close(listeners[i].fd);
