@@ -725,6 +725,34 @@ def run_server_expect_exit(args, conf=None, timeout=None):
     return p.returncode, out
 
 
+def reference_redis(*extra, prefix="kilat-ref-"):
+    """Generator for a module fixture: a redis-server 7.0 of the test's own
+    beside the server under test (no persistence, `extra` arguments), as a
+    byte-for-byte reference; yields its port, then stops it."""
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.fail("redis-server is needed as the reference (apt-get install redis-server)")
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", tmp] + list(extra),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 15
+    while True:
+        try:
+            RawConn("127.0.0.1", port).close()
+            break
+        except OSError:
+            if time.time() > deadline:
+                proc.kill()
+                pytest.fail("reference redis-server did not start")
+            time.sleep(0.05)
+    yield port
+    proc.terminate()
+    proc.wait(10)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def wait_for(pred, timeout=5.0, interval=0.05):
     """Poll pred() until truthy or timeout; returns the last value."""
     end = time.time() + timeout * SLOW

@@ -12,16 +12,13 @@ Runs against kilat and against redis-server (then both sides are Redis).
 """
 
 import random
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 
 import pytest
 import redis
 
-from conftest import IS_KILAT, SLOW, RawConn, free_port
+from conftest import reference_redis, IS_KILAT, SLOW, RawConn, free_port
 
 
 # ---------------------------------------------------------------- helpers
@@ -40,29 +37,7 @@ def crc64_jones(data):
 @pytest.fixture(scope="module")
 def reference():
     """A redis-server 7.0 of our own: DEBUG enabled, no persistence."""
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.fail("redis-server is needed as the reference")
-    tmp = tempfile.mkdtemp(prefix="kilat-dumpref-")
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--dir", tmp,
-                             "--enable-debug-command", "yes"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 15
-    while True:
-        try:
-            RawConn("127.0.0.1", port).close()
-            break
-        except OSError:
-            if time.time() > deadline:
-                proc.kill()
-                pytest.fail("reference redis-server did not start")
-            time.sleep(0.05)
-    yield port
-    proc.terminate()
-    proc.wait(10)
-    shutil.rmtree(tmp, ignore_errors=True)
+    yield from reference_redis("--enable-debug-command", "yes", prefix="kilat-dumpref-")
 
 
 @pytest.fixture

@@ -11,14 +11,10 @@ Runs against kilat only (it starts its own redis-server as the reference).
 """
 
 import random
-import shutil
-import subprocess
-import tempfile
-import time
 
 import pytest
 
-from conftest import SLOW, RawConn, free_port
+from conftest import reference_redis, SLOW, RawConn
 
 pytestmark = pytest.mark.kilat_only
 
@@ -70,28 +66,7 @@ def run_stream(port, seed, count):
 @pytest.fixture(scope="module")
 def reference():
     """A redis-server 7.0 of our own, as the reference."""
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.fail("redis-server is needed as the reference (apt-get install redis-server)")
-    tmp = tempfile.mkdtemp(prefix="kilat-ref-")
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--dir", tmp],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 15
-    while True:
-        try:
-            RawConn("127.0.0.1", port).close()
-            break
-        except OSError:
-            if time.time() > deadline:
-                proc.kill()
-                pytest.fail("reference redis-server did not start")
-            time.sleep(0.05)
-    yield port
-    proc.terminate()
-    proc.wait(10)
-    shutil.rmtree(tmp, ignore_errors=True)
+    yield from reference_redis(prefix="kilat-ref-")
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
