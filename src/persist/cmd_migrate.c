@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/monitor.h"
 #include "../core/args.h"
 #include "../core/command.h"
 #include "../core/db.h"
@@ -242,13 +243,16 @@ static bool parse_or_reply(Client *c, MigrateArgs *a) {
                 return false;
             }
             a->pass = ++j;
+            monitor_redact(j); /* MONITOR shows "(redacted)", as Redis */
         } else if (arg_opt_is(c, j, "auth2")) {
             if (more < 2) {
                 reply_syntax_error(c);
                 return false;
             }
             a->user = ++j;
+            monitor_redact(j);
             a->pass = ++j;
+            monitor_redact(j);
         } else if (arg_opt_is(c, j, "keys")) {
             if (c->argl[3] != 0) {
                 reply_error(c, "ERR When using MIGRATE KEYS option, the key argument must be set "

@@ -433,3 +433,17 @@ def test_dump_lzf_matches_redis_on_random_strings(tgt, ref):
     pipe_r.execute()
     for k in keys:
         assert tgt.dump(k) == ref.dump(k), k
+
+
+def test_migrate_auth_arguments_are_redacted_in_monitor(r, connect):
+    mon = connect()
+    assert mon.cmd("MONITOR") == b"OK"
+    for args in (("AUTH", "secret"), ("AUTH2", "user", "secret")):
+        try:  # nothing listens there: only the MONITOR line matters
+            r.execute_command("MIGRATE", "127.0.0.1", "1", "key", "9", "100", *args)
+        except redis.ResponseError:
+            pass
+        line = mon.read_reply()
+        assert b'"MIGRATE"' in line and b'"key" "9" "100"' in line, line
+        assert b"secret" not in line and b"user" not in line, line
+        assert line.count(b'"(redacted)"') == len(args) - 1, line
