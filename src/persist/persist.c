@@ -98,12 +98,7 @@ static void save_succeeded(uint64_t dirty_at_start) {
 /* A foreground save of the whole dataset (SAVE, SHUTDOWN, FLUSHALL). */
 static bool save_now(void) {
     uint64_t dirty = db_dirty();
-    proc_set_insist_unlink(NULL);
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "temp-%d.rdb", proc_pid());
-    proc_set_insist_unlink(tmp); /* a second SIGINT removes the half file */
     int r = snapshot_save(dbfilename());
-    proc_set_insist_unlink(NULL);
     if (r < 0) return false; /* a foreground failure leaves the BGSAVE status, as Redis */
     log_msg(LOG_NOTICE, "DB saved on disk");
     save_succeeded(dirty);

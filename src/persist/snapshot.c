@@ -26,6 +26,7 @@
 #include "../ds/mem.h"
 #include "../os/clock.h"
 #include "../os/file.h"
+#include "../os/proc.h"
 #include "../os/thread.h"
 #include "crc64.h"
 #include "rdb_enc.h"
@@ -185,8 +186,8 @@ static void write_entry(Snap *s, Db *db, Entry *e) {
             rdb_write_byte(&s->out, RDB_OPCODE_RESIZEDB);
             rdb_write_len(&s->out, db_size(db));
             rdb_write_len(&s->out, db_expires(db));
+            s->resized_dbs = idx + 1;
         }
-        if (idx >= s->resized_dbs) s->resized_dbs = idx + 1;
     }
     if (expire >= 0) {
         rdb_write_byte(&s->out, RDB_OPCODE_EXPIRETIME_MS);
@@ -342,8 +343,10 @@ int snapshot_save(const char *path) {
         return err;
     }
     snap = s;
+    proc_set_insist_unlink(s->w->tmp); /* a second SIGINT removes the half file */
     walk(s, -1);
     finish(s);
+    proc_set_insist_unlink(NULL);
     Writer *w = s->w;
     snap = NULL;
     snap_release(s);
