@@ -85,6 +85,11 @@ void propagate_command(Client *c, int db_index, uint64_t changes) {
     emit(db_index, c->argc, c->argv, c->argl);
 }
 
+void propagate_as(Client *c, int argc, const char *const *argv, const size_t *argl) {
+    propagate_cmds++;
+    emit(c->db_index, argc, argv, argl);
+}
+
 void propagate_expired(int db_index, const char *key, size_t klen) {
     watch_touch_key(db_index, key, klen);
     notify_key(NOTIFY_EXPIRED, "expired", db_index, key, klen);

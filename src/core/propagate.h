@@ -32,6 +32,14 @@ void propagate_unit_end(void);
  * db_index. Inside a unit it is collected (argv copied only if a sink is
  * registered), otherwise emitted at once. */
 void propagate_command(Client *c, int db_index, uint64_t changes);
+/* c's command propagates as this argv instead of its own (its effects:
+ * EXPIRE as PEXPIREAT, BLPOP as the LPOP that happened, SPOP as SREM...),
+ * in c's current database. Call it once per command to emit; the
+ * dispatcher then emits nothing more for this call. Several calls emit
+ * several commands: wrap them in propagate_unit_begin/end so they leave
+ * as one MULTI/EXEC, as Redis 7.0's alsoPropagate does. argv is copied
+ * when needed. */
+void propagate_as(Client *c, int argc, const char *const *argv, const size_t *argl);
 /* A key deleted by expiry (lazy or active) in database db_index: WATCH and
  * keyspace notifications hear of it; propagates as DEL. */
 void propagate_expired(int db_index, const char *key, size_t klen);

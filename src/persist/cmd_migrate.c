@@ -326,16 +326,7 @@ static void propagate_as_del(Client *c, const int *deleted, int n) {
         argv[i + 1] = c->argv[deleted[i]];
         argl[i + 1] = c->argl[deleted[i]];
     }
-    int oargc = c->argc;
-    const char **oargv = c->argv;
-    size_t *oargl = c->argl;
-    c->argc = n + 1;
-    c->argv = argv;
-    c->argl = argl;
-    propagate_command(c, c->db_index, (uint64_t)n);
-    c->argc = oargc;
-    c->argv = oargv;
-    c->argl = oargl;
+    propagate_as(c, n + 1, argv, argl);
     mem_free(argv);
     mem_free(argl);
 }

@@ -32,21 +32,6 @@ static bool lfu_policy(void) {
     return v && strstr(v, "lfu") != NULL;
 }
 
-/* Propagates c's command as argv[0..argc) instead of what the client sent
- * (the dispatcher then propagates nothing more for this call). */
-static void propagate_as(Client *c, int argc, const char **argv, size_t *argl) {
-    int oc = c->argc;
-    const char **ov = c->argv;
-    size_t *ol = c->argl;
-    c->argc = argc;
-    c->argv = argv;
-    c->argl = argl;
-    propagate_command(c, c->db_index, 1);
-    c->argc = oc;
-    c->argv = ov;
-    c->argl = ol;
-}
-
 /* As Redis: a relative TTL leaves as an absolute one with ABSTTL, so a
  * replica or the AOF sets the same deadline. */
 static void propagate_absttl(Client *c, int64_t when) {
