@@ -24,6 +24,11 @@ typedef void (*PropagateSink)(void *ctx, int db_index, int argc, const char *con
 /* Registers the one sink (NULL: none, the default). */
 void propagate_set_sink(PropagateSink fn, void *ctx);
 
+/* While suspended (the AOF loader replays a file: what it runs is on disk
+ * already) nothing reaches the sink; changes are still counted. Nests. */
+void propagate_suspend(void);
+void propagate_resume(void);
+
 /* Opens/closes a unit; the outermost end emits what the unit collected. */
 void propagate_unit_begin(void);
 void propagate_unit_end(void);

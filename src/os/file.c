@@ -184,3 +184,13 @@ int file_exists(const char *path) {
     if (stat(path, &st) == 0) return 1;
     return errno == ENOENT ? 0 : -errno;
 }
+
+int file_seek(int fd, uint64_t off) {
+    if (off > (uint64_t)INT64_MAX) return -EINVAL;
+    return lseek(fd, (off_t)off, SEEK_SET) < 0 ? -errno : 0;
+}
+
+int file_truncate(const char *path, uint64_t size) {
+    if (size > (uint64_t)INT64_MAX) return -EINVAL;
+    return truncate(path, (off_t)size) < 0 ? -errno : 0;
+}
