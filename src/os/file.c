@@ -123,7 +123,7 @@ int file_datasync(int fd) {
     return fdatasync(fd) < 0 ? -errno : 0;
 }
 
-int file_truncate(int fd, int64_t size) { return ftruncate(fd, (off_t)size) < 0 ? -errno : 0; }
+int file_ftruncate(int fd, int64_t size) { return ftruncate(fd, (off_t)size) < 0 ? -errno : 0; }
 
 int file_mkdir(const char *path) {
     if (mkdir(path, 0755) == 0) return 0;

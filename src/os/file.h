@@ -27,7 +27,7 @@ long file_read(int fd, void *buf, size_t n);
 int file_fsync(int fd);
 /* fdatasync: the data, not the metadata (the AOF's fsync, as Redis's). */
 int file_datasync(int fd);
-int file_truncate(int fd, int64_t size);
+int file_ftruncate(int fd, int64_t size);
 int file_close(int fd);
 /* Creates a directory (0755); an existing directory is fine. */
 int file_mkdir(const char *path);

@@ -199,7 +199,7 @@ static void aof_flush_io(bool force) {
         static int64_t last_log;
         bool can_log = now_s - last_log > WRITE_ERROR_LOG_PERIOD_S;
         if (can_log) last_log = now_s;
-        if (written > 0 && file_truncate(aof.fd, (int64_t)aof.incr_size) == 0) {
+        if (written > 0 && file_ftruncate(aof.fd, (int64_t)aof.incr_size) == 0) {
             written = 0; /* the partial command is gone again */
         } else if (written > 0) {
             if (can_log)
