@@ -18,6 +18,7 @@
 #include "../ds/mem.h"
 #include "../ds/num.h"
 #include "../persist/persist.h"
+#include "effects.h"
 
 static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH; }
 
@@ -477,6 +478,22 @@ static bool expire_allowed(int flags, int64_t cur, int64_t when) {
     return true;
 }
 
+/* As Redis 7.0: a deleting EXPIRE propagates as DEL key (UNLINK with
+ * lazyfree-lazy-expire), any other as PEXPIREAT key <abs ms> keeping its
+ * NX/XX/GT/LT words; PEXPIREAT itself goes as it came. */
+static void propagate_expire(Client *c, int64_t basetime, bool seconds, bool past, int64_t when) {
+    if (past) {
+        effects_del(c, "lazyfree-lazy-expire", c->argv[1], c->argl[1]);
+        return;
+    }
+    if (basetime == 0 && !seconds) return; /* PEXPIREAT: its own argv */
+    char num[24];
+    static const int at[2] = {0, 2};
+    const char *with[2] = {"PEXPIREAT", num};
+    size_t withl[2] = {9, num_format_int64(num, when)};
+    effects_replace(c, 2, at, with, withl);
+}
+
 /* The shared body: `basetime` is added to the argument (now for the
  * relative forms, 0 for the absolute ones) after scaling it to ms.
  * Overflow in either step is "invalid expire time". A time at or before
@@ -502,6 +519,7 @@ static void expire_generic(Client *c, int64_t basetime, bool seconds) {
     if (past) db_delete(c->db, c->argv[1], c->argl[1]);
     else db_set_expire(c->db, c->argv[1], c->argl[1], when);
     changed(c, 1, past ? "del" : "expire");
+    if (propagate_has_sink()) propagate_expire(c, basetime, seconds, past, when);
     reply_int(c, 1);
     return;
 invalid:
@@ -569,11 +587,19 @@ static bool flush_mode_or_reply(Client *c, bool *async) {
     return false;
 }
 
+/* FLUSHDB and FLUSHALL propagate even when there was nothing to remove,
+ * as Redis's forceCommandPropagation: the AOF and replicas must drop
+ * whatever they hold too. */
+static void propagate_flush(Client *c) {
+    if (propagate_has_sink()) propagate_as(c, c->argc, (const char *const *)c->argv, c->argl);
+}
+
 static void cmd_flushdb(Client *c) {
     bool async;
     if (!flush_mode_or_reply(c, &async)) return;
     watch_touch_flush(c->db_index); /* while the keys are still there */
     db_flush(c->db, async);
+    propagate_flush(c);
     reply_ok(c);
 }
 
@@ -586,6 +612,7 @@ static void cmd_flushall(Client *c) {
         db_flush(db_get(i), async);
     }
     persist_after_flushall();
+    propagate_flush(c);
     reply_ok(c);
 }
 

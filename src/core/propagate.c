@@ -29,6 +29,8 @@ void propagate_set_sink(PropagateSink fn, void *ctx) {
     sink_ctx = ctx;
 }
 
+bool propagate_has_sink(void) { return sink != NULL; }
+
 static void collect(int db, int argc, const char *const *argv, const size_t *argl) {
     size_t bytes = 0;
     for (int i = 0; i < argc; i++) bytes += argl[i];

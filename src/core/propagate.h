@@ -23,6 +23,10 @@ typedef void (*PropagateSink)(void *ctx, int db_index, int argc, const char *con
                               const size_t *argl);
 /* Registers the one sink (NULL: none, the default). */
 void propagate_set_sink(PropagateSink fn, void *ctx);
+/* Whether a sink is registered. Without one a command may skip building
+ * the argv of its effects (propagate_as): the dispatcher then counts the
+ * command's own argv, and nothing leaves either way. */
+bool propagate_has_sink(void);
 
 /* Opens/closes a unit; the outermost end emits what the unit collected. */
 void propagate_unit_begin(void);
