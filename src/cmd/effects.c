@@ -4,9 +4,7 @@
 #include "effects.h"
 
 #include <string.h>
-#include <strings.h>
 
-#include "../core/config.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
 
@@ -50,8 +48,6 @@ void effects_replace(Client *c, int n, const int *at, const char *const *with, c
     }
 }
 
-void effects_del(Client *c, const char *lazy_cfg, const char *key, size_t klen) {
-    const char *v = config_value(lazy_cfg);
-    bool lazy = v && strcasecmp(v, "yes") == 0;
+void effects_del(Client *c, bool lazy, const char *key, size_t klen) {
     effects_key(c, lazy ? "UNLINK" : "DEL", key, klen);
 }

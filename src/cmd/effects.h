@@ -26,8 +26,8 @@ void effects_key_int(Client *c, const char *word, const char *key, size_t klen, 
 /* c propagates as its own argv with argv[i] replaced by (s, len) for each
  * of the n pairs in at[]/with[]/withl[] (n <= 4). */
 void effects_replace(Client *c, int n, const int *at, const char *const *with, const size_t *withl);
-/* DEL or UNLINK key: UNLINK when the lazyfree directive `lazy_cfg` (e.g.
- * "lazyfree-lazy-expire") is yes, as Redis picks the word. */
-void effects_del(Client *c, const char *lazy_cfg, const char *key, size_t klen);
+/* DEL key, or UNLINK key when `lazy` (the lazyfree directive that applies,
+ * cfg.lazyfree_lazy_expire or cfg.lazyfree_lazy_user_del): Redis's word. */
+void effects_del(Client *c, bool lazy, const char *key, size_t klen);
 
 #endif

@@ -10,6 +10,7 @@
 #include "../core/args.h"
 #include "../core/block.h"
 #include "../core/command.h"
+#include "../core/config.h"
 #include "../core/db.h"
 #include "../core/notify.h"
 #include "../core/reply.h"
@@ -483,7 +484,7 @@ static bool expire_allowed(int flags, int64_t cur, int64_t when) {
  * NX/XX/GT/LT words; PEXPIREAT itself goes as it came. */
 static void propagate_expire(Client *c, int64_t basetime, bool seconds, bool past, int64_t when) {
     if (past) {
-        effects_del(c, "lazyfree-lazy-expire", c->argv[1], c->argl[1]);
+        effects_del(c, cfg.lazyfree_lazy_expire, c->argv[1], c->argl[1]);
         return;
     }
     if (basetime == 0 && !seconds) return; /* PEXPIREAT: its own argv */
@@ -674,8 +675,8 @@ Command keys_commands[] = {
     {"copy", cmd_copy, -3, RW | CMD_DENYOOM, 1, 2, 1, GEN, "Copy a key", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "@keyspace @write @slow", NULL},
     {"move", cmd_move, 3, RW | CMD_FAST, 1, 1, 1, GEN, "Move a key to another database", "1.0.0", "O(1)", "@keyspace @write @fast", NULL},
     {"keys", cmd_keys, 2, RO, 0, 0, 0, GEN, "Find all keys matching the given pattern", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.", "@keyspace @read @slow @dangerous", NULL},
-    {"scan", cmd_scan, -2, RO, 0, 0, 0, GEN, "Incrementally iterate the keys space", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", "@keyspace @read @slow", NULL},
-    {"randomkey", cmd_randomkey, 1, RO, 0, 0, 0, GEN, "Return a random key from the keyspace", "1.0.0", "O(1)", "@keyspace @read @slow", NULL},
+    {"scan", cmd_scan, -2, RO | CMD_TOUCHES_ARBITRARY_KEYS, 0, 0, 0, GEN, "Incrementally iterate the keys space", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", "@keyspace @read @slow", NULL},
+    {"randomkey", cmd_randomkey, 1, RO | CMD_TOUCHES_ARBITRARY_KEYS, 0, 0, 0, GEN, "Return a random key from the keyspace", "1.0.0", "O(1)", "@keyspace @read @slow", NULL},
     {"object", NULL, -2, 0, 0, 0, 0, GEN, "A container for object introspection commands", "2.2.3", "Depends on subcommand.", "@slow", object_subs},
     {"expire", cmd_expire, -3, RW | CMD_FAST, 1, 1, 1, GEN, "Set a key's time to live in seconds", "1.0.0", "O(1)", "@keyspace @write @fast", NULL},
     {"pexpire", cmd_pexpire, -3, RW | CMD_FAST, 1, 1, 1, GEN, "Set a key's time to live in milliseconds", "2.6.0", "O(1)", "@keyspace @write @fast", NULL},

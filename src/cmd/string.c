@@ -308,7 +308,7 @@ static void cmd_getdel(Client *c) {
     if (!reply_get_or_wrongtype(c, &found) || !found) return;
     db_delete(c->db, c->argv[1], c->argl[1]);
     changed(c, 1, NOTIFY_GENERIC, "del");
-    if (propagate_has_sink()) effects_del(c, "lazyfree-lazy-user-del", c->argv[1], c->argl[1]);
+    if (propagate_has_sink()) effects_del(c, cfg.lazyfree_lazy_user_del, c->argv[1], c->argl[1]);
 }
 
 /* GETEX key [EX s | PX ms | EXAT t | PXAT t | PERSIST]. Options are checked
@@ -341,7 +341,7 @@ static void cmd_getex(Client *c) {
         else db_set_expire(c->db, key, klen, when);
         changed(c, 1, NOTIFY_GENERIC, past ? "del" : "expire");
         if (!propagate_has_sink()) return;
-        if (past) effects_del(c, "lazyfree-lazy-expire", key, klen);
+        if (past) effects_del(c, cfg.lazyfree_lazy_expire, key, klen);
         else effects_key_int(c, "PEXPIREAT", key, klen, when);
     } else if ((f & OPT_PERSIST) && had_ttl) {
         db_set_expire(c->db, key, klen, DB_NO_TTL);

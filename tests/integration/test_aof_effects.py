@@ -609,3 +609,40 @@ def test_lazy_expiry_propagates_del(aof_srv):
     time.sleep(0.02)
     assert r.get("k") is None
     assert aof.new() == [[b"DEL", b"k"]]
+
+
+def test_lazy_expiry_dels_and_effects_of_one_command_are_one_unit(aof_srv):
+    _, r, aof = aof_srv
+    for k in ("a", "b", "l", "n"):
+        r.execute_command("SET", k, "1", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    assert r.execute_command("MGET", "a", "b") == [None, None]
+    assert aof.new() == [[b"MULTI"], [b"DEL", b"a"], [b"DEL", b"b"], [b"EXEC"]]
+    assert r.execute_command("LPUSH", "l", "x") == 1
+    assert r.execute_command("INCRBYFLOAT", "n", "2") == b"2"
+    assert aof.new() == [
+        [b"MULTI"], [b"DEL", b"l"], [b"LPUSH", b"l", b"x"], [b"EXEC"],
+        [b"MULTI"], [b"DEL", b"n"], [b"SET", b"n", b"2", b"KEEPTTL"], [b"EXEC"],
+    ]
+
+
+@pytest.mark.parametrize("cmd", [["SCAN", "0", "COUNT", "100"], ["RANDOMKEY"]])
+def test_lazy_expiry_in_scan_and_randomkey_is_not_wrapped(aof_srv, cmd):
+    _, r, aof = aof_srv
+    r.execute_command("SET", "foo1", "1", "PX", "1")
+    r.execute_command("SET", "foo2", "1", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    r.execute_command(*cmd)
+    assert sorted(aof.new()) == [[b"DEL", b"foo1"], [b"DEL", b"foo2"]]
+
+
+def test_lazy_expiry_with_lazyfree_propagates_unlink(aof_srv):
+    _, r, aof = aof_srv
+    r.config_set("lazyfree-lazy-expire", "yes")
+    r.execute_command("SET", "k", "1", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    assert r.get("k") is None
+    assert aof.new() == [[b"UNLINK", b"k"]]
