@@ -516,7 +516,7 @@ static void expire_generic(Client *c, int64_t basetime, bool seconds) {
         reply_int(c, 0);
         return;
     }
-    bool past = when <= db_now();
+    bool past = db_time_passed(when);
     if (past) db_delete(c->db, c->argv[1], c->argl[1]);
     else db_set_expire(c->db, c->argv[1], c->argl[1], when);
     changed(c, 1, past ? "del" : "expire");

@@ -336,7 +336,7 @@ static void cmd_getex(Client *c) {
     const char *key = c->argv[1];
     size_t klen = c->argl[1];
     if (f & OPT_EXPIRE) {
-        bool past = when <= db_now();
+        bool past = db_time_passed(when);
         if (past) db_delete(c->db, key, klen);
         else db_set_expire(c->db, key, klen, when);
         changed(c, 1, NOTIFY_GENERIC, past ? "del" : "expire");

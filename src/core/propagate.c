@@ -24,6 +24,7 @@ static uint64_t propagated;
 static PropagateSink sink;
 static void *sink_ctx;
 static int depth;          /* open units */
+static int suspended;      /* propagate_suspend calls not yet resumed */
 static Op *ops;            /* collected while a sink is set */
 static size_t nops, ops_cap;
 
@@ -57,9 +58,16 @@ static void collect(int db, int argc, const char *const *argv, const size_t *arg
 /* One command leaves: at once outside a unit, collected inside one. */
 static void emit(int db, int argc, const char *const *argv, const size_t *argl) {
     propagated++;
-    if (!sink) return;
+    if (!sink || UNLIKELY(suspended)) return;
     if (depth) collect(db, argc, argv, argl);
     else sink(sink_ctx, db, argc, argv, argl);
+}
+
+void propagate_suspend(void) { suspended++; }
+
+void propagate_resume(void) {
+    ASSERT(suspended > 0);
+    suspended--;
 }
 
 void propagate_unit_begin(void) { depth++; }

@@ -28,6 +28,11 @@ void propagate_set_sink(PropagateSink fn, void *ctx);
  * command's own argv, and nothing leaves either way. */
 bool propagate_has_sink(void);
 
+/* While suspended (the AOF loader replays a file: what it runs is on disk
+ * already) nothing reaches the sink; changes are still counted. Nests. */
+void propagate_suspend(void);
+void propagate_resume(void);
+
 /* Opens/closes a unit; the outermost end emits what the unit collected. */
 void propagate_unit_begin(void);
 void propagate_unit_end(void);
