@@ -31,7 +31,7 @@
 
 bool command_busy;
 bool command_loading;
-bool (*command_deny_writes)(void);
+const char *(*command_deny_writes)(void);
 static CommandFn ping_fn; /* -MISCONF names PING too, as Redis does */
 
 /* Open addressing by name. The name is the slot's, not always cmd->name:
@@ -428,12 +428,7 @@ void command_execute(Client *c) {
     }
     if (UNLIKELY(command_deny_writes != NULL) &&
         ((command_flags_of(c, cmd) & CMD_WRITE) || (ping_fn && cmd->fn == ping_fn)) &&
-        command_deny_writes()) {
-        why = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
-              "persist to disk. Commands that may modify the data set are disabled, because this "
-              "instance is configured to report errors during writes if RDB snapshotting fails "
-              "(stop-writes-on-bgsave-error option). Please check the Redis logs for details "
-              "about the RDB error.";
+        (why = command_deny_writes()) != NULL) {
         goto reject_known;
     }
     /* A monitor is a replica to Redis 7.0: it may not touch the keyspace. */

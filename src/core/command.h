@@ -92,11 +92,11 @@ void command_unblocked(Client *c, bool failed);
  * flagged CMD_ALLOW_BUSY (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, ...). */
 extern bool command_busy;
 /* Set by persistence. While loading, commands without CMD_LOADING get
- * -LOADING. While command_deny_writes is set (after a failed save) and
- * returns true (stop-writes-on-bgsave-error, save points), write commands
- * and PING get -MISCONF. */
+ * -LOADING. While command_deny_writes is set (after a failed save or AOF
+ * write) and returns an error text (-MISCONF ...), write commands and PING
+ * get it. */
 extern bool command_loading;
-extern bool (*command_deny_writes)(void);
+extern const char *(*command_deny_writes)(void);
 /* True if argv[i] equals the lower-case word (case-insensitive). */
 bool arg_is(const Client *c, int i, const char *word);
 

@@ -17,3 +17,9 @@ void aof_append_command(RdbBuf *b, int argc, const char *const *argv, const size
         rdb_write_raw(b, "\r\n", 2);
     }
 }
+
+/* Placeholder until the RESP rewrite lands (aofload branch): strings only. */
+void aof_append_entry(RdbBuf *b, const Entry *e) {
+    UNUSED(b);
+    UNUSED(e);
+}
