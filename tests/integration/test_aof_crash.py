@@ -363,7 +363,7 @@ def traced_server(fsync, trace):
 
     def argv():
         a = orig()
-        return [STRACE, "-f", "-qq", "-s", "256", "-o", trace, "-e",
+        return [STRACE, "-f", "-qq", "-s", "4096", "-o", trace, "-e",
                 "trace=openat,open,close,accept,accept4,read,recvfrom,write,"
                 "writev,pwrite64,sendto,sendmsg,fsync,fdatasync"] + [real] + a[1:]
     srv._argv = argv
