@@ -581,6 +581,9 @@ static void cron(int64_t now_ms) {
     /* a postponed everysec write, a failed write to retry, fsync news */
     if (aof.postponed_since || !aof.write_ok) aof_flush(false);
     int e = atomic_load(&fsync_err);
+    /* a failed background fsync is retried until it succeeds: no new
+     * write may come to trigger one (they are refused meanwhile) */
+    if (e < 0 && aof.fd >= 0 && !fsync_in_progress()) thread_aof_submit(fsync_job, (void *)(intptr_t)aof.fd);
     static int last_e;
     if (e != last_e) {
         last_e = e;
