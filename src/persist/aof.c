@@ -577,7 +577,10 @@ static bool on_set_appendonly(const char **err) {
 
 static void cron(int64_t now_ms) {
     UNUSED(now_ms);
-    if (aof.state == AOF_OFF) return;
+    if (aof.state == AOF_OFF) {
+        if (aof.scheduled) aof_rewrite_cron(); /* BGREWRITEAOF works with the AOF off too */
+        return;
+    }
     /* a postponed everysec write, a failed write to retry, fsync news */
     if (aof.postponed_since || !aof.write_ok) aof_flush(false);
     int e = atomic_load(&fsync_err);
