@@ -72,6 +72,8 @@ void propagate_resume(void) {
 
 void propagate_unit_begin(void) { depth++; }
 
+bool propagate_in_unit(void) { return depth > 0; }
+
 static void emit_word(int db, const char *word) {
     size_t len = strlen(word);
     sink(sink_ctx, db, 1, &word, &len);

@@ -37,6 +37,9 @@ void propagate_resume(void);
 void propagate_unit_begin(void);
 void propagate_unit_end(void);
 
+/* Inside EXEC or a script (a unit is open). */
+bool propagate_in_unit(void);
+
 /* c's current command (c->argv) changed `changes` things in database
  * db_index. Inside a unit it is collected (argv copied only if a sink is
  * registered), otherwise emitted at once. */

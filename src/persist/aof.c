@@ -556,6 +556,10 @@ static bool start_aof(const char **err) {
         aof.scheduled = true;
         log_msg(LOG_WARNING, "AOF was enabled but there is already another background operation. An AOF "
                              "background was scheduled to start when possible.");
+    } else if (propagate_in_unit()) {
+        aof.scheduled = true;
+        log_msg(LOG_WARNING, "AOF was enabled during a transaction. An AOF background was scheduled to "
+                             "start when possible.");
     } else {
         if (aof.rewriting) {
             log_msg(LOG_WARNING, "AOF was enabled but there is already an AOF rewriting in background. "
