@@ -646,3 +646,31 @@ def test_lazy_expiry_with_lazyfree_propagates_unlink(aof_srv):
     time.sleep(0.02)
     assert r.get("k") is None
     assert aof.new() == [[b"UNLINK", b"k"]]
+
+
+def test_lazy_expiry_inside_exec_joins_the_transaction(aof_srv):
+    _, r, aof = aof_srv
+    r.execute_command("SET", "k", "1", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    p = r.pipeline(transaction=True)
+    p.execute_command("GET", "k")
+    p.execute_command("SET", "x", "1")
+    p.execute()
+    assert aof.new() == [[b"MULTI"], [b"DEL", b"k"], [b"SET", b"x", b"1"], [b"EXEC"]]
+
+
+def test_pop_served_by_a_transaction_follows_it(aof_srv):
+    srv, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    t, box = blocked_call(srv, "BLPOP", "q", "0")
+    wait_blocked(srv, 1)
+    p = r.pipeline(transaction=True)
+    p.execute_command("RPUSH", "q", "a")
+    p.execute_command("SET", "y", "2")
+    p.execute()
+    t.join(10)
+    assert box.get("reply") == [b"q", b"a"] or box.get("reply") == (b"q", b"a")
+    assert aof.new() == [[b"MULTI"], [b"RPUSH", b"q", b"a"], [b"SET", b"y", b"2"], [b"EXEC"],
+                         [b"LPOP", b"q"]]
