@@ -674,3 +674,57 @@ def test_pop_served_by_a_transaction_follows_it(aof_srv):
     assert box.get("reply") == [b"q", b"a"] or box.get("reply") == (b"q", b"a")
     assert aof.new() == [[b"MULTI"], [b"RPUSH", b"q", b"a"], [b"SET", b"y", b"2"], [b"EXEC"],
                          [b"LPOP", b"q"]]
+
+
+def test_waiter_woken_by_swapdb_finds_the_key_expired(aof_srv):
+    srv, r, aof = aof_srv
+    r.execute_command("SELECT", "1")
+    r.execute_command("RPUSH", "k", "hello")
+    r.execute_command("PEXPIRE", "k", "100")
+    c9 = srv.client(db=9)
+    cid = c9.client_id()
+    box = {}
+
+    def run():
+        box["reply"] = c9.execute_command("BRPOP", "k", "0")
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    wait_blocked(srv, 1)
+    time.sleep(0.15)
+    r.execute_command("SWAPDB", "1", "9")
+    assert b"flags=b" in r.execute_command("CLIENT", "LIST", "ID", str(cid))
+    r.execute_command("CLIENT", "UNBLOCK", str(cid))
+    t.join(10)
+    assert box["reply"] is None
+    cmds = aof.new(keep_select=True)
+    assert cmds[2][:2] == [b"PEXPIREAT", b"k"]
+    assert cmds[:2] + cmds[3:] == [
+        [b"SELECT", b"1"], [b"RPUSH", b"k", b"hello"],
+        [b"SWAPDB", b"1", b"9"], [b"SELECT", b"9"], [b"DEL", b"k"]]
+
+
+def test_waiter_woken_by_exec_finds_the_key_expired(aof_srv):
+    srv, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    c = srv.client()
+    cid = c.client_id()
+    box = {}
+    t = threading.Thread(target=lambda: box.setdefault("reply", c.execute_command("BRPOP", "k", "0")),
+                         daemon=True)
+    t.start()
+    wait_blocked(srv, 1)
+    p = r.pipeline(transaction=True)
+    p.execute_command("RPUSH", "k", "hello")
+    p.execute_command("PEXPIRE", "k", "100")
+    p.execute_command("DEBUG", "SLEEP", "0.2")
+    p.execute()
+    assert b"flags=b" in r.execute_command("CLIENT", "LIST", "ID", str(cid))
+    r.execute_command("CLIENT", "UNBLOCK", str(cid))
+    t.join(10)
+    assert box["reply"] is None
+    cmds = aof.new()
+    assert cmds[2][:2] == [b"PEXPIREAT", b"k"]
+    assert [cmds[0], cmds[1], cmds[3], cmds[4]] == [
+        [b"MULTI"], [b"RPUSH", b"k", b"hello"], [b"EXEC"], [b"DEL", b"k"]]
+    assert len(cmds) == 5
