@@ -841,3 +841,20 @@ def test_battery_matches_reference_redis(start_server, tmp_path):
         proc.wait(10)
     assert len(mine) > 80
     assert mine == theirs
+
+
+def test_script_set_repl_decides_what_reaches_the_aof(aof_srv):
+    _, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    r.eval("redis.call('set', 'a', '1');"
+           "redis.set_repl(redis.REPL_NONE); redis.call('set', 'b', '2');"
+           "redis.set_repl(redis.REPL_REPLICA); redis.call('set', 'c', '3');"
+           "redis.set_repl(redis.REPL_AOF); redis.call('set', 'd', '4');"
+           "redis.set_repl(redis.REPL_ALL); redis.call('incrbyfloat', 'e', '1')", 0)
+    assert r.execute_command("MGET", "a", "b", "c", "d", "e") == [b"1", b"2", b"3", b"4", b"1"]
+    assert aof.new() == [[b"MULTI"], [b"set", b"a", b"1"], [b"set", b"d", b"4"],
+                         [b"SET", b"e", b"1", b"KEEPTTL"], [b"EXEC"]]
+    r.eval("redis.set_repl(redis.REPL_NONE); redis.call('set', 'f', '1')", 0)
+    r.set("y", "1")
+    assert aof.new() == [[b"SET", b"y", b"1"]]
