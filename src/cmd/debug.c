@@ -26,6 +26,7 @@
 #include "../core/t_zset.h"
 #include "../ds/mem.h"
 #include "../ds/quicklist.h"
+#include "../persist/aof.h"
 #include "../persist/persist.h"
 #include "../os/crash.h"
 #include "../os/file.h"
@@ -477,6 +478,24 @@ static void debug_reload(Client *c) {
     else reply_ok(c);
 }
 
+/* DEBUG LOADAOF: flush the AOF, empty the databases, load the AOF back. */
+static void debug_loadaof(Client *c) {
+    const char *err = aof_debug_loadaof();
+    if (err) reply_error(c, err);
+    else reply_ok(c);
+}
+
+/* DEBUG AOF-FLUSH-SLEEP <microseconds>: sleep before each AOF write. */
+static void debug_aof_flush_sleep(Client *c) {
+    int64_t us;
+    if (!arg_int64(c, 2, &us) || us < 0) {
+        reply_error(c, "ERR value is not an integer or out of range");
+        return;
+    }
+    aof_debug_flush_sleep(us);
+    reply_ok(c);
+}
+
 /* DEBUG FILE-FAULT create|write|fsync|rename|read|off [errno] [after-bytes]:
  * the file fault hook of test builds (os/file.h). */
 static void debug_file_fault(Client *c) {
@@ -500,6 +519,8 @@ static void debug_file_fault(Client *c) {
 static const DebugSub subs[] = {
     {"reload", 2, 5, debug_reload},
     {"file-fault", 3, 5, debug_file_fault},
+    {"loadaof", 2, 2, debug_loadaof},
+    {"aof-flush-sleep", 3, 3, debug_aof_flush_sleep},
     {"help", 2, 2, debug_help_reply},
     {"sleep", 3, 3, debug_sleep},
     {"object", 3, 3, debug_object},

@@ -29,6 +29,7 @@
 #include "../os/proc.h"
 #include "../persist/migrate.h"
 #include "conn.h"
+#include "../persist/aof.h"
 #include "../persist/persist.h"
 
 #ifndef KILAT_VERSION
@@ -226,7 +227,7 @@ static void sec_memory(Text *t) {
                 "mem_clients_slaves:0\r\n"
                 "mem_clients_normal:%zu\r\n"
                 "mem_cluster_links:0\r\n"
-                "mem_aof_buffer:0\r\n"
+                "mem_aof_buffer:%zu\r\n"
                 "mem_allocator:%s\r\n"
                 "active_defrag_running:0\r\n"
                 "lazyfree_pending_objects:%zu\r\n"
@@ -234,31 +235,17 @@ static void sec_memory(Text *t) {
                 used, used_h, rss, rss_h, peak, peak_h, peak ? 100.0 * (double)used / (double)peak : 0.0,
                 script_memory(), script_memory(), script_cached_bytes(), script_cached_count(),
                 script_cached_bytes(), used ? (double)rss / (double)used : 0.0,
-                (int64_t)rss - (int64_t)used, client_sums().mem, mem_allocator_name(),
+                (int64_t)rss - (int64_t)used, client_sums().mem, aof_buffer_bytes(), mem_allocator_name(),
                 db_lazyfree_pending(), db_lazyfreed_objects());
 }
 
 static void sec_persistence(Text *t) {
-    char rdb[2048], loading[512];
+    char rdb[2048], aofs[1024], loading[512];
     persist_info(rdb, sizeof rdb);
+    aof_info(aofs, sizeof aofs);
     loading[0] = '\0';
     persist_info_loading(loading, sizeof loading);
-    text_printf(t,
-                "%s"
-                "aof_enabled:0\r\n"
-                "aof_rewrite_in_progress:0\r\n"
-                "aof_rewrite_scheduled:0\r\n"
-                "aof_last_rewrite_time_sec:-1\r\n"
-                "aof_current_rewrite_time_sec:-1\r\n"
-                "aof_last_bgrewrite_status:ok\r\n"
-                "aof_rewrites:0\r\n"
-                "aof_rewrites_consecutive_failures:0\r\n"
-                "aof_last_write_status:ok\r\n"
-                "aof_last_cow_size:0\r\n"
-                "module_fork_in_progress:0\r\n"
-                "module_fork_last_cow_size:0\r\n"
-                "%s",
-                rdb, loading);
+    text_printf(t, "%s%s%s", rdb, aofs, loading);
 }
 
 /* instantaneous_* are the cron's samples (core/stats.h); the replication

@@ -183,6 +183,16 @@ static void cmd_config_set(Client *c) {
             goto out;
         }
     }
+    for (int i = 0; i < n; i++) { /* the hooks of layers above core (appendonly) */
+        const char *err = NULL;
+        if (strcmp(config_value(canon[i]), old[i] ? old[i] : "") == 0) continue;
+        if (!config_run_hook(canon[i], &err)) {
+            reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s", names[i],
+                         err ? err : "invalid value");
+            undo_config_set(names, old, set);
+            goto out;
+        }
+    }
     for (int i = 0; i < n; i++)
         if (strcasecmp(canon[i], "proc-title-template") == 0) server_update_proc_title();
     reply_ok(c);

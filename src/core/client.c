@@ -155,7 +155,8 @@ void client_free_closing(void) {
 }
 
 void client_queue_write(Client *c) {
-    if (c->flags & (CLIENT_PENDING_WRITE | CLIENT_FAKE)) return; /* fake: read by its owner */
+    /* fake: read by its owner; held: queued again on release */
+    if (c->flags & (CLIENT_PENDING_WRITE | CLIENT_FAKE | CLIENT_HELD)) return;
     c->flags |= CLIENT_PENDING_WRITE;
     c->next_pending = pending;
     pending = c;
@@ -179,7 +180,14 @@ static void compact_obuf(Client *c) {
 }
 
 /* Writes what the socket takes. Returns false if the client must go. */
+bool client_output_gated;
+
 static bool write_some(Client *c) {
+    if (UNLIKELY(c->flags & CLIENT_HELD)) return true;
+    if (UNLIKELY(client_output_gated)) { /* after the AOF's fsync, in client_flush_all */
+        client_queue_write(c);
+        return true;
+    }
     if (c->olen > c->opeak) c->opeak = c->olen;
     while (c->osent < c->olen) {
         ssize_t n = sock_write(c->fd, c->obuf + c->osent, c->olen - c->osent);
@@ -224,6 +232,37 @@ void client_flush_all(void) {
         if (!write_some(c)) client_close_async(c);
     }
 }
+
+static uint64_t *held_ids;
+static size_t nheld, held_cap;
+
+void client_hold_pending(void) {
+    while (pending) {
+        Client *c = pending;
+        pending = c->next_pending;
+        c->flags = (c->flags & ~CLIENT_PENDING_WRITE) | CLIENT_HELD;
+        if (nheld == held_cap) {
+            held_cap = held_cap ? held_cap * 2 : 16;
+            held_ids = mem_realloc(held_ids, held_cap * sizeof(uint64_t));
+        }
+        held_ids[nheld++] = c->id;
+    }
+}
+
+void client_release_held(void) {
+    for (size_t i = 0; i < nheld; i++) {
+        Client *c = client_by_id(held_ids[i]); /* gone meanwhile: nothing to send */
+        if (!c) continue;
+        c->flags &= ~CLIENT_HELD;
+        client_queue_write(c);
+    }
+    nheld = 0;
+    mem_free(held_ids);
+    held_ids = NULL;
+    held_cap = 0;
+}
+
+size_t client_held_count(void) { return nheld; }
 
 void client_on_writable(Client *c) {
     if (!write_some(c)) client_close_async(c);

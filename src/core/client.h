@@ -38,6 +38,8 @@ enum {
     CLIENT_MONITOR = 1u << 21,          /* in MONITOR mode (core/monitor) */
     CLIENT_PAUSED = 1u << 22,           /* held by CLIENT PAUSE (core/pause),
                                            with CLIENT_BLOCKED */
+    CLIENT_HELD = 1u << 23,             /* output held until the AOF is on
+                                           disk (client_hold_pending) */
 };
 
 typedef struct Client {
@@ -106,6 +108,18 @@ Client *client_by_fd(int fd);
 void client_on_readable(Client *c);   /* read, then run complete commands */
 void client_on_writable(Client *c);
 void client_flush_all(void);          /* write queued output, before sleeping */
+/* appendfsync always when the AOF write or fsync failed: the clients with
+ * output queued now (served with those writes) get nothing more written
+ * until client_release_held, so no write is acknowledged before it is on
+ * disk. Other clients are served as usual. */
+void client_hold_pending(void);
+/* Set while changes wait for the AOF's write and fsync (appendfsync
+ * always): output is only queued, not written, until the AOF clears it
+ * before the turn's replies go out (a blocked client served by another's
+ * write must not hear of it first). */
+extern bool client_output_gated;
+void client_release_held(void);
+size_t client_held_count(void);
 void client_free_all(void);           /* at shutdown */
 /* c was unblocked: run its pipelined commands from the loop (not now, as
  * the caller may be in the middle of another client's command). */

@@ -30,8 +30,9 @@
 #define MAX_TABLES 32
 
 bool command_busy;
+int command_depth;
 bool command_loading;
-bool (*command_deny_writes)(void);
+const char *(*command_deny_writes)(void);
 static CommandFn ping_fn; /* -MISCONF names PING too, as Redis does */
 
 /* Open addressing by name. The name is the slot's, not always cmd->name:
@@ -336,17 +337,16 @@ static void snapshot_prewrite(Client *c, Command *cmd) {
 /* Runs the handler, then stats and propagation. Nested calls (EXEC's
  * queue, redis.call) keep the outer command's clock, as Redis does. */
 void command_call(Client *c, Command *cmd) {
-    static int depth;
     c->cmd = cmd;
     int64_t start = clock_unix_us();
-    if (depth++ == 0) db_set_now(start / 1000);
+    if (command_depth++ == 0) db_set_now(start / 1000);
     uint64_t dirty = db_dirty(), cmds = propagate_cmds;
 #ifdef KILAT_CHECKS
     uint64_t touches = watch_touches;
 #endif
     if (UNLIKELY(db_snapshot_on)) snapshot_prewrite(c, cmd);
     cmd->fn(c);
-    depth--;
+    command_depth--;
     if (UNLIKELY(monitor_count)) monitor_feed_after(c, cmd); /* after: db is the new one */
     int64_t took = clock_unix_us() - start;
     if (UNLIKELY(took < 0)) took = 0; /* the wall clock stepped back */
@@ -366,6 +366,9 @@ void command_call(Client *c, Command *cmd) {
         check_signalled(cmd, changes, touches);
 #endif
     }
+    /* keys it found expired: their DELs and its effects leave together */
+    if (UNLIKELY(propagate_held) && command_depth == 0)
+        propagate_command_end(!(cmd->flags & CMD_TOUCHES_ARBITRARY_KEYS));
 }
 
 void command_execute(Client *c) {
@@ -428,12 +431,7 @@ void command_execute(Client *c) {
     }
     if (UNLIKELY(command_deny_writes != NULL) &&
         ((command_flags_of(c, cmd) & CMD_WRITE) || (ping_fn && cmd->fn == ping_fn)) &&
-        command_deny_writes()) {
-        why = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
-              "persist to disk. Commands that may modify the data set are disabled, because this "
-              "instance is configured to report errors during writes if RDB snapshotting fails "
-              "(stop-writes-on-bgsave-error option). Please check the Redis logs for details "
-              "about the RDB error.";
+        (why = command_deny_writes()) != NULL) {
         goto reject_known;
     }
     /* A monitor is a replica to Redis 7.0: it may not touch the keyspace. */

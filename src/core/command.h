@@ -30,6 +30,7 @@ enum {
     CMD_SKIP_MONITOR = 1u << 17, /* command_call feeds no MONITOR line (EVAL feeds its own) */
     CMD_NO_MANDATORY_KEYS = 1u << 18, /* from the key specs: zero keys is valid (EVAL) */
     CMD_SKIP_SLOWLOG = 1u << 19, /* never in the slow log (EXEC: its commands are) */
+    CMD_TOUCHES_ARBITRARY_KEYS = 1u << 20, /* SCAN, RANDOMKEY: their expiry DELs leave bare */
 };
 
 typedef struct Command {
@@ -91,12 +92,15 @@ void command_unblocked(Client *c, bool failed);
  * busy-reply-threshold. Other clients then get -BUSY except for commands
  * flagged CMD_ALLOW_BUSY (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, ...). */
 extern bool command_busy;
+/* command_call's nesting: 0 between commands, 1 in a client's command, more
+ * in the commands EXEC or a script runs. */
+extern int command_depth;
 /* Set by persistence. While loading, commands without CMD_LOADING get
- * -LOADING. While command_deny_writes is set (after a failed save) and
- * returns true (stop-writes-on-bgsave-error, save points), write commands
- * and PING get -MISCONF. */
+ * -LOADING. While command_deny_writes is set (after a failed save or AOF
+ * write) and returns an error text (-MISCONF ...), write commands and PING
+ * get it. */
 extern bool command_loading;
-extern bool (*command_deny_writes)(void);
+extern const char *(*command_deny_writes)(void);
 /* True if argv[i] equals the lower-case word (case-insensitive). */
 bool arg_is(const Client *c, int i, const char *word);
 

@@ -57,6 +57,9 @@ typedef struct {
     int64_t slowlog_max_len;
     int64_t latency_monitor_threshold;  /* ms; 0: off */
     bool latency_tracking;              /* per-command histograms */
+    /* whether a deletion propagates as UNLINK rather than DEL */
+    bool lazyfree_lazy_expire;          /* expiry, EXPIRE/GETEX in the past */
+    bool lazyfree_lazy_user_del;        /* GETDEL */
     /* derived: a command that took at least this many us goes to the
      * slow log or the latency monitor (INT64_MAX: neither is on) */
     int64_t slow_watch_us;
@@ -105,6 +108,15 @@ bool config_rewrite(bool force_all, const char **err);
 /* A memory value as the config reads it: digits and an optional unit b,
  * k, kb, m, mb, g, gb (any case; k = 1000, kb = 1024). false if malformed. */
 bool config_parse_memory(const char *s, uint64_t *out);
+/* Layers above core act on CONFIG SET of their directives (appendonly)
+ * through a hook (core/config_hook.c): fn runs once the new value is in
+ * place; false (with *err) makes CONFIG SET put the old values back and
+ * fail with that text. At most one hook per directive. */
+typedef bool (*ConfigApplyFn)(const char **err);
+void config_on_set(const char *name, ConfigApplyFn fn);
+/* Runs name's hook if it has one (true when none). */
+bool config_run_hook(const char *name, const char **err);
+
 /* Frees the strings held by cfg (at exit, for leak checks). */
 void config_free(void);
 

@@ -306,6 +306,8 @@ bool server_init(void) {
 
 /* One turn of the loop: wait up to timeout_ms, handle readiness, then
  * write the output of every client that produced some. */
+static void (*before_flush)(void);
+
 static void process_events(int timeout_ms) {
     PollEvent events[1024];
     int n = poll_wait(poller, events, (int)ARRAY_LEN(events), timeout_ms);
@@ -334,9 +336,12 @@ static void process_events(int timeout_ms) {
         block_serve_ready();
     }
     client_run_resumed();
+    if (before_flush) before_flush();
     client_flush_all();
     client_free_closing();
 }
+
+void server_set_before_flush(void (*fn)(void)) { before_flush = fn; }
 
 void server_serve_while_busy(void) {
     process_events(0);
@@ -382,6 +387,7 @@ void server_run(void) {
             cron(now);
         }
     }
+    if (before_flush) before_flush();
     client_flush_all();
 }
 

@@ -31,6 +31,10 @@ void server_set_hooks(const ServerHooks *h);
  * returns the most ms the loop may sleep before the next call (0: now).
  * Set while there is such work only, so an idle server pays nothing. */
 void server_set_step(int (*step)(void));
+/* Called once per loop turn after the commands ran and before their
+ * replies are written (the AOF's group commit: one write, one fsync for
+ * every client served in the turn). NULL: none. */
+void server_set_before_flush(void (*fn)(void));
 /* Sets the process title from proc-title-template (unless set-proc-title
  * is no): at start and after CONFIG SET of the template. */
 void server_update_proc_title(void);

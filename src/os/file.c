@@ -53,6 +53,13 @@ int file_create(const char *path) {
     return fd < 0 ? -errno : fd;
 }
 
+int file_open_append(const char *path) {
+    int f = fault_check(FAULT_CREATE, NULL);
+    if (f) return f;
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    return fd < 0 ? -errno : fd;
+}
+
 int file_open_read(const char *path) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     return fd < 0 ? -errno : fd;
@@ -75,6 +82,25 @@ int file_write_all(int fd, const void *buf, size_t n) {
     return 0;
 }
 
+int file_write_counted(int fd, const void *buf, size_t n, size_t *written) {
+    const char *p = buf;
+    *written = 0;
+    while (n > 0) {
+        size_t chunk = n;
+        int f = fault_check(FAULT_WRITE, &chunk);
+        if (f) return f;
+        ssize_t w = write(fd, p, chunk);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        p += w;
+        n -= (size_t)w;
+        *written += (size_t)w;
+    }
+    return 0;
+}
+
 long file_read(int fd, void *buf, size_t n) {
     int f = fault_check(FAULT_READ, &n);
     if (f) return f;
@@ -89,6 +115,35 @@ int file_fsync(int fd) {
     int f = fault_check(FAULT_FSYNC, NULL);
     if (f) return f;
     return fsync(fd) < 0 ? -errno : 0;
+}
+
+int file_datasync(int fd) {
+    int f = fault_check(FAULT_FSYNC, NULL);
+    if (f) return f;
+    return fdatasync(fd) < 0 ? -errno : 0;
+}
+
+int file_ftruncate(int fd, int64_t size) { return ftruncate(fd, (off_t)size) < 0 ? -errno : 0; }
+
+int file_mkdir(const char *path) {
+    if (mkdir(path, 0755) == 0) return 0;
+    if (errno == EEXIST) {
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
+        return -ENOTDIR;
+    }
+    return -errno;
+}
+
+int file_is_dir(const char *path) {
+    struct stat st;
+    if (stat(path, &st) < 0) return errno == ENOENT ? 0 : -errno;
+    return S_ISDIR(st.st_mode) ? 1 : 0;
+}
+
+int64_t file_size_of(const char *path) {
+    struct stat st;
+    return stat(path, &st) < 0 ? -errno : (int64_t)st.st_size;
 }
 
 int file_close(int fd) { return close(fd) < 0 ? -errno : 0; }

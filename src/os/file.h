@@ -13,14 +13,28 @@
 
 /* Creates/truncates path for writing (mode 0644). fd or -errno. */
 int file_create(const char *path);
+/* Opens path for appending (created 0644 if missing). fd or -errno. */
+int file_open_append(const char *path);
 /* Opens path for reading. fd or -errno. */
 int file_open_read(const char *path);
 /* Writes all n bytes (retrying short writes and EINTR). 0 or -errno. */
 int file_write_all(int fd, const void *buf, size_t n);
+/* As file_write_all, and *written tells how much went out before an
+ * error (an AOF cuts a partial write off again). */
+int file_write_counted(int fd, const void *buf, size_t n, size_t *written);
 /* Reads up to n bytes. Bytes read (0 at end) or -errno. */
 long file_read(int fd, void *buf, size_t n);
 int file_fsync(int fd);
+/* fdatasync: the data, not the metadata (the AOF's fsync, as Redis's). */
+int file_datasync(int fd);
+int file_ftruncate(int fd, int64_t size);
 int file_close(int fd);
+/* Creates a directory (0755); an existing directory is fine. */
+int file_mkdir(const char *path);
+/* 1 directory, 0 missing or not a directory, -errno. */
+int file_is_dir(const char *path);
+/* Size of the file at path, or -errno. */
+int64_t file_size_of(const char *path);
 /* Renames from -> to atomically (replacing to). 0 or -errno. */
 int file_rename(const char *from, const char *to);
 /* fsyncs the directory holding path, so a rename in it survives a crash. */

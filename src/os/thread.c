@@ -1,5 +1,6 @@
-/* os/thread.c -- the background worker on POSIX threads: a mutex-protected
- * FIFO and a condition variable. The queue is the only shared state. */
+/* os/thread.c -- the background workers on POSIX threads: each a
+ * mutex-protected FIFO and a condition variable. The queue is the only
+ * shared state. */
 #include "thread.h"
 
 #include <pthread.h>
@@ -12,41 +13,50 @@ typedef struct Job {
     struct Job *next;
 } Job;
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t has_job = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t idle = PTHREAD_COND_INITIALIZER;
-static Job *head, *tail;
-static size_t pending; /* queued + running */
-static bool started;
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t has_job, idle;
+    Job *head, *tail;
+    size_t pending; /* queued + running */
+    bool started;
+} Worker;
 
-static void *worker(void *unused) {
-    UNUSED(unused);
-    pthread_mutex_lock(&lock);
+static Worker general = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
+static Worker aof = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER};
+
+static void *worker(void *arg) {
+    Worker *w = arg;
+    pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (!head) pthread_cond_wait(&has_job, &lock);
-        Job *j = head;
-        head = j->next;
-        if (!head) tail = NULL;
-        pthread_mutex_unlock(&lock);
+        while (!w->head) pthread_cond_wait(&w->has_job, &w->lock);
+        Job *j = w->head;
+        w->head = j->next;
+        if (!w->head) w->tail = NULL;
+        pthread_mutex_unlock(&w->lock);
         j->fn(j->arg);
         mem_free(j);
-        pthread_mutex_lock(&lock);
-        if (--pending == 0) pthread_cond_broadcast(&idle);
+        pthread_mutex_lock(&w->lock);
+        if (--w->pending == 0) pthread_cond_broadcast(&w->idle);
     }
     return NULL;
 }
 
-void thread_bg_start(void) {
+static void start(Worker *w) {
     pthread_t t;
-    if (started) return;
-    if (pthread_create(&t, NULL, worker, NULL) == 0) {
+    if (w->started) return;
+    if (pthread_create(&t, NULL, worker, w) == 0) {
         pthread_detach(t);
-        started = true;
+        w->started = true;
     }
 }
 
-void thread_bg_submit(ThreadJobFn fn, void *arg) {
-    if (!started) {
+void thread_bg_start(void) {
+    start(&general);
+    start(&aof);
+}
+
+static void submit(Worker *w, ThreadJobFn fn, void *arg) {
+    if (!w->started) {
         fn(arg);
         return;
     }
@@ -54,24 +64,34 @@ void thread_bg_submit(ThreadJobFn fn, void *arg) {
     j->fn = fn;
     j->arg = arg;
     j->next = NULL;
-    pthread_mutex_lock(&lock);
-    if (tail) tail->next = j;
-    else head = j;
-    tail = j;
-    pending++;
-    pthread_cond_signal(&has_job);
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_lock(&w->lock);
+    if (w->tail) w->tail->next = j;
+    else w->head = j;
+    w->tail = j;
+    w->pending++;
+    pthread_cond_signal(&w->has_job);
+    pthread_mutex_unlock(&w->lock);
 }
 
-size_t thread_bg_pending(void) {
-    pthread_mutex_lock(&lock);
-    size_t n = pending;
-    pthread_mutex_unlock(&lock);
+static size_t pending_of(Worker *w) {
+    pthread_mutex_lock(&w->lock);
+    size_t n = w->pending;
+    pthread_mutex_unlock(&w->lock);
     return n;
 }
 
-void thread_bg_drain(void) {
-    pthread_mutex_lock(&lock);
-    while (pending) pthread_cond_wait(&idle, &lock);
-    pthread_mutex_unlock(&lock);
+static void drain(Worker *w) {
+    pthread_mutex_lock(&w->lock);
+    while (w->pending) pthread_cond_wait(&w->idle, &w->lock);
+    pthread_mutex_unlock(&w->lock);
 }
+
+void thread_bg_submit(ThreadJobFn fn, void *arg) { submit(&general, fn, arg); }
+size_t thread_bg_pending(void) { return pending_of(&general); }
+void thread_bg_drain(void) {
+    drain(&general);
+    drain(&aof);
+}
+void thread_aof_submit(ThreadJobFn fn, void *arg) { submit(&aof, fn, arg); }
+size_t thread_aof_pending(void) { return pending_of(&aof); }
+void thread_aof_drain(void) { drain(&aof); }

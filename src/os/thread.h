@@ -8,7 +8,13 @@
 
 typedef void (*ThreadJobFn)(void *arg);
 
+/* Starts the workers: the general one and the AOF's fsync worker (an
+ * fsync must not wait behind a snapshot's writes). */
 void thread_bg_start(void);
+/* The AOF's worker: the same contract as thread_bg_submit/pending. */
+void thread_aof_submit(ThreadJobFn fn, void *arg);
+size_t thread_aof_pending(void);
+void thread_aof_drain(void);
 /* Queues fn(arg) for the worker (runs it inline if the worker is absent). */
 void thread_bg_submit(ThreadJobFn fn, void *arg);
 size_t thread_bg_pending(void);

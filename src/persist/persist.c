@@ -22,6 +22,7 @@
 #include "../os/clock.h"
 #include "../os/file.h"
 #include "../os/proc.h"
+#include "aof.h"
 #include "rdb_load.h"
 #include "snapshot.h"
 
@@ -81,11 +82,21 @@ static bool has_save_points(void) {
 /* -MISCONF while the last save failed, save points exist and the user
  * asks for it (stop-writes-on-bgsave-error): the configuration is read at
  * each write, so CONFIG SET lifts it at once. */
-static bool deny_writes(void) {
-    return config_yes("stop-writes-on-bgsave-error") && has_save_points();
+static const char *deny_writes(void) {
+    if (!ps.last_ok && config_yes("stop-writes-on-bgsave-error") && has_save_points())
+        return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+               "persist to disk. Commands that may modify the data set are disabled, because this "
+               "instance is configured to report errors during writes if RDB snapshotting fails "
+               "(stop-writes-on-bgsave-error option). Please check the Redis logs for details "
+               "about the RDB error.";
+    return aof_write_error();
 }
 
-static void update_write_gate(void) { command_deny_writes = ps.last_ok ? NULL : deny_writes; }
+static void update_write_gate(void) {
+    command_deny_writes = ps.last_ok && !aof_write_error() ? NULL : deny_writes;
+}
+
+void persist_update_write_gate(void) { update_write_gate(); }
 
 static void save_succeeded(uint64_t dirty_at_start) {
     ps.dirty_base = dirty_at_start;
@@ -97,6 +108,7 @@ static void save_succeeded(uint64_t dirty_at_start) {
 
 /* A foreground save of the whole dataset (SAVE, SHUTDOWN, FLUSHALL). */
 static bool save_now(void) {
+    if (aof_rewrite_running()) aof_kill_rewrite(); /* one snapshot at a time */
     uint64_t dirty = db_dirty();
     int r = snapshot_save(dbfilename());
     if (r < 0) return false; /* a foreground failure leaves the BGSAVE status, as Redis */
@@ -106,6 +118,7 @@ static bool save_now(void) {
 }
 
 static void bgsave_done(SnapState st);
+static void (*snap_done)(SnapState); /* the running snapshot's owner: BGSAVE or the AOF */
 
 /* The slice of a loop turn: the whole STEP_BUDGET_US when clients left
  * the loop idle, else a third of the time their commands just took (at
@@ -132,8 +145,15 @@ static int hook_step(void) {
     if (wait >= 0) return wait;
     SnapState st = snapshot_poll();
     if (st == SNAP_RUNNING) return 2; /* the writer is finishing */
-    if (st != SNAP_IDLE) bgsave_done(st);
+    if (st != SNAP_IDLE && snap_done) snap_done(st);
     return -1;
+}
+
+bool persist_snapshot_start(const char *path, int fmt, void (*done)(int state), const char **err) {
+    if (!snapshot_begin_as(path, (SnapFormat)fmt, err)) return false;
+    snap_done = (void (*)(SnapState))done;
+    server_set_step(hook_step);
+    return true;
 }
 
 static bool bgsave_start(const char **err) {
@@ -142,6 +162,7 @@ static bool bgsave_start(const char **err) {
         *err = "ERR Background save already in progress";
         return false;
     }
+    snap_done = bgsave_done;
     if (!snapshot_begin(dbfilename(), err)) {
         /* Redis replies "started" and its child then fails to open the
          * file: the failure shows in INFO and the log a moment later */
@@ -171,7 +192,7 @@ static void bgsave_done(SnapState st) {
 
 /* Stops a running BGSAVE (its file is removed); the last status stays. */
 static void bgsave_kill(void) {
-    if (!snapshot_running()) return;
+    if (!snapshot_running() || snapshot_format() != SNAP_RDB) return;
     snapshot_abort();
     log_msg(LOG_WARNING, "Background saving terminated by signal 10");
 }
@@ -214,7 +235,7 @@ static bool hook_shutdown_on_signal(void) {
 
 /* SAVE -- a foreground save. */
 static void cmd_save(Client *c) {
-    if (snapshot_running()) {
+    if (snapshot_running() && !aof_rewrite_running()) {
         reply_error(c, "ERR Background save already in progress");
         return;
     }
@@ -233,7 +254,16 @@ static void cmd_bgsave(Client *c) {
             return;
         }
     }
-    UNUSED(schedule); /* only matters while an AOF rewrite runs (issue 12) */
+    if (aof_rewrite_running()) {
+        if (schedule) {
+            ps.scheduled = true;
+            reply_status(c, "Background saving scheduled");
+        } else {
+            reply_error(c, "ERR Another child process is active (AOF?): can't BGSAVE right now. Use "
+                           "BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+        }
+        return;
+    }
     if (snapshot_running()) {
         reply_error(c, "ERR Background save already in progress");
         return;
@@ -257,6 +287,7 @@ static Command persist_commands[] = {
 
 void persist_register(void) {
     command_register(persist_commands);
+    aof_register();
     ServerHooks h = {hook_shutdown_on_signal};
     server_set_hooks(&h);
     server_add_cron_hook(hook_cron);
@@ -266,6 +297,7 @@ void persist_register(void) {
 
 bool persist_prepare_shutdown(bool save, bool nosave, bool force) {
     if (ps.loading) return true; /* never save a half-loaded dataset (Redis's rule too) */
+    if (!aof_prepare_shutdown(force)) return false;
     if (snapshot_running()) {
         log_msg(LOG_WARNING, "There is a child saving an .rdb. Killing it!");
         snapshot_abort();
@@ -321,7 +353,24 @@ static bool load(bool merge, char *err, size_t errcap, bool *opened) {
     return ok;
 }
 
+void persist_loading_begin(uint64_t total_bytes) {
+    ps.loading = true;
+    command_loading = true;
+    ps.load_start_s = clock_unix_ms() / 1000;
+    ps.load_done = 0;
+    ps.load_total = total_bytes;
+}
+
+void persist_loading_progress(uint64_t done_bytes) { on_progress(NULL, done_bytes, ps.load_total); }
+
+void persist_loading_end(void) {
+    command_loading = false;
+    ps.loading = false;
+    ps.dirty_base = db_dirty();
+}
+
 bool persist_load_at_start(void) {
+    if (aof_configured()) return aof_start(); /* then the AOF alone holds the data, as Redis */
     int ex = file_exists(dbfilename());
     if (ex == 0) return true;
     char err[512] = "";

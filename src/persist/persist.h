@@ -31,6 +31,15 @@ void persist_after_flushall(void);
  * success, else the error reply text. */
 const char *persist_debug_reload(bool merge, bool noflush, bool nosave);
 
+/* For the AOF (aof.c): loading state shared with the RDB loader (INFO's
+ * loading fields, -LOADING for clients), the snapshot runner, and the
+ * write gate (-MISCONF). */
+void persist_loading_begin(uint64_t total_bytes);
+void persist_loading_progress(uint64_t done_bytes); /* serves clients */
+void persist_loading_end(void);                     /* the load is not a change */
+bool persist_snapshot_start(const char *path, int fmt, void (*done)(int state), const char **err);
+void persist_update_write_gate(void);
+
 /* INFO persistence's RDB lines (and loading_* while loading), appended to
  * buf; returns the length written. */
 size_t persist_info(char *buf, size_t cap);

@@ -28,19 +28,24 @@
 #include "../os/file.h"
 #include "../os/proc.h"
 #include "../os/thread.h"
+#include "aof_cmds.h"
 #include "crc64.h"
 #include "rdb_enc.h"
 #include "rdb_format.h"
 
 #define CHUNK (256 * 1024)
 #define MAX_BACKLOG (16 * 1024 * 1024) /* bytes queued for the writer */
+#define AUTOSYNC_BYTES (4 * 1024 * 1024) /* Redis's REDIS_AUTOSYNC_BYTES */
 
 /* ------------------------------------------------------------ writer */
 
 typedef struct {
     int fd;
+    bool rdb;                 /* RDB: CRC-64 and its 8 bytes at the end */
     bool checksum;
     uint64_t crc;
+    uint64_t autosync;        /* fsync every this many bytes (0: at the end only) */
+    uint64_t unsynced;
     char *tmp, *final;
     _Atomic int err;          /* first -errno seen by the writer */
     _Atomic size_t backlog;   /* bytes submitted, not yet written */
@@ -63,8 +68,15 @@ static void note_err(Writer *w, int err) {
 
 static void job_data(Writer *w, Job *j) {
     if (!atomic_load(&w->err)) {
-        if (w->checksum) w->crc = crc64(w->crc, j->buf, j->len);
+        if (w->rdb && w->checksum) w->crc = crc64(w->crc, j->buf, j->len);
         int r = file_write_all(w->fd, j->buf, j->len);
+        /* rdb-save- / aof-rewrite-incremental-fsync: the kernel never
+         * holds much of the file, so the final fsync does not stall */
+        w->unsynced += j->len;
+        if (r == 0 && w->autosync && w->unsynced >= w->autosync) {
+            r = file_fsync(w->fd);
+            w->unsynced = 0;
+        }
         if (r < 0) note_err(w, r);
     }
     atomic_fetch_sub(&w->backlog, j->len);
@@ -75,7 +87,7 @@ static void job_finish(Writer *w) {
         unsigned char tail[8];
         uint64_t crc = w->checksum ? w->crc : 0;
         for (int i = 0; i < 8; i++) tail[i] = (unsigned char)(crc >> (8 * i));
-        int r = file_write_all(w->fd, tail, 8);
+        int r = w->rdb ? file_write_all(w->fd, tail, 8) : 0;
         if (r == 0) r = file_fsync(w->fd);
         if (r < 0) note_err(w, r);
     }
@@ -114,6 +126,7 @@ static void job_run(void *arg) {
 typedef struct {
     Writer *w;
     bool foreground;          /* SAVE: jobs run inline */
+    SnapFormat fmt;
     RdbBuf out;
     int scan_db;              /* the walk's database; ndbs when done */
     uint64_t cursor;
@@ -127,6 +140,7 @@ typedef struct {
 
 static Snap *snap;            /* the running snapshot, or NULL */
 static Writer *finished_writer; /* background: waiting to be polled */
+static SnapFormat running_fmt;
 
 static void submit(Snap *s, JobKind kind) {
     Job *j = mem_alloc(sizeof(*j));
@@ -171,11 +185,50 @@ static void write_header(RdbBuf *b) {
     write_aux_int(b, "redis-bits", (int64_t)(sizeof(void *) * 8));
     write_aux_int(b, "ctime", clock_unix_ms() / 1000);
     write_aux_int(b, "used-mem", (int64_t)mem_used());
-    write_aux_int(b, "aof-base", 0);
+}
+
+/* The start of the file: the RDB header (aof-base 1 for an AOF base, as
+ * Redis), or for a RESP base the timestamp annotation when
+ * aof-timestamp-enabled is yes. */
+static void write_start(Snap *s) {
+    if (s->fmt == SNAP_AOF_RESP) {
+        const char *ts = config_value("aof-timestamp-enabled");
+        if (ts && !strcmp(ts, "yes")) {
+            char line[48];
+            int n = snprintf(line, sizeof line, "#TS:%lld\r\n", (long long)(clock_unix_ms() / 1000));
+            rdb_write_raw(&s->out, line, (size_t)n);
+        }
+        return;
+    }
+    write_header(&s->out);
+    write_aux_int(&s->out, "aof-base", s->fmt == SNAP_AOF_RDB);
+}
+
+/* A RESP base: SELECT when the database changes, then the key's commands.
+ * Keys already expired are left out, as Redis's rewrite does. */
+static void write_entry_resp(Snap *s, Db *db, Entry *e) {
+    int idx = db_index(db);
+    int64_t expire = entry_expire(e);
+    if (expire >= 0 && expire < clock_unix_ms()) return;
+    if (idx != s->last_db) {
+        char num[16];
+        int n = snprintf(num, sizeof num, "%d", idx);
+        const char *argv[2] = {"SELECT", num};
+        size_t argl[2] = {6, (size_t)n};
+        aof_append_command(&s->out, 2, argv, argl);
+        s->last_db = idx;
+    }
+    aof_append_entry(&s->out, e);
 }
 
 /* One key: [SELECTDB] [EXPIRETIME_MS] [IDLE|FREQ] type key value. */
 static void write_entry(Snap *s, Db *db, Entry *e) {
+    if (s->fmt == SNAP_AOF_RESP) {
+        write_entry_resp(s, db, e);
+        s->keys_done++;
+        flush_if_full(s);
+        return;
+    }
     int64_t expire = entry_expire(e); /* expired keys too: the loader counts them, as Redis's */
     int idx = db_index(db);
     if (idx != s->last_db) {
@@ -243,9 +296,16 @@ static void policy_flags(Snap *s) {
     s->save_lfu = p && strstr(p, "lfu");
 }
 
-static Snap *snap_new(const char *path, bool foreground, int *err) {
+/* The temporary file's name, Redis's for each kind of save. */
+static void temp_name(char *tmp, size_t cap, SnapFormat fmt, bool foreground) {
+    if (fmt == SNAP_RDB) snprintf(tmp, cap, "temp-%d.rdb", (int)getpid());
+    else if (foreground) snprintf(tmp, cap, "temp-rewriteaof-%d.aof", (int)getpid());
+    else snprintf(tmp, cap, "temp-rewriteaof-bg-%d.aof", (int)getpid());
+}
+
+static Snap *snap_new(const char *path, SnapFormat fmt, bool foreground, int *err) {
     char tmp[64];
-    snprintf(tmp, sizeof tmp, "temp-%d.rdb", (int)getpid());
+    temp_name(tmp, sizeof tmp, fmt, foreground);
     /* Absolute names: CONFIG SET dir during a BGSAVE must not move the
      * writer's rename to another directory. */
     char cwd[4096];
@@ -253,7 +313,8 @@ static Snap *snap_new(const char *path, bool foreground, int *err) {
     char *abs_tmp = mem_alloc(strlen(cwd) + strlen(tmp) + 2);
     char *abs_final = mem_alloc(strlen(cwd) + strlen(path) + 2);
     sprintf(abs_tmp, "%s/%s", cwd, tmp);
-    sprintf(abs_final, "%s/%s", cwd, path);
+    if (path[0] == '/') strcpy(abs_final, path);
+    else sprintf(abs_final, "%s/%s", cwd, path);
     int fd = file_create(abs_tmp);
     if (fd < 0) {
         *err = fd;
@@ -264,17 +325,22 @@ static Snap *snap_new(const char *path, bool foreground, int *err) {
     Snap *s = mem_calloc(sizeof(*s));
     s->w = mem_calloc(sizeof(Writer));
     s->w->fd = fd;
+    s->w->rdb = fmt != SNAP_AOF_RESP;
+    const char *inc = config_value(fmt == SNAP_RDB ? "rdb-save-incremental-fsync" : "aof-rewrite-incremental-fsync");
+    s->w->autosync = inc && !strcmp(inc, "yes") && !foreground ? AUTOSYNC_BYTES : 0;
     s->w->checksum = !config_value("rdbchecksum") || !strcmp(config_value("rdbchecksum"), "yes");
     s->w->tmp = abs_tmp;
     s->w->final = abs_final;
     s->foreground = foreground;
+    s->fmt = fmt;
+    running_fmt = fmt;
     const char *comp = config_value("rdbcompression");
     rdbbuf_init(&s->out, !comp || !strcmp(comp, "yes"));
     s->last_db = -1;
     s->start_us = clock_mono_us();
     for (int i = 0; i < db_count_dbs(); i++) s->keys_total += db_size(db_get(i));
     policy_flags(s);
-    write_header(&s->out);
+    write_start(s);
     DbSnapshotHooks hooks = {hook_save_entry, hook_whole_db, s};
     db_snapshot_begin(&hooks);
     return s;
@@ -326,20 +392,28 @@ static int walk(Snap *s, int64_t budget_us) {
 }
 
 static void finish(Snap *s) {
-    rdb_write_byte(&s->out, RDB_OPCODE_EOF);
+    if (s->fmt != SNAP_AOF_RESP) rdb_write_byte(&s->out, RDB_OPCODE_EOF);
     submit(s, JOB_DATA);
     submit(s, JOB_FINISH);
 }
 
 /* ------------------------------------------------------------ public */
 
-int snapshot_save(const char *path) {
+int snapshot_save(const char *path) { return snapshot_save_as(path, SNAP_RDB); }
+
+int snapshot_save_as(const char *path, SnapFormat fmt) {
     if (snap) snapshot_abort(); /* a foreground save replaces a background one */
     int err = 0;
-    Snap *s = snap_new(path, true, &err);
+    Snap *s = snap_new(path, fmt, true, &err);
     if (!s) {
-        log_msg(LOG_WARNING, "Failed opening the temp RDB file temp-%d.rdb (in server root dir %s) for saving: %s",
-                (int)getpid(), cfg.dir ? cfg.dir : ".", strerror(-err));
+        char tmp[64];
+        temp_name(tmp, sizeof tmp, fmt, true);
+        if (fmt == SNAP_RDB)
+            log_msg(LOG_WARNING, "Failed opening the temp RDB file %s (in server root dir %s) for saving: %s",
+                    tmp, cfg.dir ? cfg.dir : ".", strerror(-err));
+        else
+            log_msg(LOG_WARNING, "Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): %s",
+                    strerror(-err));
         return err;
     }
     snap = s;
@@ -351,21 +425,29 @@ int snapshot_save(const char *path) {
     snap = NULL;
     snap_release(s);
     int r = atomic_load(&w->err);
-    if (r < 0) log_msg(LOG_WARNING, "Write error saving DB on disk: %s", strerror(-r));
+    if (r < 0)
+        log_msg(LOG_WARNING, fmt == SNAP_RDB ? "Write error saving DB on disk: %s"
+                                             : "Write error writing append only file on disk: %s",
+                strerror(-r));
     writer_free(w);
     return r;
 }
 
-bool snapshot_begin(const char *path, const char **err) {
+bool snapshot_begin(const char *path, const char **err) { return snapshot_begin_as(path, SNAP_RDB, err); }
+
+SnapFormat snapshot_format(void) { return running_fmt; }
+
+bool snapshot_begin_as(const char *path, SnapFormat fmt, const char **err) {
     if (snap || finished_writer) {
         *err = "ERR Background save already in progress";
         return false;
     }
     int e = 0;
-    snap = snap_new(path, false, &e);
+    snap = snap_new(path, fmt, false, &e);
     if (!snap) {
-        log_msg(LOG_WARNING, "Failed opening the temp RDB file temp-%d.rdb for saving: %s",
-                (int)getpid(), strerror(-e));
+        char tmp[64];
+        temp_name(tmp, sizeof tmp, fmt, false);
+        log_msg(LOG_WARNING, "Failed opening the temp file %s for saving: %s", tmp, strerror(-e));
         *err = "ERR Background save failed";
         return false;
     }

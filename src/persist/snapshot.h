@@ -18,14 +18,23 @@
 
 typedef enum { SNAP_IDLE, SNAP_RUNNING, SNAP_DONE_OK, SNAP_DONE_ERR } SnapState;
 
+/* What the file holds: an RDB (dump.rdb), the RDB base of an AOF rewrite
+ * (aux aof-base 1), or an AOF base in RESP commands (SELECT + the
+ * commands that rebuild each key; aof-use-rdb-preamble no). */
+typedef enum { SNAP_RDB, SNAP_AOF_RDB, SNAP_AOF_RESP } SnapFormat;
+
 /* Writes the whole dataset to path now (temp file, fsync, rename).
  * 0 on success or a negative errno (the reason is logged). */
 int snapshot_save(const char *path);
+int snapshot_save_as(const char *path, SnapFormat fmt);
 
 /* Begins a background snapshot to path. false (err set to Redis's
  * wording) if one already runs or the file cannot be created. */
 bool snapshot_begin(const char *path, const char **err);
+bool snapshot_begin_as(const char *path, SnapFormat fmt, const char **err);
 bool snapshot_running(void);
+/* The format of the running (or finishing) snapshot. */
+SnapFormat snapshot_format(void);
 /* One slice of work from the event loop: at most budget_us of
  * serialising. Returns -1 once the walk is over (the writer may still be
  * finishing: see snapshot_poll), else the ms the loop may wait before the

@@ -1,0 +1,473 @@
+"""The append-only file, kilat vs redis-server, in one run (issue 12).
+
+Run through bench/aof.sh; see bench/README.md. Two parts:
+
+1. Throughput with the AOF on: for each policy (AOF_POLICIES, default
+   always,everysec) both servers run with `--appendonly yes --appendfsync
+   <policy>` in fresh directories; for ROUNDS rounds and each test
+   (AOF_TESTS, default set,incr,lpush) one `redis-benchmark -c CLIENTS -P 1
+   -n N -r KEYSPACE -t <test> -q --csv` per side, redis and kilat back to
+   back, the order flipping from one test and round to the next. Median
+   ops/s per side, ratio kilat/redis. After every run the AOF must have
+   grown by at least N small commands (INFO aof_current_size) and
+   aof_last_write_status must be ok; a side where it did not is reported
+   "not available" (a server that answers without writing is no
+   measurement).
+
+2. BGREWRITEAOF: for each server, AOF_KEYS mixed keys (persist.py's
+   dataset) loaded with `redis-cli --pipe` under appendonly yes /
+   everysec; then BGREWRITEAOF idle (time until aof_rewrite_in_progress:0
+   and aof_rewrite_scheduled:0), then the same under persist.py's write
+   load on every key type, sampled every 10 ms: RSS of the server plus its
+   children (Redis forks), PSS, INFO used_memory; aof_last_cow_size, base
+   file size. Last, the load time at start on its own directory and on the
+   other server's (exec to first PONG), DBSIZE checked.
+"""
+
+import argparse
+import csv
+import io
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import types
+
+import benchlib as B
+import persist as P
+from memory import load
+
+MB = 1024.0 * 1024.0
+
+
+def parse_args():
+    kilat, redis = B.default_bins()
+    e = B.env
+    p = argparse.ArgumentParser(
+        prog="bench/aof.sh",
+        description="AOF throughput (appendfsync always / everysec, 50 "
+                    "clients) and BGREWRITEAOF time and peak memory under a "
+                    "write load, kilat vs redis-server in one run.")
+    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
+    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
+    p.add_argument("--policies", default=e("AOF_POLICIES", "always,everysec"),
+                   help="[AOF_POLICIES] appendfsync values (also 'off': "
+                        "appendonly no, the reference): %(default)s")
+    p.add_argument("--tests", default=e("AOF_TESTS", "set,incr,lpush"),
+                   help="[AOF_TESTS] redis-benchmark -t names: %(default)s")
+    p.add_argument("--rounds", type=int, default=int(e("ROUNDS", 3)),
+                   help="[ROUNDS] %(default)s")
+    p.add_argument("--clients", type=int, default=int(e("CLIENTS", 50)),
+                   help="[CLIENTS] -c: %(default)s")
+    p.add_argument("--requests", type=int, default=int(e("AOF_N", 100000)),
+                   help="[AOF_N] requests per run: %(default)s")
+    p.add_argument("--keyspace", type=int, default=int(e("KEYSPACE", 100000)),
+                   help="[KEYSPACE] -r: %(default)s")
+    p.add_argument("--server-cpu", default=e("SERVER_CPU", ""),
+                   help="[SERVER_CPU] CPU the servers are pinned to ('' = "
+                        "none): %(default)s")
+    p.add_argument("--client-cpu", default=e("CLIENT_CPU", ""),
+                   help="[CLIENT_CPU] CPU redis-benchmark is pinned to: %(default)s")
+    p.add_argument("--keys", type=int, default=int(e("AOF_KEYS", 1000000)),
+                   help="[AOF_KEYS] keys for the rewrite part (0: skip it): "
+                        "%(default)s")
+    p.add_argument("--warm", type=float, default=float(e("WARM", 1.0)),
+                   help="[WARM] seconds of write load before the measured "
+                        "rewrite: %(default)s")
+    p.add_argument("--writer-clients", type=int,
+                   default=int(e("WRITER_CLIENTS", 4)),
+                   help="[WRITER_CLIENTS] connections per writer: %(default)s")
+    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
+                   help="[KILAT_ARGS] extra server arguments")
+    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
+                   help="[REDIS_ARGS] extra server arguments")
+    p.add_argument("--cli", default=e("REDIS_CLI", "redis-cli"),
+                   help="[REDIS_CLI] %(default)s")
+    p.add_argument("--benchmark", default=e("REDIS_BENCHMARK", "redis-benchmark"),
+                   help="[REDIS_BENCHMARK] %(default)s")
+    return p.parse_args()
+
+
+def policy_args(policy):
+    if policy == "off":
+        return ["--appendonly", "no"]
+    return ["--appendonly", "yes", "--appendfsync", policy]
+
+
+def aof_size(srv):
+    p = B.info(srv.port, "persistence")
+    if p.get("aof_enabled") != "1":
+        return None, p
+    try:
+        return int(p["aof_current_size"]), p
+    except (KeyError, ValueError):
+        return None, p
+
+
+# ------------------------------------------------------------ throughput
+def run_one(a, srv, test, policy):
+    cmd = B.pin(a.client_cpu) + [
+        a.benchmark, "-h", "127.0.0.1", "-p", str(srv.port),
+        "-c", str(a.clients), "-P", "1", "-n", str(a.requests),
+        "-r", str(a.keyspace), "-q", "--csv", "-t", test]
+    srv.call("FLUSHALL")
+    B.settle(srv)
+    size0, _ = aof_size(srv)
+    t0 = time.time()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
+    except subprocess.TimeoutExpired:
+        sys.exit("redis-benchmark timed out: %s" % shlex.join(cmd))
+    wall = time.time() - t0
+    rows = [r for r in csv.reader(io.StringIO(p.stdout))
+            if len(r) >= 7 and r[0] != "test"]
+    if p.returncode != 0 or len(rows) != 1:
+        sys.exit("redis-benchmark failed against %s (exit %d): %s\n%s%s" % (
+            srv.name, p.returncode, shlex.join(cmd), p.stdout, p.stderr))
+    res = {"rps": float(rows[0][1]), "p50": float(rows[0][4]),
+           "p99": float(rows[0][6]), "wall": wall}
+    if policy != "off":
+        size1, info = aof_size(srv)
+        # the smallest command of the three: *2 $4 INCR $<n> key:<12 digits>
+        if size0 is None or size1 is None or size1 - size0 < a.requests * 20:
+            res["error"] = "AOF not written (aof_enabled %s, aof_current_size %s -> %s)" % (
+                info.get("aof_enabled"), size0, size1)
+        elif info.get("aof_last_write_status") != "ok":
+            res["error"] = "aof_last_write_status %s" % info.get("aof_last_write_status")
+        res["aof_bytes"] = (size1 or 0) - (size0 or 0)
+    return res
+
+
+def throughput(a, kilat_ok):
+    tests = [t.strip() for t in a.tests.split(",") if t.strip()]
+    policies = [x.strip() for x in a.policies.split(",") if x.strip()]
+    results = {}  # (policy, test, side) -> [res]
+    for policy in policies:
+        sides = {"redis": (a.redis_bin, shlex.split(a.redis_args))}
+        if kilat_ok:
+            sides["kilat"] = (a.kilat_bin, shlex.split(a.kilat_args))
+        srvs = {}
+        try:
+            for who, (binary, extra) in sides.items():
+                srvs[who] = B.Server(who, binary, a.server_cpu,
+                                     policy_args(policy) + extra)
+            flip = 0
+            for rnd in range(a.rounds):
+                for test in tests:
+                    order = ["redis", "kilat"] if flip % 2 == 0 else ["kilat", "redis"]
+                    flip += 1
+                    for who in order:
+                        if who not in srvs:
+                            continue
+                        r = run_one(a, srvs[who], test, policy)
+                        results.setdefault((policy, test, who), []).append(r)
+                        print("  %s %-6s %-8s round %d: %9.0f ops/s  p99 %.2f ms%s" % (
+                            policy, test, who, rnd + 1, r["rps"], r["p99"],
+                            "  (%s)" % r["error"] if "error" in r else ""))
+                        sys.stdout.flush()
+                flip += 1
+        finally:
+            for s in srvs.values():
+                s.stop()
+    return tests, policies, results
+
+
+# --------------------------------------------------------------- rewrite
+def wait_rewrite(srv, timeout=1800.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        p = B.info(srv.port, "persistence")
+        if p.get("aof_rewrite_in_progress") == "0" and \
+                p.get("aof_rewrite_scheduled") == "0":
+            return p.get("aof_last_bgrewrite_status")
+        time.sleep(0.01)
+    sys.exit("%s: BGREWRITEAOF did not finish in %.0f s" % (srv.name, timeout))
+
+
+def bgrewrite(srv):
+    try:
+        reply = srv.call("BGREWRITEAOF")
+    except B.RespError as e:
+        return "error: %s" % e
+    if not str(reply).startswith("Background append only file rewriting"):
+        return "reply: %r" % (reply,)
+    return None
+
+
+def base_size(srv):
+    d = os.path.join(srv.workdir, "appendonlydir")
+    try:
+        with open(os.path.join(d, "appendonly.aof.manifest")) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 6 and parts[5] == "b":
+                    return os.path.getsize(os.path.join(d, parts[1]))
+    except OSError:
+        pass
+    return None
+
+
+def rewrite_side(a, who, binary, extra, c, keep):
+    res = {"available": False}
+    srv = B.Server(who, binary, a.server_cpu,
+                   ["--appendonly", "yes", "--appendfsync", "everysec",
+                    "--auto-aof-rewrite-percentage", "0"] + extra,
+                   workdir=tempfile.mkdtemp(prefix="kbench-aof-%s-" % who, dir=keep))
+    try:
+        if aof_size(srv)[0] is None:
+            res["error"] = "no AOF (aof_enabled is not 1)"
+            print("  %s: not available (%s)" % (who, res["error"]))
+            return res
+        t0 = time.time()
+        load(a, srv.port, P.dataset_stream(c))
+        n = srv.call("DBSIZE")
+        if n != a.keys:
+            sys.exit("%s: DBSIZE %r after loading %d keys" % (who, n, a.keys))
+        res["load_s"] = time.time() - t0
+        res["aof_after_load"] = aof_size(srv)[0]
+        print("  %s: %d keys loaded in %.1f s, AOF %.1f MB" % (
+            who, n, res["load_s"], (res["aof_after_load"] or 0) / MB))
+
+        t0 = time.time()
+        err = bgrewrite(srv)
+        if err:
+            res["error"] = "BGREWRITEAOF: %s" % err
+            print("  %s: not available (%s)" % (who, res["error"]))
+            return res
+        res["idle_status"] = wait_rewrite(srv)
+        res["idle_s"] = time.time() - t0
+        res["base_bytes"] = base_size(srv)
+        res["available"] = res["idle_status"] == "ok"
+        print("  %s: BGREWRITEAOF idle %.2f s (%s), base %.1f MB" % (
+            who, res["idle_s"], res["idle_status"], (res["base_bytes"] or 0) / MB))
+
+        writer_opts = types.SimpleNamespace(benchmark=a.benchmark,
+                                            writer_clients=a.writer_clients)
+        procs = P.start_writers(writer_opts, srv, c)
+        try:
+            time.sleep(a.warm)
+            base = P.sample_for(srv.pid, srv.port, 0.5)
+            c0, t0 = P.commands_processed(srv), time.time()
+            s = P.Sampler(srv.pid, srv.port)
+            s.start()
+            err = bgrewrite(srv)
+            if not err:
+                res["load_status"] = wait_rewrite(srv)
+            else:
+                res["load_status"] = err
+            peak = s.finish()
+            t1 = time.time()
+            c1 = P.commands_processed(srv)
+        finally:
+            P.stop_writers(procs)
+        res["base"], res["peak"] = base, peak
+        res["under_s"] = t1 - t0
+        res["writes_per_s"] = (c1 - c0) / (t1 - t0) if t1 > t0 else 0
+        pers = B.info(srv.port, "persistence")
+        res["cow"] = int(pers.get("aof_last_cow_size", "0") or 0)
+        res["aof_final"] = int(pers.get("aof_current_size", "0") or 0)
+        res["dbsize"] = srv.call("DBSIZE")
+        print("  %s: BGREWRITEAOF under writes %.2f s (%s), %.0f writes/s, "
+              "RSS %.1f -> %.1f MB (child %.1f MB), PSS %.1f -> %.1f MB, "
+              "used_memory %.1f -> %.1f MB, aof_last_cow_size %.1f MB" % (
+                  who, res["under_s"], res["load_status"], res["writes_per_s"],
+                  base["rss"] / MB, peak["rss"] / MB, peak["child_rss"] / MB,
+                  base["pss"] / MB, peak["pss"] / MB, base["used"] / MB,
+                  peak["used"] / MB, res["cow"] / MB))
+        res["dir"] = srv.workdir
+    finally:
+        srv.stop()
+    sys.stdout.flush()
+    return res
+
+
+def load_time(who, binary, src_dir, extra, want):
+    """Starts binary on a copy of src_dir's appendonlydir; seconds from
+    exec to the first PONG, or (None, why)."""
+    if not src_dir:
+        return None, "no directory"
+    work = tempfile.mkdtemp(prefix="kbench-aofload-")
+    try:
+        shutil.copytree(os.path.join(src_dir, "appendonlydir"),
+                        os.path.join(work, "appendonlydir"))
+        port = B.free_port()
+        argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "yes", "--dir", work] + extra
+        log = open(os.path.join(work, "server.log"), "wb")
+        t0 = time.time()
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, cwd=work)
+        secs = None
+        try:
+            while time.time() - t0 < 1800 and proc.poll() is None:
+                try:
+                    if B.call(port, "PING", timeout=5.0) == "PONG":
+                        secs = time.time() - t0
+                        break
+                except (OSError, B.RespError):
+                    pass
+                time.sleep(0.01)
+            n = B.call(port, "DBSIZE") if secs else None
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(60)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            log.close()
+        if secs is None:
+            return None, "did not start (exit %s)" % proc.poll()
+        if n != want:
+            return None, "DBSIZE %s, not %d" % (n, want)
+        return secs, ""
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- report
+def med(rs, key="rps"):
+    xs = [r[key] for r in rs if "error" not in r]
+    return B.median(xs) if xs and len(xs) == len(rs) else None
+
+
+def f_num(x, fmt="%.0f"):
+    return "n/a" if x is None else fmt % x
+
+
+def ratio(k, r):
+    if k is None or r is None or not r:
+        return "n/a"
+    return "%.3f" % (k / r)
+
+
+def main():
+    a = parse_args()
+    B.check_bin(a.redis_bin, "redis")
+    kilat_ok = os.path.isfile(a.kilat_bin) and os.access(a.kilat_bin, os.X_OK)
+    print("# AOF: throughput per appendfsync policy, BGREWRITEAOF time and "
+          "memory under writes")
+    print("machine: %s" % B.machine())
+    print("redis: %s %s" % (a.redis_bin, a.redis_args))
+    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    print("throughput: redis-benchmark -c %d -P 1 -n %d -r %d, tests %s, "
+          "policies %s, %d rounds, A/B alternating; servers pinned to %s, "
+          "client to %s" % (a.clients, a.requests, a.keyspace, a.tests,
+                            a.policies, a.rounds, a.server_cpu or "none",
+                            a.client_cpu or "none"))
+    sys.stdout.flush()
+
+    tests, policies, res = throughput(a, kilat_ok)
+    rows = []
+    notes = []
+    for policy in policies:
+        for test in tests:
+            r = res.get((policy, test, "redis"), [])
+            k = res.get((policy, test, "kilat"), [])
+            rv, kv = med(r), med(k)
+            rows.append(["%s %s" % (policy, test), f_num(rv), f_num(kv),
+                         ratio(kv, rv), f_num(med(r, "p99"), "%.2f"),
+                         f_num(med(k, "p99"), "%.2f")])
+            for who, rs in (("redis", r), ("kilat", k)):
+                errs = sorted({x["error"] for x in rs if "error" in x})
+                if errs:
+                    notes.append("%s %s %s: not available: %s" % (
+                        who, policy, test, "; ".join(errs)))
+    print()
+    B.table(["ops/s (median)", "redis", "kilat", "ratio k/r",
+             "p99 ms redis", "p99 ms kilat"], rows)
+    for n in notes:
+        print(n)
+    if not kilat_ok:
+        print("kilat: no binary %s" % a.kilat_bin)
+    sys.stdout.flush()
+
+    if a.keys <= 0:
+        return
+    c = P.counts(a.keys)
+    keep = tempfile.mkdtemp(prefix="kbench-aof-")
+    try:
+        print()
+        print("rewrite: %d keys (%s), writers during the measured rewrite "
+              "(-c %d -P 16 each, started %.1f s before): %s" % (
+                  a.keys, ", ".join("%d %s" % (v, k) for k, v in c.items()),
+                  a.writer_clients, a.warm, "; ".join(
+                      " ".join(cmd) for _, _, cmd in P.writer_commands(c))))
+        sides = {"redis": rewrite_side(a, "redis", a.redis_bin,
+                                       shlex.split(a.redis_args), c, keep)}
+        if kilat_ok:
+            sides["kilat"] = rewrite_side(a, "kilat", a.kilat_bin,
+                                          shlex.split(a.kilat_args), c, keep)
+        else:
+            sides["kilat"] = {"available": False, "error": "no binary"}
+        loads = {}
+        for who, binary, extra, src in (
+                ("redis", a.redis_bin, a.redis_args, "redis"),
+                ("kilat", a.kilat_bin, a.kilat_args, "kilat"),
+                ("kilat", a.kilat_bin, a.kilat_args, "redis"),
+                ("redis", a.redis_bin, a.redis_args, "kilat")):
+            if who == "kilat" and not kilat_ok:
+                loads[(who, src)] = (None, "no binary")
+                continue
+            s = sides[src]
+            want = s.get("dbsize")
+            loads[(who, src)] = load_time(who, binary,
+                                          s.get("dir") if s.get("available") else None,
+                                          shlex.split(extra), want if want is not None else -1)
+            t, why = loads[(who, src)]
+            print("  %s loading %s's appendonlydir: %s" % (
+                who, src, "%.2f s" % t if t else why))
+        r, k = sides["redis"], sides["kilat"]
+
+        def get(side, *path):
+            v = side
+            for p in path:
+                if not isinstance(v, dict) or p not in v:
+                    return None
+                v = v[p]
+            return v
+
+        def row(label, fmt, *path):
+            rv, kv = get(r, *path), get(k, *path)
+            return [label, fmt(rv), fmt(kv), ratio(kv, rv)]
+
+        s2 = lambda x: f_num(x, "%.2f")  # noqa: E731
+        mb = lambda x: "n/a" if x is None else "%.1f" % (x / MB)  # noqa: E731
+        rows = [
+            row("AOF size after loading (MB)", mb, "aof_after_load"),
+            row("BGREWRITEAOF idle (s)", s2, "idle_s"),
+            row("base file (MB)", mb, "base_bytes"),
+            row("BGREWRITEAOF under writes (s)", s2, "under_s"),
+            row("writes/s during it", f_num, "writes_per_s"),
+            row("RSS before, under writes (MB)", mb, "base", "rss"),
+            row("peak RSS, server + child (MB)", mb, "peak", "rss"),
+            row("  of which the child (MB)", mb, "peak", "child_rss"),
+            row("PSS before (MB)", mb, "base", "pss"),
+            row("peak PSS (MB)", mb, "peak", "pss"),
+            row("used_memory before (MB)", mb, "base", "used"),
+            row("peak used_memory (MB)", mb, "peak", "used"),
+            row("aof_last_cow_size (MB)", mb, "cow"),
+            ["load own dir at start (s)", s2(loads[("redis", "redis")][0]),
+             s2(loads[("kilat", "kilat")][0]),
+             ratio(loads[("kilat", "kilat")][0], loads[("redis", "redis")][0])],
+            ["load the other's dir (s)", s2(loads[("redis", "kilat")][0]),
+             s2(loads[("kilat", "redis")][0]), ""],
+        ]
+        print()
+        B.table(["%d keys" % a.keys, "redis", "kilat", "ratio k/r"], rows)
+        for who, side in sides.items():
+            if not side.get("available"):
+                print("%s: rewrite not available: %s" % (who, side.get("error", "?")))
+        print("RSS adds the child's RSS to the server's (pages shared with "
+              "the parent count twice); PSS counts shared pages once.")
+    finally:
+        shutil.rmtree(keep, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

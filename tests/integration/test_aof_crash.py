@@ -1,0 +1,521 @@
+"""AOF crash tests (issue 12): what each appendfsync policy promises, kept
+under SIGKILL.
+
+- `always`: a client writes one command at a time (INCR counter, SET k<i>
+  v<i>, RPUSH q job<i> in turn) and records every reply; the server is
+  killed with SIGKILL at a random moment, restarted on the same directory,
+  and must hold exactly the first n writes of the sequence, n between the
+  acknowledged count and that plus the one in flight (a state that is not
+  such a prefix is a failure too: a lost or reordered write). Trials go on
+  in the same directory (the data of every earlier trial must stay); some
+  kill the server while a BGREWRITEAOF runs. AOF_CRASH_TRIALS trials (20 by
+  default; 200 for the long run), AOF_CRASH_SEED to replay one run.
+- `always`, pipelined, several clients at once (group commit): every
+  acknowledged write of every client survives.
+- `everysec`: how many acknowledged writes were lost at most (printed, and
+  bounded by two seconds' worth of writes).
+- What strace sees (skipped without strace): under `always` every reply to
+  a write leaves after the write and the fsync of the AOF that hold it, and
+  with several clients one fsync serves many writes; under `no` the same
+  check finds replies ahead of any fsync (the checker can fail).
+
+Note: SIGKILL does not drop the kernel's page cache, so the kill tests prove
+that a write reaches the file (write(2)) before its reply; the strace test
+is the one that proves the fsync comes before the reply.
+
+After the trials the directory must still satisfy redis-check-aof.
+"""
+
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import Server, SLOW, IS_REDIS
+
+TRIALS = int(os.environ.get("AOF_CRASH_TRIALS", "20"))
+SEED = int(os.environ.get("AOF_CRASH_SEED", "0")) or random.randrange(1, 1 << 30)
+CHECK_AOF = shutil.which("redis-check-aof")
+
+pytestmark = pytest.mark.slow
+
+
+def aof_server(fsync, *extra, name=None):
+    srv = Server(("--appendonly", "yes", "--appendfsync", fsync,
+                  "--enable-debug-command", "yes") + tuple(extra),
+                 name=name or "aof %s" % fsync)
+    return srv.start()
+
+
+def kill_later(srv, delay):
+    """SIGKILL srv's process after delay seconds (a timer thread)."""
+    proc = srv.proc
+
+    def fire():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+    t = threading.Timer(delay, fire)
+    t.daemon = True
+    t.start()
+    return t
+
+
+def reap(srv):
+    """Wait for the killed process; a SIGKILLed server is no problem."""
+    srv.proc.wait(timeout=30)
+    assert srv.proc.returncode == -signal.SIGKILL, \
+        "%s ended with %s, not by our SIGKILL:\n%s" % (
+            srv.name, srv.proc.returncode,
+            srv.output().decode(errors="replace")[-3000:])
+    srv.checked = True
+
+
+def check_aof_dir(srv):
+    if not CHECK_AOF:
+        return
+    manifest = os.path.join(srv.dir, "appendonlydir", "appendonly.aof.manifest")
+    assert os.path.isfile(manifest), os.listdir(srv.dir)
+    p = subprocess.run([CHECK_AOF, manifest], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=120)
+    out = p.stdout.decode(errors="replace")
+    assert p.returncode == 0 and "All AOF files and manifest are valid" in out, out[-3000:]
+
+
+# ------------------------------------------------------- one client, in turn
+def op(i):
+    """The i-th write of the sequence and its expected reply."""
+    k = i % 3
+    if k == 0:
+        return ("INCR", "counter"), i // 3 + 1
+    if k == 1:
+        return ("SET", "k%d" % i, "v%d" % i), b"OK"
+    return ("RPUSH", "q", "job%d" % i), i // 3 + 1
+
+
+def write_until_killed(srv, start, delay, rewrite_at=None):
+    """Writes op(start), op(start+1), ... one at a time until the server
+    dies (SIGKILL after `delay` s). Returns (acked, inflight): acked is the
+    index after the last acknowledged write; inflight 1 if a write was sent
+    and not answered. rewrite_at: seconds after which another connection
+    starts a BGREWRITEAOF slowed by rdb-key-save-delay."""
+    conn = srv.raw()
+    side = srv.raw()
+    side.cmd("CONFIG", "SET", "rdb-key-save-delay", "0")
+    timer = kill_later(srv, delay)
+    rew = None
+    if rewrite_at is not None:
+        def rewrite():
+            time.sleep(rewrite_at)
+            try:
+                side.cmd("CONFIG", "SET", "rdb-key-save-delay", "100")
+                side.cmd("BGREWRITEAOF")
+            except (EOFError, OSError):
+                pass
+        rew = threading.Thread(target=rewrite, daemon=True)
+        rew.start()
+    i = start
+    inflight = 0
+    try:
+        while True:
+            cmd, want = op(i)
+            inflight = 1
+            conn.send_command(*cmd)
+            got = conn.read_reply()
+            assert got == want, "op %d %r: reply %r, expected %r" % (i, cmd, got, want)
+            inflight = 0
+            i += 1
+    except (EOFError, OSError):
+        pass
+    finally:
+        conn.close()
+        timer.join()
+        if rew is not None:
+            rew.join(10)
+        side.close()
+    return i, inflight
+
+
+def expected_state(n):
+    counter = (n + 2) // 3
+    keys = [i for i in range(1, n, 3)]
+    jobs = [b"job%d" % i for i in range(2, n, 3)]
+    return counter, keys, jobs
+
+
+def recovered(srv, upto):
+    """The n whose prefix the server holds (None if its data is no prefix
+    of the sequence), and a description of what it holds."""
+    c = srv.raw()
+    try:
+        counter = int(c.cmd("GET", "counter") or 0)
+        jobs = c.cmd("LRANGE", "q", 0, -1)
+        dbsize = c.cmd("DBSIZE")
+        for n in (3 * counter, 3 * counter - 1, 3 * counter - 2):
+            if n < 0 or n > upto:
+                continue
+            ec, ekeys, ejobs = expected_state(n)
+            if jobs != ejobs or dbsize != len(ekeys) + (ec > 0) + (len(ejobs) > 0):
+                continue
+            if ekeys:
+                vals = c.cmd("MGET", *["k%d" % i for i in ekeys])
+                if vals != [b"v%d" % i for i in ekeys]:
+                    continue
+            return n, ""
+        return None, "counter=%d, %d jobs (last %r), dbsize=%d" % (
+            counter, len(jobs), jobs[-1:] if jobs else None, dbsize)
+    finally:
+        c.close()
+
+
+def crash_trials(fsync, trials, rng, rewrites=True):
+    """Runs the trials on one directory; returns [(acked, inflight, n)]."""
+    srv = aof_server(fsync)
+    results = []
+    n = 0
+    try:
+        for t in range(trials):
+            delay = rng.uniform(0.05, 0.6) * SLOW
+            rewrite_at = None
+            if rewrites and t % 3 == 2:
+                rewrite_at = rng.uniform(0.0, delay)
+            acked, inflight = write_until_killed(srv, n, delay, rewrite_at)
+            reap(srv)
+            srv.start()
+            got, what = recovered(srv, acked + inflight)
+            ctx = "seed %d, trial %d (%s, kill after %.3f s%s): %d writes acknowledged, %d in flight" % (
+                SEED, t, fsync, delay,
+                ", BGREWRITEAOF at %.3f s" % rewrite_at if rewrite_at is not None else "",
+                acked, inflight)
+            assert got is not None, "%s: the data is no prefix of the writes: %s" % (ctx, what)
+            results.append((acked, inflight, got))
+            if fsync == "always":
+                assert acked <= got <= acked + inflight, \
+                    "%s: the server holds the first %d writes" % (ctx, got)
+            else:
+                assert got <= acked + inflight, \
+                    "%s: the server holds %d writes" % (ctx, got)
+            n = got
+        # the directory after all those crashes: a clean stop, then
+        # redis-check-aof and a last restart agree
+        srv.stop()
+        check_aof_dir(srv)
+        srv.start()
+        got, what = recovered(srv, n)
+        assert got == n, "after a clean restart: %s" % (what or got)
+    finally:
+        srv.stop()
+    return results
+
+
+def test_always_no_acknowledged_write_lost():
+    rng = random.Random(SEED)
+    res = crash_trials("always", TRIALS, rng)
+    assert len(res) == TRIALS
+    total = sum(a for a, _, _ in res)
+    print("\nappendfsync always: %d trials, seed %d, %d acknowledged writes "
+          "in all, none lost; in flight and kept: %d of %d" % (
+              TRIALS, SEED, res[-1][0], sum(1 for a, f, g in res if g > a),
+              sum(f for _, f, _ in res)))
+    assert total > 0
+
+
+def test_everysec_loss_is_bounded():
+    rng = random.Random(SEED + 1)
+    trials = max(3, TRIALS // 4)
+    srv = aof_server("everysec")
+    n = 0
+    worst = 0
+    rates = []
+    try:
+        for t in range(trials):
+            delay = rng.uniform(0.3, 1.2) * SLOW
+            t0 = time.time()
+            acked, inflight = write_until_killed(srv, n, delay)
+            rates.append((acked - n) / max(1e-3, time.time() - t0))
+            reap(srv)
+            srv.start()
+            got, what = recovered(srv, acked + inflight)
+            assert got is not None, "seed %d trial %d: no prefix: %s" % (SEED, t, what)
+            assert got <= acked + inflight
+            lost = acked - got
+            # two seconds of writes at this trial's rate, at least a few
+            bound = max(10, int(2.0 * rates[-1]))
+            assert lost <= bound, \
+                "seed %d trial %d: %d acknowledged writes lost (rate %.0f/s, bound %d)" % (
+                    SEED, t, lost, rates[-1], bound)
+            worst = max(worst, lost)
+            n = got
+    finally:
+        srv.stop()
+    print("\nappendfsync everysec: %d trials, seed %d, at most %d acknowledged "
+          "writes lost in one crash (writing at ~%.0f writes/s)" % (
+              trials, SEED, worst, sum(rates) / len(rates)))
+
+
+# -------------------------------------------- several clients, pipelined
+CLIENTS = 6
+BATCH = 16  # commands per pipeline: BATCH/2 RPUSH l:<c> <j> + INCR total
+
+
+def pipelined_writer(srv, c, start, out, go):
+    """Client c: batches of (RPUSH l:c j, INCR total) pairs until the
+    server dies. out[c] = (rpush acked, rpush sent, incr acked, incr sent)."""
+    conn = srv.raw()
+    j = start
+    racked = rsent = iacked = isent = 0
+    go.wait()
+    try:
+        while True:
+            buf = []
+            for k in range(BATCH // 2):
+                buf.append(conn.encode("RPUSH", "l:%d" % c, str(j + k)))
+                buf.append(conn.encode("INCR", "total"))
+            conn.send(b"".join(buf))
+            rsent += BATCH // 2
+            isent += BATCH // 2
+            for k in range(BATCH // 2):
+                got = conn.read_reply()
+                assert got == j + k + 1, "client %d: RPUSH reply %r, want %d" % (c, got, j + k + 1)
+                racked += 1
+                got = conn.read_reply()
+                assert isinstance(got, int) and got > 0, got
+                iacked += 1
+            j += BATCH // 2
+    except (EOFError, OSError):
+        pass
+    finally:
+        conn.close()
+        out[c] = (racked, rsent, iacked, isent)
+
+
+def test_always_pipelined_clients_keep_every_acknowledged_write():
+    rng = random.Random(SEED + 2)
+    trials = max(3, TRIALS // 4)
+    srv = aof_server("always")
+    lens = [0] * CLIENTS
+    total = 0
+    try:
+        for t in range(trials):
+            out = [None] * CLIENTS
+            go = threading.Event()
+            threads = [threading.Thread(target=pipelined_writer,
+                                        args=(srv, c, lens[c], out, go), daemon=True)
+                       for c in range(CLIENTS)]
+            for th in threads:
+                th.start()
+            delay = rng.uniform(0.2, 0.8) * SLOW
+            go.set()
+            kill_later(srv, delay).join()
+            for th in threads:
+                th.join(30)
+            reap(srv)
+            assert all(o is not None for o in out), out
+            srv.start()
+            conn = srv.raw()
+            try:
+                got_total = int(conn.cmd("GET", "total") or 0)
+                iacked = sum(o[2] for o in out)
+                isent = sum(o[3] for o in out)
+                ctx = "seed %d trial %d (kill after %.3f s)" % (SEED, t, delay)
+                assert total + iacked <= got_total <= total + isent, \
+                    "%s: total=%d, acknowledged INCRs %d..%d" % (
+                        ctx, got_total, total + iacked, total + isent)
+                for c in range(CLIENTS):
+                    items = conn.cmd("LRANGE", "l:%d" % c, 0, -1)
+                    m = len(items)
+                    assert items == [b"%d" % x for x in range(m)], \
+                        "%s: client %d's list is no prefix" % (ctx, c)
+                    racked, rsent = out[c][0], out[c][1]
+                    assert lens[c] + racked <= m <= lens[c] + rsent, \
+                        "%s: client %d: %d items, acknowledged %d, sent %d" % (
+                            ctx, c, m, lens[c] + racked, lens[c] + rsent)
+                    lens[c] = m
+                total = got_total
+                assert iacked > 0, "%s: no write was acknowledged" % ctx
+            finally:
+                conn.close()
+    finally:
+        srv.stop()
+    print("\nappendfsync always, %d pipelined clients: %d trials, seed %d, "
+          "%d INCRs and %d RPUSHes kept, none acknowledged lost" % (
+              CLIENTS, trials, SEED, total, sum(lens)))
+    check_aof_dir(srv)
+
+
+# ------------------------------------------------------------ under strace
+STRACE = shutil.which("strace")
+LINE = re.compile(r"^(\d+)\s+(?:(\w+)\((.*?)(?:\) += (-?\d+).*| <unfinished \.\.\.>)|"
+                  r"<\.\.\. (\w+) resumed>(.*?)\) += (-?\d+).*)$")
+
+
+def traced_server(fsync, trace):
+    srv = Server(("--appendonly", "yes", "--appendfsync", fsync),
+                 name="aof %s under strace" % fsync)
+    real = srv.binary
+    srv.binary = STRACE
+    orig = srv._argv
+
+    def argv():
+        a = orig()
+        return [STRACE, "-f", "-qq", "-s", "4096", "-o", trace, "-e",
+                "trace=openat,open,close,accept,accept4,read,recvfrom,write,"
+                "writev,pwrite64,sendto,sendmsg,fsync,fdatasync"] + [real] + a[1:]
+    srv._argv = argv
+    return srv.start()
+
+
+def parse_trace(path):
+    """Events in completion/start order: ('open', fd, name),
+    ('close', fd), ('accept', fd), ('write', fd, text, ret),
+    ('fsync_start', pid, fd), ('fsync_done', pid, fd), ('reply_start', fd, text)."""
+    pending = {}
+    events = []
+    with open(path, errors="replace") as f:
+        for raw in f:
+            m = LINE.match(raw.rstrip("\n"))
+            if not m:
+                continue
+            pid = m.group(1)
+            if m.group(2):
+                name, args, ret = m.group(2), m.group(3), m.group(4)
+                if ret is None:  # unfinished: the start of the call
+                    pending[pid] = (name, args)
+                    if name in ("fsync", "fdatasync"):
+                        events.append(("fsync_start", pid, int(args.split(",")[0])))
+                    elif name in ("write", "writev", "sendto", "sendmsg"):
+                        events.append(("reply_start", int(args.split(",")[0]), args))
+                    continue
+            else:
+                name, rest, ret = m.group(5), m.group(6), m.group(7)
+                args = pending.pop(pid, (name, ""))[1] + rest
+                if name in ("fsync", "fdatasync"):
+                    events.append(("fsync_done", pid, int(args.split(",")[0])))
+                    continue
+                if name in ("write", "writev", "sendto", "sendmsg"):
+                    events.append(("write", int(args.split(",")[0]), args, int(ret)))
+                    continue
+            ret = int(ret)
+            fd = int(args.split(",")[0]) if args[:1].isdigit() else None
+            if name in ("openat", "open"):
+                fname = re.search(r'"([^"]*)"', args)
+                if ret >= 0 and fname:
+                    events.append(("open", ret, fname.group(1)))
+            elif name == "close":
+                events.append(("close", fd))
+            elif name in ("accept", "accept4") and ret >= 0:
+                events.append(("accept", ret))
+            elif name in ("fsync", "fdatasync"):
+                events.append(("fsync_start", pid, fd))
+                events.append(("fsync_done", pid, fd))
+            elif name in ("write", "writev", "sendto", "sendmsg"):
+                events.append(("reply_start", fd, args))
+                events.append(("write", fd, args, ret))
+    return events
+
+
+def check_order(events, key):
+    """Walks the trace: for every reply `:N` to a client socket, how many
+    writes of `key` were on disk (written to an AOF file, then fsynced)?
+    Returns (replies, replies sent before their write was durable, fsyncs
+    of AOF files)."""
+    aof_fds = set()
+    client_fds = set()
+    written = 0          # commands with `key` written to an AOF fd
+    at_start = {}        # pid -> written when its fsync started
+    durable = 0
+    early = []
+    replies = 0
+    fsyncs = 0
+    needle = "$%d\\r\\n%s\\r\\n" % (len(key), key)
+    for ev in events:
+        kind = ev[0]
+        if kind == "open":
+            if re.search(r"\.incr\.aof$|appendonly\.aof$", ev[2]):
+                aof_fds.add(ev[1])
+            else:
+                aof_fds.discard(ev[1])
+            client_fds.discard(ev[1])
+        elif kind == "close":
+            aof_fds.discard(ev[1])
+            client_fds.discard(ev[1])
+        elif kind == "accept":
+            client_fds.add(ev[1])
+            aof_fds.discard(ev[1])
+        elif kind == "write" and ev[1] in aof_fds and ev[3] > 0:
+            written += ev[2].count(needle)
+        elif kind == "fsync_start" and ev[2] in aof_fds:
+            at_start[ev[1]] = written
+        elif kind == "fsync_done" and ev[1] in at_start:
+            durable = max(durable, at_start.pop(ev[1]))
+            fsyncs += 1
+        elif kind == "reply_start" and ev[1] in client_fds:
+            for n in re.findall(r":(\d+)\\r\\n", ev[2]):
+                replies += 1
+                if int(n) > durable:
+                    early.append((int(n), durable))
+    return replies, early, fsyncs
+
+
+def strace_run(tmp_path, fsync, clients, per_client):
+    trace = str(tmp_path / ("trace-%s" % fsync))
+    srv = traced_server(fsync, trace)
+    try:
+        def one(c):
+            conn = srv.raw()
+            try:
+                for _ in range(per_client):
+                    assert isinstance(conn.cmd("INCR", "durable"), int)
+            finally:
+                conn.close()
+        threads = [threading.Thread(target=one, args=(c,)) for c in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert int(srv.raw().cmd("GET", "durable")) == clients * per_client
+    finally:
+        srv.stop()
+    return check_order(parse_trace(trace), "durable")
+
+
+@pytest.fixture
+def strace_ok(tmp_path):
+    if not STRACE:
+        pytest.skip("strace is not installed")
+    p = subprocess.run([STRACE, "-qq", "-o", "/dev/null", "true"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if p.returncode != 0:
+        pytest.skip("strace cannot trace here: %s" % p.stdout[-300:])
+
+
+def test_always_fsyncs_before_each_reply(strace_ok, tmp_path):
+    replies, early, fsyncs = strace_run(tmp_path, "always", 1, 100)
+    assert replies >= 100
+    assert not early, "replies sent before their write was fsynced " \
+        "(reply value, writes durable then): %r" % early[:10]
+    assert fsyncs >= 100  # one client, one write at a time: one fsync each
+
+
+def test_always_group_commit_under_strace(strace_ok, tmp_path):
+    clients, per = 8, 60
+    replies, early, fsyncs = strace_run(tmp_path, "always", clients, per)
+    assert replies >= clients * per
+    assert not early, "replies sent before their write was fsynced: %r" % early[:10]
+    # one fsync serves the writes of every client of one event-loop turn
+    assert 0 < fsyncs < clients * per * 0.8, \
+        "%d fsyncs for %d writes from %d clients" % (fsyncs, clients * per, clients)
+    print("\ngroup commit: %d writes from %d clients, %d fsyncs" % (
+        clients * per, clients, fsyncs))
+
+
+def test_appendfsync_no_replies_before_fsync(strace_ok, tmp_path):
+    """The control: the same check finds replies ahead of the fsync."""
+    replies, early, fsyncs = strace_run(tmp_path, "no", 1, 50)
+    assert replies >= 50
+    assert len(early) >= 40, (len(early), fsyncs)

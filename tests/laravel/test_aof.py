@@ -1,0 +1,94 @@
+"""Laravel data across `kill -9` with the append-only file (issue 12):
+queued, delayed and bulk jobs, a session and cache entries survive SIGKILL
+of a server running with appendonly yes.
+
+- appendfsync always: killed right after the app's last write was
+  acknowledged, the restarted server holds all of it (the same keyspace,
+  absolute expiries included); the worker runs the jobs, the delayed one at
+  its time, the session is read back by its cookie.
+- appendfsync everysec: all but at most the last second: the app writes,
+  the test waits 2 s, kills; everything is there. Then more jobs are pushed
+  and the server is killed at once: what comes back is the data of before
+  plus a prefix of the new jobs (never a job that was not pushed, never
+  the older data damaged).
+
+The helpers (app, servers, fill, check_app ...) are test_persistence.py's.
+"""
+
+import signal
+import time
+
+import pytest
+
+from test_persistence import (app, servers, tag, fill, snap, assert_same,  # noqa: F401
+                              queue_state, check_app, SESSION)
+from test_queue import Q, NOTIFY, runs, work_until
+
+
+def kill9(srv):
+    srv.proc.send_signal(signal.SIGKILL)
+    srv.proc.wait(timeout=30)
+    assert srv.proc.returncode == -signal.SIGKILL
+    srv.checked = True
+
+
+def aof_args(fsync):
+    return ("--appendonly", "yes", "--appendfsync", fsync)
+
+
+@pytest.mark.parametrize("fsync", ["always", "everysec"])
+def test_app_data_survives_kill9(app, servers, tag, fsync):
+    srv = servers(*aof_args(fsync))
+    call, wenv = app(srv)
+    sid = fill(call, tag)
+    before = snap(srv)
+    qlen, delayed, reserved = queue_state(srv)
+    assert qlen == 4 and len(delayed) == 2 and reserved == 0
+    assert (0, SESSION + sid.encode()) in before
+    if fsync == "everysec":
+        time.sleep(2.0)  # "all but at most the last second"
+    kill9(srv)
+    srv.start()  # the same directory, a new port
+    call, wenv = app(srv)
+    assert_same(snap(srv), before, what="after kill -9 (%s):" % fsync)
+    assert queue_state(srv)[1] == delayed
+    check_app(call, wenv, tag, sid, 42)
+    soon = runs(wenv, tag + "-soon")[0]
+    assert soon["at"] >= delayed[0][1]
+
+
+def test_everysec_loses_at_most_the_last_second(app, servers, tag, php):
+    srv = servers(*aof_args("everysec"))
+    call, wenv = app(srv)
+    sid = fill(call, tag)
+    time.sleep(2.0)
+    before = snap(srv)
+    # more jobs, then kill -9 at once: these may be lost, in part or whole
+    more = 10
+    for i in range(more):
+        call("queue_push.php", "dispatch", tag + "-late-%d" % i)
+    assert queue_state(srv)[0] == 4 + more
+    kill9(srv)
+    srv.start()
+    call, wenv = app(srv)
+    after = snap(srv)
+    queue_key = (0, Q)
+    # everything written two seconds before the kill is there as it was
+    notify_key = (0, NOTIFY)
+    older = {k: v for k, v in before.items() if k not in (queue_key, notify_key)}
+    got = {k: v for k, v in after.items() if k in older}
+    assert_same(got, older, what="data older than 2 s, after kill -9:")
+    # the queue list: the 4 older jobs, then a prefix of the late ones
+    items = after[queue_key][1]
+    assert items[:4] == before[queue_key][1]
+    assert len(items) <= 4 + more
+    for k, payload in enumerate(items[4:]):
+        assert (tag + "-late-%d" % k).encode() in payload
+    # each push is one script (RPUSH the job, RPUSH the notify list):
+    # applied whole or not at all
+    assert len(after[notify_key][1]) == len(items)
+    print("\neverysec, kill -9 right after %d pushes: %d of them came back" % (
+        more, len(items) - 4))
+    check_app(call, wenv, tag, sid, 42)
+    work_until(wenv, lambda: all(len(runs(wenv, tag + "-late-%d" % i)) == 1
+                                 for i in range(len(items) - 4)), "the late jobs")
