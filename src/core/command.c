@@ -421,12 +421,15 @@ void command_execute(Client *c) {
         why = msg;
         goto reject_known;
     }
-    if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
-        why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    /* LOADING before BUSY, as Redis: a slow script replayed from the AOF
+     * leaves the other clients loading. (A fake client while loading is the
+     * redis.call of that script, which Redis runs unchecked too.) */
+    if (UNLIKELY(command_loading) && !(cmd->flags & CMD_LOADING) && !(c->flags & CLIENT_FAKE)) {
+        why = "LOADING Redis is loading the dataset in memory";
         goto reject_known;
     }
-    if (UNLIKELY(command_loading) && !(cmd->flags & CMD_LOADING)) {
-        why = "LOADING Redis is loading the dataset in memory";
+    if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
+        why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
         goto reject_known;
     }
     if (UNLIKELY(command_deny_writes != NULL) &&
