@@ -12,6 +12,7 @@
 #include "../core/command.h"
 #include "../core/db.h"
 #include "../core/notify.h"
+#include "../core/propagate.h"
 #include "../core/reply.h"
 #include "../core/t_hash.h"
 #include "../ds/glob.h"
@@ -279,6 +280,11 @@ static void cmd_hincrbyfloat(Client *c) {
     else hash_set(&h, f, flen, buf, len);
     store(c, e, h, old, 1);
     changed(c, "hincrbyfloat");
+    if (propagate_has_sink()) { /* as HSET key field <result>: no rounding on replay */
+        const char *argv[4] = {"HSET", c->argv[1], f, buf};
+        size_t argl[4] = {4, c->argl[1], flen, len};
+        propagate_as(c, 4, argv, argl);
+    }
     reply_bulk(c, buf, len);
 }
 

@@ -10,6 +10,7 @@
 #include "../core/args.h"
 #include "../core/block.h"
 #include "../core/command.h"
+#include "../core/config.h"
 #include "../core/db.h"
 #include "../core/notify.h"
 #include "../core/reply.h"
@@ -18,6 +19,7 @@
 #include "../ds/mem.h"
 #include "../ds/num.h"
 #include "../persist/persist.h"
+#include "effects.h"
 
 static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH; }
 
@@ -477,6 +479,22 @@ static bool expire_allowed(int flags, int64_t cur, int64_t when) {
     return true;
 }
 
+/* As Redis 7.0: a deleting EXPIRE propagates as DEL key (UNLINK with
+ * lazyfree-lazy-expire), any other as PEXPIREAT key <abs ms> keeping its
+ * NX/XX/GT/LT words; PEXPIREAT itself goes as it came. */
+static void propagate_expire(Client *c, int64_t basetime, bool seconds, bool past, int64_t when) {
+    if (past) {
+        effects_del(c, cfg.lazyfree_lazy_expire, c->argv[1], c->argl[1]);
+        return;
+    }
+    if (basetime == 0 && !seconds) return; /* PEXPIREAT: its own argv */
+    char num[24];
+    static const int at[2] = {0, 2};
+    const char *with[2] = {"PEXPIREAT", num};
+    size_t withl[2] = {9, num_format_int64(num, when)};
+    effects_replace(c, 2, at, with, withl);
+}
+
 /* The shared body: `basetime` is added to the argument (now for the
  * relative forms, 0 for the absolute ones) after scaling it to ms.
  * Overflow in either step is "invalid expire time". A time at or before
@@ -498,10 +516,11 @@ static void expire_generic(Client *c, int64_t basetime, bool seconds) {
         reply_int(c, 0);
         return;
     }
-    bool past = when <= db_now();
+    bool past = db_time_passed(when);
     if (past) db_delete(c->db, c->argv[1], c->argl[1]);
     else db_set_expire(c->db, c->argv[1], c->argl[1], when);
     changed(c, 1, past ? "del" : "expire");
+    if (propagate_has_sink()) propagate_expire(c, basetime, seconds, past, when);
     reply_int(c, 1);
     return;
 invalid:
@@ -569,11 +588,19 @@ static bool flush_mode_or_reply(Client *c, bool *async) {
     return false;
 }
 
+/* FLUSHDB and FLUSHALL propagate even when there was nothing to remove,
+ * as Redis's forceCommandPropagation: the AOF and replicas must drop
+ * whatever they hold too. */
+static void propagate_flush(Client *c) {
+    if (propagate_has_sink()) propagate_as(c, c->argc, (const char *const *)c->argv, c->argl);
+}
+
 static void cmd_flushdb(Client *c) {
     bool async;
     if (!flush_mode_or_reply(c, &async)) return;
     watch_touch_flush(c->db_index); /* while the keys are still there */
     db_flush(c->db, async);
+    propagate_flush(c);
     reply_ok(c);
 }
 
@@ -586,6 +613,7 @@ static void cmd_flushall(Client *c) {
         db_flush(db_get(i), async);
     }
     persist_after_flushall();
+    propagate_flush(c);
     reply_ok(c);
 }
 
@@ -647,8 +675,8 @@ Command keys_commands[] = {
     {"copy", cmd_copy, -3, RW | CMD_DENYOOM, 1, 2, 1, GEN, "Copy a key", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "@keyspace @write @slow", NULL},
     {"move", cmd_move, 3, RW | CMD_FAST, 1, 1, 1, GEN, "Move a key to another database", "1.0.0", "O(1)", "@keyspace @write @fast", NULL},
     {"keys", cmd_keys, 2, RO, 0, 0, 0, GEN, "Find all keys matching the given pattern", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.", "@keyspace @read @slow @dangerous", NULL},
-    {"scan", cmd_scan, -2, RO, 0, 0, 0, GEN, "Incrementally iterate the keys space", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", "@keyspace @read @slow", NULL},
-    {"randomkey", cmd_randomkey, 1, RO, 0, 0, 0, GEN, "Return a random key from the keyspace", "1.0.0", "O(1)", "@keyspace @read @slow", NULL},
+    {"scan", cmd_scan, -2, RO | CMD_TOUCHES_ARBITRARY_KEYS, 0, 0, 0, GEN, "Incrementally iterate the keys space", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", "@keyspace @read @slow", NULL},
+    {"randomkey", cmd_randomkey, 1, RO | CMD_TOUCHES_ARBITRARY_KEYS, 0, 0, 0, GEN, "Return a random key from the keyspace", "1.0.0", "O(1)", "@keyspace @read @slow", NULL},
     {"object", NULL, -2, 0, 0, 0, 0, GEN, "A container for object introspection commands", "2.2.3", "Depends on subcommand.", "@slow", object_subs},
     {"expire", cmd_expire, -3, RW | CMD_FAST, 1, 1, 1, GEN, "Set a key's time to live in seconds", "1.0.0", "O(1)", "@keyspace @write @fast", NULL},
     {"pexpire", cmd_pexpire, -3, RW | CMD_FAST, 1, 1, 1, GEN, "Set a key's time to live in milliseconds", "2.6.0", "O(1)", "@keyspace @write @fast", NULL},

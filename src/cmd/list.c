@@ -22,6 +22,7 @@
 #include "../ds/mem.h"
 #include "../ds/num.h"
 #include "../ds/quicklist.h"
+#include "effects.h"
 
 /* The listpack asserts on 4 GB: bigger elements (possible only with
  * proto-max-bulk-len raised past 4gb) are refused. */
@@ -499,6 +500,27 @@ static void cmd_ltrim(Client *c) {
 
 /* ---------- moves ---------- */
 
+/* BRPOPLPUSH propagates as RPOPLPUSH src dst, BLMOVE as LMOVE src dst
+ * from to: with its own words when served at once, with Redis's "left"
+ * and "right" when served later (Redis's serveClientBlockedOnList). */
+static void propagate_move(Client *c, bool from_tail, bool to_tail) {
+    if (c->argc == 4) { /* BRPOPLPUSH src dst timeout */
+        const char *argv[3] = {"RPOPLPUSH", c->argv[1], c->argv[2]};
+        size_t argl[3] = {9, c->argl[1], c->argl[2]};
+        propagate_as(c, 3, argv, argl);
+        return;
+    }
+    const char *argv[5] = {"LMOVE", c->argv[1], c->argv[2], c->argv[3], c->argv[4]};
+    size_t argl[5] = {5, c->argl[1], c->argl[2], c->argl[3], c->argl[4]};
+    if (c->flags & CLIENT_REEXEC) {
+        argv[3] = from_tail ? "right" : "left";
+        argl[3] = from_tail ? 5 : 4;
+        argv[4] = to_tail ? "right" : "left";
+        argl[4] = to_tail ? 5 : 4;
+    }
+    propagate_as(c, 5, argv, argl);
+}
+
 /* LMOVE's work: pops from argv[1] (from_tail), pushes to argv[2] (to_tail),
  * replies the element. A missing source replies nil, or blocks when
  * blocking. BLMOVE times out with a null array: Redis 7.0's reply, not the
@@ -568,6 +590,7 @@ static void move_generic(Client *c, bool from_tail, bool to_tail, bool blocking,
     /* Redis's order: the push on the destination, then the pop. */
     changed(c, c->argv[2], c->argl[2], to_tail ? "rpush" : "lpush", false);
     changed(c, c->argv[1], c->argl[1], from_tail ? "rpop" : "lpop", deleted);
+    if (blocking && propagate_has_sink()) propagate_move(c, from_tail, to_tail);
     reply_bulk(c, s, len);
     mem_free(heap);
 }
@@ -639,6 +662,8 @@ static void bpop_generic(Client *c, bool tail) {
     reply_array(c, 2);
     reply_bulk(c, c->argv[i], c->argl[i]);
     pop_reply(c, c->argv[i], c->argl[i], e, tail, 1, false);
+    /* as the [LR]POP key that happened */
+    if (propagate_has_sink()) effects_key(c, tail ? "RPOP" : "LPOP", c->argv[i], c->argl[i]);
 }
 
 static void cmd_blpop(Client *c) { bpop_generic(c, false); }
@@ -694,6 +719,9 @@ static void mpop_run(Client *c, int first, int nkeys, bool tail, int64_t count, 
     reply_array(c, 2);
     reply_bulk(c, c->argv[i], c->argl[i]);
     pop_reply(c, c->argv[i], c->argl[i], e, tail, n, true);
+    /* as [LR]POP key <popped>, the key and count that happened */
+    if (propagate_has_sink())
+        effects_key_int(c, tail ? "RPOP" : "LPOP", c->argv[i], c->argl[i], (int64_t)n);
 }
 
 /* LMPOP numkeys key... LEFT|RIGHT [COUNT count] */

@@ -18,6 +18,7 @@
 #include "../ds/glob.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
+#include "effects.h"
 
 /* ---------- shared helpers ---------- */
 
@@ -187,6 +188,24 @@ static void cmd_smembers(Client *c) {
 
 /* ---------- SPOP SRANDMEMBER ---------- */
 
+/* SPOP propagates as the SREM key member it did (Redis 7.0: one per
+ * popped member; several leave in one MULTI/EXEC). */
+static void propagate_srem(Client *c, const SetMember *m) {
+    char num[24];
+    const char *s = m->s;
+    size_t len = m->len;
+    if (!s) {
+        len = num_format_int64(num, m->v);
+        s = num;
+    }
+    effects_key_arg(c, "SREM", c->argv[1], c->argl[1], s, len);
+}
+
+static bool propagate_srem_each(void *ctx, const SetMember *m) {
+    propagate_srem(ctx, m);
+    return true;
+}
+
 /* SPOP key count, as spopWithCountCommand: everything when count covers
  * the set (through SUNION, hence one more keyspace hit); few members kept:
  * they move to a new set that replaces the old one (whose encoding may
@@ -216,14 +235,18 @@ static void spop_count(Client *c) {
         set_foreach(s, reply_each, c);
         db_delete(c->db, c->argv[1], c->argl[1]);
         changed(c, 1, "spop", true);
+        if (propagate_has_sink()) effects_key(c, "DEL", c->argv[1], c->argl[1]);
         return;
     }
+    bool prop = propagate_has_sink();
+    if (prop) propagate_unit_begin();
     size_t n = (size_t)count, remaining = size - n;
     if (remaining * SPOP_MOVE_STRATEGY_MUL > n) {
         SetMember *pick = mem_alloc(n * sizeof(*pick));
         set_sample(s, n, pick);
         reply_set(c, (int64_t)n);
         for (size_t i = 0; i < n; i++) reply_member(c, &pick[i]);
+        for (size_t i = 0; prop && i < n; i++) propagate_srem(c, &pick[i]);
         set_remove_members(&s, pick, n);
         mem_free(pick);
         store_back(c, 1, e, before, s);
@@ -236,9 +259,11 @@ static void spop_count(Client *c) {
         mem_free(keep);
         reply_set(c, (int64_t)n);
         set_foreach(s, reply_each, c);
+        if (prop) set_foreach(s, propagate_srem_each, c);
         entry_set_obj(e, kept);
         set_free(s);
     }
+    if (prop) propagate_unit_end();
     db_add_dirty(n);
     changed(c, 1, "spop", false);
 }
@@ -263,6 +288,7 @@ static void cmd_spop(Client *c) {
     if (!s) return;
     SetMember m = set_random(s);
     reply_member(c, &m);
+    if (propagate_has_sink()) propagate_srem(c, &m); /* before m dies with the member */
     set_remove_members(&s, &m, 1);
     bool deleted = store_back(c, 1, e, before, s);
     if (!deleted) db_add_dirty(1);

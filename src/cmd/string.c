@@ -13,6 +13,7 @@
 #include "../core/reply.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
+#include "effects.h"
 
 /* ---------- shared helpers ---------- */
 
@@ -173,6 +174,34 @@ invalid:
 
 /* ---------- GET / SET family ---------- */
 
+/* A SET with a TTL propagates as SET key value PXAT <abs ms>, dropping
+ * NX/XX/GET (Redis 7.0's setGenericCommand): the AOF and replicas set the
+ * same deadline. */
+static void propagate_set_pxat(Client *c, int val_arg, int64_t when) {
+    if (!propagate_has_sink()) return;
+    char num[24];
+    size_t n = num_format_int64(num, when);
+    const char *argv[5] = {"SET", c->argv[1], c->argv[val_arg], "PXAT", num};
+    size_t argl[5] = {3, c->argl[1], c->argl[val_arg], 4, n};
+    propagate_as(c, 5, argv, argl);
+}
+
+/* SET ... GET without a TTL propagates without its GET words. */
+static void propagate_set_without_get(Client *c) {
+    if (!propagate_has_sink()) return;
+    const char **argv = mem_alloc(sizeof(*argv) * (size_t)c->argc);
+    size_t *argl = mem_alloc(sizeof(*argl) * (size_t)c->argc);
+    int n = 0;
+    for (int i = 0; i < c->argc; i++) {
+        if (i >= 3 && pack_word(c->argv[i], c->argl[i]) == KW("get")) continue;
+        argv[n] = c->argv[i];
+        argl[n++] = c->argl[i];
+    }
+    propagate_as(c, n, argv, argl);
+    mem_free(argv);
+    mem_free(argl);
+}
+
 static void cmd_get(Client *c) {
     Entry *e = db_lookup(c->db, c->argv[1], c->argl[1], no_touch(c));
     db_note_read(c->db, c->argv[1], c->argl[1], e != NULL);
@@ -222,6 +251,8 @@ static void set_with_options(Client *c) {
     }
     db_set_string(c->db, key, klen, c->argv[2], c->argl[2], when);
     changed_set(c, 1, (f & OPT_EXPIRE) ? when : 0);
+    if (f & OPT_EXPIRE) propagate_set_pxat(c, 2, when);
+    else if (f & OPT_GET) propagate_set_without_get(c);
     if (!(f & OPT_GET)) reply_ok(c);
 }
 
@@ -251,18 +282,25 @@ static void set_expiring(Client *c, unsigned unit, const char *cmd) {
     if (!expire_or_reply(c, 2, unit, cmd, &when)) return;
     db_set_string(c->db, c->argv[1], c->argl[1], c->argv[3], c->argl[3], when);
     changed_set(c, 1, when);
+    propagate_set_pxat(c, 3, when);
     reply_ok(c);
 }
 
 static void cmd_setex(Client *c) { set_expiring(c, OPT_EX, "setex"); }
 static void cmd_psetex(Client *c) { set_expiring(c, OPT_PX, "psetex"); }
 
-/* GETSET: the old value; the new one has no TTL. */
+/* GETSET: the old value; the new one has no TTL. Propagates as SET. */
 static void cmd_getset(Client *c) {
     bool found;
     if (!reply_get_or_wrongtype(c, &found)) return;
     db_set_string(c->db, c->argv[1], c->argl[1], c->argv[2], c->argl[2], DB_NO_TTL);
     changed(c, 1, NOTIFY_STRING, "set");
+    if (propagate_has_sink()) {
+        static const int at[1] = {0};
+        static const char *const set[1] = {"SET"};
+        static const size_t setl[1] = {3};
+        effects_replace(c, 1, at, set, setl);
+    }
 }
 
 static void cmd_getdel(Client *c) {
@@ -270,12 +308,14 @@ static void cmd_getdel(Client *c) {
     if (!reply_get_or_wrongtype(c, &found) || !found) return;
     db_delete(c->db, c->argv[1], c->argl[1]);
     changed(c, 1, NOTIFY_GENERIC, "del");
+    if (propagate_has_sink()) effects_del(c, cfg.lazyfree_lazy_user_del, c->argv[1], c->argl[1]);
 }
 
 /* GETEX key [EX s | PX ms | EXAT t | PXAT t | PERSIST]. Options are checked
  * for syntax first, the expire value only once the key is found (a missing
  * key replies nil even to "EX abc"). An absolute time already past deletes
- * the key, after replying its value. */
+ * the key, after replying its value. It never propagates as itself: as
+ * PEXPIREAT, DEL (UNLINK), PERSIST, or nothing. */
 static void cmd_getex(Client *c) {
     unsigned f = 0;
     int ei = 0;
@@ -296,13 +336,17 @@ static void cmd_getex(Client *c) {
     const char *key = c->argv[1];
     size_t klen = c->argl[1];
     if (f & OPT_EXPIRE) {
-        bool past = when <= db_now();
+        bool past = db_time_passed(when);
         if (past) db_delete(c->db, key, klen);
         else db_set_expire(c->db, key, klen, when);
         changed(c, 1, NOTIFY_GENERIC, past ? "del" : "expire");
+        if (!propagate_has_sink()) return;
+        if (past) effects_del(c, cfg.lazyfree_lazy_expire, key, klen);
+        else effects_key_int(c, "PEXPIREAT", key, klen, when);
     } else if ((f & OPT_PERSIST) && had_ttl) {
         db_set_expire(c->db, key, klen, DB_NO_TTL);
         changed(c, 1, NOTIFY_GENERIC, "persist");
+        if (propagate_has_sink()) effects_key(c, "PERSIST", key, klen);
     }
 }
 
@@ -397,7 +441,8 @@ static void cmd_decrby(Client *c) {
 
 /* INCRBYFLOAT: long double arithmetic, the result stored and replied as
  * its "%.17Lf" trimmed text; the TTL is kept. The type is checked before
- * either number (existing value first, then the increment). */
+ * either number (existing value first, then the increment). Propagates as
+ * SET key <result> KEEPTTL, so a replay cannot round differently. */
 static void cmd_incrbyfloat(Client *c) {
     long double cur = 0, by;
     int64_t when = DB_NO_TTL;
@@ -425,6 +470,11 @@ static void cmd_incrbyfloat(Client *c) {
     }
     db_set_string_text(c->db, c->argv[1], c->argl[1], buf, n, when);
     changed(c, 1, NOTIFY_STRING, "incrbyfloat");
+    if (propagate_has_sink()) {
+        const char *argv[4] = {"SET", c->argv[1], buf, "KEEPTTL"};
+        size_t argl[4] = {3, c->argl[1], n, 7};
+        propagate_as(c, 4, argv, argl);
+    }
     reply_bulk(c, buf, n);
 }
 

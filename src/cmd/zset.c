@@ -18,6 +18,7 @@
 #include "../ds/glob.h"
 #include "../ds/mem.h"
 #include "../ds/num.h"
+#include "effects.h"
 
 /* ZRANDMEMBER with a huge negative count would grow the reply without
  * bound: its loop asks reply_should_stop (reply.h) as it goes. */
@@ -268,8 +269,9 @@ typedef enum {
 } PopShape;
 
 /* Pops up to `count` elements of the set at argv[ki] (entry e, a zset)
- * from the low (or high) end and replies them in `shape`. */
-static void pop_reply(Client *c, int ki, Entry *e, bool max, size_t count, PopShape shape) {
+ * from the low (or high) end and replies them in `shape`. Returns how
+ * many it popped. */
+static size_t pop_reply(Client *c, int ki, Entry *e, bool max, size_t count, PopShape shape) {
     Zset *z = entry_obj(e);
     size_t len = zset_len(z), n = count < len ? count : len;
     switch (shape) {
@@ -297,6 +299,7 @@ static void pop_reply(Client *c, int ki, Entry *e, bool max, size_t count, PopSh
     if (max) zset_delete_rank(&z, len - n, len - 1);
     else zset_delete_rank(&z, 0, n - 1);
     zs_commit_notify(c, ki, e, z, n, max ? "zpopmax" : "zpopmin");
+    return n;
 }
 
 /* ZPOPMIN / ZPOPMAX key [count] -- reply: a flat member, score array; in
@@ -348,7 +351,13 @@ static bool pop_first(Client *c, int first, int nkeys, bool max, size_t count, P
             reply_wrongtype(c);
             return true;
         }
-        pop_reply(c, i, e, max, count, shape);
+        size_t n = pop_reply(c, i, e, max, count, shape);
+        /* BZPOPMIN propagates as ZPOPMIN key, [B]ZMPOP as ZPOPMIN key <popped> */
+        if (propagate_has_sink()) {
+            const char *word = max ? "ZPOPMAX" : "ZPOPMIN";
+            if (shape == POP_KEY_FLAT) effects_key(c, word, c->argv[i], c->argl[i]);
+            else effects_key_int(c, word, c->argv[i], c->argl[i], (int64_t)n);
+        }
         return true;
     }
     return false;

@@ -180,8 +180,14 @@ static void compact_obuf(Client *c) {
 }
 
 /* Writes what the socket takes. Returns false if the client must go. */
+bool client_output_gated;
+
 static bool write_some(Client *c) {
     if (UNLIKELY(c->flags & CLIENT_HELD)) return true;
+    if (UNLIKELY(client_output_gated)) { /* after the AOF's fsync, in client_flush_all */
+        client_queue_write(c);
+        return true;
+    }
     if (c->olen > c->opeak) c->opeak = c->olen;
     while (c->osent < c->olen) {
         ssize_t n = sock_write(c->fd, c->obuf + c->osent, c->olen - c->osent);

@@ -113,6 +113,11 @@ void client_flush_all(void);          /* write queued output, before sleeping */
  * until client_release_held, so no write is acknowledged before it is on
  * disk. Other clients are served as usual. */
 void client_hold_pending(void);
+/* Set while changes wait for the AOF's write and fsync (appendfsync
+ * always): output is only queued, not written, until the AOF clears it
+ * before the turn's replies go out (a blocked client served by another's
+ * write must not hear of it first). */
+extern bool client_output_gated;
 void client_release_held(void);
 size_t client_held_count(void);
 void client_free_all(void);           /* at shutdown */

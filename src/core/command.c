@@ -30,6 +30,7 @@
 #define MAX_TABLES 32
 
 bool command_busy;
+int command_depth;
 bool command_loading;
 const char *(*command_deny_writes)(void);
 static CommandFn ping_fn; /* -MISCONF names PING too, as Redis does */
@@ -336,17 +337,16 @@ static void snapshot_prewrite(Client *c, Command *cmd) {
 /* Runs the handler, then stats and propagation. Nested calls (EXEC's
  * queue, redis.call) keep the outer command's clock, as Redis does. */
 void command_call(Client *c, Command *cmd) {
-    static int depth;
     c->cmd = cmd;
     int64_t start = clock_unix_us();
-    if (depth++ == 0) db_set_now(start / 1000);
+    if (command_depth++ == 0) db_set_now(start / 1000);
     uint64_t dirty = db_dirty(), cmds = propagate_cmds;
 #ifdef KILAT_CHECKS
     uint64_t touches = watch_touches;
 #endif
     if (UNLIKELY(db_snapshot_on)) snapshot_prewrite(c, cmd);
     cmd->fn(c);
-    depth--;
+    command_depth--;
     if (UNLIKELY(monitor_count)) monitor_feed_after(c, cmd); /* after: db is the new one */
     int64_t took = clock_unix_us() - start;
     if (UNLIKELY(took < 0)) took = 0; /* the wall clock stepped back */
@@ -366,6 +366,9 @@ void command_call(Client *c, Command *cmd) {
         check_signalled(cmd, changes, touches);
 #endif
     }
+    /* keys it found expired: their DELs and its effects leave together */
+    if (UNLIKELY(propagate_held) && command_depth == 0)
+        propagate_command_end(!(cmd->flags & CMD_TOUCHES_ARBITRARY_KEYS));
 }
 
 void command_execute(Client *c) {

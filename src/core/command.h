@@ -30,6 +30,7 @@ enum {
     CMD_SKIP_MONITOR = 1u << 17, /* command_call feeds no MONITOR line (EVAL feeds its own) */
     CMD_NO_MANDATORY_KEYS = 1u << 18, /* from the key specs: zero keys is valid (EVAL) */
     CMD_SKIP_SLOWLOG = 1u << 19, /* never in the slow log (EXEC: its commands are) */
+    CMD_TOUCHES_ARBITRARY_KEYS = 1u << 20, /* SCAN, RANDOMKEY: their expiry DELs leave bare */
 };
 
 typedef struct Command {
@@ -91,6 +92,9 @@ void command_unblocked(Client *c, bool failed);
  * busy-reply-threshold. Other clients then get -BUSY except for commands
  * flagged CMD_ALLOW_BUSY (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, ...). */
 extern bool command_busy;
+/* command_call's nesting: 0 between commands, 1 in a client's command, more
+ * in the commands EXEC or a script runs. */
+extern int command_depth;
 /* Set by persistence. While loading, commands without CMD_LOADING get
  * -LOADING. While command_deny_writes is set (after a failed save or AOF
  * write) and returns an error text (-MISCONF ...), write commands and PING

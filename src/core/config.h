@@ -57,6 +57,9 @@ typedef struct {
     int64_t slowlog_max_len;
     int64_t latency_monitor_threshold;  /* ms; 0: off */
     bool latency_tracking;              /* per-command histograms */
+    /* whether a deletion propagates as UNLINK rather than DEL */
+    bool lazyfree_lazy_expire;          /* expiry, EXPIRE/GETEX in the past */
+    bool lazyfree_lazy_user_del;        /* GETDEL */
     /* derived: a command that took at least this many us goes to the
      * slow log or the latency monitor (INT64_MAX: neither is on) */
     int64_t slow_watch_us;

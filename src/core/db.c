@@ -432,12 +432,15 @@ static void expire_at(Db *db, const char *key, size_t klen) {
     if (copy != stackbuf) mem_free(copy);
 }
 
-static bool expiry_held; /* CLIENT PAUSE */
+static bool expiry_held;   /* CLIENT PAUSE */
+static bool expiry_frozen; /* AOF loading */
 
 void db_hold_expiry(bool held) { expiry_held = held; }
+void db_freeze_expiry(bool frozen) { expiry_frozen = frozen; }
+bool db_time_passed(int64_t when_ms) { return when_ms <= db_now() && !expiry_frozen; }
 
 static inline bool is_expired(const Entry *e, int64_t now) {
-    return e->has_ttl && entry_expire(e) <= now;
+    return e->has_ttl && entry_expire(e) <= now && !expiry_frozen;
 }
 
 /* Finds the key, deleting it first if it has expired. */

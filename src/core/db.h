@@ -148,6 +148,14 @@ void db_restore_dirty(uint64_t v);
  * deleted, by lookups, SCAN, RANDOMKEY or the active cycle; they go once
  * the hold is released and they are next seen. */
 void db_hold_expiry(bool held);
+/* While frozen (an AOF is being replayed, as Redis while loading) nothing
+ * expires: keys whose TTL has passed read as live, and commands given a
+ * time already past set it instead of deleting the key (db_time_passed).
+ * The file's later commands saw those keys live when it was written. */
+void db_freeze_expiry(bool frozen);
+/* when_ms is at or before now and expiry is not frozen: the commands'
+ * "already expired, delete instead" test (EXPIRE, GETEX, RESTORE). */
+bool db_time_passed(int64_t when_ms);
 
 /* --- point-in-time snapshots (persist/ drives them; core never calls
  * persist/ except through these hooks) ---

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "../ds/mem.h"
+#include "command.h"
+#include "config.h"
 #include "notify.h"
 #include "watch.h"
 
@@ -17,10 +19,12 @@ typedef struct {
 } Op;
 
 uint64_t propagate_cmds;
+bool propagate_held;
 static uint64_t propagated;
 static PropagateSink sink;
 static void *sink_ctx;
 static int depth;          /* open units */
+static int suspended;      /* propagate_suspend calls not yet resumed */
 static Op *ops;            /* collected while a sink is set */
 static size_t nops, ops_cap;
 
@@ -28,6 +32,8 @@ void propagate_set_sink(PropagateSink fn, void *ctx) {
     sink = fn;
     sink_ctx = ctx;
 }
+
+bool propagate_has_sink(void) { return sink != NULL; }
 
 static void collect(int db, int argc, const char *const *argv, const size_t *argl) {
     size_t bytes = 0;
@@ -52,9 +58,16 @@ static void collect(int db, int argc, const char *const *argv, const size_t *arg
 /* One command leaves: at once outside a unit, collected inside one. */
 static void emit(int db, int argc, const char *const *argv, const size_t *argl) {
     propagated++;
-    if (!sink) return;
+    if (!sink || UNLIKELY(suspended)) return;
     if (depth) collect(db, argc, argv, argl);
     else sink(sink_ctx, db, argc, argv, argl);
+}
+
+void propagate_suspend(void) { suspended++; }
+
+void propagate_resume(void) {
+    ASSERT(suspended > 0);
+    suspended--;
 }
 
 void propagate_unit_begin(void) { depth++; }
@@ -64,11 +77,11 @@ static void emit_word(int db, const char *word) {
     sink(sink_ctx, db, 1, &word, &len);
 }
 
-void propagate_unit_end(void) {
-    ASSERT(depth > 0);
-    if (--depth) return;
+/* The outermost unit ended: its commands leave, wrapped when allowed and
+ * there are two or more. */
+static void flush(bool may_wrap) {
     if (sink && nops) {
-        bool wrap = nops > 1;
+        bool wrap = may_wrap && nops > 1;
         if (wrap) emit_word(ops[0].db, "MULTI");
         for (size_t i = 0; i < nops; i++) sink(sink_ctx, ops[i].db, ops[i].argc, ops[i].argv, ops[i].argl);
         if (wrap) emit_word(ops[nops - 1].db, "EXEC");
@@ -77,6 +90,19 @@ void propagate_unit_end(void) {
     mem_free(ops);
     ops = NULL;
     nops = ops_cap = 0;
+}
+
+void propagate_unit_end(void) {
+    ASSERT(depth > 0);
+    if (--depth) return;
+    flush(true);
+}
+
+void propagate_command_end(bool wrap) {
+    ASSERT(propagate_held && depth == 1);
+    propagate_held = false;
+    depth = 0;
+    flush(wrap);
 }
 
 void propagate_command(Client *c, int db_index, uint64_t changes) {
@@ -93,8 +119,12 @@ void propagate_as(Client *c, int argc, const char *const *argv, const size_t *ar
 void propagate_expired(int db_index, const char *key, size_t klen) {
     watch_touch_key(db_index, key, klen);
     notify_key(NOTIFY_EXPIRED, "expired", db_index, key, klen);
-    const char *argv[2] = {"DEL", key};
-    size_t argl[2] = {3, klen};
+    if (sink && !depth && command_depth) {
+        depth = 1;
+        propagate_held = true;
+    }
+    const char *argv[2] = {cfg.lazyfree_lazy_expire ? "UNLINK" : "DEL", key};
+    size_t argl[2] = {strlen(argv[0]), klen};
     emit(db_index, 2, argv, argl);
 }
 

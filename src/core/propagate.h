@@ -23,6 +23,15 @@ typedef void (*PropagateSink)(void *ctx, int db_index, int argc, const char *con
                               const size_t *argl);
 /* Registers the one sink (NULL: none, the default). */
 void propagate_set_sink(PropagateSink fn, void *ctx);
+/* Whether a sink is registered. Without one a command may skip building
+ * the argv of its effects (propagate_as): the dispatcher then counts the
+ * command's own argv, and nothing leaves either way. */
+bool propagate_has_sink(void);
+
+/* While suspended (the AOF loader replays a file: what it runs is on disk
+ * already) nothing reaches the sink; changes are still counted. Nests. */
+void propagate_suspend(void);
+void propagate_resume(void);
 
 /* Opens/closes a unit; the outermost end emits what the unit collected. */
 void propagate_unit_begin(void);
@@ -41,8 +50,18 @@ void propagate_command(Client *c, int db_index, uint64_t changes);
  * when needed. */
 void propagate_as(Client *c, int argc, const char *const *argv, const size_t *argl);
 /* A key deleted by expiry (lazy or active) in database db_index: WATCH and
- * keyspace notifications hear of it; propagates as DEL. */
+ * keyspace notifications hear of it; propagates as DEL (UNLINK with
+ * lazyfree-lazy-expire). Inside a command, outside any unit, it opens a
+ * unit (propagate_held) so that, as in Redis 7.0, the command's expiry DELs
+ * and its own effects leave together, in MULTI/EXEC when there are two or
+ * more; outside commands (active expiry) each DEL leaves bare. */
 void propagate_expired(int db_index, const char *key, size_t klen);
+/* A unit opened by propagate_expired is waiting for the command to end. */
+extern bool propagate_held;
+/* command_call, once the outermost command propagated: ends that unit,
+ * without MULTI/EXEC when !wrap (SCAN, RANDOMKEY: Redis's
+ * touches-arbitrary-keys commands). */
+void propagate_command_end(bool wrap);
 
 /* propagate_command calls so far (never expiry): see the header comment. */
 extern uint64_t propagate_cmds;

@@ -123,7 +123,7 @@ int file_datasync(int fd) {
     return fdatasync(fd) < 0 ? -errno : 0;
 }
 
-int file_truncate(int fd, int64_t size) { return ftruncate(fd, (off_t)size) < 0 ? -errno : 0; }
+int file_ftruncate(int fd, int64_t size) { return ftruncate(fd, (off_t)size) < 0 ? -errno : 0; }
 
 int file_mkdir(const char *path) {
     if (mkdir(path, 0755) == 0) return 0;
@@ -183,4 +183,14 @@ int file_exists(const char *path) {
     struct stat st;
     if (stat(path, &st) == 0) return 1;
     return errno == ENOENT ? 0 : -errno;
+}
+
+int file_seek(int fd, uint64_t off) {
+    if (off > (uint64_t)INT64_MAX) return -EINVAL;
+    return lseek(fd, (off_t)off, SEEK_SET) < 0 ? -errno : 0;
+}
+
+int file_truncate(const char *path, uint64_t size) {
+    if (size > (uint64_t)INT64_MAX) return -EINVAL;
+    return truncate(path, (off_t)size) < 0 ? -errno : 0;
 }

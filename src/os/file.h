@@ -27,7 +27,7 @@ long file_read(int fd, void *buf, size_t n);
 int file_fsync(int fd);
 /* fdatasync: the data, not the metadata (the AOF's fsync, as Redis's). */
 int file_datasync(int fd);
-int file_truncate(int fd, int64_t size);
+int file_ftruncate(int fd, int64_t size);
 int file_close(int fd);
 /* Creates a directory (0755); an existing directory is fine. */
 int file_mkdir(const char *path);
@@ -44,6 +44,10 @@ int file_unlink(const char *path);
 int64_t file_size(int fd);
 /* 1 if path exists, 0 if not, -errno on another error. */
 int file_exists(const char *path);
+/* Moves fd's position to off from the start. 0 or -errno. */
+int file_seek(int fd, uint64_t off);
+/* Cuts (or extends) the file at path to size bytes. 0 or -errno. */
+int file_truncate(const char *path, uint64_t size);
 
 typedef enum { FAULT_NONE = 0, FAULT_CREATE, FAULT_WRITE, FAULT_FSYNC, FAULT_RENAME, FAULT_READ } FileFault;
 /* Test builds: the next calls of kind `op` fail with -err (FAULT_WRITE,

@@ -100,6 +100,7 @@ static void feed(void *ctx, int db, int argc, const char *const *argv, const siz
         aof.selected_db = db;
     }
     aof_append_command(&aof.buf, argc, argv, argl);
+    if (policy() == FSYNC_ALWAYS) client_output_gated = true;
 }
 
 static void before_flush(void) { aof_flush(false); }
@@ -122,6 +123,8 @@ static void fsync_close_job(void *arg) {
     fsync_job(arg);
     file_close(fd);
 }
+
+static void aof_flush_io(bool force);
 
 static bool fsync_in_progress(void) { return thread_aof_pending() != 0; }
 
@@ -152,10 +155,19 @@ static void note_write_error(int err, bool can_log, size_t written, size_t wante
 /* appendfsync always: the replies of this turn wait for the disk. */
 static void hold_replies(void) {
     if (policy() == FSYNC_ALWAYS) client_hold_pending();
+    client_output_gated = false;
 }
 
 void aof_flush(bool force) {
-    if (aof.fd < 0) return;
+    aof_flush_io(force);
+    if (aof.buf.len == 0) client_output_gated = false; /* written (and fsynced unless no-appendfsync-on-rewrite) */
+}
+
+static void aof_flush_io(bool force) {
+    if (aof.fd < 0) {
+        client_output_gated = false;
+        return;
+    }
     FsyncPolicy pol = policy();
     int64_t now_s = clock_unix_ms() / 1000;
     bool syncing = false;
@@ -187,7 +199,7 @@ void aof_flush(bool force) {
         static int64_t last_log;
         bool can_log = now_s - last_log > WRITE_ERROR_LOG_PERIOD_S;
         if (can_log) last_log = now_s;
-        if (written > 0 && file_truncate(aof.fd, (int64_t)aof.incr_size) == 0) {
+        if (written > 0 && file_ftruncate(aof.fd, (int64_t)aof.incr_size) == 0) {
             written = 0; /* the partial command is gone again */
         } else if (written > 0) {
             if (can_log)

@@ -116,7 +116,7 @@ static void cmd_restore(Client *c) {
 
     bool deleted = replace && db_delete(c->db, key, klen);
     if (ttl && !absttl) ttl += db_now();
-    if (ttl && ttl <= db_now()) {
+    if (ttl && db_time_passed(ttl)) {
         /* Already expired: nothing is created (a replaced key is gone). */
         rdb_value_free(&v);
         if (deleted) {

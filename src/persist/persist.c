@@ -259,8 +259,8 @@ static void cmd_bgsave(Client *c) {
             ps.scheduled = true;
             reply_status(c, "Background saving scheduled");
         } else {
-            reply_error(c, "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE "
-                           "SCHEDULE in order to schedule a BGSAVE whenever possible.");
+            reply_error(c, "ERR Another child process is active (AOF?): can't BGSAVE right now. Use "
+                           "BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
         }
         return;
     }

@@ -96,6 +96,7 @@ typedef struct {
     char *err;
     size_t errlen;
     bool lfu;       /* maxmemory-policy is LFU: FREQ fields apply, else IDLE */
+    bool keep_expired;
 } Load;
 
 static bool load_fail(Load *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -157,7 +158,7 @@ static bool load_key(Load *L, Db *db, int dbid, int type, int64_t expire, int64_
     if (v.type != TYPE_STRING && !v.obj) {
         log_msg(LOG_VERBOSE, "rdbLoadObject skipping empty key: %s", key);
         L->st->empty_skipped++;
-    } else if (expire != -1 && expire < now) {
+    } else if (expire != -1 && expire < now && !L->keep_expired) {
         rdb_value_free(&v);
         L->st->keys_expired++;
     } else {
@@ -297,21 +298,14 @@ eof:
     return true;
 }
 
-bool rdb_load_file(const char *path, const RdbLoadOpts *opts, RdbLoadStats *stats, char *err,
-                   size_t errlen) {
-    RdbLoadStats local;
-    Load L = {.path = path, .st = stats ? stats : &local, .err = err, .errlen = errlen,
-              .lfu = lfu_policy()}; /* once: a config lookup per key cost a third of a load */
-    memset(L.st, 0, sizeof(*L.st));
-    L.st->ctime = -1;
-    if (errlen) err[0] = '\0';
-
-    int fd = file_open_read(path);
-    if (fd < 0) {
-        L.st->missing = fd == -ENOENT;
-        snprintf(err, errlen, "%s: %s", path, strerror(-fd));
-        return false;
-    }
+/* The load itself, from fd's current position to the RDB's EOF opcode and
+ * checksum (anything after is the caller's: an AOF's commands). name is
+ * the file as messages show it. */
+static bool load_fd(int fd, const char *name, const RdbLoadOpts *opts, RdbLoadStats *st,
+                    char *err, size_t errlen) {
+    Load L = {.path = name, .st = st, .err = err, .errlen = errlen,
+              .lfu = lfu_policy(), /* once: a config lookup per key cost a third of a load */
+              .keep_expired = opts && opts->keep_expired};
     int64_t fsz = file_size(fd);
     uint64_t size = fsz > 0 ? (uint64_t)fsz : 0;
     FileCtx f = {.fd = fd, .crc_on = true};
@@ -332,9 +326,9 @@ bool rdb_load_file(const char *path, const RdbLoadOpts *opts, RdbLoadStats *stat
         unsigned long long off = (unsigned long long)rdb_reader_offset(&L.r);
         if (strncmp(L.r.err, "Short read", 10) == 0)
             log_msg(LOG_WARNING, "Short read or OOM loading DB. Unrecoverable error, aborting now.");
-        log_msg(LOG_WARNING, "Internal error in RDB reading offset %llu, file %s -> %s", off, path, L.r.err);
+        log_msg(LOG_WARNING, "Internal error in RDB reading offset %llu, file %s -> %s", off, name, L.r.err);
         log_msg(LOG_WARNING, "[offset %llu] %s", off, L.r.err);
-        snprintf(err, errlen, "%s: offset %llu: %s", path, off, L.r.err);
+        snprintf(err, errlen, "%s: offset %llu: %s", name, off, L.r.err);
     } else if (L.st->empty_skipped) {
         log_msg(LOG_NOTICE, "Done loading RDB, keys loaded: %llu, keys expired: %llu, empty keys skipped: %llu.",
                 (unsigned long long)L.st->keys_loaded, (unsigned long long)L.st->keys_expired,
@@ -344,6 +338,35 @@ bool rdb_load_file(const char *path, const RdbLoadOpts *opts, RdbLoadStats *stat
                 (unsigned long long)L.st->keys_loaded, (unsigned long long)L.st->keys_expired);
     }
     mem_free(f.buf);
+    return ok;
+}
+
+static void stats_init(RdbLoadStats *st, char *err, size_t errlen) {
+    memset(st, 0, sizeof(*st));
+    st->ctime = -1;
+    if (errlen) err[0] = '\0';
+}
+
+bool rdb_load_file(const char *path, const RdbLoadOpts *opts, RdbLoadStats *stats, char *err,
+                   size_t errlen) {
+    RdbLoadStats local;
+    RdbLoadStats *st = stats ? stats : &local;
+    stats_init(st, err, errlen);
+    int fd = file_open_read(path);
+    if (fd < 0) {
+        st->missing = fd == -ENOENT;
+        snprintf(err, errlen, "%s: %s", path, strerror(-fd));
+        return false;
+    }
+    bool ok = load_fd(fd, path, opts, st, err, errlen);
     file_close(fd);
     return ok;
+}
+
+bool rdb_load_fd(int fd, const char *name, const RdbLoadOpts *opts, RdbLoadStats *stats,
+                 char *err, size_t errlen) {
+    RdbLoadStats local;
+    RdbLoadStats *st = stats ? stats : &local;
+    stats_init(st, err, errlen);
+    return load_fd(fd, name, opts, st, err, errlen);
 }

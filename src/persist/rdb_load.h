@@ -19,6 +19,10 @@ typedef struct {
      * update INFO's loading_* fields. May be NULL. */
     void (*progress)(void *ctx, uint64_t bytes_read, uint64_t file_size);
     void *ctx;
+    /* Keys whose TTL has passed are loaded too (an AOF's RDB part: the
+     * commands after it may still touch them, as Redis loads preambles),
+     * instead of being skipped and counted in keys_expired. */
+    bool keep_expired;
 } RdbLoadOpts;
 
 typedef struct {
@@ -39,5 +43,12 @@ typedef struct {
  * key-load-delay, rdbchecksum and DEBUG SET-SKIP-CHECKSUM-VALIDATION. */
 bool rdb_load_file(const char *path, const RdbLoadOpts *opts, RdbLoadStats *stats, char *err,
                    size_t errlen);
+/* As rdb_load_file, for an RDB starting at fd's current position (an
+ * AOF's base file or RDB preamble). The fd stays open; name is the file as
+ * messages show it. The loader reads ahead: stats->bytes (on success) is
+ * where the RDB ended, relative to the starting position; the fd's own
+ * position is past it, anywhere. */
+bool rdb_load_fd(int fd, const char *name, const RdbLoadOpts *opts, RdbLoadStats *stats,
+                 char *err, size_t errlen);
 
 #endif

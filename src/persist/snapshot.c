@@ -35,6 +35,7 @@
 
 #define CHUNK (256 * 1024)
 #define MAX_BACKLOG (16 * 1024 * 1024) /* bytes queued for the writer */
+#define AUTOSYNC_BYTES (4 * 1024 * 1024) /* Redis's REDIS_AUTOSYNC_BYTES */
 
 /* ------------------------------------------------------------ writer */
 
@@ -43,6 +44,8 @@ typedef struct {
     bool rdb;                 /* RDB: CRC-64 and its 8 bytes at the end */
     bool checksum;
     uint64_t crc;
+    uint64_t autosync;        /* fsync every this many bytes (0: at the end only) */
+    uint64_t unsynced;
     char *tmp, *final;
     _Atomic int err;          /* first -errno seen by the writer */
     _Atomic size_t backlog;   /* bytes submitted, not yet written */
@@ -67,6 +70,13 @@ static void job_data(Writer *w, Job *j) {
     if (!atomic_load(&w->err)) {
         if (w->rdb && w->checksum) w->crc = crc64(w->crc, j->buf, j->len);
         int r = file_write_all(w->fd, j->buf, j->len);
+        /* rdb-save- / aof-rewrite-incremental-fsync: the kernel never
+         * holds much of the file, so the final fsync does not stall */
+        w->unsynced += j->len;
+        if (r == 0 && w->autosync && w->unsynced >= w->autosync) {
+            r = file_fsync(w->fd);
+            w->unsynced = 0;
+        }
         if (r < 0) note_err(w, r);
     }
     atomic_fetch_sub(&w->backlog, j->len);
@@ -316,6 +326,8 @@ static Snap *snap_new(const char *path, SnapFormat fmt, bool foreground, int *er
     s->w = mem_calloc(sizeof(Writer));
     s->w->fd = fd;
     s->w->rdb = fmt != SNAP_AOF_RESP;
+    const char *inc = config_value(fmt == SNAP_RDB ? "rdb-save-incremental-fsync" : "aof-rewrite-incremental-fsync");
+    s->w->autosync = inc && !strcmp(inc, "yes") && !foreground ? AUTOSYNC_BYTES : 0;
     s->w->checksum = !config_value("rdbchecksum") || !strcmp(config_value("rdbchecksum"), "yes");
     s->w->tmp = abs_tmp;
     s->w->final = abs_final;

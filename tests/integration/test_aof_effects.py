@@ -1,0 +1,648 @@
+"""What reaches the AOF: every write as its effects, as Redis 7.0.15 propagates it.
+
+A server runs with appendonly yes / appendfsync always; after each reply the
+commands it propagated are in the incremental AOF named by the manifest (the
+last `type i` line). The tests read that file and compare the exact commands:
+relative TTLs as absolute PEXPIREAT / SET ... PXAT (checked against a time
+window), blocking and multi-key pops as the pop that happened, SPOP as SREMs,
+float increments as the value they stored, FLUSHDB/FLUSHALL even on an empty
+database, several effects of one command inside MULTI/EXEC.
+"""
+
+import os
+import threading
+import time
+
+import pytest
+import redis
+
+from conftest import IS_REDIS
+
+AOF_ARGS = ("--appendonly", "yes", "--appendfsync", "always",
+            "--aof-use-rdb-preamble", "yes", "--enable-debug-command", "yes")
+
+
+def parse_resp_commands(data):
+    """The commands of an AOF (RESP arrays of bulk strings) as lists of bytes."""
+    cmds, i = [], 0
+    while i < len(data):
+        assert data[i:i + 1] == b"*", "not a RESP array at offset %d: %r" % (i, data[i:i + 20])
+        j = data.index(b"\r\n", i)
+        argc = int(data[i + 1:j])
+        i = j + 2
+        argv = []
+        for _ in range(argc):
+            assert data[i:i + 1] == b"$", "not a bulk at offset %d" % i
+            j = data.index(b"\r\n", i)
+            n = int(data[i + 1:j])
+            i = j + 2
+            argv.append(data[i:i + n])
+            assert data[i + n:i + n + 2] == b"\r\n"
+            i += n + 2
+        cmds.append(argv)
+    return cmds
+
+
+class Aof:
+    """The incr AOF of a server; new() returns what was appended since the
+    last call."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.seen = 0
+
+    def incr_path(self):
+        d = os.path.join(self.srv.dir, "appendonlydir")
+        with open(os.path.join(d, "appendonly.aof.manifest")) as f:
+            incr = [ln.split() for ln in f if ln.split()[-1:] == ["i"]]
+        assert incr, "no incr file in the manifest"
+        return os.path.join(d, incr[-1][1])
+
+    def all(self):
+        deadline = time.time() + 5
+        while True:
+            try:
+                with open(self.incr_path(), "rb") as f:
+                    return parse_resp_commands(f.read())
+            except (FileNotFoundError, AssertionError):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def new(self, keep_select=False):
+        cmds = self.all()
+        out = cmds[self.seen:]
+        self.seen = len(cmds)
+        if not keep_select:
+            out = [c for c in out if c[0].upper() != b"SELECT"]
+        return out
+
+
+@pytest.fixture
+def aof_srv(start_server):
+    srv = start_server(*AOF_ARGS)
+    r = srv.client()
+    r.response_callbacks.clear()  # replies as the server sent them
+    r.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    aof = Aof(srv)
+    return srv, r, aof
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def assert_abs_ms(value, lo, hi):
+    v = int(value)
+    assert lo <= v <= hi, "%d not in [%d, %d]" % (v, lo, hi)
+
+
+# ---------------------------------------------------------------- EXPIRE family
+
+def test_expire_family_propagates_pexpireat(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v")
+    assert aof.new(keep_select=True) == [[b"SELECT", b"0"], [b"SET", b"k", b"v"]]
+
+    t0 = now_ms()
+    assert r.execute_command("expire", "k", "100") == 1
+    t1 = now_ms()
+    (cmd,) = aof.new()
+    assert cmd[:2] == [b"PEXPIREAT", b"k"] and len(cmd) == 3
+    assert_abs_ms(cmd[2], t0 + 100000, t1 + 100000)
+
+    t0 = now_ms()
+    assert r.execute_command("pexpire", "k", "200000") == 1
+    t1 = now_ms()
+    (cmd,) = aof.new()
+    assert cmd[:2] == [b"PEXPIREAT", b"k"]
+    assert_abs_ms(cmd[2], t0 + 200000, t1 + 200000)
+
+    at = int(time.time()) + 1000
+    assert r.execute_command("expireat", "k", str(at)) == 1
+    assert aof.new() == [[b"PEXPIREAT", b"k", str(at * 1000).encode()]]
+
+    # PEXPIREAT goes as it came, in the client's own words
+    at_ms = now_ms() + 500000
+    assert r.execute_command("pexpireat", "k", str(at_ms)) == 1
+    assert aof.new() == [[b"pexpireat", b"k", str(at_ms).encode()]]
+
+
+def test_expire_flags_are_kept(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v")
+    aof.new()
+    t0 = now_ms()
+    assert r.execute_command("expire", "k", "100", "nx") == 1
+    assert r.execute_command("EXPIRE", "k", "200", "GT") == 1
+    assert r.execute_command("pexpire", "k", "50000", "xx", "lt") == 1
+    t1 = now_ms()
+    cmds = aof.new()
+    assert [c[:2] + c[3:] for c in cmds] == [
+        [b"PEXPIREAT", b"k", b"nx"],
+        [b"PEXPIREAT", b"k", b"GT"],
+        [b"PEXPIREAT", b"k", b"xx", b"lt"],
+    ]
+    for c, ttl in zip(cmds, (100000, 200000, 50000)):
+        assert_abs_ms(c[2], t0 + ttl, t1 + ttl)
+
+
+def test_expire_that_changes_nothing_propagates_nothing(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v", ex=100)
+    aof.new()
+    assert r.execute_command("EXPIRE", "k", "200", "NX") == 0
+    assert r.execute_command("EXPIRE", "k", "10", "GT") == 0
+    assert r.execute_command("EXPIRE", "missing", "10") == 0
+    assert r.execute_command("PERSIST", "missing") == 0
+    with pytest.raises(redis.ResponseError):
+        r.execute_command("EXPIRE", "k", "10", "NX", "XX")
+    with pytest.raises(redis.ResponseError):
+        r.execute_command("EXPIRE", "k", "abc")
+    r.set("marker", "1")
+    assert aof.new() == [[b"SET", b"marker", b"1"]]
+
+
+@pytest.mark.parametrize("cmd", [
+    ["EXPIRE", "k", "-1"],
+    ["PEXPIRE", "k", "-1"],
+    ["EXPIREAT", "k", "1"],
+    ["PEXPIREAT", "k", "1"],
+    ["EXPIRE", "k", "-10", "LT"],
+])
+def test_expire_in_the_past_propagates_del(aof_srv, cmd):
+    _, r, aof = aof_srv
+    r.set("k", "v")
+    aof.new()
+    assert r.execute_command(*cmd) == 1
+    assert r.exists("k") == 0
+    assert aof.new() == [[b"DEL", b"k"]]
+
+
+def test_expire_in_the_past_with_lazyfree_propagates_unlink(aof_srv):
+    _, r, aof = aof_srv
+    r.config_set("lazyfree-lazy-expire", "yes")
+    r.set("k", "v")
+    r.set("g", "v")
+    aof.new()
+    assert r.execute_command("EXPIRE", "k", "-1") == 1
+    assert r.execute_command("GETEX", "g", "PXAT", "1") == b"v"
+    assert aof.new() == [[b"UNLINK", b"k"], [b"UNLINK", b"g"]]
+
+
+def test_persist_propagates_as_is(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v", ex=100)
+    aof.new()
+    assert r.execute_command("persist", "k") == 1
+    assert r.execute_command("persist", "k") == 0
+    assert aof.new() == [[b"persist", b"k"]]
+
+
+# ---------------------------------------------------------------- strings
+
+def test_set_with_ttl_propagates_pxat(aof_srv):
+    _, r, aof = aof_srv
+    t0 = now_ms()
+    r.execute_command("SET", "a", "1", "EX", "100")
+    r.execute_command("set", "b", "2", "px", "100000")
+    r.execute_command("SET", "c", "3", "EX", "100", "NX", "GET")
+    r.execute_command("SETEX", "d", "100", "4")
+    r.execute_command("PSETEX", "e", "100000", "5")
+    t1 = now_ms()
+    cmds = aof.new()
+    assert [c[:4] for c in cmds] == [
+        [b"SET", b"a", b"1", b"PXAT"],
+        [b"SET", b"b", b"2", b"PXAT"],
+        [b"SET", b"c", b"3", b"PXAT"],
+        [b"SET", b"d", b"4", b"PXAT"],
+        [b"SET", b"e", b"5", b"PXAT"],
+    ]
+    for c in cmds:
+        assert len(c) == 5
+        assert_abs_ms(c[4], t0 + 100000, t1 + 100000)
+
+    at = int(time.time()) + 1000
+    r.execute_command("SET", "f", "6", "EXAT", str(at))
+    r.execute_command("SET", "g", "7", "PXAT", str(at * 1000 + 1), "XX")
+    r.execute_command("SET", "a", "8", "PXAT", str(at * 1000 + 2), "XX")
+    assert aof.new() == [
+        [b"SET", b"f", b"6", b"PXAT", str(at * 1000).encode()],
+        [b"SET", b"a", b"8", b"PXAT", str(at * 1000 + 2).encode()],
+    ]
+
+
+def test_set_options_without_ttl(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v", ex=100)
+    aof.new()
+    r.execute_command("set", "k", "v2", "KEEPTTL")
+    r.execute_command("set", "k", "v3", "get")
+    r.execute_command("set", "k", "v4", "GET", "xx")
+    r.execute_command("SET", "n", "1", "NX")
+    assert r.execute_command("SET", "n", "2", "NX") is None
+    r.execute_command("SET", "n", "3", "XX", "GET", "get")
+    assert aof.new() == [
+        [b"set", b"k", b"v2", b"KEEPTTL"],
+        [b"set", b"k", b"v3"],
+        [b"set", b"k", b"v4", b"xx"],
+        [b"SET", b"n", b"1", b"NX"],
+        [b"SET", b"n", b"3", b"XX"],
+    ]
+
+
+def test_getex(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v")
+    aof.new()
+    assert r.execute_command("GETEX", "k") == b"v"
+    assert r.execute_command("GETEX", "missing", "EX", "10") is None
+    assert r.execute_command("GETEX", "k", "PERSIST") == b"v"   # no TTL: nothing
+    assert aof.new() == []
+
+    t0 = now_ms()
+    assert r.execute_command("GETEX", "k", "EX", "100") == b"v"
+    t1 = now_ms()
+    (cmd,) = aof.new()
+    assert cmd[:2] == [b"PEXPIREAT", b"k"] and len(cmd) == 3
+    assert_abs_ms(cmd[2], t0 + 100000, t1 + 100000)
+
+    at = now_ms() + 300000
+    assert r.execute_command("getex", "k", "pxat", str(at)) == b"v"
+    assert r.execute_command("GETEX", "k", "PERSIST") == b"v"
+    assert r.execute_command("GETEX", "k", "EXAT", "1") == b"v"
+    assert r.exists("k") == 0
+    assert aof.new() == [
+        [b"PEXPIREAT", b"k", str(at).encode()],
+        [b"PERSIST", b"k"],
+        [b"DEL", b"k"],
+    ]
+
+
+def test_getex_without_options_appends_nothing(aof_srv):
+    srv, r, aof = aof_srv
+    r.set("foo", "bar")
+    before = aof.all()
+    for _ in range(5):
+        assert r.execute_command("GETEX", "foo") == b"bar"
+    r.ping()
+    assert aof.all() == before
+
+
+def test_getdel_and_getset(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v", ex=100)
+    aof.new()
+    assert r.execute_command("getset", "k", "w") == b"v"
+    assert r.execute_command("getdel", "k") == b"w"
+    assert r.execute_command("getdel", "k") is None
+    assert aof.new() == [[b"SET", b"k", b"w"], [b"DEL", b"k"]]
+    r.config_set("lazyfree-lazy-user-del", "yes")
+    r.set("k", "v")
+    assert r.execute_command("GETDEL", "k") == b"v"
+    assert aof.new() == [[b"SET", b"k", b"v"], [b"UNLINK", b"k"]]
+
+
+def test_incrbyfloat_propagates_set_keepttl(aof_srv):
+    _, r, aof = aof_srv
+    r.set("f", "10.5")
+    r.hset("h", "x", "1")
+    aof.new()
+    assert r.execute_command("incrbyfloat", "f", "0.1") == b"10.6"
+    assert r.execute_command("INCRBYFLOAT", "new", "5.0e3") == b"5000"
+    assert r.execute_command("hincrbyfloat", "h", "x", "1.5") == b"2.5"
+    assert r.execute_command("HINCRBYFLOAT", "h", "y", "-3") == b"-3"
+    with pytest.raises(redis.ResponseError):
+        r.execute_command("INCRBYFLOAT", "f", "abc")
+    assert aof.new() == [
+        [b"SET", b"f", b"10.6", b"KEEPTTL"],
+        [b"SET", b"new", b"5000", b"KEEPTTL"],
+        [b"HSET", b"h", b"x", b"2.5"],
+        [b"HSET", b"h", b"y", b"-3"],
+    ]
+
+
+# ---------------------------------------------------------------- sets
+
+def test_spop_single_propagates_srem(aof_srv):
+    _, r, aof = aof_srv
+    r.sadd("s", "a", "b", "c")
+    r.sadd("i", 1, 2, 3)
+    aof.new()
+    m = r.spop("s")
+    n = r.spop("i")
+    assert r.spop("missing") is None
+    assert r.srandmember("s") is not None
+    assert r.srandmember("s", 2)
+    assert aof.new() == [[b"SREM", b"s", m], [b"SREM", b"i", n]]
+    r.spop("s")
+    r.spop("s")   # the last member: the key goes, still as SREM
+    assert r.exists("s") == 0
+    assert [c[:2] for c in aof.new()] == [[b"SREM", b"s"], [b"SREM", b"s"]]
+
+
+@pytest.mark.parametrize("size,count", [(20, 2), (20, 19), (600, 3), (600, 590)])
+def test_spop_count_propagates_srems_in_multi(aof_srv, size, count):
+    _, r, aof = aof_srv
+    members = ["m%d" % i for i in range(size)] if size < 600 else list(range(size))
+    r.sadd("s", *members)
+    aof.new()
+    popped = r.spop("s", count)
+    assert len(popped) == count
+    cmds = aof.new()
+    assert cmds[0] == [b"MULTI"] and cmds[-1] == [b"EXEC"]
+    srems = cmds[1:-1]
+    assert all(c[:2] == [b"SREM", b"s"] and len(c) == 3 for c in srems)
+    assert sorted(c[2] for c in srems) == sorted(popped)
+
+
+def test_spop_count_edge_cases(aof_srv):
+    _, r, aof = aof_srv
+    r.sadd("s", "a", "b", "c")
+    aof.new()
+    assert r.spop("s", 0) == []
+    assert r.spop("missing", 5) == []
+    (m,) = r.spop("s", 1)
+    assert aof.new() == [[b"SREM", b"s", m]]   # one effect: no MULTI
+    assert sorted(r.spop("s", 10)) == sorted({b"a", b"b", b"c"} - {m})
+    assert aof.new() == [[b"DEL", b"s"]]
+
+
+# ---------------------------------------------------------------- lists / zsets served at once
+
+def test_list_pops_served_at_once(aof_srv):
+    _, r, aof = aof_srv
+    r.rpush("l", "a", "b", "c", "d", "e", "f")
+    r.rpush("m", "x")
+    aof.new()
+    assert r.execute_command("BLPOP", "nolist", "l", "0") == [b"l", b"a"]
+    assert r.execute_command("brpop", "l", "1") == [b"l", b"f"]
+    assert r.execute_command("LMPOP", "2", "nolist", "l", "LEFT", "COUNT", "2") == [b"l", [b"b", b"c"]]
+    assert r.execute_command("lmpop", "1", "l", "right") == [b"l", [b"e"]]
+    assert r.execute_command("BLMPOP", "0", "1", "l", "RIGHT", "COUNT", "10") == [b"l", [b"d"]]
+    assert r.execute_command("LMPOP", "1", "l", "LEFT") is None
+    assert r.execute_command("lpop", "m", "5") == [b"x"]
+    assert aof.new() == [
+        [b"LPOP", b"l"],
+        [b"RPOP", b"l"],
+        [b"LPOP", b"l", b"2"],
+        [b"RPOP", b"l", b"1"],
+        [b"RPOP", b"l", b"1"],
+        [b"lpop", b"m", b"5"],
+    ]
+
+
+def test_list_moves_served_at_once(aof_srv):
+    _, r, aof = aof_srv
+    r.rpush("src", "a", "b", "c", "d")
+    aof.new()
+    assert r.execute_command("BLMOVE", "src", "dst", "Left", "RIGHT", "0") == b"a"
+    assert r.execute_command("brpoplpush", "src", "dst", "0") == b"d"
+    assert r.execute_command("lmove", "src", "dst", "left", "left") == b"b"
+    assert r.execute_command("rpoplpush", "src", "dst") == b"c"
+    assert aof.new() == [
+        [b"LMOVE", b"src", b"dst", b"Left", b"RIGHT"],
+        [b"RPOPLPUSH", b"src", b"dst"],
+        [b"lmove", b"src", b"dst", b"left", b"left"],
+        [b"rpoplpush", b"src", b"dst"],
+    ]
+
+
+def test_zset_pops_served_at_once(aof_srv):
+    _, r, aof = aof_srv
+    r.zadd("z", {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5})
+    aof.new()
+    assert r.execute_command("BZPOPMIN", "nozset", "z", "0") == [b"z", b"a", b"1"]
+    assert r.execute_command("bzpopmax", "z", "0")[:2] == [b"z", b"e"]
+    assert r.execute_command("ZMPOP", "2", "nozset", "z", "MIN", "COUNT", "10")[0] == b"z"
+    r.zadd("z", {"a": 1, "b": 2})
+    assert r.execute_command("zmpop", "1", "z", "max")[0] == b"z"
+    assert r.execute_command("BZMPOP", "0", "1", "z", "MIN", "COUNT", "3")[0] == b"z"
+    assert r.execute_command("ZMPOP", "1", "z", "MIN") is None
+    r.zadd("y", {"a": 1})
+    assert r.execute_command("zpopmin", "y", "7") == [b"a", b"1"]
+    assert aof.new() == [
+        [b"ZPOPMIN", b"z"],
+        [b"ZPOPMAX", b"z"],
+        [b"ZPOPMIN", b"z", b"3"],
+        [b"ZADD", b"z", b"1", b"a", b"2", b"b"],
+        [b"ZPOPMAX", b"z", b"1"],
+        [b"ZPOPMIN", b"z", b"1"],
+        [b"ZADD", b"y", b"1", b"a"],
+        [b"zpopmin", b"y", b"7"],
+    ]
+
+
+# ---------------------------------------------------------------- served later
+
+def blocked_call(srv, *cmd):
+    """Runs cmd on its own connection in a thread; returns (thread, result box)."""
+    box = {}
+    c = srv.client()
+
+    def run():
+        try:
+            box["reply"] = c.execute_command(*cmd)
+        except Exception as e:  # surfaced by the test
+            box["error"] = e
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t, box
+
+
+def wait_blocked(srv, n):
+    r = srv.client()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        if int(r.info("clients")["blocked_clients"]) == n:
+            return
+        time.sleep(0.01)
+    raise AssertionError("clients did not block")
+
+
+@pytest.mark.parametrize("cmd,push,pop", [
+    (["BLPOP", "q", "0"], ["RPUSH", "q", "a", "b"], [b"LPOP", b"q"]),
+    (["brpop", "nope", "q", "0"], ["RPUSH", "q", "a", "b"], [b"RPOP", b"q"]),
+    (["BLMPOP", "0", "1", "q", "LEFT", "COUNT", "5"], ["RPUSH", "q", "a", "b"], [b"LPOP", b"q", b"2"]),
+    (["blmpop", "0", "1", "q", "right"], ["RPUSH", "q", "a", "b"], [b"RPOP", b"q", b"1"]),
+    (["BLMOVE", "q", "dst", "RIGHT", "LEFT", "0"], ["RPUSH", "q", "a", "b"],
+     [b"LMOVE", b"q", b"dst", b"right", b"left"]),
+    (["BRPOPLPUSH", "q", "dst", "0"], ["RPUSH", "q", "a", "b"], [b"RPOPLPUSH", b"q", b"dst"]),
+    (["BZPOPMIN", "q", "0"], ["ZADD", "q", "1", "a", "2", "b"], [b"ZPOPMIN", b"q"]),
+    (["bzpopmax", "q", "0"], ["ZADD", "q", "1", "a", "2", "b"], [b"ZPOPMAX", b"q"]),
+    (["BZMPOP", "0", "1", "q", "MAX", "COUNT", "9"], ["ZADD", "q", "1", "a", "2", "b"],
+     [b"ZPOPMAX", b"q", b"2"]),
+])
+def test_blocked_pop_served_later(aof_srv, cmd, push, pop):
+    srv, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    t, box = blocked_call(srv, *cmd)
+    wait_blocked(srv, 1)
+    r.execute_command(*push)
+    t.join(10)
+    assert "error" not in box and box.get("reply") is not None
+    assert aof.new() == [[w.encode() for w in push], pop]
+
+
+def test_blocked_pop_in_another_db_gets_its_select(aof_srv):
+    srv, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    box = {}
+    c = srv.client(db=3)
+    t = threading.Thread(target=lambda: box.setdefault("r", c.blpop(["q"], 0)), daemon=True)
+    t.start()
+    wait_blocked(srv, 1)
+    r3 = srv.client(db=3)
+    r3.rpush("q", "a")
+    t.join(10)
+    assert box["r"] == (b"q", b"a")
+    assert aof.new(keep_select=True) == [
+        [b"SELECT", b"3"], [b"RPUSH", b"q", b"a"], [b"LPOP", b"q"]]
+
+
+# ---------------------------------------------------------------- database-wide
+
+def test_flush_propagates_even_when_empty(aof_srv):
+    _, r, aof = aof_srv
+    r.flushdb()
+    r.flushall()
+    r.execute_command("FLUSHDB", "ASYNC")
+    r.execute_command("flushall", "sync")
+    assert aof.new(keep_select=True) == [
+        [b"SELECT", b"0"],
+        [b"FLUSHDB"],
+        [b"FLUSHALL"],
+        [b"FLUSHDB", b"ASYNC"],
+        [b"flushall", b"sync"],
+    ]
+    with pytest.raises(redis.ResponseError):
+        r.execute_command("FLUSHDB", "bogus")
+    assert aof.new() == []
+
+
+def test_select_move_swapdb_copy(aof_srv):
+    srv, r, aof = aof_srv
+    r.set("a", "1")
+    r1 = srv.client(db=1)
+    r1.set("b", "2")
+    r.execute_command("MOVE", "a", "2")
+    r.execute_command("SWAPDB", "0", "1")
+    r.execute_command("COPY", "b", "c", "DB", "5")
+    r.execute_command("RENAME", "b", "d")
+    r.execute_command("SELECT", "0")
+    assert aof.new(keep_select=True) == [
+        [b"SELECT", b"0"], [b"SET", b"a", b"1"],
+        [b"SELECT", b"1"], [b"SET", b"b", b"2"],
+        [b"SELECT", b"0"], [b"MOVE", b"a", b"2"],
+        [b"SWAPDB", b"0", b"1"],
+        [b"COPY", b"b", b"c", b"DB", b"5"],
+        [b"RENAME", b"b", b"d"],
+    ]
+
+
+# ---------------------------------------------------------------- units
+
+def test_multi_exec_carries_the_effects(aof_srv):
+    _, r, aof = aof_srv
+    r.sadd("s", "only")
+    aof.new()
+    t0 = now_ms()
+    p = r.pipeline(transaction=True)
+    p.execute_command("SET", "a", "1")
+    p.execute_command("EXPIRE", "a", "100")
+    p.execute_command("INCRBYFLOAT", "f", "1.5")
+    p.execute_command("SPOP", "s")
+    p.execute_command("GET", "a")
+    p.execute()
+    t1 = now_ms()
+    cmds = aof.new()
+    assert cmds[0] == [b"MULTI"] and cmds[-1] == [b"EXEC"]
+    assert cmds[1] == [b"SET", b"a", b"1"]
+    assert cmds[2][:2] == [b"PEXPIREAT", b"a"]
+    assert_abs_ms(cmds[2][2], t0 + 100000, t1 + 100000)
+    assert cmds[3:5] == [[b"SET", b"f", b"1.5", b"KEEPTTL"], [b"SREM", b"s", b"only"]]
+    assert len(cmds) == 6
+
+
+def test_multi_with_spop_count_is_one_transaction(aof_srv):
+    _, r, aof = aof_srv
+    r.sadd("s", "a", "b", "c", "d", "e")
+    aof.new()
+    p = r.pipeline(transaction=True)
+    p.execute_command("SPOP", "s", "2")
+    p.execute_command("SET", "x", "1")
+    popped, _ = p.execute()
+    cmds = aof.new()
+    assert cmds[0] == [b"MULTI"] and cmds[-1] == [b"EXEC"]
+    assert sorted(c[2] for c in cmds[1:3]) == sorted(popped)
+    assert [c[:2] for c in cmds[1:3]] == [[b"SREM", b"s"]] * 2
+    assert cmds[3] == [b"SET", b"x", b"1"]
+    assert len(cmds) == 5
+
+
+def test_script_effects(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v")
+    r.rpush("l", "a", "b")
+    aof.new()
+    t0 = now_ms()
+    r.eval("redis.call('expire', KEYS[1], 100); redis.call('lmpop', 1, KEYS[2], 'left');"
+           "return redis.call('get', KEYS[1])", 2, "k", "l")
+    t1 = now_ms()
+    cmds = aof.new()
+    assert cmds[0] == [b"MULTI"] and cmds[-1] == [b"EXEC"] and len(cmds) == 4
+    assert cmds[1][:2] == [b"PEXPIREAT", b"k"]
+    assert_abs_ms(cmds[1][2], t0 + 100000, t1 + 100000)
+    assert cmds[2] == [b"LPOP", b"l", b"1"]
+    r.eval("return redis.call('getex', KEYS[1])", 1, "k")
+    r.eval("return 1", 0)
+    assert aof.new() == []
+
+
+def test_lazy_expiry_propagates_del(aof_srv):
+    _, r, aof = aof_srv
+    r.set("k", "v", px=1)
+    aof.new()
+    time.sleep(0.02)
+    assert r.get("k") is None
+    assert aof.new() == [[b"DEL", b"k"]]
+
+
+def test_lazy_expiry_dels_and_effects_of_one_command_are_one_unit(aof_srv):
+    _, r, aof = aof_srv
+    for k in ("a", "b", "l", "n"):
+        r.execute_command("SET", k, "1", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    assert r.execute_command("MGET", "a", "b") == [None, None]
+    assert aof.new() == [[b"MULTI"], [b"DEL", b"a"], [b"DEL", b"b"], [b"EXEC"]]
+    assert r.execute_command("LPUSH", "l", "x") == 1
+    assert r.execute_command("INCRBYFLOAT", "n", "2") == b"2"
+    assert aof.new() == [
+        [b"MULTI"], [b"DEL", b"l"], [b"LPUSH", b"l", b"x"], [b"EXEC"],
+        [b"MULTI"], [b"DEL", b"n"], [b"SET", b"n", b"2", b"KEEPTTL"], [b"EXEC"],
+    ]
+
+
+@pytest.mark.parametrize("cmd", [["SCAN", "0", "COUNT", "100"], ["RANDOMKEY"]])
+def test_lazy_expiry_in_scan_and_randomkey_is_not_wrapped(aof_srv, cmd):
+    _, r, aof = aof_srv
+    r.execute_command("SET", "foo1", "1", "PX", "1")
+    r.execute_command("SET", "foo2", "1", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    r.execute_command(*cmd)
+    assert sorted(aof.new()) == [[b"DEL", b"foo1"], [b"DEL", b"foo2"]]
+
+
+def test_lazy_expiry_with_lazyfree_propagates_unlink(aof_srv):
+    _, r, aof = aof_srv
+    r.config_set("lazyfree-lazy-expire", "yes")
+    r.execute_command("SET", "k", "1", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    assert r.get("k") is None
+    assert aof.new() == [[b"UNLINK", b"k"]]
