@@ -565,8 +565,9 @@ def test_everysec_fsync_lag_is_bounded(strace_ok, tmp_path):
     covers it ends within about a second (Redis allows two when an fsync
     is slow): the window a power loss could take. Writes for 2.5 s, then
     2.5 s idle; the fsync at shutdown does not count."""
-    events, stop_at, n = strace_run(tmp_path, "everysec", 1, seconds=2.5 * SLOW,
-                                    idle=2.5)
+    writing, idle = 2.5 * SLOW, 2.5
+    events, stop_at, n = strace_run(tmp_path, "everysec", 1, seconds=writing,
+                                    idle=idle)
     d = Durability(events, "durable", cutoff=stop_at)
     assert d.replies >= n > 100
     assert d.early, "everysec answered no write before its fsync: not everysec?"
@@ -574,6 +575,7 @@ def test_everysec_fsync_lag_is_bounded(strace_ok, tmp_path):
         "(first %r)" % (len(d.never), d.never[:3])
     worst = max(d.lags.values())
     assert worst <= 2.2, "a reply waited %.2f s for its fsync" % worst
-    assert 1 <= d.fsyncs <= 10, d.fsyncs  # about one a second, not one a write
+    # about one a second, not one a write
+    assert 1 <= d.fsyncs <= writing + idle + 3, d.fsyncs
     print("\neverysec under strace: %d writes, %d fsyncs, at most %.2f s and "
           "%d acknowledged writes not yet on disk" % (n, d.fsyncs, worst, d.at_risk))
