@@ -421,12 +421,14 @@ void command_execute(Client *c) {
         why = msg;
         goto reject_known;
     }
-    if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
-        why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    /* LOADING first, as Redis: a script run by the AOF loader may be busy.
+     * A script's own calls (the fake client) are part of the load. */
+    if (UNLIKELY(command_loading) && !(cmd->flags & CMD_LOADING) && !(c->flags & CLIENT_FAKE)) {
+        why = "LOADING Redis is loading the dataset in memory";
         goto reject_known;
     }
-    if (UNLIKELY(command_loading) && !(cmd->flags & CMD_LOADING)) {
-        why = "LOADING Redis is loading the dataset in memory";
+    if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
+        why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
         goto reject_known;
     }
     if (UNLIKELY(command_deny_writes != NULL) &&

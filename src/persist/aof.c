@@ -103,7 +103,26 @@ static void feed(void *ctx, int db, int argc, const char *const *argv, const siz
     if (policy() == FSYNC_ALWAYS) client_output_gated = true;
 }
 
-static void before_flush(void) { aof_flush(false); }
+/* Each loop turn. While the disk fails, the retries are the cron's: the
+ * replies held are those of the writes that failed, and the clients served
+ * since (their writes refused) must not wait behind them. */
+static void note_fsync_status(void) {
+    static int last_e;
+    int e = atomic_load(&fsync_err);
+    if (e != last_e) { /* the worker's news: arm or lift the -MISCONF gate */
+        last_e = e;
+        persist_update_write_gate();
+    }
+}
+
+static void before_flush(void) {
+    note_fsync_status();
+    if (!aof.write_ok) {
+        client_output_gated = false;
+        return;
+    }
+    aof_flush(false);
+}
 
 void aof_set_sink(bool on) {
     propagate_set_sink(on ? feed : NULL, NULL);
@@ -577,15 +596,17 @@ static bool on_set_appendonly(const char **err) {
 
 static void cron(int64_t now_ms) {
     UNUSED(now_ms);
-    if (aof.state == AOF_OFF) return;
+    if (aof.state == AOF_OFF) {
+        if (aof.scheduled) aof_rewrite_cron(); /* BGREWRITEAOF works with the AOF off too */
+        return;
+    }
     /* a postponed everysec write, a failed write to retry, fsync news */
     if (aof.postponed_since || !aof.write_ok) aof_flush(false);
     int e = atomic_load(&fsync_err);
-    static int last_e;
-    if (e != last_e) {
-        last_e = e;
-        persist_update_write_gate();
-    }
+    /* a failed background fsync is retried until it succeeds: no new
+     * write may come to trigger one (they are refused meanwhile) */
+    if (e < 0 && aof.fd >= 0 && !fsync_in_progress()) thread_aof_submit(fsync_job, (void *)(intptr_t)aof.fd);
+    note_fsync_status();
     aof_rewrite_cron();
 }
 

@@ -151,7 +151,7 @@ static void submit(Snap *s, JobKind kind) {
     if (kind == JOB_DATA) {
         j->len = s->out.len;
         j->buf = mem_alloc(s->out.len ? s->out.len : 1);
-        memcpy(j->buf, s->out.buf, s->out.len);
+        if (s->out.len) memcpy(j->buf, s->out.buf, s->out.len);
         rdbbuf_reset(&s->out);
         atomic_fetch_add(&s->w->backlog, j->len);
     }

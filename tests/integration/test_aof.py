@@ -216,34 +216,43 @@ def fault(c, *args):
         raise
 
 
+def held_set(srv, key):
+    """A raw connection that sent SET key 1: its reply may be held."""
+    s = socket.create_connection(("127.0.0.1", srv.port))
+    s.sendall(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$1\r\n1\r\n" % (len(key), key.encode()))
+    return s
+
+
 @pytest.mark.kilat_only
-@pytest.mark.parametrize("op", ["write", "fsync"])
-def test_everysec_disk_error_refuses_writes_until_it_recovers(start_server, op):
-    srv = start_server("--appendonly", "yes", "--appendfsync", "always" if op == "fsync" else "everysec",
-                       "--enable-debug-command", "yes")
+@pytest.mark.parametrize("policy,op", [("always", "write"), ("always", "fsync"),
+                                       ("everysec", "write"), ("everysec", "fsync")])
+def test_disk_error_refuses_writes_until_it_recovers(start_server, policy, op):
+    srv = start_server("--appendonly", "yes", "--appendfsync", policy, "--enable-debug-command", "yes")
     c = plain(srv.client())
     c.set("before", "1")
     fault(c, op, "28")  # ENOSPC
-    if op == "write":
-        c.set("lost?", "1")  # acknowledged: kept in the buffer, retried
-        assert wait_for(lambda: info(c, "aof_last_write_status") == "err", 5 * SLOW)
-    else:
-        # under always the reply waits for the disk: a second client sees the gate
-        s = socket.create_connection(("127.0.0.1", srv.port))
-        s.sendall(b"*3\r\n$3\r\nSET\r\n$4\r\nheld\r\n$1\r\n1\r\n")
-        s.settimeout(0.5)
+    s = held_set(srv, "pending")
+    s.settimeout(0.5)
+    if policy == "always":  # not durable: no reply
         with pytest.raises(socket.timeout):
             s.recv(100)
-    with pytest.raises(redis.ResponseError, match="^MISCONF Errors writing to the AOF file: No space left on device$"):
+    else:  # everysec acknowledges before the fsync; the error shows after
+        assert s.recv(100) == b"+OK\r\n"
+        assert wait_for(lambda: info(c, "aof_last_write_status") == "err", 5 * SLOW)
+    assert info(c, "aof_last_write_status") == "err"
+    with pytest.raises(redis.ResponseError,
+                       match="^MISCONF Errors writing to the AOF file: No space left on device$"):
         c.set("x", "1")
+    with pytest.raises(redis.ResponseError, match="^MISCONF"):
+        c.ping()
     assert c.get("before") == b"1"  # reads go on
     fault(c, "off")
     assert wait_for(lambda: info(c, "aof_last_write_status") == "ok", 5 * SLOW)
-    if op == "fsync":
+    if policy == "always":
         s.settimeout(5 * SLOW)
         assert s.recv(100) == b"+OK\r\n"
-        s.close()
+    s.close()
     c.set("after", "1")
     c.execute_command("DEBUG", "LOADAOF")
-    assert c.get("before") == b"1" and c.get("after") == b"1"
-    assert c.get("lost?" if op == "write" else "held") == b"1"
+    assert c.get("before") == b"1" and c.get("after") == b"1" and c.get("pending") == b"1"
+    assert c.get("x") is None
