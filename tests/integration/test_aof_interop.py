@@ -541,3 +541,48 @@ def test_incr_file_holds_the_same_commands_as_redis(servers):
         for i, (a, b) in enumerate(zip(got[False] + [()] * len(want),
                                        want + [()] * len(got[False])))
         if a != b)
+
+
+# ------------------------------------------- CONFIG SET appendonly live
+def test_config_set_appendonly_on_a_live_server_moves_alike(servers):
+    """appendonly no -> CONFIG SET appendonly yes writes a base from the
+    data in memory (a rewrite), later writes go to the incr file; CONFIG
+    SET appendonly no stops writing. Both servers leave the same manifest,
+    and the directory loads in the other server with the writes made while
+    the AOF was on, not those after."""
+    made = {}
+    for ref in (True, False):
+        srv = Server(("--enable-debug-command", "yes"),
+                     name="redis live" if ref else "under test live")
+        if ref:
+            srv.binary = REDIS_BIN
+        servers.started.append(srv)
+        srv.start()
+        with srv.raw() as c:
+            ds.build(c, big=False, plain=False)
+            assert c.cmd("CONFIG", "SET", "appendonly", "yes") == b"OK"
+        assert wait_for(lambda: info(srv)["aof_enabled"] == "1", 30)
+        assert wait_for(lambda: info(srv)["aof_rewrite_in_progress"] == "0" and
+                        info(srv)["aof_rewrite_scheduled"] == "0", 30), info(srv)
+        assert info(srv)["aof_last_bgrewrite_status"] == "ok"
+        with srv.raw() as c:
+            assert c.cmd("SET", "while:on", "1") == b"OK"
+            assert c.cmd("RPUSH", "list:small", "while-on") > 0
+        made[ref] = snap(srv)
+        with srv.raw() as c:
+            assert c.cmd("CONFIG", "SET", "appendonly", "no") == b"OK"
+            assert c.cmd("SET", "after:off", "1") == b"OK"
+        assert info(srv)["aof_enabled"] == "0"
+        srv.stop()
+        m = BASE_RE.match(manifest(srv))
+        assert m and m.group("seq") == b"1" and m.group("ext") == b"rdb", manifest(srv)
+        check_aof(srv)
+        made[ref] = (srv, made[ref])
+    (rs, rsnap), (ks, ksnap) = made[True], made[False]
+    assert manifest(ks) == manifest(rs)
+    assert_same(ksnap, rsnap, encodings=True, what="same history:")
+    for src, want in ((ks, ksnap), (rs, rsnap)):
+        other = servers.start(ref=src is ks, copy_from=src.dir)
+        got = snap(other)
+        assert (0, b"while:on") in got and (0, b"after:off") not in got
+        assert_same(got, want, encodings=False, what="loaded from %s:" % src.name)
