@@ -8,7 +8,7 @@
 #   make fuzz       build the libFuzzer targets (tests/fuzz, clang) into
 #                   build-fuzz/ and run each for FUZZ_TIME seconds
 #   make fuzz-rdb   only the RDB targets (what `make test` runs)
-#   make fuzz-aof   only the AOF loader's target
+#   make fuzz-aof   only the AOF loader's target (make test runs both: fuzz-persist)
 #   make deps       install missing packages (root) or print the apt line
 
 CC      ?= cc
@@ -47,7 +47,7 @@ OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-aof fuzz-bins redis-suite redis-suite-differential
+.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-aof fuzz-persist fuzz-bins redis-suite redis-suite-differential
 
 all: $(BUILD)/kilat-server
 
@@ -202,6 +202,11 @@ fuzz-aof:
 	$(MAKE) fuzz-build
 	$(call fuzz_run,$(FUZZ_AOF))
 
+# What `make test` runs: the RDB targets, then the AOF loader's.
+fuzz-persist:
+	$(MAKE) fuzz-rdb
+	$(MAKE) fuzz-aof
+
 # Everything CI runs. Suites that mostly wait on a server run two at a time
 # (the machine has 2 cores; servers take free ports, so they do not meet):
 # the integration suite against kilat beside the one against redis-server,
@@ -212,7 +217,7 @@ test: deps
 	$(MAKE) -j2 --output-sync=target integration differential
 	$(MAKE) -j2 --output-sync=target laravel-both asan-unit
 	$(MAKE) redis-suite redis-suite-differential
-	$(MAKE) -j2 --output-sync=target asan-integration fuzz-rdb
+	$(MAKE) -j2 --output-sync=target asan-integration fuzz-persist
 	$(MAKE) asan-laravel asan-suite
 
 laravel-both:
