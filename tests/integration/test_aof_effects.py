@@ -858,3 +858,16 @@ def test_script_set_repl_decides_what_reaches_the_aof(aof_srv):
     r.eval("redis.set_repl(redis.REPL_NONE); redis.call('set', 'f', '1')", 0)
     r.set("y", "1")
     assert aof.new() == [[b"SET", b"y", b"1"]]
+
+
+def test_debug_populate_is_not_propagated(aof_srv):
+    _, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    changes = int(r.execute_command("INFO", "persistence").split(b"rdb_changes_since_last_save:")[1].split(b"\r\n")[0])
+    r.execute_command("DEBUG", "POPULATE", "10")
+    assert r.execute_command("DBSIZE") == 11
+    after = int(r.execute_command("INFO", "persistence").split(b"rdb_changes_since_last_save:")[1].split(b"\r\n")[0])
+    assert after == changes
+    r.set("y", "1")
+    assert aof.new() == [[b"SET", b"y", b"1"]]
