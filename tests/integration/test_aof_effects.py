@@ -791,6 +791,9 @@ BATTERY = [
     ["MULTI"], ["SET", "ma", "1"], ["INCR", "ns"], ["EXEC"],
     ["MULTI"], ["INCR", "ns"], ["LPUSH", "ns", "x"], ["EXEC"],
     ["EVAL", "redis.pcall('incr', 'ns'); redis.call('set', 'ev', '1')", "0"],
+    ["MULTI"], ["SELECT", "4"], ["SET", "md", "1"], ["SELECT", "0"], ["SET", "mz", "1"], ["EXEC"],
+    ["EVAL", "redis.call('select', 5); redis.call('set', 'e5', '1'); redis.call('expire', 'e5', 9)", "0"],
+    ["SET", "after", "1"],
     ["FLUSHALL", "ASYNC"], ["SWAPDB", "0", "99"],
     ["FLUSHALL"], ["FLUSHALL"],
 ]
