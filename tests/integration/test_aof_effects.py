@@ -888,3 +888,37 @@ def test_debug_populate_is_not_propagated(aof_srv):
     assert after == changes
     r.set("y", "1")
     assert aof.new() == [[b"SET", b"y", b"1"]]
+
+
+@pytest.mark.parametrize("cmd", [
+    ["SET", "k", "new"],
+    ["SETEX", "k", "100", "new"],
+    ["MSET", "k", "new"],
+])
+def test_overwriting_an_expired_key_deletes_it_first(aof_srv, cmd):
+    _, r, aof = aof_srv
+    r.execute_command("SET", "k", "old", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    r.execute_command(*cmd)
+    cmds = aof.new()
+    assert cmds[:2] == [[b"MULTI"], [b"DEL", b"k"]] and cmds[-1] == [b"EXEC"] and len(cmds) == 4
+    assert cmds[2][:3] == [c.encode() for c in (["SET", "k", "new"] if cmd[0] != "MSET" else cmd)][:3]
+
+
+def test_overwriting_an_expired_key_notifies_expired_then_new(aof_srv):
+    srv, r, aof = aof_srv
+    r.execute_command("CONFIG", "SET", "notify-keyspace-events", "KEAn")
+    r.execute_command("SET", "k", "old", "PX", "1")
+    time.sleep(0.02)
+    sub = srv.client().pubsub()
+    sub.psubscribe("__keyevent@0__:*")
+    assert sub.get_message(timeout=5)["type"] == "psubscribe"
+    r.execute_command("SET", "k", "new")
+    events = []
+    while len(events) < 3:
+        m = sub.get_message(timeout=5)
+        assert m is not None, events
+        events.append((m["channel"].split(b":")[-1], m["data"]))
+    assert events == [(b"expired", b"k"), (b"new", b"k"), (b"set", b"k")]
+    sub.close()
