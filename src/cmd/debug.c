@@ -406,7 +406,8 @@ static void debug_log(Client *c) {
 /* DEBUG POPULATE count [prefix] [size]: string keys "<prefix>:<n>" (prefix
  * "key") holding "value:<n>", cut or zero-padded to `size` bytes when size
  * is given and not 0; keys that exist are left alone. As in Redis, no
- * keyspace events, but WATCH sees the new keys. */
+ * keyspace events, but WATCH sees the new keys; and no change is counted,
+ * so nothing is propagated (the AOF never replays a DEBUG POPULATE). */
 static void debug_populate(Client *c) {
     static const char range[] = "ERR value is out of range, must be positive";
     int64_t count, size = 0;
@@ -419,6 +420,7 @@ static void debug_populate(Client *c) {
     size_t plen = c->argc >= 4 ? c->argl[3] : 3;
     char *key = mem_alloc(plen + 24), *val = mem_alloc((size_t)size + 32);
     memcpy(key, prefix, plen);
+    uint64_t dirty = db_dirty();
     for (int64_t i = 0; i < count; i++) {
         size_t klen = plen + (size_t)snprintf(key + plen, 24, ":%lld", (long long)i);
         if (db_exists(c->db, key, klen)) continue;
@@ -430,6 +432,7 @@ static void debug_populate(Client *c) {
         db_set_string(c->db, key, klen, val, vlen, DB_NO_TTL);
         watch_touch_key(c->db_index, key, klen);
     }
+    db_restore_dirty(dirty);
     mem_free(key);
     mem_free(val);
     reply_ok(c);

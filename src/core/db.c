@@ -492,12 +492,19 @@ void db_reset_stats(void) {
 
 /* Puts a freshly built entry under its key, replacing (and freeing) any
  * old one, and keeping the TTL count right. A key that did not exist
- * publishes "new" (Redis's dbAdd), before the command's own event.
+ * publishes "new" (Redis's dbAdd), before the command's own event. An old
+ * entry past its TTL expires first, as Redis's lookupKeyWrite has it
+ * ("expired", a propagated DEL), and the key then counts as new.
  * Returns true if the key was added, false if it replaced one. */
 static bool install(Db *db, Entry *n) {
     size_t klen;
     const char *key = entry_key(n, &klen);
     void **ref = ht_find_ref(db->ht, key, klen);
+    if (ref && UNLIKELY(((Entry *)*ref)->has_ttl) && !expiry_held &&
+        is_expired(*ref, db_now())) {
+        expire_at(db, key, klen);
+        ref = NULL;
+    }
     if (ref) {
         Entry *old = *ref;
         before_change(db, old);

@@ -778,6 +778,23 @@ BATTERY = [
     ["MULTI"], ["SET", "m", "1"], ["GET", "m"], ["EXEC"],
     ["MULTI"], ["GET", "m"], ["EXEC"],
     ["MULTI"], ["SETEX", "m2", "10", "v"], ["HINCRBYFLOAT", "h", "g", "1"], ["EXEC"],
+    ["SET", "r1", "v"], ["RENAME", "r1", "r1"], ["RENAMENX", "r1", "r1"], ["DEL", "r1", "r1"],
+    ["SADD", "sm", "a"], ["SMOVE", "sm", "sm", "a"], ["SMOVE", "sm", "sm", "zz"], ["SPOP", "sm", "0"],
+    ["RPUSH", "rl", "a", "b"], ["LMOVE", "rl", "rl", "LEFT", "RIGHT"], ["RPOPLPUSH", "norl", "rl"],
+    ["LINSERT", "norl", "BEFORE", "a", "b"], ["LSET", "rl", "9", "x"], ["LTRIM", "norl", "0", "1"],
+    ["SET", "p", "v"], ["PERSIST", "p"], ["EXPIRE", "p", "100"], ["EXPIRE", "p", "100"],
+    ["PEXPIREAT", "p", "4000000000000", "LT"], ["COPY", "p", "p"], ["MSET", "q", "1", "q", "2"],
+    ["HSET", "hh", "a", "1"], ["HDEL", "hh", "a"], ["HINCRBY", "nohh", "f", "1"],
+    ["ZADD", "zz", "1", "a"], ["ZREMRANGEBYLEX", "zz", "[x", "[y"], ["ZPOPMIN", "zz", "0"],
+    ["ZADD", "zz", "NX", "INCR", "1", "a"], ["ZADD", "zz", "XX", "CH", "2", "a"],
+    ["INCRBYFLOAT", "p", "1"], ["SET", "ns", "abc"], ["INCR", "ns"],
+    ["MULTI"], ["SET", "ma", "1"], ["INCR", "ns"], ["EXEC"],
+    ["MULTI"], ["INCR", "ns"], ["LPUSH", "ns", "x"], ["EXEC"],
+    ["EVAL", "redis.pcall('incr', 'ns'); redis.call('set', 'ev', '1')", "0"],
+    ["MULTI"], ["SELECT", "4"], ["SET", "md", "1"], ["SELECT", "0"], ["SET", "mz", "1"], ["EXEC"],
+    ["EVAL", "redis.call('select', 5); redis.call('set', 'e5', '1'); redis.call('expire', 'e5', 9)", "0"],
+    ["SET", "after", "1"],
+    ["FLUSHALL", "ASYNC"], ["SWAPDB", "0", "99"],
     ["FLUSHALL"], ["FLUSHALL"],
 ]
 
@@ -858,3 +875,50 @@ def test_script_set_repl_decides_what_reaches_the_aof(aof_srv):
     r.eval("redis.set_repl(redis.REPL_NONE); redis.call('set', 'f', '1')", 0)
     r.set("y", "1")
     assert aof.new() == [[b"SET", b"y", b"1"]]
+
+
+def test_debug_populate_is_not_propagated(aof_srv):
+    _, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    changes = int(r.execute_command("INFO", "persistence").split(b"rdb_changes_since_last_save:")[1].split(b"\r\n")[0])
+    r.execute_command("DEBUG", "POPULATE", "10")
+    assert r.execute_command("DBSIZE") == 11
+    after = int(r.execute_command("INFO", "persistence").split(b"rdb_changes_since_last_save:")[1].split(b"\r\n")[0])
+    assert after == changes
+    r.set("y", "1")
+    assert aof.new() == [[b"SET", b"y", b"1"]]
+
+
+@pytest.mark.parametrize("cmd", [
+    ["SET", "k", "new"],
+    ["SETEX", "k", "100", "new"],
+    ["MSET", "k", "new"],
+])
+def test_overwriting_an_expired_key_deletes_it_first(aof_srv, cmd):
+    _, r, aof = aof_srv
+    r.execute_command("SET", "k", "old", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    r.execute_command(*cmd)
+    cmds = aof.new()
+    assert cmds[:2] == [[b"MULTI"], [b"DEL", b"k"]] and cmds[-1] == [b"EXEC"] and len(cmds) == 4
+    assert cmds[2][:3] == [c.encode() for c in (["SET", "k", "new"] if cmd[0] != "MSET" else cmd)][:3]
+
+
+def test_overwriting_an_expired_key_notifies_expired_then_new(aof_srv):
+    srv, r, aof = aof_srv
+    r.execute_command("CONFIG", "SET", "notify-keyspace-events", "KEAn")
+    r.execute_command("SET", "k", "old", "PX", "1")
+    time.sleep(0.02)
+    sub = srv.client().pubsub()
+    sub.psubscribe("__keyevent@0__:*")
+    assert sub.get_message(timeout=5)["type"] == "psubscribe"
+    r.execute_command("SET", "k", "new")
+    events = []
+    while len(events) < 3:
+        m = sub.get_message(timeout=5)
+        assert m is not None, events
+        events.append((m["channel"].split(b":")[-1], m["data"]))
+    assert events == [(b"expired", b"k"), (b"new", b"k"), (b"set", b"k")]
+    sub.close()
