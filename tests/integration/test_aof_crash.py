@@ -41,7 +41,7 @@ import time
 
 import pytest
 
-from conftest import Server, SLOW, ASAN
+from conftest import Server, ASAN
 
 TRIALS = int(os.environ.get("AOF_CRASH_TRIALS", "20"))
 SEED = int(os.environ.get("AOF_CRASH_SEED", "0")) or random.randrange(1, 1 << 30)
@@ -184,7 +184,7 @@ def crash_trials(fsync, trials, rng, rewrites=True):
     n = 0
     try:
         for t in range(trials):
-            delay = rng.uniform(0.05, 0.6) * SLOW
+            delay = rng.uniform(0.05, 0.6)
             rewrite_at = None
             if rewrites and t % 3 == 2:
                 rewrite_at = rng.uniform(0.0, delay)
@@ -238,7 +238,7 @@ def test_everysec_loss_is_bounded():
     rates = []
     try:
         for t in range(trials):
-            delay = rng.uniform(0.3, 1.2) * SLOW
+            delay = rng.uniform(0.3, 1.2)
             t0 = time.time()
             acked, inflight = write_until_killed(srv, n, delay)
             rates.append((acked - n) / max(1e-3, time.time() - t0))
@@ -313,7 +313,7 @@ def test_always_pipelined_clients_keep_every_acknowledged_write():
                        for c in range(CLIENTS)]
             for th in threads:
                 th.start()
-            delay = rng.uniform(0.2, 0.8) * SLOW
+            delay = rng.uniform(0.2, 0.8)
             go.set()
             kill_later(srv, delay).join()
             for th in threads:
@@ -569,7 +569,7 @@ def test_everysec_fsync_lag_is_bounded(strace_ok, tmp_path):
     covers it ends within about a second (Redis allows two when an fsync
     is slow): the window a power loss could take. Writes for 2.5 s, then
     2.5 s idle; the fsync at shutdown does not count."""
-    writing, idle = 2.5 * SLOW, 2.5
+    writing, idle = 2.5, 2.5
     events, stop_at, n = strace_run(tmp_path, "everysec", 1, seconds=writing,
                                     idle=idle)
     d = Durability(events, "durable", cutoff=stop_at)
