@@ -8,6 +8,7 @@
 #   make fuzz       build the libFuzzer targets (tests/fuzz, clang) into
 #                   build-fuzz/ and run each for FUZZ_TIME seconds
 #   make fuzz-rdb   only the RDB targets (what `make test` runs)
+#   make fuzz-aof   only the AOF loader's target (make test runs both: fuzz-persist)
 #   make deps       install missing packages (root) or print the apt line
 
 CC      ?= cc
@@ -46,7 +47,7 @@ OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-bins redis-suite redis-suite-differential
+.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-aof fuzz-persist fuzz-bins redis-suite redis-suite-differential
 
 all: $(BUILD)/kilat-server
 
@@ -143,14 +144,17 @@ endif
 ifneq ($(wildcard src/persist/rdb_load.c),)
 FUZZ_RDB += fuzz_rdb_file
 endif
-FUZZ_ALL += $(FUZZ_RDB)
+FUZZ_AOF := $(if $(wildcard src/persist/aof_load.c),fuzz_aof_load)
+FUZZ_ALL += $(FUZZ_RDB) $(FUZZ_AOF)
 FUZZ_DEFS := $(if $(wildcard src/persist/rdb_enc.c),-DKILAT_FUZZ_ROUNDTRIP)
 FUZZ_ARGS_fuzz_resp_parse := -max_len=4096
 FUZZ_ARGS_fuzz_script := -max_len=4096 -timeout=10
 FUZZ_ARGS_fuzz_rdb_value := -max_len=65536 -timeout=10 -rss_limit_mb=4096
 FUZZ_ARGS_fuzz_rdb_file := -max_len=262144 -timeout=10 -rss_limit_mb=4096
+FUZZ_ARGS_fuzz_aof_load := -max_len=262144 -timeout=10 -rss_limit_mb=4096
 FUZZ_SEEDS_fuzz_rdb_value := tests/fuzz/corpus-rdb
 FUZZ_SEEDS_fuzz_rdb_file := tests/fuzz/corpus-rdb-file
+FUZZ_SEEDS_fuzz_aof_load := tests/fuzz/corpus-aof
 
 # gcc's -Werror build is the warning gate; clang here warns without failing.
 fuzz-build:
@@ -171,6 +175,7 @@ define fuzz_run
 	    fuzz_script) args="$(FUZZ_ARGS_fuzz_script)"; seeds="";; \
 	    fuzz_rdb_value) args="$(FUZZ_ARGS_fuzz_rdb_value)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_rdb_value))";; \
 	    fuzz_rdb_file) args="$(FUZZ_ARGS_fuzz_rdb_file)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_rdb_file))";; \
+	    fuzz_aof_load) args="$(FUZZ_ARGS_fuzz_aof_load)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_aof_load))";; \
 	  esac; \
 	  echo "== $$t ($(FUZZ_TIME) s, log $(FUZZ_BUILD)/$$t.log)"; \
 	  if (cd $(FUZZ_BUILD) && ./$$t corpus-$$t $$seeds $$args -max_total_time=$(FUZZ_TIME) \
@@ -192,6 +197,16 @@ else
 	$(call fuzz_run,$(FUZZ_RDB))
 endif
 
+# The AOF loader's target for FUZZ_TIME seconds (not in `make test` yet).
+fuzz-aof:
+	$(MAKE) fuzz-build
+	$(call fuzz_run,$(FUZZ_AOF))
+
+# What `make test` runs: the RDB targets, then the AOF loader's.
+fuzz-persist:
+	$(MAKE) fuzz-rdb
+	$(MAKE) fuzz-aof
+
 # Everything CI runs. Suites that mostly wait on a server run two at a time
 # (the machine has 2 cores; servers take free ports, so they do not meet):
 # the integration suite against kilat beside the one against redis-server,
@@ -202,7 +217,7 @@ test: deps
 	$(MAKE) -j2 --output-sync=target integration differential
 	$(MAKE) -j2 --output-sync=target laravel-both asan-unit
 	$(MAKE) redis-suite redis-suite-differential
-	$(MAKE) -j2 --output-sync=target asan-integration fuzz-rdb
+	$(MAKE) -j2 --output-sync=target asan-integration fuzz-persist
 	$(MAKE) asan-laravel asan-suite
 
 laravel-both:

@@ -278,7 +278,7 @@ static void sec_stats(Text *t) {
                 "pubsub_patterns:%zu\r\n"
                 "pubsubshard_channels:%zu\r\n"
                 "latest_fork_usec:0\r\n"
-                "total_forks:0\r\n"
+                "total_forks:%" PRIu64 "\r\n"
                 "migrate_cached_sockets:%zu\r\n"
                 "slave_expires_tracked_keys:0\r\n"
                 "active_defrag_hits:0\r\n"
@@ -301,7 +301,7 @@ static void sec_stats(Text *t) {
                 stats_instantaneous(STATS_NET_OUTPUT) / 1024, stats.rejected_connections,
                 db_stat_expired(),
                 db_stat_hits(), db_stat_misses(), pubsub_channel_count(), pubsub_pattern_count(),
-                pubsub_shard_channel_count(), migrate_cached_sockets(),
+                pubsub_shard_channel_count(), persist_background_jobs(), migrate_cached_sockets(),
                 stats.unexpected_error_replies,
                 stats.total_error_replies);
 }

@@ -421,8 +421,9 @@ void command_execute(Client *c) {
         why = msg;
         goto reject_known;
     }
-    /* LOADING first, as Redis: a script run by the AOF loader may be busy.
-     * A script's own calls (the fake client) are part of the load. */
+    /* LOADING before BUSY, as Redis: a slow script replayed from the AOF
+     * leaves the other clients loading. (A fake client while loading is the
+     * redis.call of that script, which Redis runs unchecked too.) */
     if (UNLIKELY(command_loading) && !(cmd->flags & CMD_LOADING) && !(c->flags & CLIENT_FAKE)) {
         why = "LOADING Redis is loading the dataset in memory";
         goto reject_known;

@@ -33,7 +33,7 @@ void propagate_set_sink(PropagateSink fn, void *ctx) {
     sink_ctx = ctx;
 }
 
-bool propagate_has_sink(void) { return sink != NULL; }
+bool propagate_has_sink(void) { return sink && !suspended; }
 
 static void collect(int db, int argc, const char *const *argv, const size_t *argl) {
     size_t bytes = 0;
@@ -71,6 +71,8 @@ void propagate_resume(void) {
 }
 
 void propagate_unit_begin(void) { depth++; }
+
+bool propagate_in_unit(void) { return depth > 0; }
 
 static void emit_word(int db, const char *word) {
     size_t len = strlen(word);
@@ -119,7 +121,7 @@ void propagate_as(Client *c, int argc, const char *const *argv, const size_t *ar
 void propagate_expired(int db_index, const char *key, size_t klen) {
     watch_touch_key(db_index, key, klen);
     notify_key(NOTIFY_EXPIRED, "expired", db_index, key, klen);
-    if (sink && !depth && command_depth) {
+    if (sink && !suspended && !depth && command_depth) {
         depth = 1;
         propagate_held = true;
     }

@@ -23,9 +23,9 @@ typedef void (*PropagateSink)(void *ctx, int db_index, int argc, const char *con
                               const size_t *argl);
 /* Registers the one sink (NULL: none, the default). */
 void propagate_set_sink(PropagateSink fn, void *ctx);
-/* Whether a sink is registered. Without one a command may skip building
- * the argv of its effects (propagate_as): the dispatcher then counts the
- * command's own argv, and nothing leaves either way. */
+/* Whether a sink is registered and propagation not suspended. When false a
+ * command may skip building the argv of its effects (propagate_as): the
+ * dispatcher then counts the command's own argv; nothing leaves either way. */
 bool propagate_has_sink(void);
 
 /* While suspended (the AOF loader replays a file: what it runs is on disk
@@ -36,6 +36,9 @@ void propagate_resume(void);
 /* Opens/closes a unit; the outermost end emits what the unit collected. */
 void propagate_unit_begin(void);
 void propagate_unit_end(void);
+
+/* Inside EXEC or a script (a unit is open). */
+bool propagate_in_unit(void);
 
 /* c's current command (c->argv) changed `changes` things in database
  * db_index. Inside a unit it is collected (argv copied only if a sink is

@@ -63,19 +63,31 @@ static char *manifest_path(void) {
 
 typedef enum { FSYNC_NO, FSYNC_ALWAYS, FSYNC_EVERYSEC } FsyncPolicy;
 
-static FsyncPolicy policy(void) {
+/* The directives read on every write, cached (a config lookup is a walk
+ * of the directive table): refreshed at start and by CONFIG SET's hooks. */
+static struct {
+    FsyncPolicy policy;
+    bool timestamps;        /* aof-timestamp-enabled */
+    bool no_fsync_rewrite;  /* no-appendfsync-on-rewrite */
+} opt = {FSYNC_EVERYSEC, false, false};
+
+static bool refresh_opts(const char **err) {
+    UNUSED(err);
     const char *v = config_value("appendfsync");
-    if (v && !strcmp(v, "always")) return FSYNC_ALWAYS;
-    if (v && !strcmp(v, "no")) return FSYNC_NO;
-    return FSYNC_EVERYSEC;
+    opt.policy = v && !strcmp(v, "always") ? FSYNC_ALWAYS : v && !strcmp(v, "no") ? FSYNC_NO : FSYNC_EVERYSEC;
+    opt.timestamps = aof_yes("aof-timestamp-enabled");
+    opt.no_fsync_rewrite = aof_yes("no-appendfsync-on-rewrite");
+    return true;
 }
+
+static FsyncPolicy policy(void) { return opt.policy; }
 
 bool aof_configured(void) { return aof_yes("appendonly"); }
 
 /* ---------------------------------------------------------------- feed */
 
 static void append_ts_if_needed(void) {
-    if (!aof_yes("aof-timestamp-enabled")) return;
+    if (!opt.timestamps) return;
     int64_t now = clock_unix_ms() / 1000;
     if (now <= aof.ts_written) return;
     char line[48];
@@ -246,7 +258,7 @@ static void aof_flush_io(bool force) {
         rdbbuf_init(&aof.buf, false);
     }
 try_fsync:
-    if (aof_yes("no-appendfsync-on-rewrite") && snapshot_running()) return;
+    if (opt.no_fsync_rewrite && snapshot_running()) return;
     if (pol == FSYNC_ALWAYS) {
         r = file_datasync(aof.fd);
         if (r < 0) {
@@ -511,6 +523,7 @@ static bool open_at_start(void) {
 }
 
 bool aof_start(void) {
+    refresh_opts(NULL);
     rdbbuf_init(&aof.buf, false);
     if (!read_manifest() || !upgrade_old_file()) return false;
     int64_t t0 = clock_mono_us();
@@ -548,6 +561,7 @@ static void stop_aof(void) {
 }
 
 static bool start_aof(const char **err) {
+    refresh_opts(NULL);
     if (!aof.m) aof.m = aof_manifest_new();
     if (!aof.buf.buf) rdbbuf_init(&aof.buf, false);
     aof.state = AOF_WAIT_REWRITE;
@@ -556,6 +570,10 @@ static bool start_aof(const char **err) {
         aof.scheduled = true;
         log_msg(LOG_WARNING, "AOF was enabled but there is already another background operation. An AOF "
                              "background was scheduled to start when possible.");
+    } else if (propagate_in_unit()) {
+        aof.scheduled = true;
+        log_msg(LOG_WARNING, "AOF was enabled during a transaction. An AOF background was scheduled to "
+                             "start when possible.");
     } else {
         if (aof.rewriting) {
             log_msg(LOG_WARNING, "AOF was enabled but there is already an AOF rewriting in background. "
@@ -613,6 +631,9 @@ static void cron(int64_t now_ms) {
 void aof_register(void) {
     aof_rewrite_register();
     config_on_set("appendonly", on_set_appendonly);
+    config_on_set("appendfsync", refresh_opts);
+    config_on_set("aof-timestamp-enabled", refresh_opts);
+    config_on_set("no-appendfsync-on-rewrite", refresh_opts);
     server_add_cron_hook(cron);
 }
 

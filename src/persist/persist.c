@@ -40,6 +40,7 @@ static struct {
     bool scheduled;           /* BGSAVE SCHEDULE */
     bool start_failed;        /* BGSAVE could not create its file */
     uint64_t saves;
+    uint64_t bg_started;      /* background snapshots begun (INFO's total_forks) */
     /* loading */
     bool loading;
     int64_t load_start_s;
@@ -151,6 +152,7 @@ static int hook_step(void) {
 
 bool persist_snapshot_start(const char *path, int fmt, void (*done)(int state), const char **err) {
     if (!snapshot_begin_as(path, (SnapFormat)fmt, err)) return false;
+    ps.bg_started++;
     snap_done = (void (*)(SnapState))done;
     server_set_step(hook_step);
     return true;
@@ -173,6 +175,7 @@ static bool bgsave_start(const char **err) {
     }
     ps.dirty_at_start = db_dirty();
     ps.bgsave_start_ms = clock_unix_ms();
+    ps.bg_started++;
     server_set_step(hook_step);
     log_msg(LOG_NOTICE, "Background saving started");
     return true;
@@ -411,6 +414,8 @@ const char *persist_debug_reload(bool merge, bool noflush, bool nosave) {
 }
 
 /* ------------------------------------------------------------------ INFO */
+
+uint64_t persist_background_jobs(void) { return ps.bg_started; }
 
 size_t persist_info(char *buf, size_t cap) {
     bool running = snapshot_running();

@@ -40,6 +40,10 @@ void persist_loading_end(void);                     /* the load is not a change 
 bool persist_snapshot_start(const char *path, int fmt, void (*done)(int state), const char **err);
 void persist_update_write_gate(void);
 
+/* Background snapshots begun (BGSAVE, rewrites): INFO's total_forks, the
+ * figure Redis counts forks with (kilat does not fork). */
+uint64_t persist_background_jobs(void);
+
 /* INFO persistence's RDB lines (and loading_* while loading), appended to
  * buf; returns the length written. */
 size_t persist_info(char *buf, size_t cap);

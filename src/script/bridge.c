@@ -13,6 +13,7 @@
 #include "../core/command.h"
 #include "../core/db.h"
 #include "../core/log.h"
+#include "../core/propagate.h"
 #include "../core/reply.h"
 #include "../core/stats.h"
 #include "sha1.h"
@@ -271,7 +272,12 @@ static int redis_call(lua_State *L, bool raise) {
     f->argl = argl;
     f->olen = f->osent = 0;
     uint64_t dirty = db_dirty();
+    /* redis.set_repl() without REPL_AOF: the effects stay out of the AOF
+     * (the one sink there is; replicas will need a target per effect) */
+    bool hold = !(run->repl & 1);
+    if (hold) propagate_suspend();
     command_execute(f);
+    if (hold) propagate_resume();
     if (db_dirty() != dirty) run->wrote = true;
     f->argc = 0;
     f->argv = NULL;
@@ -369,7 +375,8 @@ static int l_set_repl(lua_State *L) {
     lua_Integer v = lua_tointeger(L, 1);
     if (v < 0 || v > 3)
         return bridge_raise(L, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
-    return 0; /* accepted: effects always propagate whole */
+    if (bridge_run) bridge_run->repl = (int)v;
+    return 0;
 }
 
 static int l_true(lua_State *L) {

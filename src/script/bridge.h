@@ -16,6 +16,7 @@ typedef struct ScriptRun {
     bool read_only;     /* EVAL_RO / EVALSHA_RO */
     bool wrote;         /* a command changed the dataset */
     int resp;           /* redis.setresp(): 2 or 3 */
+    int repl;           /* redis.set_repl(): REPL_AOF (1) | REPL_REPLICA (2) */
 } ScriptRun;
 
 extern ScriptRun *bridge_run;

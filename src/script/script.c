@@ -631,7 +631,7 @@ static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_on
 
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref_errh);
     lua_insert(L, -2);
-    ScriptRun run = {.caller = c, .fake = fake, .read_only = read_only, .resp = 2};
+    ScriptRun run = {.caller = c, .fake = fake, .read_only = read_only, .resp = 2, .repl = 3};
     fake->db = c->db;
     fake->db_index = c->db_index;
     bridge_run = &run;

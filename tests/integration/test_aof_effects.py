@@ -646,3 +646,215 @@ def test_lazy_expiry_with_lazyfree_propagates_unlink(aof_srv):
     time.sleep(0.02)
     assert r.get("k") is None
     assert aof.new() == [[b"UNLINK", b"k"]]
+
+
+def test_lazy_expiry_inside_exec_joins_the_transaction(aof_srv):
+    _, r, aof = aof_srv
+    r.execute_command("SET", "k", "1", "PX", "1")
+    aof.new()
+    time.sleep(0.02)
+    p = r.pipeline(transaction=True)
+    p.execute_command("GET", "k")
+    p.execute_command("SET", "x", "1")
+    p.execute()
+    assert aof.new() == [[b"MULTI"], [b"DEL", b"k"], [b"SET", b"x", b"1"], [b"EXEC"]]
+
+
+def test_pop_served_by_a_transaction_follows_it(aof_srv):
+    srv, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    t, box = blocked_call(srv, "BLPOP", "q", "0")
+    wait_blocked(srv, 1)
+    p = r.pipeline(transaction=True)
+    p.execute_command("RPUSH", "q", "a")
+    p.execute_command("SET", "y", "2")
+    p.execute()
+    t.join(10)
+    assert box.get("reply") == [b"q", b"a"] or box.get("reply") == (b"q", b"a")
+    assert aof.new() == [[b"MULTI"], [b"RPUSH", b"q", b"a"], [b"SET", b"y", b"2"], [b"EXEC"],
+                         [b"LPOP", b"q"]]
+
+
+def test_waiter_woken_by_swapdb_finds_the_key_expired(aof_srv):
+    srv, r, aof = aof_srv
+    r.execute_command("SELECT", "1")
+    r.execute_command("RPUSH", "k", "hello")
+    r.execute_command("PEXPIRE", "k", "100")
+    c9 = srv.client(db=9)
+    cid = c9.client_id()
+    box = {}
+
+    def run():
+        box["reply"] = c9.execute_command("BRPOP", "k", "0")
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    wait_blocked(srv, 1)
+    time.sleep(0.15)
+    r.execute_command("SWAPDB", "1", "9")
+    assert b"flags=b" in r.execute_command("CLIENT", "LIST", "ID", str(cid))
+    r.execute_command("CLIENT", "UNBLOCK", str(cid))
+    t.join(10)
+    assert box["reply"] is None
+    cmds = aof.new(keep_select=True)
+    assert cmds[2][:2] == [b"PEXPIREAT", b"k"]
+    assert cmds[:2] + cmds[3:] == [
+        [b"SELECT", b"1"], [b"RPUSH", b"k", b"hello"],
+        [b"SWAPDB", b"1", b"9"], [b"SELECT", b"9"], [b"DEL", b"k"]]
+
+
+def test_waiter_woken_by_exec_finds_the_key_expired(aof_srv):
+    srv, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    c = srv.client()
+    cid = c.client_id()
+    box = {}
+    t = threading.Thread(target=lambda: box.setdefault("reply", c.execute_command("BRPOP", "k", "0")),
+                         daemon=True)
+    t.start()
+    wait_blocked(srv, 1)
+    p = r.pipeline(transaction=True)
+    p.execute_command("RPUSH", "k", "hello")
+    p.execute_command("PEXPIRE", "k", "100")
+    p.execute_command("DEBUG", "SLEEP", "0.2")
+    p.execute()
+    assert b"flags=b" in r.execute_command("CLIENT", "LIST", "ID", str(cid))
+    r.execute_command("CLIENT", "UNBLOCK", str(cid))
+    t.join(10)
+    assert box["reply"] is None
+    cmds = aof.new()
+    assert cmds[2][:2] == [b"PEXPIREAT", b"k"]
+    assert [cmds[0], cmds[1], cmds[3], cmds[4]] == [
+        [b"MULTI"], [b"RPUSH", b"k", b"hello"], [b"EXEC"], [b"DEL", b"k"]]
+    assert len(cmds) == 5
+
+
+# ---------------------------------------------------------------- differential battery
+
+# Deterministic writes (and would-be writes that change nothing), each run on
+# the server under test and on a reference redis-server; their AOFs must match
+# command for command, with absolute times compared to the second.
+BATTERY = [
+    ["SET", "s", "1"], ["APPEND", "s", ""], ["APPEND", "s", "x"], ["SETRANGE", "s", "0", ""],
+    ["SETRANGE", "s", "1", "yz"], ["SETRANGE", "nos", "0", ""], ["INCR", "i"], ["INCRBY", "i", "5"],
+    ["DECRBY", "i", "2"], ["INCRBYFLOAT", "i", "0.25"], ["INCRBYFLOAT", "i", "1e2"], ["SETNX", "s", "9"],
+    ["MSET", "a", "1", "b", "2"], ["MSETNX", "a", "1", "c", "3"], ["MSETNX", "d", "4", "e", "5"],
+    ["SET", "t", "v", "EX", "100", "GET"], ["SET", "t", "w", "KEEPTTL", "GET"], ["GETSET", "t", "u"],
+    ["SET", "t", "v", "XX", "PX", "5000"], ["SET", "nt", "v", "XX", "EX", "10"],
+    ["SETEX", "t2", "10", "v"], ["PSETEX", "t3", "10000", "v"], ["GETEX", "t2", "PX", "20000"],
+    ["GETEX", "t2"], ["GETEX", "t2", "PERSIST"], ["GETEX", "t3", "PERSIST"], ["GETDEL", "t3"],
+    ["EXPIRE", "a", "100"], ["EXPIRE", "a", "50", "GT"], ["EXPIRE", "a", "500", "GT"],
+    ["PEXPIRE", "b", "100000", "NX"], ["PEXPIRE", "b", "100000", "NX"], ["EXPIRE", "c", "100", "XX"],
+    ["EXPIREAT", "c", "4000000000"], ["PERSIST", "c"], ["PERSIST", "c"], ["EXPIRE", "c", "0"],
+    ["EXPIRE", "nokey", "10"], ["DEL", "nokey"], ["UNLINK", "d", "nokey"], ["TOUCH", "e"],
+    ["RENAME", "e", "e2"], ["RENAMENX", "e2", "s"], ["RENAMENX", "e2", "e3"], ["COPY", "e3", "e4"],
+    ["COPY", "e3", "e4"], ["COPY", "e3", "e4", "REPLACE"], ["MOVE", "e4", "1"], ["MOVE", "e4", "1"],
+    ["RPUSH", "l", "a", "b", "c", "d", "e"], ["LPUSHX", "nol", "x"], ["RPUSHX", "l", "f"],
+    ["LINSERT", "l", "BEFORE", "c", "bb"], ["LINSERT", "l", "BEFORE", "zz", "bb"], ["LSET", "l", "0", "A"],
+    ["LREM", "l", "0", "zz"], ["LREM", "l", "1", "bb"], ["LTRIM", "l", "0", "-1"], ["LTRIM", "l", "1", "-1"],
+    ["LPOP", "l"], ["RPOP", "l", "2"], ["LPOP", "nol"], ["LPOP", "l", "0"], ["LMOVE", "l", "l2", "LEFT", "RIGHT"],
+    ["RPOPLPUSH", "l", "l"], ["BLPOP", "l", "0"], ["BRPOP", "nol", "l2", "0"],
+    ["RPUSH", "l", "x", "y", "z"], ["BLMOVE", "l", "l3", "RIGHT", "LEFT", "0"], ["LMPOP", "2", "nol", "l3", "LEFT", "COUNT", "3"],
+    ["SADD", "st", "a", "b", "c"], ["SADD", "st", "a"], ["SREM", "st", "zz"], ["SREM", "st", "a"],
+    ["SMOVE", "st", "st2", "b"], ["SMOVE", "st", "st2", "zz"], ["SINTERSTORE", "st3", "st", "st2"],
+    ["SUNIONSTORE", "st3", "st", "st2"], ["SDIFFSTORE", "st4", "nos1", "nos2"], ["SDIFFSTORE", "st3", "nos"],
+    ["HSET", "h", "f", "1", "g", "2"], ["HSET", "h", "f", "1"], ["HSETNX", "h", "f", "3"], ["HSETNX", "h", "n", "3"],
+    ["HINCRBY", "h", "f", "10"], ["HINCRBYFLOAT", "h", "g", "0.5"], ["HDEL", "h", "zz"], ["HDEL", "h", "f"],
+    ["HMSET", "h", "x", "y"],
+    ["ZADD", "z", "1", "a", "2", "b", "3", "c"], ["ZADD", "z", "1", "a"], ["ZADD", "z", "XX", "5", "zz"],
+    ["ZADD", "z", "GT", "0", "a"], ["ZADD", "z", "INCR", "1.5", "a"], ["ZINCRBY", "z", "0.25", "b"],
+    ["ZREM", "z", "zz"], ["ZREM", "z", "c"], ["ZREMRANGEBYSCORE", "z", "100", "200"],
+    ["ZREMRANGEBYRANK", "z", "5", "10"], ["ZPOPMIN", "z"], ["ZPOPMAX", "nz", "3"],
+    ["ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"], ["ZMPOP", "1", "z", "MAX", "COUNT", "2"],
+    ["BZPOPMIN", "nz", "z", "0"], ["BZMPOP", "0", "1", "z", "MIN", "COUNT", "5"],
+    ["ZADD", "z1", "1", "a"], ["ZUNIONSTORE", "z2", "2", "z1", "nz"], ["ZINTERSTORE", "z3", "1", "nz"],
+    ["ZRANGESTORE", "z4", "z1", "0", "-1"], ["ZRANGESTORE", "z5", "nz", "0", "-1"],
+    ["SELECT", "2"], ["SET", "in2", "v"], ["EXPIRE", "in2", "10"], ["SWAPDB", "2", "3"], ["SWAPDB", "3", "3"],
+    ["FLUSHDB"], ["FLUSHDB"], ["SELECT", "0"],
+    ["EVAL", "redis.call('set', KEYS[1], 'x'); redis.call('expire', KEYS[1], 100)", "1", "sc"],
+    ["EVAL", "return redis.call('get', KEYS[1])", "1", "sc"],
+    ["EVAL", "redis.call('incrbyfloat', KEYS[1], '1.5')", "1", "scf"],
+    ["MULTI"], ["SET", "m", "1"], ["GET", "m"], ["EXEC"],
+    ["MULTI"], ["GET", "m"], ["EXEC"],
+    ["MULTI"], ["SETEX", "m2", "10", "v"], ["HINCRBYFLOAT", "h", "g", "1"], ["EXEC"],
+    ["FLUSHALL"], ["FLUSHALL"],
+]
+
+
+def normalise_times(cmds):
+    """Numbers that look like unix ms near now become T+<seconds>."""
+    now = now_ms()
+    out = []
+    for c in cmds:
+        n = []
+        for a in c:
+            if a.isdigit() and len(a) == 13 and abs(int(a) - now) < 86400000:
+                n.append(b"T%+d" % round((int(a) - now) / 1000))
+            else:
+                n.append(a)
+        out.append(n)
+    return out
+
+
+def run_battery(port):
+    from conftest import RawConn
+    conn = RawConn("127.0.0.1", port)
+    try:
+        for cmd in BATTERY:
+            conn.send(b"".join([b"*%d\r\n" % len(cmd)] +
+                               [b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in cmd]))
+            conn.read_reply()
+    finally:
+        conn.close()
+
+
+def test_battery_matches_reference_redis(start_server, tmp_path):
+    import subprocess
+    import shutil
+    srv = start_server(*AOF_ARGS)
+    run_battery(srv.port)
+    mine = normalise_times(Aof(srv).all())
+    # the reference: a redis-server of this test's own
+    ref_dir = str(tmp_path)
+    from conftest import free_port, RawConn
+    port = free_port()
+    proc = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--dir", ref_dir] + list(AOF_ARGS),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 15
+        while True:
+            try:
+                RawConn("127.0.0.1", port).close()
+                break
+            except OSError:
+                assert time.time() < deadline, "reference redis-server did not start"
+                time.sleep(0.05)
+        run_battery(port)
+
+        class Ref:
+            dir = ref_dir
+        theirs = normalise_times(Aof(Ref).all())
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert len(mine) > 80
+    assert mine == theirs
+
+
+def test_script_set_repl_decides_what_reaches_the_aof(aof_srv):
+    _, r, aof = aof_srv
+    r.set("x", "1")
+    aof.new()
+    r.eval("redis.call('set', 'a', '1');"
+           "redis.set_repl(redis.REPL_NONE); redis.call('set', 'b', '2');"
+           "redis.set_repl(redis.REPL_REPLICA); redis.call('set', 'c', '3');"
+           "redis.set_repl(redis.REPL_AOF); redis.call('set', 'd', '4');"
+           "redis.set_repl(redis.REPL_ALL); redis.call('incrbyfloat', 'e', '1')", 0)
+    assert r.execute_command("MGET", "a", "b", "c", "d", "e") == [b"1", b"2", b"3", b"4", b"1"]
+    assert aof.new() == [[b"MULTI"], [b"set", b"a", b"1"], [b"set", b"d", b"4"],
+                         [b"SET", b"e", b"1", b"KEEPTTL"], [b"EXEC"]]
+    r.eval("redis.set_repl(redis.REPL_NONE); redis.call('set', 'f', '1')", 0)
+    r.set("y", "1")
+    assert aof.new() == [[b"SET", b"y", b"1"]]
