@@ -368,7 +368,7 @@ def traced_server(fsync, trace):
 
     def argv():
         a = orig()
-        return [STRACE, "-f", "-qq", "-ttt", "-s", "4096", "-o", trace, "-e",
+        return [STRACE, "-f", "-qq", "-ttt", "-s", str(1 << 24), "-o", trace, "-e",
                 "trace=openat,open,close,accept,accept4,write,writev,pwrite64,"
                 "sendto,sendmsg,fsync,fdatasync"] + [real] + a[1:]
     srv._argv = argv
@@ -441,8 +441,10 @@ class Durability:
     replies: replies seen; early: [(N, durable then)] for replies sent
     before their write was durable; fsyncs: completed fsyncs of AOF files;
     lags: {N: seconds from the reply to the end of the fsync that made it
-    durable} (fsyncs ending after `cutoff` do not count; replies never
-    made durable before it are in `never`)."""
+    durable}; start_lags: the same to the start of that fsync (what the
+    server decides; how long the fsync takes is the disk's). Events after
+    `cutoff` do not count; replies no fsync started to cover before it are
+    in `never`."""
 
     def __init__(self, events, key, cutoff=None):
         aof_fds, client_fds = set(), set()
@@ -450,8 +452,9 @@ class Durability:
         at_start = {}
         durable = 0
         self.replies, self.fsyncs = 0, 0
-        self.early, self.lags, self.at_risk = [], {}, 0
-        waiting = []  # (N, reply time), oldest first
+        self.early, self.lags, self.start_lags, self.at_risk = [], {}, {}, 0
+        waiting = []  # (N, reply time), oldest first, not yet durable
+        unstarted = []  # the same, no fsync started over them yet
         needle = "$%d\\r\\n%s\\r\\n" % (len(key), key)
         for ev in events:
             kind, t = ev[0], ev[1]
@@ -470,9 +473,14 @@ class Durability:
                 client_fds.add(ev[2])
                 aof_fds.discard(ev[2])
             elif kind == "write" and ev[2] in aof_fds and ev[4] > 0:
+                # strace cuts strings longer than -s: "..."... would miscount
+                assert not re.search(r'"\.\.\., \d+$', ev[3]), "strace cut an AOF write"
                 written += ev[3].count(needle)
             elif kind == "fsync_start" and ev[3] in aof_fds:
                 at_start[ev[2]] = written
+                while unstarted and unstarted[0][0] <= written:
+                    n, tr = unstarted.pop(0)
+                    self.start_lags[n] = t - tr
             elif kind == "fsync_done" and ev[2] in at_start:
                 durable = max(durable, at_start.pop(ev[2]))
                 self.fsyncs += 1
@@ -486,8 +494,10 @@ class Durability:
                     if n > durable:
                         self.early.append((n, durable))
                         waiting.append((n, t))
+                        unstarted.append((n, t))
                     self.at_risk = max(self.at_risk, n - durable)
-        self.never = waiting
+        self.never = unstarted
+        self.not_durable = waiting
 
 
 def strace_run(tmp_path, fsync, clients, per_client=None, seconds=None, idle=0.0):
@@ -575,11 +585,14 @@ def test_everysec_fsync_lag_is_bounded(strace_ok, tmp_path):
     d = Durability(events, "durable", cutoff=stop_at)
     assert d.replies >= n > 100
     assert d.early, "everysec answered no write before its fsync: not everysec?"
-    assert not d.never, "%d acknowledged writes were never fsynced in 2.5 s " \
-        "(first %r)" % (len(d.never), d.never[:3])
-    worst = max(d.lags.values())
-    assert worst <= 2.2, "a reply waited %.2f s for its fsync" % worst
+    assert not d.never, "no fsync started over %d acknowledged writes in " \
+        "2.5 s (first %r)" % (len(d.never), d.never[:3])
+    # when the fsync starts is the server's doing; when it ends, the disk's
+    late = max(d.start_lags.values())
+    assert late <= 2.2, "a reply waited %.2f s for an fsync to start" % late
+    worst = max(d.lags.values()) if d.lags else float("inf")
     # about one a second, not one a write
     assert 1 <= d.fsyncs <= writing + idle + 3, d.fsyncs
-    print("\neverysec under strace: %d writes, %d fsyncs, at most %.2f s and "
-          "%d acknowledged writes not yet on disk" % (n, d.fsyncs, worst, d.at_risk))
+    print("\neverysec under strace: %d writes, %d fsyncs, at most %.2f s to the "
+          "start of the covering fsync, %.2f s to its end, %d acknowledged "
+          "writes not yet on disk at once" % (n, d.fsyncs, late, worst, d.at_risk))
