@@ -66,20 +66,8 @@ int file_open_read(const char *path) {
 }
 
 int file_write_all(int fd, const void *buf, size_t n) {
-    const char *p = buf;
-    while (n > 0) {
-        size_t chunk = n;
-        int f = fault_check(FAULT_WRITE, &chunk);
-        if (f) return f;
-        ssize_t w = write(fd, p, chunk);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return -errno;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
+    size_t written;
+    return file_write_counted(fd, buf, n, &written);
 }
 
 int file_write_counted(int fd, const void *buf, size_t n, size_t *written) {

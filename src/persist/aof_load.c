@@ -32,6 +32,8 @@
 #define BIG_ARG (1u << 20)
 #define HDR_MAX 32      /* "*<n>" and "$<n>" lines: longer is no number */
 #define CMDS_PER_EVENTS 1024
+/* the fake client: never blocks, no replies */
+#define LOADER_FLAGS (CLIENT_NO_BLOCK | CLIENT_AUTHENTICATED | CLIENT_REPLY_OFF)
 
 /* How reading a piece of the file went. */
 typedef enum {
@@ -311,13 +313,19 @@ static void load_delay(int usec) {
  * and scripts run go through command_call, as Redis's call()). In MULTI
  * everything but EXEC is queued. */
 static void run_command(Client *c, Command *cmd) {
+    /* what RESET or HELLO in a file may have turned off */
+    c->flags |= LOADER_FLAGS;
     c->cmd = c->last_cmd = cmd;
     if ((c->flags & CLIENT_MULTI) && !is_named(cmd, "exec") && multi_queue(c, cmd)) return;
     if (UNLIKELY(db_snapshot_on)) {
         command_call(c, cmd); /* saves the keys a running snapshot has not */
     } else {
+        /* in a command, as command_call would be: the calls of EXEC and of
+         * scripts keep this one's clock */
         db_set_now(clock_unix_ms());
+        command_depth++;
         cmd->fn(c);
+        command_depth--;
     }
     c->cmd = NULL;
 }
@@ -396,7 +404,12 @@ static bool load_rdb_part(Load *L, uint64_t *end) {
             log_msg(LOG_WARNING, "Error reading the RDB base file %s, AOF loading aborted", L->name);
         return false;
     }
-    if (file_seek(L->r.fd, st.bytes) < 0) return false;
+    int rc = file_seek(L->r.fd, st.bytes);
+    if (rc < 0) {
+        L->r.err = -rc;
+        fail_read(L);
+        return false;
+    }
     *end = st.bytes;
     if (old_style) log_msg(LOG_NOTICE, "Reading the remaining AOF tail...");
     return true;
@@ -519,7 +532,7 @@ AofStatus aof_load_file(const char *path, const char *name, const AofLoadOpts *o
     L.r.size = (uint64_t)size;
     L.r.buf = mem_alloc(CHUNK);
     L.c = client_create(-1, false);
-    L.c->flags |= CLIENT_NO_BLOCK | CLIENT_AUTHENTICATED | CLIENT_REPLY_OFF;
+    L.c->flags |= LOADER_FLAGS;
     uint64_t dirty = db_dirty();
     propagate_suspend();
     db_freeze_expiry(true);

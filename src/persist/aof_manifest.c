@@ -399,11 +399,11 @@ void aof_manifest_incr_to_history(AofManifest *m, bool keep_last) {
         h[i] = m->incr[i];
         h[i].type = 'h';
     }
-    memcpy(h + move, m->hist, m->nhist * sizeof(AofInfo));
+    if (m->nhist) memcpy(h + move, m->hist, m->nhist * sizeof(AofInfo));
     mem_free(m->hist);
     m->hist = h;
     m->nhist += move;
-    memmove(m->incr, m->incr + move, (m->nincr - move) * sizeof(AofInfo));
+    if (m->nincr > move) memmove(m->incr, m->incr + move, (m->nincr - move) * sizeof(AofInfo));
     m->nincr -= move;
     m->dirty = true;
 }

@@ -725,6 +725,17 @@ def run_server_expect_exit(args, conf=None, timeout=None):
     return p.returncode, out
 
 
+def file_fault(c, *args):
+    """DEBUG FILE-FAULT (kilat's test builds: os/file.h's fault hook); skips
+    the test on a release build, which has no hook."""
+    try:
+        return c.execute_command("DEBUG", "FILE-FAULT", *args)
+    except redis.ResponseError as e:
+        if "only in test builds" in str(e):
+            pytest.skip("release build: no file fault hook (runs in make test-asan)")
+        raise
+
+
 def reference_redis(*extra, prefix="kilat-ref-"):
     """Generator for a module fixture: a redis-server 7.0 of the test's own
     beside the server under test (no persistence, `extra` arguments), as a

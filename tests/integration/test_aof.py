@@ -13,7 +13,7 @@ import time
 import pytest
 import redis
 
-from conftest import SLOW, free_port, run_server_expect_exit, wait_for
+from conftest import SLOW, file_fault, free_port, run_server_expect_exit, wait_for
 
 
 def plain(c):
@@ -208,15 +208,6 @@ def test_getex_without_options_and_reads_append_nothing(start_server):
 
 # ------------------------------------------------ kilat's test-build faults
 
-def fault(c, *args):
-    try:
-        return c.execute_command("DEBUG", "FILE-FAULT", *args)
-    except redis.ResponseError as e:
-        if "only in test builds" in str(e):
-            pytest.skip("release build: no file fault hook (runs in make test-asan)")
-        raise
-
-
 def held_set(srv, key):
     """A raw connection that sent SET key 1: its reply may be held."""
     s = socket.create_connection(("127.0.0.1", srv.port))
@@ -231,7 +222,7 @@ def test_disk_error_refuses_writes_until_it_recovers(start_server, policy, op):
     srv = start_server("--appendonly", "yes", "--appendfsync", policy, "--enable-debug-command", "yes")
     c = plain(srv.client())
     c.set("before", "1")
-    fault(c, op, "28")  # ENOSPC
+    file_fault(c, op, "28")  # ENOSPC
     s = held_set(srv, "pending")
     s.settimeout(0.5)
     if policy == "always":  # not durable: no reply
@@ -247,7 +238,7 @@ def test_disk_error_refuses_writes_until_it_recovers(start_server, policy, op):
     with pytest.raises(redis.ResponseError, match="^MISCONF"):
         c.ping()
     assert c.get("before") == b"1"  # reads go on
-    fault(c, "off")
+    file_fault(c, "off")
     assert wait_for(lambda: info(c, "aof_last_write_status") == "ok", 5 * SLOW)
     if policy == "always":
         s.settimeout(5 * SLOW)

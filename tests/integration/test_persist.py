@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from conftest import IS_KILAT, SLOW, wait_for
+from conftest import IS_KILAT, SLOW, file_fault, wait_for
 
 
 def plain(c):
@@ -273,15 +273,6 @@ def test_info_persistence_fields(r):
 
 # ------------------------------------------------ kilat's test-build faults
 
-def fault(c, *args):
-    try:
-        return c.execute_command("DEBUG", "FILE-FAULT", *args)
-    except redis.ResponseError as e:
-        if "only in test builds" in str(e):
-            pytest.skip("release build: no file fault hook (runs in make test-asan)")
-        raise
-
-
 @pytest.mark.kilat_only
 @pytest.mark.parametrize("op", ["write", "fsync", "rename", "create"])
 def test_disk_fault_fails_the_save_and_keeps_the_old_file(start_server, op):
@@ -290,7 +281,7 @@ def test_disk_fault_fails_the_save_and_keeps_the_old_file(start_server, op):
     c.set("old", "1")
     c.execute_command("SAVE")
     c.set("new", "1")
-    fault(c, op, "28", "100")  # ENOSPC (writes: after 100 bytes)
+    file_fault(c, op, "28", "100")  # ENOSPC (writes: after 100 bytes)
     with pytest.raises(redis.ResponseError, match="^ERR$|^$"):
         c.execute_command("SAVE")
     assert c.execute_command("BGSAVE") == b"Background saving started"
@@ -300,7 +291,7 @@ def test_disk_fault_fails_the_save_and_keeps_the_old_file(start_server, op):
     with pytest.raises(redis.ResponseError, match="^MISCONF "):
         c.set("x", "1")
     assert not [f for f in os.listdir(srv.dir) if f.startswith("temp-")]
-    fault(c, "off")
+    file_fault(c, "off")
     c.execute_command("BGSAVE")
     wait_bgsave_done(c)
     assert info(c, "rdb_last_bgsave_status") == "ok"
@@ -314,7 +305,7 @@ def test_shutdown_refused_when_the_save_fails(start_server):
     srv = start_server("--save", "3600 1", "--enable-debug-command", "yes")
     c = plain(srv.client())
     c.set("a", "1")
-    fault(c, "write", "5")  # EIO at once
+    file_fault(c, "write", "5")  # EIO at once
     with pytest.raises(redis.ResponseError, match="^Errors trying to SHUTDOWN. Check logs.$"):
         c.execute_command("SHUTDOWN")
     assert c.ping()
@@ -414,10 +405,10 @@ def test_read_error_while_loading_is_reported_not_crashed(start_server):
     c = plain(srv.client())
     fill(c, 500)
     c.execute_command("SAVE")
-    fault(c, "read", "5", "1000")  # EIO after 1000 bytes
+    file_fault(c, "read", "5", "1000")  # EIO after 1000 bytes
     with pytest.raises(redis.ResponseError, match="Error trying to load the RDB dump"):
         c.execute_command("DEBUG", "RELOAD", "NOSAVE")
     assert "Read error" in srv.output().decode(errors="replace")
-    fault(c, "off")
+    file_fault(c, "off")
     assert c.execute_command("DEBUG", "RELOAD", "NOSAVE") == b"OK"
     assert c.dbsize() == 500

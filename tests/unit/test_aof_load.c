@@ -125,6 +125,11 @@ static void test_plain(void) {
     cmd(&b, "SPOP s");        /* propagates as SREM: suspended here */
     cmd(&b, "GET foo");       /* a reply, discarded */
     cmd(&b, "LPOP nosuchkey");
+    cmd(&b, "HELLO 3");
+    cmd(&b, "RESET");         /* the loader's client flags stay */
+    cmd(&b, "BLPOP nosuchkey 0");
+    cmd(&b, "SELECT 3");
+    cmd(&b, "RPUSH after reset");
     raw(&b, "#TS:1628217473");  /* a file may end inside an annotation */
     uint64_t bytes = 0;
     uint64_t dirty = db_dirty(), props = propagate_count();
@@ -138,6 +143,7 @@ static void test_plain(void) {
     CHECK(strcmp(run("GET n"), "$1\r\n2\r\n") == 0);
     CHECK(strcmp(run("MGET t1 t2"), "*2\r\n$1\r\nx\r\n$1\r\ny\r\n") == 0);
     CHECK(strcmp(run("SCARD s"), ":2\r\n") == 0);
+    CHECK(strcmp(run("LRANGE after 0 -1"), "*1\r\n$5\r\nreset\r\n") == 0);
     CHECK(strcmp(run("SELECT 0"), "+OK\r\n") == 0);
     CHECK(file_len() == b.len);
     flush_all();
