@@ -31,7 +31,7 @@ import time
 
 import pytest
 
-from conftest import Server, SLOW, stop_all, wait_for, RawConn
+from conftest import Server, stop_all, wait_for, RawConn
 import rdb_dataset as ds
 
 REDIS_BIN = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
@@ -404,7 +404,7 @@ def test_old_single_file_is_upgraded_alike(servers, tmp_path, kind):
         with open(os.path.join(d, filename), "rb") as f:
             assert f.read() == data, "the old file moved as the base, unchanged"
         sides[ref] = (srv, snap(srv), manifest(srv, filename=filename))
-    (rs, rsnap, rman), (ks, ksnap, kman) = sides[True], sides[False]
+    (_, rsnap, rman), (ks, ksnap, kman) = sides[True], sides[False]
     assert rman == ("file %s seq 1 type b\nfile %s.1.incr.aof seq 1 type i\n"
                     % (filename, filename)).encode()
     assert kman == rman

@@ -21,7 +21,7 @@ import time
 import pytest
 
 from test_persistence import (app, servers, tag, fill, snap, assert_same,  # noqa: F401
-                              queue_state, check_app, SESSION)
+                              queue_state, check_app, SESSION)  # fixtures: F401, F811
 from test_queue import Q, NOTIFY, runs, work_until
 
 
