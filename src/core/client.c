@@ -183,11 +183,6 @@ static void compact_obuf(Client *c) {
 bool client_output_gated;
 
 static bool write_some(Client *c) {
-    if (UNLIKELY(c->flags & CLIENT_HELD)) return true;
-    if (UNLIKELY(client_output_gated)) { /* after the AOF's fsync, in client_flush_all */
-        client_queue_write(c);
-        return true;
-    }
     if (c->olen > c->opeak) c->opeak = c->olen;
     while (c->osent < c->olen) {
         ssize_t n = sock_write(c->fd, c->obuf + c->osent, c->olen - c->osent);
@@ -241,6 +236,10 @@ void client_hold_pending(void) {
         Client *c = pending;
         pending = c->next_pending;
         c->flags = (c->flags & ~CLIENT_PENDING_WRITE) | CLIENT_HELD;
+        if (c->poll_mask & POLL_WRITE) { /* no writable events while held: the loop would spin */
+            nwaiting--;
+            io_watch(c, POLL_READ);
+        }
         if (nheld == held_cap) {
             held_cap = held_cap ? held_cap * 2 : 16;
             held_ids = mem_realloc(held_ids, held_cap * sizeof(uint64_t));
@@ -265,6 +264,14 @@ void client_release_held(void) {
 size_t client_held_count(void) { return nheld; }
 
 void client_on_writable(Client *c) {
+    /* the only way into write_some for a held client, or while the AOF
+     * gates output: client_flush_all runs after the AOF cleared the gate,
+     * and held clients are never queued */
+    if (UNLIKELY(c->flags & CLIENT_HELD)) return;
+    if (UNLIKELY(client_output_gated)) {
+        client_queue_write(c);
+        return;
+    }
     if (!write_some(c)) client_close_async(c);
 }
 
