@@ -256,7 +256,8 @@ static const Directive table[] = {
     M("maxmemory-clients", "0", 0, I64, F_PERCENT),
     I("maxmemory-eviction-tenacity", "10", 0, 100, F_USED),
     E("maxmemory-policy", "noeviction", policies, F_USED),
-    S("maxmemory-policy-db", "", NULL, F_USED),
+    /* kilat's own: shown by name only, so CONFIG GET * stays Redis's list */
+    S("maxmemory-policy-db", "", NULL, F_USED | F_HIDDEN),
     I("maxmemory-samples", "5", 1, I32, F_USED),
     I("min-replicas-max-lag", "10", 0, I32, 0),
     A("min-slaves-max-lag", "min-replicas-max-lag"),
