@@ -7,6 +7,7 @@
 #include "core/command.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/evict.h"
 #include "core/latency.h"
 #include "core/log.h"
 #include "core/server.h"
@@ -93,6 +94,7 @@ int main(int argc, char **argv) {
     proc_raise_fd_limit((long)cfg.maxclients + 32);
     thread_bg_start();
     db_init_all(cfg.databases);
+    if (!evict_init()) return 1;
     cmd_register_all();
     command_init();
     if (!config_foreach_rename(command_rename)) return 1;

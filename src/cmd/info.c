@@ -17,6 +17,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/evict.h"
 #include "../core/pubsub.h"
 #include "../core/reply.h"
 #include "../core/pause.h"
@@ -199,7 +200,10 @@ static void sec_clients(Text *t) {
 
 static void sec_memory(Text *t) {
     size_t used = mem_used(), rss = proc_rss_bytes(), peak = stats_memory_peak();
-    char used_h[32], rss_h[32], peak_h[32];
+    char used_h[32], rss_h[32], peak_h[32], max_h[32];
+    uint64_t maxmem = 0;
+    config_parse_memory(config_value("maxmemory"), &maxmem);
+    human_bytes(max_h, sizeof(max_h), (size_t)maxmem);
     human_bytes(used_h, sizeof(used_h), used);
     human_bytes(rss_h, sizeof(rss_h), rss);
     human_bytes(peak_h, sizeof(peak_h), peak);
@@ -216,12 +220,12 @@ static void sec_memory(Text *t) {
                 "used_memory_scripts_eval:%zu\r\n"
                 "number_of_cached_scripts:%zu\r\n"
                 "used_memory_scripts:%zu\r\n"
-                "maxmemory:0\r\n"
-                "maxmemory_human:0B\r\n"
-                "maxmemory_policy:noeviction\r\n"
+                "maxmemory:%" PRIu64 "\r\n"
+                "maxmemory_human:%s\r\n"
+                "maxmemory_policy:%s\r\n"
                 "mem_fragmentation_ratio:%.2f\r\n"
                 "mem_fragmentation_bytes:%" PRId64 "\r\n"
-                "mem_not_counted_for_evict:0\r\n"
+                "mem_not_counted_for_evict:%zu\r\n"
                 "mem_replication_backlog:0\r\n"
                 "mem_total_replication_buffers:0\r\n"
                 "mem_clients_slaves:0\r\n"
@@ -234,8 +238,9 @@ static void sec_memory(Text *t) {
                 "lazyfreed_objects:%" PRIu64 "\r\n",
                 used, used_h, rss, rss_h, peak, peak_h, peak ? 100.0 * (double)used / (double)peak : 0.0,
                 script_memory(), script_memory(), script_cached_bytes(), script_cached_count(),
-                script_cached_bytes(), used ? (double)rss / (double)used : 0.0,
-                (int64_t)rss - (int64_t)used, client_sums().mem, aof_buffer_bytes(), mem_allocator_name(),
+                script_cached_bytes(), maxmem, max_h, config_value("maxmemory-policy"),
+                used ? (double)rss / (double)used : 0.0, (int64_t)rss - (int64_t)used,
+                evict_not_counted(), client_sums().mem, aof_buffer_bytes(), mem_allocator_name(),
                 db_lazyfree_pending(), db_lazyfreed_objects());
 }
 
@@ -268,10 +273,10 @@ static void sec_stats(Text *t) {
                 "sync_partial_ok:0\r\n"
                 "sync_partial_err:0\r\n"
                 "expired_keys:%" PRIu64 "\r\n"
-                "evicted_keys:0\r\n"
+                "evicted_keys:%" PRIu64 "\r\n"
                 "evicted_clients:0\r\n"
-                "total_eviction_exceeded_time:0\r\n"
-                "current_eviction_exceeded_time:0\r\n"
+                "total_eviction_exceeded_time:%" PRIu64 "\r\n"
+                "current_eviction_exceeded_time:%" PRIu64 "\r\n"
                 "keyspace_hits:%" PRIu64 "\r\n"
                 "keyspace_misses:%" PRIu64 "\r\n"
                 "pubsub_channels:%zu\r\n"
@@ -299,7 +304,7 @@ static void sec_stats(Text *t) {
                 (long long)stats_instantaneous(STATS_OPS), stats.net_input_bytes,
                 stats.net_output_bytes, stats_instantaneous(STATS_NET_INPUT) / 1024,
                 stats_instantaneous(STATS_NET_OUTPUT) / 1024, stats.rejected_connections,
-                db_stat_expired(),
+                db_stat_expired(), evict_stat_keys(), evict_stat_exceeded_ms(), evict_current_exceeded_ms(),
                 db_stat_hits(), db_stat_misses(), pubsub_channel_count(), pubsub_pattern_count(),
                 pubsub_shard_channel_count(), persist_background_jobs(), migrate_cached_sockets(),
                 stats.unexpected_error_replies,

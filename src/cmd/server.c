@@ -12,6 +12,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/evict.h"
 #include "../core/log.h"
 #include "../core/reply.h"
 #include "../core/server.h"
@@ -203,6 +204,7 @@ out:
 
 static void cmd_config_resetstat(Client *c) {
     stats_reset();
+    evict_reset_stats();
     command_reset_stats();
     db_reset_stats();
     reply_ok(c);

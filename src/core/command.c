@@ -13,6 +13,7 @@
 #include "../os/clock.h"
 #include "config.h"
 #include "db.h"
+#include "evict.h"
 #include "keyspec.h"
 #include "latency.h"
 #include "monitor.h"
@@ -371,6 +372,21 @@ void command_call(Client *c, Command *cmd) {
         propagate_command_end(!(cmd->flags & CMD_TOUCHES_ARBITRARY_KEYS));
 }
 
+/* maxmemory: room is made before every command (Redis's
+ * performEvictions); when none could be made, deny-oom commands are
+ * refused, an EXEC whose queue holds one too, and anything queued in MULTI
+ * but EXEC, DISCARD, QUIT and RESET (a queue could grow without bound). */
+static bool oom_rejects(Client *c, Command *cmd) {
+    if (evict_make_room()) return false;
+    uint32_t flags = command_flags_of(c, cmd);
+    const char *n = cmd->parent ? cmd->parent->name : cmd->name;
+    bool exec = !strcmp(n, "exec");
+    if (exec && (c->flags & CLIENT_MULTI)) flags |= multi_queued_flags(c);
+    if (flags & CMD_DENYOOM) return true;
+    return (c->flags & CLIENT_MULTI) && !exec && strcmp(n, "discard") && strcmp(n, "quit") &&
+           strcmp(n, "reset");
+}
+
 void command_execute(Client *c) {
     Command *cmd = command_lookup(c->argv[0], c->argl[0]);
     c->cmd = NULL;
@@ -411,6 +427,10 @@ void command_execute(Client *c) {
     }
     if (UNLIKELY(c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
         why = "ERR Command not allowed inside a transaction";
+        goto reject_known;
+    }
+    if (UNLIKELY(evict_enabled) && !command_loading && !command_busy && oom_rejects(c, cmd)) {
+        why = "OOM command not allowed when used memory > 'maxmemory'.";
         goto reject_known;
     }
     /* RESP2 subscribers may only (un)subscribe, PING, QUIT, RESET. (EXEC's

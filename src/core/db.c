@@ -432,6 +432,20 @@ static void expire_at(Db *db, const char *key, size_t klen) {
     if (copy != stackbuf) mem_free(copy);
 }
 
+Entry *db_random_entry(Db *db) { return ht_random(db->ht); }
+bool entry_has_ttl(const Entry *e) { return e->has_ttl; }
+uint32_t entry_lru_raw(const Entry *e) { return e->lru; }
+uint32_t db_lru_clock(void) { return lru_clock; }
+
+void db_evict_key(Db *db, const char *key, size_t klen, bool lazy) {
+    char stackbuf[128];
+    char *copy = klen <= sizeof(stackbuf) ? stackbuf : mem_alloc(klen);
+    memcpy(copy, key, klen);
+    delete_at(db, key, klen);
+    propagate_evicted(db_index(db), copy, klen, lazy);
+    if (copy != stackbuf) mem_free(copy);
+}
+
 static bool expiry_held;   /* CLIENT PAUSE */
 static bool expiry_frozen; /* AOF loading */
 

@@ -187,6 +187,15 @@ uint64_t db_snapshot_scan(Db *db, uint64_t cursor, DbScanFn fn, void *ctx);
 void db_snapshot_foreach(Db *db, DbScanFn fn, void *ctx);
 
 /* --- cron --- */
+/* Eviction (core/evict.c): a random entry of db (NULL when empty), and
+ * the deletion of one key for maxmemory: deleted, counted in
+ * evicted_keys' place by the caller, propagated as propagate_evicted. */
+Entry *db_random_entry(Db *db);
+bool entry_has_ttl(const Entry *e);
+uint32_t entry_lru_raw(const Entry *e);
+uint32_t db_lru_clock(void);
+void db_evict_key(Db *db, const char *key, size_t klen, bool lazy);
+
 /* Active expiry: deletes expired keys for at most budget_us. */
 void db_active_expire(int64_t budget_us);
 /* Progresses incremental rehashing and shrinks tables that emptied. */

@@ -130,4 +130,12 @@ void propagate_expired(int db_index, const char *key, size_t klen) {
     emit(db_index, 2, argv, argl);
 }
 
+void propagate_evicted(int db_index, const char *key, size_t klen, bool lazy) {
+    watch_touch_key(db_index, key, klen);
+    notify_key(NOTIFY_EVICTED, "evicted", db_index, key, klen);
+    const char *argv[2] = {lazy ? "UNLINK" : "DEL", key};
+    size_t argl[2] = {strlen(argv[0]), klen};
+    emit(db_index, 2, argv, argl);
+}
+
 uint64_t propagate_count(void) { return propagated; }

@@ -66,6 +66,11 @@ extern bool propagate_held;
  * touches-arbitrary-keys commands). */
 void propagate_command_end(bool wrap);
 
+/* A key evicted under maxmemory (before the command that needed the room
+ * runs, outside any unit): WATCH and the "evicted" event hear of it; it
+ * propagates as DEL, or UNLINK with lazyfree-lazy-eviction. */
+void propagate_evicted(int db_index, const char *key, size_t klen, bool lazy);
+
 /* propagate_command calls so far (never expiry): see the header comment. */
 extern uint64_t propagate_cmds;
 /* Commands propagated so far, including expiry DELs, excluding the

@@ -19,6 +19,7 @@
 #include "command.h"
 #include "config.h"
 #include "db.h"
+#include "evict.h"
 #include "io.h"
 #include "latency.h"
 #include "log.h"
@@ -307,6 +308,7 @@ bool server_init(void) {
 /* One turn of the loop: wait up to timeout_ms, handle readiness, then
  * write the output of every client that produced some. */
 static void (*before_flush)(void);
+static bool evict_pending; /* the last eviction step ran out of time */
 
 static void process_events(int timeout_ms) {
     PollEvent events[1024];
@@ -374,7 +376,10 @@ void server_run(void) {
         int64_t pt = pause_next_timeout_ms(now); /* CLIENT PAUSE's end */
         if (pt >= 0 && pt < timeout) timeout = (int)pt;
         if (step_wait >= 0 && step_wait < timeout) timeout = step_wait;
+        /* over maxmemory after a bounded step: go on next turn, no sleep */
+        if (UNLIKELY(evict_enabled) && evict_pending) timeout = 0;
         process_events(timeout);
+        if (UNLIKELY(evict_enabled)) evict_pending = !evict_step();
         if (UNLIKELY(step_fn != NULL)) {
             step_wait = step_fn();
             if (step_wait < 0) step_fn = NULL;

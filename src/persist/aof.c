@@ -18,6 +18,7 @@
 #include "../core/client.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/evict.h"
 #include "../core/log.h"
 #include "../core/propagate.h"
 #include "../core/server.h"
@@ -631,6 +632,7 @@ static void cron(int64_t now_ms) {
 void aof_register(void) {
     aof_rewrite_register();
     config_on_set("appendonly", on_set_appendonly);
+    evict_set_not_counted(aof_buffer_bytes); /* as Redis: the AOF buffer is not data */
     config_on_set("appendfsync", refresh_opts);
     config_on_set("aof-timestamp-enabled", refresh_opts);
     config_on_set("no-appendfsync-on-rewrite", refresh_opts);
