@@ -161,7 +161,8 @@ def test_eval_under_oom(c):
     # a shebang script with default flags is refused whatever it does
     assert c.cmd_raw("EVAL", "#!lua flags=\nreturn 1", "0") == OOM
     assert c.cmd_raw("EVAL", "#!lua\nreturn 1", "0") == OOM
-    # allow-oom may write; no-writes implies allow-oom
+    # allow-oom may run, and write; no-writes implies allow-oom
+    assert c.cmd("EVAL", "#!lua flags=allow-oom\nreturn 1", "0") == 1
     assert c.cmd("EVAL", "#!lua flags=allow-oom\nredis.call('set','x',1) "
                  "return 1", "1", "x") == 1
     assert c.cmd("EVAL", "#!lua flags=no-writes\nredis.call('get','x') "

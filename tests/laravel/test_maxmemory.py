@@ -19,14 +19,26 @@ writes (Cache::put, TTL one day) until the memory is full many times over.
       KILAT_SERVER=$PWD/build/kilat-server /usr/bin/python3 -m pytest -q \\
           -p no:cacheprovider tests/laravel/test_maxmemory.py -s
 
-Own servers (a maxmemory must not leak into the session's server)."""
+- The registration race (16 workers, 100 seats, test_registration_race.py)
+  while a PHP process floods the cache: with kilat's setup it never
+  oversells (kilat only); with volatile-ttl on redis-server the quota lock
+  is evicted while held (the critical sections overlap), and the test
+  prints the registrations sold.
+
+Own servers (a maxmemory must not leak into the session's server), except
+the race, which runs on the session's server (the race fixture's) and puts
+its memory settings back afterwards."""
 
 import json
 import os
+import subprocess
 
 import pytest
 
-from conftest import IS_REDIS, Server, _harness
+from conftest import IS_REDIS, PHP, SCENARIOS, Server, _harness
+from mariadb_server import mariadb  # noqa: F401  (fixture)
+from test_registration_race import (ATTEMPTS, QUOTA, WORKERS, overlaps,
+                                    race, total)  # noqa: F401  (race: fixture)
 
 LOCKS, SESSIONS, JOBS = 200, 200, 50
 LOCK_SECONDS = 30          # Laravel's quota lock is 10 s; 30 s leaves the
@@ -127,3 +139,89 @@ def test_per_database_policy_keeps_locks_sessions_and_queue(php, own_server,
     assert stats["evicted_keys"] > 0, line
     assert stats["db1_after"] < FLOOD, line
     assert stats["used_memory"] <= stats["maxmemory"] * 1.10, line
+
+
+@pytest.fixture
+def flood(php_env, tmp_path):
+    """flood(): a PHP process writing the cache (database 1) until the test
+    ends; returns a function that stops it and returns its JSON."""
+    procs = []
+
+    def start():
+        stop = tmp_path / "stop-flood"
+        p = subprocess.Popen(
+            [PHP, os.path.join(SCENARIOS, "memory_ops.php"), "flood_until",
+             "race", str(stop), str(VALUE_BYTES), str(CACHE_TTL)],
+            env=php_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        procs.append((p, stop))
+
+        def finish():
+            stop.write_text("")
+            out, err = p.communicate(timeout=60)
+            assert p.returncode == 0, err.decode(errors="replace")[-3000:]
+            return json.loads(out)
+        return finish
+
+    yield start
+    for p, stop in procs:
+        if p.poll() is None:
+            stop.write_text("")
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+@pytest.fixture
+def limited(r):
+    """The session's server with a memory limit; put back afterwards."""
+    def set_up(policy, per_db=None):
+        r.config_set("maxmemory-policy", policy)
+        if per_db is not None:
+            r.config_set("maxmemory-policy-db", per_db)
+        r.config_set("maxmemory", r.info("memory")["used_memory"] + ROOM)
+    yield set_up
+    r.config_set("maxmemory", 0)
+    r.config_set("maxmemory-policy", "noeviction")
+    if not IS_REDIS:
+        r.config_set("maxmemory-policy-db", "")
+
+
+def test_race_while_the_cache_floods_memory(race, mariadb, r, client,  # noqa: F811
+                                            flood, limited):
+    if IS_REDIS:
+        limited("volatile-ttl")
+    else:
+        limited("noeviction", "1 allkeys-lru")
+    finish = flood()
+    results, event = race("lock")
+    flooded = finish()
+    stats = r.info("stats")
+    rows = int(mariadb.scalar(
+        "SELECT COUNT(*) FROM registrations WHERE event_id = %d" % event))
+    over = overlaps(results)
+    line = ("RACE %s %s: %d registrations for %d seats, %d overlapping "
+            "critical sections, %d lock releases failed, %d lock timeouts; "
+            "the flood stored %d cache entries (%d failed), evicted_keys %d" % (
+                "redis-server volatile-ttl" if IS_REDIS else
+                "kilat noeviction + db 1 allkeys-lru", client, rows, QUOTA,
+                len(over), total(results, "release_failures"),
+                total(results, "timeouts"), flooded["stored"],
+                flooded["failed"], stats["evicted_keys"]))
+    print("\n" + line)
+    assert flooded["stored"] > 0 and flooded["failed"] == 0, (flooded, line)
+    assert stats["evicted_keys"] > 0, line
+    if IS_REDIS:
+        # the hazard: the held lock is the soonest-expiring key, evicted
+        # while a worker is inside the critical section
+        assert over != [] or total(results, "release_failures") > 0, line
+        return
+    errors = [m for res in results for m in res["error_messages"]]
+    assert total(results, "errors") == 0, (errors, line)
+    assert total(results, "timeouts") == 0, line
+    assert total(results, "release_failures") == 0, line
+    assert over == [], line
+    assert rows == QUOTA, line
+    assert total(results, "registered") + total(results, "full") == \
+        WORKERS * ATTEMPTS, line

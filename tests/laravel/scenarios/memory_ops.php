@@ -9,6 +9,8 @@
 //   php memory_ops.php flood <tag> <n> <bytes> <ttl>
 //        <n> Cache::put()s of <bytes> into the cache (database 1), TTL <ttl>;
 //        prints how many the framework stored and the first error
+//   php memory_ops.php flood_until <tag> <stop file> <bytes> <ttl>
+//        the same, until <stop file> exists (a flood running beside a test)
 //   php memory_ops.php check <tag> <json file written by hold>
 //        how many locks a second process can now take (each one a second
 //        registration inside the critical section), how many sessions read
@@ -65,6 +67,24 @@ case 'flood':
             } else {
                 $failed++;
             }
+        } catch (Throwable $e) {
+            $failed++;
+            $error = $error ?? $e->getMessage();
+        }
+    }
+    out(['stored' => $stored, 'failed' => $failed, 'error' => $error]);
+    break;
+case 'flood_until':
+    // flood_until <tag> <stop file> <bytes> <ttl>: Cache::put()s of <bytes>
+    // (keys cycling over 100,000) until <stop file> exists
+    [$stop, $bytes, $ttl] = [$argv[3], (int) $argv[4], (int) $argv[5]];
+    $store = Cache::store('redis');
+    $value = str_repeat('x', $bytes);
+    $stored = $failed = 0;
+    $error = null;
+    for ($i = 0; !file_exists($stop); $i++) {
+        try {
+            $store->put("page:$tag:".($i % 100000), $value, $ttl) ? $stored++ : $failed++;
         } catch (Throwable $e) {
             $failed++;
             $error = $error ?? $e->getMessage();
