@@ -198,10 +198,20 @@ static void sec_clients(Text *t) {
                 client_sums().live, cfg.maxclients, max_in, max_out, block_count() + pause_count());
 }
 
+/* Redis's overhead: what the server holds besides the keys and values
+ * (the start-up figure, clients, Lua, the key tables, the AOF buffer). */
+static size_t memory_overhead(void) {
+    size_t over = stats_startup_memory() + client_sums().mem + script_memory() + aof_buffer_bytes();
+    for (int i = 0; i < db_count_dbs(); i++) over += db_table_overhead(db_get(i));
+    return over;
+}
+
 static void sec_memory(Text *t) {
     size_t used = mem_used(), rss = proc_rss_bytes(), peak = stats_memory_peak();
     char used_h[32], rss_h[32], peak_h[32], max_h[32];
     uint64_t maxmem = 0;
+    size_t over = memory_overhead(), startup = stats_startup_memory();
+    size_t dataset = used > over ? used - over : 0;
     config_parse_memory(config_value("maxmemory"), &maxmem);
     human_bytes(max_h, sizeof(max_h), (size_t)maxmem);
     human_bytes(used_h, sizeof(used_h), used);
@@ -215,6 +225,10 @@ static void sec_memory(Text *t) {
                 "used_memory_peak:%zu\r\n"
                 "used_memory_peak_human:%s\r\n"
                 "used_memory_peak_perc:%.2f%%\r\n"
+                "used_memory_overhead:%zu\r\n"
+                "used_memory_startup:%zu\r\n"
+                "used_memory_dataset:%zu\r\n"
+                "used_memory_dataset_perc:%.2f%%\r\n"
                 "used_memory_lua:%zu\r\n"
                 "used_memory_vm_eval:%zu\r\n"
                 "used_memory_scripts_eval:%zu\r\n"
@@ -237,6 +251,7 @@ static void sec_memory(Text *t) {
                 "lazyfree_pending_objects:%zu\r\n"
                 "lazyfreed_objects:%" PRIu64 "\r\n",
                 used, used_h, rss, rss_h, peak, peak_h, peak ? 100.0 * (double)used / (double)peak : 0.0,
+                over, startup, dataset, used > startup ? 100.0 * (double)dataset / (double)(used - startup) : 0.0,
                 script_memory(), script_memory(), script_cached_bytes(), script_cached_count(),
                 script_cached_bytes(), maxmem, max_h, config_value("maxmemory-policy"),
                 used ? (double)rss / (double)used : 0.0, (int64_t)rss - (int64_t)used,

@@ -377,7 +377,7 @@ void command_call(Client *c, Command *cmd) {
  * refused, an EXEC whose queue holds one too, and anything queued in MULTI
  * but EXEC, DISCARD, QUIT and RESET (a queue could grow without bound). */
 static bool oom_rejects(Client *c, Command *cmd) {
-    if (evict_make_room()) return false;
+    if (evict_make_room()) return false; /* (scripts read the result: evict_out_of_memory) */
     uint32_t flags = command_flags_of(c, cmd);
     const char *n = cmd->parent ? cmd->parent->name : cmd->name;
     bool exec = !strcmp(n, "exec");
@@ -429,7 +429,8 @@ void command_execute(Client *c) {
         why = "ERR Command not allowed inside a transaction";
         goto reject_known;
     }
-    if (UNLIKELY(evict_enabled) && !command_loading && !command_busy && oom_rejects(c, cmd)) {
+    if (UNLIKELY(evict_enabled) && !(c->flags & CLIENT_FAKE) && !command_loading && !command_busy &&
+        oom_rejects(c, cmd)) {
         why = "OOM command not allowed when used memory > 'maxmemory'.";
         goto reject_known;
     }

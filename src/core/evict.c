@@ -336,7 +336,18 @@ static int64_t time_limit_us(void) {
     return INT64_MAX;
 }
 
+static bool last_oom;
+
+bool evict_out_of_memory(void) { return last_oom; }
+
+static bool make_room(void);
+
 bool evict_make_room(void) {
+    last_oom = !make_room();
+    return !last_oom;
+}
+
+static bool make_room(void) {
     size_t used = evict_used_memory();
     if (used <= ev.maxmemory) {
         note_within();

@@ -25,6 +25,9 @@ bool evict_configure(const char **err);
  * evicted (deny-oom commands then get -OOM); true otherwise (also when the
  * time budget ran out: the next command or the cron goes on). */
 bool evict_make_room(void);
+/* The result of the last evict_make_room: true when memory stayed over
+ * the limit (a script that starts then may not begin writing). */
+bool evict_out_of_memory(void);
 /* Memory that does not count toward the limit (the AOF buffer): set by the
  * layer that owns it. */
 void evict_set_not_counted(size_t (*fn)(void));

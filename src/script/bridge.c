@@ -220,6 +220,12 @@ static const char *call_refusal(const Command *cmd, int argc, const char **argv,
      * scripts run (Redis 7.0's rule) */
     if ((run->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) && bridge_run->read_only)
         return "ERR Write commands are not allowed from read-only scripts.";
+    /* Redis 7.0's scriptVerifyOOM: a script that started over maxmemory may
+     * not begin writing with a deny-oom command (once it wrote, it runs to
+     * its end: a script is never stopped halfway) */
+    if (bridge_run->oom && !bridge_run->allow_oom && !bridge_run->wrote && (run->flags & CMD_DENYOOM) &&
+        !command_loading)
+        return "OOM command not allowed when used memory > 'maxmemory'.";
     return NULL;
 }
 

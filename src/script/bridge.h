@@ -15,6 +15,8 @@ typedef struct ScriptRun {
     Client *fake;       /* runs redis.call commands; replies read back */
     bool read_only;     /* EVAL_RO / EVALSHA_RO */
     bool wrote;         /* a command changed the dataset */
+    bool allow_oom;     /* shebang allow-oom / no-writes */
+    bool oom;           /* over maxmemory with nothing to evict when it started */
     int resp;           /* redis.setresp(): 2 or 3 */
     int repl;           /* redis.set_repl(): REPL_AOF (1) | REPL_REPLICA (2) */
 } ScriptRun;

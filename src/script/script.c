@@ -23,6 +23,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/evict.h"
 #include "../core/log.h"
 #include "../core/monitor.h"
 #include "../core/propagate.h"
@@ -458,7 +459,7 @@ static lua_State *state(void) {
 /* ---- the cache ---- */
 
 /* What a script's shebang declared, kept in the cache beside it. */
-enum { SCRIPT_SHEBANG = 1, SCRIPT_NO_WRITES = 2 };
+enum { SCRIPT_SHEBANG = 1, SCRIPT_NO_WRITES = 2, SCRIPT_ALLOW_OOM = 4 };
 
 /* The cache table's key for a script's SCRIPT_* flags ("ro:<sha>"). */
 static const char *flag_key(const char *sha) {
@@ -485,7 +486,7 @@ static bool cache_get(const char *sha, size_t len) {
 /* Reads a "#!lua [flags=a,b]" first line: *no_writes for flags=no-writes.
  * Returns NULL, or the error Redis 7.0 gives for the line (in errbuf when
  * it names a word of the line). */
-static const char *shebang_parse(const char *body, size_t len, bool *no_writes, char *errbuf,
+static const char *shebang_parse(const char *body, size_t len, int *flags, char *errbuf,
                                  size_t errlen) {
     const char *nl = memchr(body, '\n', len);
     if (!nl) return "ERR Invalid script shebang";
@@ -506,8 +507,9 @@ static const char *shebang_parse(const char *body, size_t len, bool *no_writes, 
         }
         char *fsave = NULL;
         for (char *f = strtok_r(tok + 6, ",", &fsave); f; f = strtok_r(NULL, ",", &fsave)) {
-            if (strcmp(f, "no-writes") == 0) *no_writes = true;
-            else if (strcmp(f, "allow-oom") && strcmp(f, "allow-stale") && strcmp(f, "no-cluster") &&
+            if (strcmp(f, "no-writes") == 0) *flags |= SCRIPT_NO_WRITES;
+            else if (strcmp(f, "allow-oom") == 0) *flags |= SCRIPT_ALLOW_OOM;
+            else if (strcmp(f, "allow-stale") && strcmp(f, "no-cluster") &&
                      strcmp(f, "allow-cross-slot-keys")) {
                 snprintf(errbuf, errlen, "ERR Unexpected flag in script shebang: %s", f);
                 return errbuf;
@@ -517,9 +519,9 @@ static const char *shebang_parse(const char *body, size_t len, bool *no_writes, 
     return NULL;
 }
 
-static bool shebang_or_reply(Client *c, const char *body, size_t len, bool *no_writes) {
+static bool shebang_or_reply(Client *c, const char *body, size_t len, int *flags) {
     char errbuf[600];
-    const char *err = shebang_parse(body, len, no_writes, errbuf, sizeof errbuf);
+    const char *err = shebang_parse(body, len, flags, errbuf, sizeof errbuf);
     if (err) reply_error(c, err);
     return !err;
 }
@@ -535,11 +537,11 @@ static bool has_shebang(const char *body, size_t len) {
 static bool cache_add_or_reply(Client *c, const char *body, size_t len, char sha[41]) {
     sha1_hex(body, len, sha);
     if (cache_get(sha, 40)) return true;
-    bool no_writes = false;
+    int sheb = 0;
     char *copy = NULL;
     bool shebang = has_shebang(body, len);
     if (shebang) {
-        if (!shebang_or_reply(c, body, len, &no_writes)) return false;
+        if (!shebang_or_reply(c, body, len, &sheb)) return false;
         copy = malloc(len);
         ASSERT(copy);
         memcpy(copy, body, len);
@@ -560,7 +562,7 @@ static bool cache_add_or_reply(Client *c, const char *body, size_t len, char sha
     cached_count++;
     cached_bytes += len;
     if (shebang) { /* its flags: SCRIPT_SHEBANG, SCRIPT_NO_WRITES */
-        lua_pushinteger(L, SCRIPT_SHEBANG | (no_writes ? SCRIPT_NO_WRITES : 0));
+        lua_pushinteger(L, SCRIPT_SHEBANG | sheb);
         lua_setfield(L, -2, flag_key(sha));
     }
     lua_pop(L, 1);
@@ -631,7 +633,10 @@ static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_on
 
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref_errh);
     lua_insert(L, -2);
-    ScriptRun run = {.caller = c, .fake = fake, .read_only = read_only, .resp = 2, .repl = 3};
+    int sflags = cache_flags(sha);
+    ScriptRun run = {.caller = c, .fake = fake, .read_only = read_only, .resp = 2, .repl = 3,
+                     .allow_oom = (sflags & (SCRIPT_ALLOW_OOM | SCRIPT_NO_WRITES)) != 0,
+                     .oom = evict_enabled && evict_out_of_memory()};
     fake->db = c->db;
     fake->db_index = c->db_index;
     bridge_run = &run;
@@ -729,14 +734,17 @@ static uint32_t eval_flags(const Client *c, const Command *cmd) {
         sha[40] = '\0';
         sflags = cache_flags(sha);
     } else if (has_shebang(body, len)) {
-        bool no_writes = false;
+        int sheb = 0;
         char errbuf[600];
-        if (shebang_parse(body, len, &no_writes, errbuf, sizeof errbuf)) return cmd->flags;
-        sflags = SCRIPT_SHEBANG | (no_writes ? SCRIPT_NO_WRITES : 0);
+        if (shebang_parse(body, len, &sheb, errbuf, sizeof errbuf)) return cmd->flags;
+        sflags = SCRIPT_SHEBANG | sheb;
     }
     if (!(sflags & SCRIPT_SHEBANG)) return cmd->flags;
     uint32_t f = cmd->flags & ~(uint32_t)(CMD_WRITE | CMD_MAY_REPLICATE | CMD_DENYOOM);
-    return (sflags & SCRIPT_NO_WRITES) ? f : f | CMD_WRITE | CMD_DENYOOM;
+    /* allow-oom (and no-writes, which implies it) keep the script out of
+     * the -OOM refusal */
+    if (sflags & SCRIPT_NO_WRITES) return f;
+    return f | CMD_WRITE | ((sflags & SCRIPT_ALLOW_OOM) ? 0 : CMD_DENYOOM);
 }
 
 static void cmd_eval(Client *c) { eval_generic(c, false, false); }
