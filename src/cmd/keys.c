@@ -12,6 +12,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/evict.h"
 #include "../core/notify.h"
 #include "../core/reply.h"
 #include "../core/watch.h"
@@ -395,14 +396,17 @@ static void cmd_object_freq(Client *c) {
                    "data will take some time to adjust.");
 }
 
-/* Redis shares the objects of the integers 0..9999 (refcount INT_MAX);
- * every other value has one reference. */
+/* Redis shares the objects of the integers 0..9999 (refcount INT_MAX),
+ * except under maxmemory with an LRU or LFU policy (each key needs its own
+ * access clock); every other value has one reference. */
 #define SHARED_INTEGERS 10000
 static void cmd_object_refcount(Client *c) {
     Entry *e = object_lookup_or_reply(c);
     if (!e) return;
     int64_t v;
-    bool shared = entry_type(e) == TYPE_STRING && entry_is_int(e) && entry_get_int64(e, &v) &&
+    const char *pol = evict_enabled ? config_value("maxmemory-policy") : NULL;
+    bool own_clock = pol && (strstr(pol, "lru") || strstr(pol, "lfu"));
+    bool shared = !own_clock && entry_type(e) == TYPE_STRING && entry_is_int(e) && entry_get_int64(e, &v) &&
                   v >= 0 && v < SHARED_INTEGERS;
     reply_int(c, shared ? INT32_MAX : 1);
 }
