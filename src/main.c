@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/db.h"
 #include "core/latency.h"
+#include "core/lfu.h"
 #include "core/log.h"
 #include "core/server.h"
 #include "core/slowlog.h"
@@ -93,6 +94,7 @@ int main(int argc, char **argv) {
     proc_raise_fd_limit((long)cfg.maxclients + 32);
     thread_bg_start();
     db_init_all(cfg.databases);
+    lfu_init();
     cmd_register_all();
     command_init();
     if (!config_foreach_rename(command_rename)) return 1;

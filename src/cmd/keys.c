@@ -12,6 +12,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/lfu.h"
 #include "../core/notify.h"
 #include "../core/reply.h"
 #include "../core/watch.h"
@@ -382,17 +383,30 @@ static void cmd_object_encoding(Client *c) {
     if (e) reply_cstr(c, entry_encoding_name(e));
 }
 
+/* Each answers only in its own mode (the access word holds one or the
+ * other), with Redis's errors otherwise. */
 static void cmd_object_idletime(Client *c) {
     Entry *e = object_lookup_or_reply(c);
-    if (e) reply_int(c, entry_idle_seconds(e));
+    if (!e) return;
+    if (lfu_on) {
+        reply_error(c, "ERR An LFU maxmemory policy is selected, idle time not tracked. Please "
+                       "note that when switching between policies at runtime LRU and LFU data "
+                       "will take some time to adjust.");
+        return;
+    }
+    reply_int(c, entry_idle_seconds(e));
 }
 
-/* Without an LFU maxmemory policy (none exists yet) Redis refuses. */
 static void cmd_object_freq(Client *c) {
-    if (!object_lookup_or_reply(c)) return;
-    reply_error(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
-                   "Please note that when switching between policies at runtime LRU and LFU "
-                   "data will take some time to adjust.");
+    Entry *e = object_lookup_or_reply(c);
+    if (!e) return;
+    if (!lfu_on) {
+        reply_error(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
+                       "Please note that when switching between policies at runtime LRU and LFU "
+                       "data will take some time to adjust.");
+        return;
+    }
+    reply_int(c, entry_lfu_counter_now(e));
 }
 
 /* Redis shares the objects of the integers 0..9999 (refcount INT_MAX);
