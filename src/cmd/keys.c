@@ -409,15 +409,22 @@ static void cmd_object_freq(Client *c) {
     reply_int(c, entry_lfu_counter_now(e));
 }
 
-/* Redis shares the objects of the integers 0..9999 (refcount INT_MAX);
- * every other value has one reference. */
+/* Redis shares the objects of the integers 0..9999 (refcount INT_MAX)
+ * unless a maxmemory limit is set with an LRU or LFU policy (each key then
+ * needs its own access word); every other value has one reference. kilat
+ * answers by the settings of now, Redis by those when the value was set. */
 #define SHARED_INTEGERS 10000
+static bool integers_shared(void) {
+    const char *mm = config_value("maxmemory"), *p = config_value("maxmemory-policy");
+    return !mm || !strcmp(mm, "0") || !p || (!strstr(p, "lru") && !strstr(p, "lfu"));
+}
+
 static void cmd_object_refcount(Client *c) {
     Entry *e = object_lookup_or_reply(c);
     if (!e) return;
     int64_t v;
     bool shared = entry_type(e) == TYPE_STRING && entry_is_int(e) && entry_get_int64(e, &v) &&
-                  v >= 0 && v < SHARED_INTEGERS;
+                  v >= 0 && v < SHARED_INTEGERS && integers_shared();
     reply_int(c, shared ? INT32_MAX : 1);
 }
 

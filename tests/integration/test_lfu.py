@@ -256,3 +256,26 @@ def test_decay_per_lfu_decay_time(lfu):
     r.config_set("lfu-log-factor", "0")
     r.get("k")  # an access applies the decay, then counts
     assert freq(r, "k") == 100
+
+
+def test_small_integers_unshared_under_lru_lfu_limit(lfu):
+    """An LRU/LFU policy with a maxmemory limit gives each key its own
+    object (its own access word): OBJECT REFCOUNT says 1, not shared."""
+    r = lfu
+    old = r.config_get("maxmemory")["maxmemory"]
+    shared = 2147483647
+    try:
+        r.config_set("maxmemory-policy", "noeviction")
+        r.set("a", "1")
+        assert r.object("refcount", "a") == shared
+        r.config_set("maxmemory", "1gb")
+        r.set("b", "2")
+        assert r.object("refcount", "b") == shared  # a non-LRU policy shares
+        for policy in ("allkeys-lfu", "volatile-lru"):
+            r.config_set("maxmemory-policy", policy)
+            r.set("c", "3")
+            assert r.object("refcount", "c") == 1
+        r.set("d", "10000")  # beyond the shared range in any mode
+        assert r.object("refcount", "d") == 1
+    finally:
+        r.config_set("maxmemory", old)
