@@ -9,6 +9,7 @@
 #include "core/db.h"
 #include "core/evict.h"
 #include "core/latency.h"
+#include "core/lfu.h"
 #include "core/log.h"
 #include "core/server.h"
 #include "core/slowlog.h"
@@ -95,6 +96,7 @@ int main(int argc, char **argv) {
     thread_bg_start();
     db_init_all(cfg.databases);
     if (!evict_init()) return 1;
+    lfu_init();
     cmd_register_all();
     command_init();
     if (!config_foreach_rename(command_rename)) return 1;

@@ -12,7 +12,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
-#include "../core/evict.h"
+#include "../core/lfu.h"
 #include "../core/notify.h"
 #include "../core/reply.h"
 #include "../core/watch.h"
@@ -383,31 +383,48 @@ static void cmd_object_encoding(Client *c) {
     if (e) reply_cstr(c, entry_encoding_name(e));
 }
 
+/* Each answers only in its own mode (the access word holds one or the
+ * other), with Redis's errors otherwise. */
 static void cmd_object_idletime(Client *c) {
     Entry *e = object_lookup_or_reply(c);
-    if (e) reply_int(c, entry_idle_seconds(e));
+    if (!e) return;
+    if (lfu_on) {
+        reply_error(c, "ERR An LFU maxmemory policy is selected, idle time not tracked. Please "
+                       "note that when switching between policies at runtime LRU and LFU data "
+                       "will take some time to adjust.");
+        return;
+    }
+    reply_int(c, entry_idle_seconds(e));
 }
 
-/* Without an LFU maxmemory policy (none exists yet) Redis refuses. */
 static void cmd_object_freq(Client *c) {
-    if (!object_lookup_or_reply(c)) return;
-    reply_error(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
-                   "Please note that when switching between policies at runtime LRU and LFU "
-                   "data will take some time to adjust.");
+    Entry *e = object_lookup_or_reply(c);
+    if (!e) return;
+    if (!lfu_on) {
+        reply_error(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
+                       "Please note that when switching between policies at runtime LRU and LFU "
+                       "data will take some time to adjust.");
+        return;
+    }
+    reply_int(c, entry_lfu_counter_now(e));
 }
 
-/* Redis shares the objects of the integers 0..9999 (refcount INT_MAX),
- * except under maxmemory with an LRU or LFU policy (each key needs its own
- * access clock); every other value has one reference. */
+/* Redis shares the objects of the integers 0..9999 (refcount INT_MAX)
+ * unless a maxmemory limit is set with an LRU or LFU policy (each key then
+ * needs its own access word); every other value has one reference. kilat
+ * answers by the settings of now, Redis by those when the value was set. */
 #define SHARED_INTEGERS 10000
+static bool integers_shared(void) {
+    const char *mm = config_value("maxmemory"), *p = config_value("maxmemory-policy");
+    return !mm || !strcmp(mm, "0") || !p || (!strstr(p, "lru") && !strstr(p, "lfu"));
+}
+
 static void cmd_object_refcount(Client *c) {
     Entry *e = object_lookup_or_reply(c);
     if (!e) return;
     int64_t v;
-    const char *pol = evict_enabled ? config_value("maxmemory-policy") : NULL;
-    bool own_clock = pol && (strstr(pol, "lru") || strstr(pol, "lfu"));
-    bool shared = !own_clock && entry_type(e) == TYPE_STRING && entry_is_int(e) && entry_get_int64(e, &v) &&
-                  v >= 0 && v < SHARED_INTEGERS;
+    bool shared = entry_type(e) == TYPE_STRING && entry_is_int(e) && entry_get_int64(e, &v) &&
+                  v >= 0 && v < SHARED_INTEGERS && integers_shared();
     reply_int(c, shared ? INT32_MAX : 1);
 }
 

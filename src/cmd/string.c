@@ -246,6 +246,8 @@ static void set_with_options(Client *c) {
         found = db_exists(c->db, key, klen);
     }
     if (((f & OPT_NX) && found) || ((f & OPT_XX) && !found)) {
+        /* Redis's lookupKeyWrite counted the access to the kept key */
+        if (found && !(f & OPT_GET)) db_lookup(c->db, key, klen, false);
         if (!(f & OPT_GET)) reply_null(c);
         return;
     }

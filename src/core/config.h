@@ -111,10 +111,11 @@ bool config_parse_memory(const char *s, uint64_t *out);
 /* Layers above core act on CONFIG SET of their directives (appendonly)
  * through a hook (core/config_hook.c): fn runs once the new value is in
  * place; false (with *err) makes CONFIG SET put the old values back and
- * fail with that text. At most one hook per directive. */
+ * fail with that text. A directive may have several hooks: they run in
+ * registration order, stopping at the first that fails. */
 typedef bool (*ConfigApplyFn)(const char **err);
 void config_on_set(const char *name, ConfigApplyFn fn);
-/* Runs name's hook if it has one (true when none). */
+/* Runs name's hooks (true when none, or all succeeded). */
 bool config_run_hook(const char *name, const char **err);
 
 /* Frees the strings held by cfg (at exit, for leak checks). */

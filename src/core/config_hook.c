@@ -1,5 +1,6 @@
 /* core/config_hook.c -- the CONFIG SET hooks of layers above core (see
- * config.h). A short table: a handful of directives have one. */
+ * config.h). A short table: a handful of directives have one (a directive may have
+ * several: maxmemory-policy feeds both eviction and the LFU counter). */
 #include <strings.h>
 
 #include "config.h"
@@ -21,6 +22,6 @@ void config_on_set(const char *name, ConfigApplyFn fn) {
 
 bool config_run_hook(const char *name, const char **err) {
     for (int i = 0; i < nhooks; i++)
-        if (!strcasecmp(hooks[i].name, name)) return hooks[i].fn(err);
+        if (!strcasecmp(hooks[i].name, name) && !hooks[i].fn(err)) return false;
     return true;
 }

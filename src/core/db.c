@@ -22,6 +22,7 @@
 #include "../ds/num.h"
 #include "../os/clock.h"
 #include "../os/thread.h"
+#include "lfu.h"
 #include "notify.h"
 #include "propagate.h"
 
@@ -133,7 +134,13 @@ static const char *ht_entry_key(const void *e, size_t *len) { return entry_key(e
 /* Collection types register how to free, copy and describe their objects
  * (db_register_type); strings are handled here. */
 static const TypeOps *type_ops[8];
-static bool install(Db *db, Entry *n);
+/* What a replacing entry's LRU/LFU word becomes under an LFU policy. */
+typedef enum {
+    LFU_KEEP_OLD,  /* the old entry's counter (Redis's dbOverwrite) */
+    LFU_COUNT_OLD, /* the old counter plus this write as an access */
+    LFU_OWN,       /* the new entry's own (RENAME/COPY: delete, then add) */
+} LfuInherit;
+static bool install(Db *db, Entry *n, LfuInherit inherit);
 
 void db_register_type(ValueType t, const TypeOps *ops) { type_ops[t] = ops; }
 
@@ -220,7 +227,7 @@ static Entry *entry_new(const char *key, size_t klen, bool ttl, int64_t when, si
     size_t kl = varint_len(klen);
     Entry *e = mem_alloc(offsetof(Entry, data) + kl + klen + (ttl ? 8 : 0) + vsize);
     e->next = NULL;
-    e->lru = lru_clock;
+    e->lru = UNLIKELY(lfu_on) ? lfu_word_new() : lru_clock;
     e->type = TYPE_STRING;
     e->enc = ENC_EMB;
     e->snap = snap_phase;
@@ -340,14 +347,18 @@ uint32_t entry_idle_seconds(const Entry *e) {
     return now >= e->lru ? now - e->lru : now + (1u << 24) - e->lru;
 }
 
-uint8_t entry_lfu_freq(const Entry *e) { return (uint8_t)(e->lru & 0xff); }
+uint64_t entry_idle_ms(const Entry *e) { return (uint64_t)entry_idle_seconds(e) * 1000; }
+
+uint8_t entry_lfu_counter_now(const Entry *e) { return lfu_word_counter(e->lru); }
+
+uint8_t entry_lfu_freq(const Entry *e) { return lfu_word_counter(e->lru); }
 
 void entry_set_idle_seconds(Entry *e, uint64_t secs) {
     if (secs >= (1u << 24)) secs = (1u << 24) - 1; /* the clock's range */
     e->lru = (lru_clock - (uint32_t)secs) & ((1u << 24) - 1);
 }
 
-void entry_set_lfu_freq(Entry *e, uint8_t freq) { e->lru = (e->lru & ~0xffu) | freq; }
+void entry_set_lfu_freq(Entry *e, uint8_t freq) { e->lru = lfu_word_with(freq); }
 
 size_t entry_mem(const Entry *e) {
     size_t n = mem_usable(e);
@@ -372,7 +383,7 @@ void db_add_obj(Db *db, const char *key, size_t klen, ValueType t, void *obj) {
     n->type = t;
     n->enc = ENC_PTR;
     memcpy(value_ptr(n), &obj, sizeof(obj));
-    install(db, n);
+    install(db, n, LFU_COUNT_OLD); /* the STORE commands: Redis's setKey */
 }
 
 /* ---------- databases ---------- */
@@ -408,6 +419,7 @@ int64_t db_now(void) { return cmd_now_ms ? cmd_now_ms : clock_unix_ms(); }
 void db_update_clock(int64_t now_ms) {
     lru_clock = (uint32_t)(now_ms / 1000) & 0xffffff;
     cmd_now_ms = now_ms;
+    lfu_update_clock(now_ms);
 }
 
 /* Unlinks and frees an entry found at *ref, keeping the TTL count right. */
@@ -457,6 +469,12 @@ static inline bool is_expired(const Entry *e, int64_t now) {
     return e->has_ttl && entry_expire(e) <= now && !expiry_frozen;
 }
 
+/* An access: the LRU clock, or under an LFU policy the counter's update. */
+static inline void touch(Entry *e) {
+    if (UNLIKELY(lfu_on)) e->lru = lfu_word_touch(e->lru);
+    else e->lru = lru_clock;
+}
+
 /* Finds the key, deleting it first if it has expired. */
 /* always_inline: the read path (GET) pays no call for it */
 static inline __attribute__((always_inline)) Entry *find_live(Db *db, const char *key, size_t klen) {
@@ -470,7 +488,7 @@ static inline __attribute__((always_inline)) Entry *find_live(Db *db, const char
 
 Entry *db_lookup(Db *db, const char *key, size_t klen, bool no_touch) {
     Entry *e = find_live(db, key, klen);
-    if (e && !no_touch) e->lru = lru_clock;
+    if (e && !no_touch) touch(e);
     return e;
 }
 
@@ -510,8 +528,11 @@ void db_reset_stats(void) {
  * publishes "new" (Redis's dbAdd), before the command's own event. An old
  * entry past its TTL expires first, as Redis's lookupKeyWrite has it
  * ("expired", a propagated DEL), and the key then counts as new.
+ * Under an LFU policy a replacing entry's counter is as `inherit` says
+ * (LFU_COUNT_OLD for SET and its kin, which look nothing up before, where
+ * Redis's lookupKeyWrite counts the access).
  * Returns true if the key was added, false if it replaced one. */
-static bool install(Db *db, Entry *n) {
+static bool install(Db *db, Entry *n, LfuInherit inherit) {
     size_t klen;
     const char *key = entry_key(n, &klen);
     void **ref = ht_find_ref(db->ht, key, klen);
@@ -523,6 +544,8 @@ static bool install(Db *db, Entry *n) {
     if (ref) {
         Entry *old = *ref;
         before_change(db, old);
+        if (UNLIKELY(lfu_on) && inherit != LFU_OWN)
+            n->lru = inherit == LFU_COUNT_OLD ? lfu_word_touch(old->lru) : old->lru;
         ht_replace_at(db->ht, ref, n);
         if (old->has_ttl) db->expires--;
         entry_free(old);
@@ -557,14 +580,14 @@ void db_set_string(Db *db, const char *key, size_t klen, const char *val, size_t
                    int64_t expire_ms) {
     int64_t when;
     bool ttl = ttl_for(db, key, klen, expire_ms, &when);
-    install(db, entry_new_string(key, klen, ttl, when, val, vlen, true));
+    install(db, entry_new_string(key, klen, ttl, when, val, vlen, true), LFU_COUNT_OLD);
 }
 
 void db_set_string_text(Db *db, const char *key, size_t klen, const char *val, size_t vlen,
                         int64_t expire_ms) {
     int64_t when;
     bool ttl = ttl_for(db, key, klen, expire_ms, &when);
-    install(db, entry_new_string(key, klen, ttl, when, val, vlen, false));
+    install(db, entry_new_string(key, klen, ttl, when, val, vlen, false), LFU_KEEP_OLD);
 }
 
 void db_set_int(Db *db, const char *key, size_t klen, int64_t v, int64_t expire_ms) {
@@ -578,7 +601,8 @@ void db_set_int(Db *db, const char *key, size_t klen, int64_t v, int64_t expire_
             before_change(db, e);
             if (ttl) memcpy(e->data + after_key(e), &when, 8);
             memcpy(value_ptr(e), &v, 8);
-            e->lru = lru_clock;
+            /* the caller's lookup already counted the access under LFU */
+            if (LIKELY(!lfu_on)) e->lru = lru_clock;
             dirty++;
             return;
         }
@@ -586,7 +610,7 @@ void db_set_int(Db *db, const char *key, size_t klen, int64_t v, int64_t expire_
     Entry *n = entry_new(key, klen, ttl, when, 8);
     n->enc = ENC_INT;
     memcpy(value_ptr(n), &v, 8);
-    install(db, n);
+    install(db, n, LFU_KEEP_OLD);
 }
 
 /* Turns the string at key into a RawStr with room for `need` bytes and
@@ -614,7 +638,7 @@ static RawStr *make_raw(Db *db, const char *key, size_t klen, size_t need) {
     Entry *n = entry_new(key, klen, ttl, ttl ? entry_expire(e) : 0, 8);
     n->enc = ENC_RAW;
     memcpy(value_ptr(n), &r, sizeof(r));
-    install(db, n);
+    install(db, n, LFU_KEEP_OLD);
     return r;
 }
 
@@ -677,7 +701,7 @@ bool db_set_expire(Db *db, const char *key, size_t klen, int64_t when_ms) {
 /* RENAME, MOVE and COPY delete an existing destination and then add the
  * key, so Redis publishes "new" even when they replace one. */
 static void added_always_new(Db *db, Entry *n) {
-    if (install(db, n)) return;
+    if (install(db, n, LFU_OWN)) return;
     size_t klen;
     const char *key = entry_key(n, &klen);
     notify_key(NOTIFY_NEW, "new", db->index, key, klen);

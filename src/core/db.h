@@ -56,9 +56,19 @@ bool entry_is_int(const Entry *e);
 int64_t entry_expire(const Entry *e);
 /* "int", "embstr", "raw" (OBJECT ENCODING for strings). */
 const char *entry_encoding_name(const Entry *e);
+/* The access word (24 bits) holds the LRU clock, or under an LFU
+ * maxmemory-policy (lfu_on, core/lfu.h) an LFU stamp and counter; each
+ * reader below is meaningful only in its own mode. */
+/* LRU: seconds since the last access (OBJECT IDLETIME, RDB IDLE). */
 uint32_t entry_idle_seconds(const Entry *e);
-uint8_t entry_lfu_freq(const Entry *e);
-/* RESTORE IDLETIME/FREQ and a loaded file's IDLE/FREQ fields. */
+/* LRU: the same in ms, what eviction ranks LRU candidates by (1 s steps). */
+uint64_t entry_idle_ms(const Entry *e);
+/* LFU: the counter with decay applied, the word unchanged (OBJECT FREQ,
+ * RDB FREQ, what eviction ranks LFU candidates by: lower goes first). */
+uint8_t entry_lfu_counter_now(const Entry *e);
+uint8_t entry_lfu_freq(const Entry *e); /* the same */
+/* RESTORE IDLETIME/FREQ and a loaded file's IDLE/FREQ fields: idle in
+ * LRU mode, freq (stamped now) in LFU mode. */
 void entry_set_idle_seconds(Entry *e, uint64_t secs);
 void entry_set_lfu_freq(Entry *e, uint8_t freq);
 /* Bytes this entry holds (for MEMORY USAGE-like figures). */

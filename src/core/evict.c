@@ -23,6 +23,7 @@
 #include "../os/clock.h"
 #include "config.h"
 #include "db.h"
+#include "lfu.h"
 #include "log.h"
 
 #define POOL_SIZE 16
@@ -193,7 +194,10 @@ static uint64_t score_of(Policy p, const Entry *e) {
     switch (p) {
     case P_ALLKEYS_LFU:
     case P_VOLATILE_LFU:
-        return 255 - entry_lfu_freq(e);
+        /* the counter exists while maxmemory-policy is an LFU one; a
+         * database given LFU by maxmemory-policy-db alone ranks by LRU */
+        if (lfu_on) return 255 - entry_lfu_counter_now(e);
+        return (db_lru_clock() - entry_lru_raw(e)) & 0xffffff;
     case P_VOLATILE_TTL:
         return UINT64_MAX - (uint64_t)entry_expire(e);
     default: /* LRU: idle seconds, on the 24-bit clock */

@@ -470,7 +470,6 @@ def test_object_freq_requires_lfu(raw):
               ("OBJECT FREQ nokey", NIL)])
 
 
-@pytest.mark.redis_only  # kilat: enable once maxmemory-policy is active
 def test_object_freq_with_lfu_policy(start_server):
     srv = start_server("--maxmemory-policy", "allkeys-lfu")
     c = srv.raw()

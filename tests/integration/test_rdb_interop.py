@@ -794,9 +794,6 @@ def test_keys_expired_in_the_file_are_not_loaded(servers):
         assert f["rdb_last_load_keys_expired"] == "2"
 
 
-@pytest.mark.xfail(IS_KILAT, strict=True,
-                   reason="OBJECT FREQ answers only under an LFU maxmemory-policy, "
-                          "which comes with eviction (issue 13)")
 def test_lfu_frequency_travels_in_the_file(servers):
     """With an LFU policy Redis writes each key's frequency; it comes back
     on load (in either server)."""

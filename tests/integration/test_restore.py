@@ -283,7 +283,6 @@ def test_restore_idletime(r):
     assert 1000 <= r.object("idletime", "k") <= 1002
 
 
-@pytest.mark.redis_only  # kilat has no LFU policy (OBJECT FREQ) before issue 13
 def test_restore_freq(start_server):
     p = payload(b"\x00" + rdb_str("val"))
     srv = start_server("--maxmemory-policy", "allkeys-lfu")
