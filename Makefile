@@ -213,6 +213,7 @@ fuzz-persist:
 # the Laravel pair beside the ASan build, the ASan integration suite beside
 # the fuzzers. Redis's suite runs alone: it already runs 3 units at once.
 test: deps
+	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)  # once, before the suites that read its assets run in parallel
 	$(MAKE) unit
 	$(MAKE) -j2 --output-sync=target integration differential
 	$(MAKE) -j2 --output-sync=target laravel-both asan-unit

@@ -8,6 +8,12 @@ set -e
 dir=$1
 [ -n "$dir" ] || { echo "usage: $0 DIR" >&2; exit 2; }
 [ -x "$dir/redis/runtest" ] && exit 0
+# Parallel test runs (make test runs two pytest suites at once) may both
+# get here: one fetches, the other waits for it and finds the result.
+mkdir -p "$dir"
+exec 9>"$dir/.fetch.lock"
+flock 9
+[ -x "$dir/redis/runtest" ] && exit 0
 
 version=$(dpkg-query -W -f='${Version}' redis-server 2>/dev/null || true)
 [ -n "$version" ] || { echo "redis-suite: redis-server is not installed" >&2; exit 1; }
