@@ -416,7 +416,10 @@ def test_policy_db_evicts_only_where_allowed(c):
     run(c, [("SELECT 1", OK), ("FLUSHDB", OK), ("SELECT 0", OK)])
     replies = pipeline_set(c, ["more:%d" % i for i in range(6000)])
     assert OOM in replies
-    assert c.cmd("DBSIZE") == 600 + replies.index(OOM)
+    # every write answered OK is there, none other (memory freed later,
+    # e.g. by the lazy free of db 1, lets some writes after an OOM succeed)
+    assert set(replies) <= {OK, OOM}
+    assert c.cmd("DBSIZE") == 600 + replies.count(OK)
     assert c.cmd("EXISTS", *locks) == 200
 
 
