@@ -138,11 +138,6 @@ bool evict_configure(const char **err) {
     return true;
 }
 
-const char *evict_policy_name(int db) {
-    Policy p = db >= 0 && db < ev.ndb && ev.db_policy ? ev.db_policy[db] : ev.policy;
-    return policy_names[p];
-}
-
 /* ------------------------------------------------------------- figures */
 
 void evict_set_not_counted(size_t (*fn)(void)) { ev.not_counted = fn; }

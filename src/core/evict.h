@@ -38,8 +38,6 @@ uint64_t evict_stat_keys(void);
 uint64_t evict_stat_exceeded_ms(void);   /* total_eviction_exceeded_time */
 uint64_t evict_current_exceeded_ms(void);
 void evict_reset_stats(void);
-/* The policy of database i, as its name. */
-const char *evict_policy_name(int db);
 /* The event loop's step after each turn: evicts (one bounded step) when
  * over the limit without a command to do it (maxmemory lowered at run
  * time, memory that grew otherwise). false: still over, call again at

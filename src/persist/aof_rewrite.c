@@ -35,7 +35,7 @@ static char temp_base[64];  /* temp-rewriteaof-bg-<pid>.aof */
 
 bool aof_rewrite_running(void) { return aof.rewriting; }
 
-static void rewrite_done(int state);
+static void rewrite_done(SnapState state);
 
 bool aof_rewrite_start(const char **err) {
     *err = "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
@@ -96,7 +96,7 @@ static void failed(void) {
 }
 
 /* The snapshot finished: install the base (Redis's done handler). */
-static void rewrite_done(int state) {
+static void rewrite_done(SnapState state) {
     if (state != SNAP_DONE_OK) {
         failed();
         log_msg(LOG_WARNING, "Background AOF rewrite terminated with error");

@@ -150,10 +150,10 @@ static int hook_step(void) {
     return -1;
 }
 
-bool persist_snapshot_start(const char *path, int fmt, void (*done)(int state), const char **err) {
-    if (!snapshot_begin_as(path, (SnapFormat)fmt, err)) return false;
+bool persist_snapshot_start(const char *path, SnapFormat fmt, void (*done)(SnapState state), const char **err) {
+    if (!snapshot_begin_as(path, fmt, err)) return false;
     ps.bg_started++;
-    snap_done = (void (*)(SnapState))done;
+    snap_done = done;
     server_set_step(hook_step);
     return true;
 }

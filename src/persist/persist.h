@@ -8,6 +8,7 @@
 
 #include "../base.h"
 #include "../core/client.h"
+#include "snapshot.h"
 
 /* Registers the server hooks and the SAVE/BGSAVE commands (before
  * command_init). */
@@ -37,7 +38,7 @@ const char *persist_debug_reload(bool merge, bool noflush, bool nosave);
 void persist_loading_begin(uint64_t total_bytes);
 void persist_loading_progress(uint64_t done_bytes); /* serves clients */
 void persist_loading_end(void);                     /* the load is not a change */
-bool persist_snapshot_start(const char *path, int fmt, void (*done)(int state), const char **err);
+bool persist_snapshot_start(const char *path, SnapFormat fmt, void (*done)(SnapState state), const char **err);
 void persist_update_write_gate(void);
 
 /* Background snapshots begun (BGSAVE, rewrites): INFO's total_forks, the
