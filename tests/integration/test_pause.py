@@ -350,6 +350,14 @@ def test_subscriber_and_blpop_are_not_idle(start_server):
     s.cmd("SUBSCRIBE", "ch")
     b = RawConn(srv.host, srv.port)
     b.send_command("BLPOP", "q", "0")
+    # On a loaded machine the server may read BLPOP late; until it has, the
+    # client is merely idle and may rightly be closed. Wait until it blocks.
+    probe = RawConn(srv.host, srv.port)
+    deadline = time.time() + 5
+    while b"blocked_clients:1" not in probe.cmd("INFO", "clients"):
+        assert time.time() < deadline, "BLPOP never blocked"
+        time.sleep(0.01)
+    probe.close()
     idle = RawConn(srv.host, srv.port)
     time.sleep(2.5)
     assert idle.is_closed()
