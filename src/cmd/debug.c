@@ -51,6 +51,12 @@ static const char *const debug_help[] = {
     "    unit tests to simulate Redis errors.",
     "LOG <message>",
     "    Write <message> to the server log.",
+#ifdef HAVE_JEMALLOC
+    "MALLCTL <key> [<val>]",
+    "    Get or set a malloc tuning integer.",
+    "MALLCTL-STR <key> [<val>]",
+    "    Get or set a malloc tuning string.",
+#endif
     "OBJECT <key>",
     "    Show low level info about `key` and associated value.",
     "PANIC",
@@ -403,6 +409,39 @@ static void debug_log(Client *c) {
     log_msg(LOG_WARNING, "DEBUG LOG: %.*s", (int)c->argl[2], c->argv[2]);
     reply_ok(c);
 }
+/* The reply of an allocator call that failed: strerror's text, as Redis. */
+static void reply_ctl_error(Client *c, int rc) {
+    char msg[128];
+    snprintf(msg, sizeof(msg), "ERR %s", strerror(rc));
+    reply_error(c, msg);
+}
+
+/* DEBUG MALLCTL name [value]: an allocator integer setting; the old value,
+ * or OK for a write-only one. Arguments past the value are ignored. */
+static void debug_mallctl(Client *c) {
+    int64_t val = 0, old = 0;
+    if (c->argc > 3 && !arg_int64_or_reply(c, 3, &val)) return;
+    char *name = mem_strndup(c->argv[2], c->argl[2]);
+    int rc = mem_ctl_int(name, c->argc > 3 ? &val : NULL, &old);
+    mem_free(name);
+    if (rc == 0) reply_int(c, old);
+    else if (rc == MEM_CTL_WRITTEN) reply_ok(c);
+    else reply_ctl_error(c, rc);
+}
+
+/* DEBUG MALLCTL-STR name [value|VOID]: the same for string settings. */
+static void debug_mallctl_str(Client *c) {
+    char *name = mem_strndup(c->argv[2], c->argl[2]);
+    char *val = c->argc > 3 ? mem_strndup(c->argv[3], c->argl[3]) : NULL;
+    const char *old = NULL;
+    int rc = mem_ctl_str(name, val, &old);
+    if (rc == 0) reply_cstr(c, old ? old : "");
+    else if (rc == MEM_CTL_WRITTEN) reply_ok(c);
+    else reply_ctl_error(c, rc);
+    mem_free(name);
+    mem_free(val);
+}
+
 /* DEBUG POPULATE count [prefix] [size]: string keys "<prefix>:<n>" (prefix
  * "key") holding "value:<n>", cut or zero-padded to `size` bytes when size
  * is given and not 0; keys that exist are left alone. As in Redis, no
@@ -542,6 +581,10 @@ static const DebugSub subs[] = {
     {"set-skip-checksum-validation", 3, 3, debug_skip_checksum},
     {"log", 3, 3, debug_log},
     {"populate", 3, 5, debug_populate},
+#ifdef HAVE_JEMALLOC
+    {"mallctl", 3, 0, debug_mallctl},
+    {"mallctl-str", 3, 0, debug_mallctl_str},
+#endif
     {"error", 3, 3, debug_error},
     {"segfault", 2, 0, debug_segfault},
     {"panic", 2, 0, debug_panic},

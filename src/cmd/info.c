@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../script/script.h"
+#include "memstat.h"
 #include "../core/client.h"
 #include "../core/block.h"
 #include "../core/command.h"
@@ -198,25 +199,20 @@ static void sec_clients(Text *t) {
                 client_sums().live, cfg.maxclients, max_in, max_out, block_count() + pause_count());
 }
 
-/* Redis's overhead: what the server holds besides the keys and values
- * (the start-up figure, clients, Lua, the key tables, the AOF buffer). */
-static size_t memory_overhead(void) {
-    size_t over = stats_startup_memory() + client_sums().mem + script_memory() + aof_buffer_bytes();
-    for (int i = 0; i < db_count_dbs(); i++) over += db_table_overhead(db_get(i));
-    return over;
-}
-
 static void sec_memory(Text *t) {
-    size_t used = mem_used(), rss = proc_rss_bytes(), peak = stats_memory_peak();
-    char used_h[32], rss_h[32], peak_h[32], max_h[32];
+    MemStats m;
+    memstat_collect(&m);
+    char used_h[32], rss_h[32], peak_h[32], max_h[32], sys_h[32], lua_h[32], scripts_h[32];
     uint64_t maxmem = 0;
-    size_t over = memory_overhead(), startup = stats_startup_memory();
-    size_t dataset = used > over ? used - over : 0;
+    size_t sys = proc_system_memory(), lua = script_memory(), scripts = script_cached_bytes();
     config_parse_memory(config_value("maxmemory"), &maxmem);
     human_bytes(max_h, sizeof(max_h), (size_t)maxmem);
-    human_bytes(used_h, sizeof(used_h), used);
-    human_bytes(rss_h, sizeof(rss_h), rss);
-    human_bytes(peak_h, sizeof(peak_h), peak);
+    human_bytes(used_h, sizeof(used_h), m.used);
+    human_bytes(rss_h, sizeof(rss_h), m.rss);
+    human_bytes(peak_h, sizeof(peak_h), m.peak);
+    human_bytes(sys_h, sizeof(sys_h), sys);
+    human_bytes(lua_h, sizeof(lua_h), lua);
+    human_bytes(scripts_h, sizeof(scripts_h), scripts);
     text_printf(t,
                 "used_memory:%zu\r\n"
                 "used_memory_human:%s\r\n"
@@ -229,14 +225,39 @@ static void sec_memory(Text *t) {
                 "used_memory_startup:%zu\r\n"
                 "used_memory_dataset:%zu\r\n"
                 "used_memory_dataset_perc:%.2f%%\r\n"
+                "allocator_allocated:%zu\r\n"
+                "allocator_active:%zu\r\n"
+                "allocator_resident:%zu\r\n"
+                "total_system_memory:%zu\r\n"
+                "total_system_memory_human:%s\r\n"
                 "used_memory_lua:%zu\r\n"
                 "used_memory_vm_eval:%zu\r\n"
+                "used_memory_lua_human:%s\r\n"
                 "used_memory_scripts_eval:%zu\r\n"
                 "number_of_cached_scripts:%zu\r\n"
+                "number_of_functions:0\r\n"
+                "number_of_libraries:0\r\n"
+                "used_memory_vm_functions:0\r\n"
+                "used_memory_vm_total:%zu\r\n"
+                "used_memory_vm_total_human:%s\r\n"
+                "used_memory_functions:0\r\n"
                 "used_memory_scripts:%zu\r\n"
+                "used_memory_scripts_human:%s\r\n"
                 "maxmemory:%" PRIu64 "\r\n"
                 "maxmemory_human:%s\r\n"
-                "maxmemory_policy:%s\r\n"
+                "maxmemory_policy:%s\r\n",
+                m.used, used_h, m.rss, rss_h, m.peak, peak_h, 100.0 * memstat_ratio(m.used, m.peak),
+                m.overhead, m.startup, m.dataset, 100.0 * memstat_ratio(m.dataset, m.net),
+                m.allocated, m.active, m.resident, sys, sys_h,
+                lua, lua, lua_h, scripts, script_cached_count(), lua, lua_h, scripts, scripts_h,
+                maxmem, max_h, config_value("maxmemory-policy"));
+    text_printf(t,
+                "allocator_frag_ratio:%.2f\r\n"
+                "allocator_frag_bytes:%" PRId64 "\r\n"
+                "allocator_rss_ratio:%.2f\r\n"
+                "allocator_rss_bytes:%" PRId64 "\r\n"
+                "rss_overhead_ratio:%.2f\r\n"
+                "rss_overhead_bytes:%" PRId64 "\r\n"
                 "mem_fragmentation_ratio:%.2f\r\n"
                 "mem_fragmentation_bytes:%" PRId64 "\r\n"
                 "mem_not_counted_for_evict:%zu\r\n"
@@ -250,12 +271,11 @@ static void sec_memory(Text *t) {
                 "active_defrag_running:0\r\n"
                 "lazyfree_pending_objects:%zu\r\n"
                 "lazyfreed_objects:%" PRIu64 "\r\n",
-                used, used_h, rss, rss_h, peak, peak_h, peak ? 100.0 * (double)used / (double)peak : 0.0,
-                over, startup, dataset, used > startup ? 100.0 * (double)dataset / (double)(used - startup) : 0.0,
-                script_memory(), script_memory(), script_cached_bytes(), script_cached_count(),
-                script_cached_bytes(), maxmem, max_h, config_value("maxmemory-policy"),
-                used ? (double)rss / (double)used : 0.0, (int64_t)rss - (int64_t)used,
-                evict_not_counted(), client_sums().mem, aof_buffer_bytes(), mem_allocator_name(),
+                memstat_ratio(m.active, m.allocated), (int64_t)m.active - (int64_t)m.allocated,
+                memstat_ratio(m.resident, m.active), (int64_t)m.resident - (int64_t)m.active,
+                memstat_ratio(m.rss, m.resident), (int64_t)m.rss - (int64_t)m.resident,
+                memstat_ratio(m.rss, m.used), (int64_t)m.rss - (int64_t)m.used,
+                evict_not_counted(), m.clients_normal, m.aof_buffer, mem_allocator_name(),
                 db_lazyfree_pending(), db_lazyfreed_objects());
 }
 
@@ -430,6 +450,19 @@ static void sec_keyspace(Text *t) {
     }
 }
 
+/* kilat's section: each database's eviction policy (maxmemory-policy-db or
+ * maxmemory-policy) and the keys evicted from it, for every database that
+ * has keys, has lost keys, or has a policy of its own. */
+static void sec_eviction(Text *t) {
+    const char *dflt = config_value("maxmemory-policy");
+    for (int i = 0; i < db_count_dbs(); i++) {
+        const char *policy = evict_db_policy(i);
+        uint64_t evicted = evict_db_evicted(i);
+        if (!db_size(db_get(i)) && !evicted && !strcmp(policy, dflt)) continue;
+        text_printf(t, "db%d:policy=%s,evicted_keys=%" PRIu64 "\r\n", i, policy, evicted);
+    }
+}
+
 typedef struct {
     const char *name;  /* as INFO takes it */
     const char *title; /* as it prints */
@@ -452,6 +485,7 @@ static const Section sections[] = {
     {"latencystats", "Latencystats", sec_latencystats, false},
     {"cluster", "Cluster", sec_cluster, true},
     {"keyspace", "Keyspace", sec_keyspace, true},
+    {"eviction", "Eviction", sec_eviction, false}, /* kilat's: not in Redis */
 };
 
 /* Adds the sections argument i names to *mask (unknown names add none). */

@@ -10,10 +10,8 @@
 #include "../core/command.h"
 #include "../core/db.h"
 #include "../core/reply.h"
-#include "../core/stats.h"
 #include "../ds/mem.h"
-#include "../os/proc.h"
-#include "../script/script.h"
+#include "memstat.h"
 
 /* MEMORY USAGE key [SAMPLES count] -- bytes the key and its value hold,
  * with the slot of the key table that points at it; nil for no key. The
@@ -41,17 +39,6 @@ static void cmd_memory_usage(Client *c) {
     reply_int(c, (int64_t)(entry_mem(e) + sizeof(void *)));
 }
 
-typedef struct {
-    size_t mem;
-} ClientMem;
-
-static void add_client(Client *c, void *ctx) {
-    if (c->flags & CLIENT_CLOSE_ASAP) return;
-    ((ClientMem *)ctx)->mem += client_total_mem(c);
-}
-
-static double ratio(size_t a, size_t b) { return b ? (double)a / (double)b : 0.0; }
-
 /* One field of MEMORY STATS: its name, then an integer. */
 static void field_int(Client *c, const char *name, int64_t v) {
     reply_cstr(c, name);
@@ -62,41 +49,28 @@ static void field_int(Client *c, const char *name, int64_t v) {
 static void reply_overhead(Client *c, const char *ratio_name, const char *bytes_name, size_t over,
                            size_t under) {
     reply_cstr(c, ratio_name);
-    reply_double(c, ratio(over, under));
+    reply_double(c, memstat_ratio(over, under));
     field_int(c, bytes_name, (int64_t)over - (int64_t)under);
 }
 
 /* MEMORY STATS -- a map of Redis 7.0's fields, in its order. */
 static void cmd_memory_stats(Client *c) {
-    size_t used = mem_used(), peak = stats_memory_peak(), startup = stats_startup_memory();
-    size_t rss = proc_rss_bytes(), allocated, active, resident;
-    mem_allocator_figures(&allocated, &active, &resident);
-    ClientMem clients = {0};
-    client_foreach(add_client, &clients);
-    size_t lua = script_memory();
-    size_t overhead = startup + clients.mem + lua, keys = 0;
+    MemStats m;
+    memstat_collect(&m);
     int dbs_with_keys = 0;
-    for (int i = 0; i < db_count_dbs(); i++) {
-        Db *db = db_get(i);
-        if (db_size(db) == 0) continue;
-        dbs_with_keys++;
-        keys += db_size(db);
-        overhead += db_table_overhead(db);
-    }
-    size_t dataset = used > overhead ? used - overhead : 0;
-    size_t net = used > startup ? used - startup : 0;
+    for (int i = 0; i < db_count_dbs(); i++) dbs_with_keys += db_size(db_get(i)) > 0;
 
     reply_map(c, 27 + dbs_with_keys);
-    field_int(c, "peak.allocated", (int64_t)peak);
-    field_int(c, "total.allocated", (int64_t)used);
-    field_int(c, "startup.allocated", (int64_t)startup);
+    field_int(c, "peak.allocated", (int64_t)m.peak);
+    field_int(c, "total.allocated", (int64_t)m.used);
+    field_int(c, "startup.allocated", (int64_t)m.startup);
     field_int(c, "replication.backlog", 0);
     field_int(c, "clients.slaves", 0);
-    field_int(c, "clients.normal", (int64_t)clients.mem);
+    field_int(c, "clients.normal", (int64_t)m.clients_normal);
     field_int(c, "cluster.links", 0);
-    field_int(c, "aof.buffer", 0);
-    field_int(c, "lua.caches", (int64_t)lua);
-    field_int(c, "functions.caches", 0);
+    field_int(c, "aof.buffer", (int64_t)m.aof_buffer);
+    field_int(c, "lua.caches", (int64_t)m.lua_caches);
+    field_int(c, "functions.caches", (int64_t)m.functions_caches);
     for (int i = 0; i < db_count_dbs(); i++) {
         Db *db = db_get(i);
         if (db_size(db) == 0) continue;
@@ -108,51 +82,30 @@ static void cmd_memory_stats(Client *c) {
         field_int(c, "overhead.hashtable.expires", 0);
         field_int(c, "overhead.hashtable.slot-to-keys", 0);
     }
-    field_int(c, "overhead.total", (int64_t)overhead);
-    field_int(c, "keys.count", (int64_t)keys);
-    field_int(c, "keys.bytes-per-key", keys ? (int64_t)(net / keys) : 0);
-    field_int(c, "dataset.bytes", (int64_t)dataset);
+    field_int(c, "overhead.total", (int64_t)m.overhead);
+    field_int(c, "keys.count", (int64_t)m.keys);
+    field_int(c, "keys.bytes-per-key", m.keys ? (int64_t)(m.net / m.keys) : 0);
+    field_int(c, "dataset.bytes", (int64_t)m.dataset);
     reply_cstr(c, "dataset.percentage");
-    reply_double(c, net ? 100.0 * (double)dataset / (double)net : 0.0);
+    reply_double(c, 100.0 * memstat_ratio(m.dataset, m.net));
     reply_cstr(c, "peak.percentage");
-    reply_double(c, 100.0 * ratio(used, peak));
-    field_int(c, "allocator.allocated", (int64_t)allocated);
-    field_int(c, "allocator.active", (int64_t)active);
-    field_int(c, "allocator.resident", (int64_t)resident);
-    reply_overhead(c, "allocator-fragmentation.ratio", "allocator-fragmentation.bytes", active,
-                   allocated);
-    reply_overhead(c, "allocator-rss.ratio", "allocator-rss.bytes", resident, active);
-    reply_overhead(c, "rss-overhead.ratio", "rss-overhead.bytes", rss, resident);
-    reply_overhead(c, "fragmentation", "fragmentation.bytes", rss, used);
+    reply_double(c, 100.0 * memstat_ratio(m.used, m.peak));
+    field_int(c, "allocator.allocated", (int64_t)m.allocated);
+    field_int(c, "allocator.active", (int64_t)m.active);
+    field_int(c, "allocator.resident", (int64_t)m.resident);
+    reply_overhead(c, "allocator-fragmentation.ratio", "allocator-fragmentation.bytes", m.active,
+                   m.allocated);
+    reply_overhead(c, "allocator-rss.ratio", "allocator-rss.bytes", m.resident, m.active);
+    reply_overhead(c, "rss-overhead.ratio", "rss-overhead.bytes", m.rss, m.resident);
+    reply_overhead(c, "fragmentation", "fragmentation.bytes", m.rss, m.used);
 }
 
-/* MEMORY DOCTOR -- Redis's wording. kilat has no fragmentation or big
- * client-buffer heuristics yet, so a non-empty instance gets the
- * "no issue" report unless its peak was far above today's use. */
+/* MEMORY DOCTOR -- Redis's report on the same figures as MEMORY STATS. */
 static void cmd_memory_doctor(Client *c) {
-    size_t used = mem_used(), peak = stats_memory_peak();
-    const char *text;
-    if (used < 5u << 20) {
-        text = "Hi Sam, this instance is empty or is using very little memory, my issues "
-               "detector can't be used in these conditions. Please, leave for your mission on "
-               "Earth and fill it with some data. The new Sam and I will be back to our "
-               "programming as soon as I finished rebooting.";
-    } else if (peak / 2 > used) {
-        text = "Sam, I detected a few issues in this Redis instance memory implants:\n\n"
-               " * Peak memory: In the past this instance used more than 150% the memory that "
-               "is currently using. The allocator is normally not able to release memory after "
-               "a peak, so you can expect to see a big fragmentation ratio, however this is "
-               "actually harmless and is only due to the memory peak, and if the Redis instance "
-               "Resident Set Size (RSS) is currently bigger than expected, the memory will be "
-               "used as soon as you fill the Redis instance with more data. If the memory peak "
-               "was only occasional and you want to try to reclaim memory, please try the "
-               "MEMORY PURGE command, otherwise the only other option is to shutdown and "
-               "restart the instance.\n\n"
-               "I'm here to keep you safe, Sam. I want to help you.\n";
-    } else {
-        text = "Hi Sam, I can't find any memory issue in your instance. I can only account "
-               "for what occurs on this base.";
-    }
+    MemStats m;
+    memstat_collect(&m);
+    char buf[8192];
+    const char *text = memstat_doctor(&m, buf, sizeof(buf));
     reply_verbatim(c, text, strlen(text));
 }
 

@@ -87,6 +87,7 @@ static bool parse_save(SetCtx *c);
 static bool parse_bind(SetCtx *c);
 static bool parse_dir(SetCtx *c);
 static bool parse_hz(SetCtx *c);
+static bool parse_activedefrag(SetCtx *c);
 static bool parse_octal(SetCtx *c);
 static bool parse_obuf(SetCtx *c);
 static bool parse_oom_values(SetCtx *c);
@@ -180,7 +181,7 @@ static const Directive table[] = {
     I("active-defrag-threshold-lower", "10", 0, 1000, 0),
     I("active-defrag-threshold-upper", "100", 0, 1000, 0),
     I("active-expire-effort", "1", 1, 10, 0),
-    B("activedefrag", "no", 0),
+    X("activedefrag", "no", parse_activedefrag, 0),
     B("activerehashing", "yes", 0),
     B("always-show-logo", "no", F_IMMUTABLE | F_USED),
     B("aof-disable-auto-gc", "no", F_USED),
@@ -729,6 +730,20 @@ static bool parse_hz(SetCtx *c) {
     int64_t v;
     if (!int_in_range(&hz, c, &v)) return false;
     buf_printf(c->out, "%lld", (long long)(v < 1 ? 1 : v > 500 ? 500 : v));
+    return true;
+}
+
+/* Active defragmentation needs an allocator that tells where an allocation
+ * would move (Redis's bundled jemalloc); kilat links Debian's, as Debian's
+ * redis-server does, and refuses `yes` with that build's words. */
+static bool parse_activedefrag(SetCtx *c) {
+    if (!set_bool(NULL, c)) return false;
+    if (strcasecmp(c->argv[0], "yes") == 0) {
+        c->err = "Active defragmentation cannot be enabled: it requires a Redis server compiled "
+                 "with a modified Jemalloc like the one shipped by default with the Redis source "
+                 "distribution";
+        return false;
+    }
     return true;
 }
 

@@ -56,6 +56,7 @@ static struct {
     bool lazy;            /* lazyfree-lazy-eviction */
     size_t (*not_counted)(void);
     uint64_t evicted;
+    uint64_t *db_evicted; /* per database, for INFO eviction */
     int64_t exceeded_since_ms; /* 0: within the limit */
     uint64_t exceeded_total_ms;
     int next_db;          /* the random policies' turn */
@@ -127,6 +128,7 @@ bool evict_configure(const char **err) {
     if (mv) config_parse_memory(mv, &max);
     mem_free(ev.db_policy);
     ev.db_policy = dp;
+    if (!ev.db_evicted) ev.db_evicted = mem_calloc(sizeof(uint64_t) * (size_t)(ndb > 0 ? ndb : 1));
     ev.ndb = ndb;
     ev.policy = def;
     ev.maxmemory = max;
@@ -158,6 +160,7 @@ uint64_t evict_stat_exceeded_ms(void) { return ev.exceeded_total_ms + evict_curr
 
 void evict_reset_stats(void) {
     ev.evicted = 0;
+    if (ev.db_evicted) memset(ev.db_evicted, 0, sizeof(uint64_t) * (size_t)ev.ndb);
     ev.exceeded_total_ms = 0;
     if (ev.exceeded_since_ms) ev.exceeded_since_ms = clock_mono_us() / 1000;
 }
@@ -174,6 +177,10 @@ static bool volatile_policy(Policy p) { return p >= P_VOLATILE_LRU; }
 static bool random_policy(Policy p) { return p == P_ALLKEYS_RANDOM || p == P_VOLATILE_RANDOM; }
 
 static Policy policy_of(int db) { return ev.db_policy && db < ev.ndb ? ev.db_policy[db] : ev.policy; }
+
+const char *evict_db_policy(int db) { return policy_names[policy_of(db)]; }
+
+uint64_t evict_db_evicted(int db) { return ev.db_evicted && db < ev.ndb ? ev.db_evicted[db] : 0; }
 
 /* A database gives candidates when its policy evicts and, for the
  * volatile ones, it has keys with a TTL. */
@@ -321,6 +328,7 @@ static bool evict_one(void) {
     if (!found) return false;
     db_evict_key(db_get(db), key, klen, ev.lazy);
     ev.evicted++;
+    ev.db_evicted[db]++;
     mem_free(key);
     return true;
 }

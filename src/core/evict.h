@@ -38,6 +38,10 @@ uint64_t evict_stat_keys(void);
 uint64_t evict_stat_exceeded_ms(void);   /* total_eviction_exceeded_time */
 uint64_t evict_current_exceeded_ms(void);
 void evict_reset_stats(void);
+/* INFO eviction: a database's policy (its maxmemory-policy-db entry or
+ * maxmemory-policy) and the keys evicted from it since the last reset. */
+const char *evict_db_policy(int db);
+uint64_t evict_db_evicted(int db);
 /* The event loop's step after each turn: evicts (one bounded step) when
  * over the limit without a command to do it (maxmemory lowered at run
  * time, memory that grew otherwise). false: still over, call again at

@@ -2,6 +2,7 @@
  * usable size, so it matches what the allocator really holds for us. */
 #include "mem.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -133,5 +134,58 @@ void mem_purge(void) {
     if (mallctl("arenas.narenas", &narenas, &sz, NULL, 0) != 0) return;
     snprintf(name, sizeof(name), "arena.%u.purge", (unsigned)MALLCTL_ARENAS_ALL);
     mallctl(name, NULL, NULL, NULL, 0);
+#endif
+}
+
+/* jemalloc checks the size of the value against the setting's own type,
+ * which the caller cannot know. As Redis does, start at 64 bits and halve
+ * the width jemalloc wrote back after each EINVAL: only 64-bit settings
+ * can be read that way (a 32-bit one answers EINVAL), which is Redis's
+ * behaviour and what DEBUG MALLCTL is tested against. */
+int mem_ctl_int(const char *name, const int64_t *set, int64_t *got) {
+#ifdef HAVE_JEMALLOC
+    int64_t old = 0, val = set ? *set : 0;
+    size_t width = sizeof(int64_t);
+    while (width > 0) {
+        int rc = mallctl(name, &old, &width, set ? &val : NULL, set ? width : 0);
+        if (rc == EPERM && set) { /* write-only setting: write without reading */
+            rc = mallctl(name, NULL, NULL, &val, width);
+            if (rc == 0) return MEM_CTL_WRITTEN;
+        }
+        if (rc == EINVAL) {
+            width /= 2;
+            continue;
+        }
+        if (rc) return rc;
+        *got = old;
+        return 0;
+    }
+    return EINVAL;
+#else
+    (void)name, (void)set, (void)got;
+    return ENOENT;
+#endif
+}
+
+int mem_ctl_str(const char *name, const char *set, const char **got) {
+#ifdef HAVE_JEMALLOC
+    const char *old = NULL;
+    size_t sz = sizeof(old);
+    int rrc = mallctl(name, &old, &sz, NULL, 0);
+    if (rrc && !(rrc == EPERM && set)) return rrc;
+    int wrc = 0;
+    if (set) {
+        /* "VOID" triggers a setting that takes no value (thread.tcache.flush). */
+        if (strcmp(set, "VOID") == 0) wrc = mallctl(name, NULL, NULL, NULL, 0);
+        else wrc = mallctl(name, NULL, NULL, (void *)&set, sizeof(set));
+    }
+    if (rrc == 0) {
+        *got = old;
+        return 0;
+    }
+    return wrc ? wrc : MEM_CTL_WRITTEN;
+#else
+    (void)name, (void)set, (void)got;
+    return ENOENT;
 #endif
 }

@@ -20,6 +20,13 @@ void mem_allocator_figures(size_t *allocated, size_t *active, size_t *resident);
 /* The allocator's own statistics report, passed to fn in pieces (MEMORY
  * MALLOC-STATS); a one-line note with libc. */
 void mem_allocator_report(void (*fn)(void *ctx, const char *text), void *ctx);
+/* DEBUG MALLCTL / MALLCTL-STR: read (and, when set is given, write) one
+ * allocator setting by its mallctl name. 0 = *got holds the old value;
+ * MEM_CTL_WRITTEN = a write-only setting was written; otherwise an errno
+ * (ENOENT without jemalloc). */
+#define MEM_CTL_WRITTEN (-1)
+int mem_ctl_int(const char *name, const int64_t *set, int64_t *got);
+int mem_ctl_str(const char *name, const char *set, const char **got);
 /* Returns dirty pages to the OS where the allocator can (MEMORY PURGE). */
 void mem_purge(void);
 

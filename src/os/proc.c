@@ -80,6 +80,11 @@ size_t proc_rss_bytes(void) {
     return rss * (size_t)sysconf(_SC_PAGESIZE);
 }
 
+size_t proc_system_memory(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (size_t)pages * (size_t)size : 0;
+}
+
 void proc_cpu_usage(double *sys_s, double *user_s) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -20,6 +20,7 @@ void proc_daemonize(void);
 bool proc_write_pidfile(const char *path);
 void proc_remove_file(const char *path);
 size_t proc_rss_bytes(void);            /* resident set size, 0 if unknown */
+size_t proc_system_memory(void);        /* physical memory of the machine, 0 if unknown */
 void proc_cpu_usage(double *sys_s, double *user_s);
 int proc_pid(void);
 /* Changes the working directory; negative errno on failure. */
