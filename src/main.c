@@ -43,8 +43,7 @@ static void seed_hash(void) {
  * know the server started, so kilat prints its own banner with the same
  * fields. Without it, one line as Redis writes it. */
 static void show_banner(void) {
-    const char *logo = config_value("always-show-logo");
-    if (logo && strcmp(logo, "yes") == 0) {
+    if (config_yes("always-show-logo")) {
         log_raw(LOG_NOTICE,
                 "\n"
                 "    _    _ _       _\n"

@@ -589,6 +589,11 @@ const char *config_value(const char *name) {
     return i < 0 ? NULL : vals[i];
 }
 
+bool config_yes(const char *name) {
+    const char *v = config_value(name);
+    return v && !strcmp(v, "yes");
+}
+
 /* ------------------------------------------------ the kinds of values */
 
 static bool set_bool(const Directive *d, SetCtx *c) {

@@ -94,6 +94,8 @@ bool config_exists(const char *name);
  * CONFIG GET shows it; NULL if there is no such directive. Owned by the
  * config: valid until that directive is next set. */
 const char *config_value(const char *name);
+/* A yes/no directive is "yes" (false for an unknown name). */
+bool config_yes(const char *name);
 /* Calls fn(from, to, &err) for each rename-command line read, in order
  * (an empty `to` removes the command). When fn returns false, prints the
  * fatal config error with fn's text ("No such command in rename-command")

@@ -134,8 +134,7 @@ bool evict_configure(const char **err) {
     ev.maxmemory = max;
     ev.samples = (int)int_of("maxmemory-samples", 5);
     ev.tenacity = (int)int_of("maxmemory-eviction-tenacity", 10);
-    const char *lz = config_value("lazyfree-lazy-eviction");
-    ev.lazy = lz && !strcmp(lz, "yes");
+    ev.lazy = config_yes("lazyfree-lazy-eviction");
     evict_enabled = max > 0;
     return true;
 }

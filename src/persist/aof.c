@@ -41,11 +41,6 @@ Aof aof = {.fd = -1, .selected_db = -1, .write_ok = true, .rewrite_start_s = -1,
 
 static _Atomic int fsync_err; /* the worker's last fsync result (-errno or 0) */
 
-bool aof_yes(const char *name) {
-    const char *v = config_value(name);
-    return v && !strcmp(v, "yes");
-}
-
 const char *aof_filename(void) { return config_value("appendfilename"); }
 const char *aof_dirname(void) { return config_value("appenddirname"); }
 
@@ -76,14 +71,14 @@ static bool refresh_opts(const char **err) {
     UNUSED(err);
     const char *v = config_value("appendfsync");
     opt.policy = v && !strcmp(v, "always") ? FSYNC_ALWAYS : v && !strcmp(v, "no") ? FSYNC_NO : FSYNC_EVERYSEC;
-    opt.timestamps = aof_yes("aof-timestamp-enabled");
-    opt.no_fsync_rewrite = aof_yes("no-appendfsync-on-rewrite");
+    opt.timestamps = config_yes("aof-timestamp-enabled");
+    opt.no_fsync_rewrite = config_yes("no-appendfsync-on-rewrite");
     return true;
 }
 
 static FsyncPolicy policy(void) { return opt.policy; }
 
-bool aof_configured(void) { return aof_yes("appendonly"); }
+bool aof_configured(void) { return config_yes("appendonly"); }
 
 /* ---------------------------------------------------------------- feed */
 
@@ -308,7 +303,7 @@ static void unlink_job(void *arg) {
 }
 
 void aof_delete_history(void) {
-    if (!aof.m || !aof.m->nhist || aof_yes("aof-disable-auto-gc")) return;
+    if (!aof.m || !aof.m->nhist || config_yes("aof-disable-auto-gc")) return;
     for (size_t i = 0; i < aof.m->nhist; i++) {
         log_msg(LOG_NOTICE, "Removing the history file %s in the background", aof.m->hist[i].name);
         thread_bg_submit(unlink_job, aof_path(aof.m->hist[i].name));
@@ -498,7 +493,7 @@ static bool open_at_start(void) {
     }
     size_t nincr = aof.m->nincr;
     if (!aof.m->base && !nincr) {
-        bool rdb = aof_yes("aof-use-rdb-preamble");
+        bool rdb = config_yes("aof-use-rdb-preamble");
         const char *name = aof_manifest_new_base(aof.m, aof_filename(), rdb);
         char *path = aof_path(name);
         r = snapshot_save_as(path, rdb ? SNAP_AOF_RDB : SNAP_AOF_RESP);
@@ -605,7 +600,7 @@ static bool start_aof(const char **err) {
 }
 
 static bool on_set_appendonly(const char **err) {
-    bool want = aof_yes("appendonly");
+    bool want = config_yes("appendonly");
     if (!want && aof.state != AOF_OFF) stop_aof();
     else if (want && aof.state == AOF_OFF) return start_aof(err);
     return true;
@@ -713,8 +708,7 @@ const char *aof_debug_loadaof(void) {
     aof_delete_history();
     AofStatus st = load_all();
     if (st != AOF_OK && st != AOF_EMPTY && st != AOF_NOT_EXIST && st != AOF_TRUNCATED) exit(1);
-    db_restore_dirty(dirty);
-    persist_loading_end();
+    db_restore_dirty(dirty); /* load_all ended the loading state */
     log_msg(LOG_WARNING, "Append Only File loaded by DEBUG LOADAOF");
     return NULL;
 }

@@ -53,7 +53,6 @@ bool aof_persist_manifest(AofManifest *m);
 /* Removes the history files in the background (unless aof-disable-auto-gc). */
 void aof_delete_history(void);
 void aof_set_sink(bool on);
-bool aof_yes(const char *name);
 
 /* aof_rewrite.c */
 bool aof_rewrite_start(const char **err);

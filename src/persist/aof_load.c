@@ -347,8 +347,7 @@ static AofStatus fail_read(Load *L) {
 }
 
 static bool truncation_allowed(void) {
-    const char *v = config_value("aof-load-truncated");
-    return !v || strcmp(v, "yes") == 0;
+    return config_yes("aof-load-truncated");
 }
 
 /* The file ends inside a command (or a MULTI without EXEC): cut it back

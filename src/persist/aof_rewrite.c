@@ -54,7 +54,7 @@ bool aof_rewrite_start(const char **err) {
         return false;
     }
     aof.rewrites++;
-    bool rdb = aof_yes("aof-use-rdb-preamble");
+    bool rdb = config_yes("aof-use-rdb-preamble");
     snprintf(temp_base, sizeof temp_base, "temp-rewriteaof-bg-%d.aof", (int)getpid());
     const char *why;
     aof.rewriting = true; /* before the start: the feed must see it */

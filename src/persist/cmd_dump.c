@@ -13,8 +13,7 @@
 #include "rdb_enc.h"
 
 bool dump_compress(void) {
-    const char *v = config_value("rdbcompression");
-    return !v || strcmp(v, "yes") == 0;
+    return config_yes("rdbcompression");
 }
 
 /* DUMP key -- reply: the payload, or nil when the key does not exist. */

@@ -53,11 +53,6 @@ static const char *dbfilename(void) {
     return f && f[0] ? f : "dump.rdb";
 }
 
-static bool config_yes(const char *name) {
-    const char *v = config_value(name);
-    return v && !strcmp(v, "yes");
-}
-
 /* The save points: pairs "seconds changes" of the `save` directive. */
 static int save_points(int64_t *secs, int64_t *changes, int max) {
     const char *v = config_value("save");

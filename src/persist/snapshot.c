@@ -192,8 +192,7 @@ static void write_header(RdbBuf *b) {
  * aof-timestamp-enabled is yes. */
 static void write_start(Snap *s) {
     if (s->fmt == SNAP_AOF_RESP) {
-        const char *ts = config_value("aof-timestamp-enabled");
-        if (ts && !strcmp(ts, "yes")) {
+        if (config_yes("aof-timestamp-enabled")) {
             char line[48];
             int n = snprintf(line, sizeof line, "#TS:%lld\r\n", (long long)(clock_unix_ms() / 1000));
             rdb_write_raw(&s->out, line, (size_t)n);
@@ -326,16 +325,15 @@ static Snap *snap_new(const char *path, SnapFormat fmt, bool foreground, int *er
     s->w = mem_calloc(sizeof(Writer));
     s->w->fd = fd;
     s->w->rdb = fmt != SNAP_AOF_RESP;
-    const char *inc = config_value(fmt == SNAP_RDB ? "rdb-save-incremental-fsync" : "aof-rewrite-incremental-fsync");
-    s->w->autosync = inc && !strcmp(inc, "yes") && !foreground ? AUTOSYNC_BYTES : 0;
-    s->w->checksum = !config_value("rdbchecksum") || !strcmp(config_value("rdbchecksum"), "yes");
+    bool inc = config_yes(fmt == SNAP_RDB ? "rdb-save-incremental-fsync" : "aof-rewrite-incremental-fsync");
+    s->w->autosync = inc && !foreground ? AUTOSYNC_BYTES : 0;
+    s->w->checksum = config_yes("rdbchecksum");
     s->w->tmp = abs_tmp;
     s->w->final = abs_final;
     s->foreground = foreground;
     s->fmt = fmt;
     running_fmt = fmt;
-    const char *comp = config_value("rdbcompression");
-    rdbbuf_init(&s->out, !comp || !strcmp(comp, "yes"));
+    rdbbuf_init(&s->out, config_yes("rdbcompression"));
     s->last_db = -1;
     s->start_us = clock_mono_us();
     for (int i = 0; i < db_count_dbs(); i++) s->keys_total += db_size(db_get(i));
