@@ -22,6 +22,7 @@
 #include "../ds/num.h"
 #include "../os/clock.h"
 #include "../os/thread.h"
+#include "evict.h"
 #include "lfu.h"
 #include "notify.h"
 #include "propagate.h"
@@ -219,6 +220,7 @@ static const HtType keyspace_type = {
     .next_offset = offsetof(Entry, next),
     .entry_key = ht_entry_key,
     .entry_free = entry_free,
+    .may_grow = evict_table_may_grow,
 };
 
 /* Allocates an entry with key and room for `vsize` value bytes; the value

@@ -149,6 +149,11 @@ size_t evict_used_memory(void) {
     return used > skip ? used - skip : 0;
 }
 
+bool evict_table_may_grow(size_t more_bytes, double load) {
+    if (!evict_enabled || load > 1.618) return true;
+    return evict_used_memory() + more_bytes <= ev.maxmemory;
+}
+
 uint64_t evict_stat_keys(void) { return ev.evicted; }
 
 uint64_t evict_current_exceeded_ms(void) {

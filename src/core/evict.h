@@ -31,6 +31,11 @@ bool evict_out_of_memory(void);
 /* Memory that does not count toward the limit (the AOF buffer): set by the
  * layer that owns it. */
 void evict_set_not_counted(size_t (*fn)(void));
+/* Whether a key table may double, taking more_bytes (HtType.may_grow):
+ * as Redis 7.0's dictExpandAllowed, not when that would take memory past
+ * maxmemory, unless the table is already loaded past 1.618 entries per
+ * bucket. Growing would only make room by evicting keys. */
+bool evict_table_may_grow(size_t more_bytes, double load);
 /* The figure compared with maxmemory, and what is left out of it. */
 size_t evict_used_memory(void);
 size_t evict_not_counted(void);

@@ -334,13 +334,22 @@ void ht_add_absent(HashTable *ht, void *entry) {
     insert(ht, entry, ht_hash(key, len));
 }
 
+/* Whether a full table may double now (see HtType.may_grow). */
+static bool grow_allowed(const HashTable *ht, int8_t exp) {
+    if (!ht->type->may_grow) return true;
+    return ht->type->may_grow(((size_t)1 << exp) * sizeof(void *),
+                              (double)ht->used[0] / (double)size_of(ht, 0));
+}
+
 static void insert(HashTable *ht, void *entry, uint64_t h) {
     int t;
 
-    if (ht->b[0] == NULL)
+    if (ht->b[0] == NULL) {
         resize_start(ht, HT_MIN_EXP);
-    else if (!rehashing(ht) && ht->used[0] >= size_of(ht, 0))
-        resize_start(ht, exp_for(ht->used[0] + 1));
+    } else if (!rehashing(ht) && ht->used[0] >= size_of(ht, 0)) {
+        int8_t exp = exp_for(ht->used[0] + 1);
+        if (grow_allowed(ht, exp)) resize_start(ht, exp);
+    }
 
     t = rehashing(ht) ? 1 : 0;
     void **slot = &ht->b[t][h & mask_of(ht, t)];
@@ -475,7 +484,8 @@ void *ht_random(HashTable *ht) {
  * rehashing) and accept it with probability len/cap, then pick one of its
  * entries uniformly. Every entry of a chain no longer than `cap` then has
  * the same chance, 1/(buckets * cap); the tables keep a load factor <= 1
- * (>= 1/8 before they shrink), so chains longer than 4 are rare and a pick
+ * (<= 1.618 when may_grow holds them back; >= 1/8 before they shrink), so
+ * chains longer than 4 are rare and a pick
  * takes cap/load tries, 4 to 8 in the usual case. A small table is
  * simply read whole. */
 #define FAIR_CAP 4

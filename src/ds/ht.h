@@ -16,6 +16,10 @@ typedef struct {
     size_t next_offset;                                   /* offsetof the link */
     const char *(*entry_key)(const void *entry, size_t *len);
     void (*entry_free)(void *entry);                      /* optional */
+    /* Optional: asked before the table doubles, with the bytes the new
+     * buckets take and the entries per bucket now; false keeps the table
+     * as it is (chains grow) until a later add asks again. */
+    bool (*may_grow)(size_t more_bytes, double load);
 } HtType;
 
 /* A new empty table (no buckets until the first add). Never NULL. */
