@@ -645,7 +645,48 @@ static void test_foreach(void) {
     ht_destroy(ht);
 }
 
+/* may_grow: while it says no, a full table keeps its buckets and takes
+ * more entries in longer chains (all still found); asked with the new
+ * buckets' bytes and the load; once it says yes, the next add doubles. */
+static bool grow_ok;
+static size_t grow_asks, grow_bytes;
+static double grow_load;
+
+static bool may_grow(size_t more_bytes, double load) {
+    grow_asks++;
+    grow_bytes = more_bytes;
+    grow_load = load;
+    return grow_ok;
+}
+
+static const HtType held_type = {offsetof(Item, link), item_key, item_free, may_grow};
+
+static void test_may_grow(void) {
+    HashTable *ht = ht_create(&held_type);
+    grow_ok = true;
+    uint32_t n = 0;
+    while (ht_count(ht) < 1024) ht_add(ht, item_num(n++));
+    while (ht_is_rehashing(ht)) ht_rehash_steps(ht, 100);
+    size_t buckets = ht_buckets(ht);
+    CHECK(buckets == 1024);
+    grow_ok = false;
+    grow_asks = 0;
+    for (; n < 1500; n++) ht_add(ht, item_num(n));
+    CHECK(ht_buckets(ht) == buckets && !ht_is_rehashing(ht));
+    CHECK(grow_asks == 1500 - 1024);                  /* each add over capacity asks */
+    CHECK(grow_bytes == 2048 * sizeof(void *));
+    CHECK(grow_load > 1.46 && grow_load < 1.47);      /* 1499 / 1024 */
+    bool all = true;
+    for (uint32_t i = 0; i < n; i++) all &= find_num(ht, i) != NULL;
+    CHECK(all);
+    grow_ok = true;
+    ht_add(ht, item_num(n++));
+    CHECK(ht_buckets(ht) > buckets);
+    ht_destroy(ht);
+}
+
 int main(void) {
+    test_may_grow();
     test_add_absent();
     test_foreach();
     test_hash();
