@@ -10,6 +10,7 @@
 #include "../ds/mem.h"
 #include "../ds/num.h"
 #include "command.h"
+#include "client_evict.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -81,6 +82,7 @@ static char *reserve_slow(Client *c, size_t need, size_t room) {
             while (cap - c->olen < room) cap *= 2;
             c->obuf = mem_realloc(c->obuf, cap);
             c->ocap = cap;
+            client_evict_update(c); /* Redis counts at such points too (pub/sub, tracking) */
         }
     }
     reply_obuf_rearm(c);

@@ -19,6 +19,7 @@
 #include "command.h"
 #include "config.h"
 #include "db.h"
+#include "client_evict.h"
 #include "evict.h"
 #include "io.h"
 #include "latency.h"
@@ -341,6 +342,7 @@ static void process_events(int timeout_ms) {
     if (before_flush) before_flush();
     client_flush_all();
     client_free_closing();
+    if (UNLIKELY(client_evict_over)) client_evict_run(NULL); /* before keys are evicted */
 }
 
 void server_set_before_flush(void (*fn)(void)) { before_flush = fn; }
