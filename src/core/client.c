@@ -29,6 +29,7 @@
 #include "watch.h"
 
 #define QBUF_CHUNK 16384
+#define QBUF_BIG_ARG 32768 /* Redis's PROTO_MBULK_BIG_ARG */
 #define OBUF_KEEP 65536 /* a slow reader's buffer shrinks toward this */
 #define RBUF_MIN 1024    /* an idle client's reply buffer shrinks to this, at least */
 #define RBUF_CHUNK 16384 /* the reply buffer's usual size; bigger only while a big reply drains */
@@ -313,6 +314,15 @@ static void process_input(Client *c) {
         memmove(c->qbuf, c->qbuf + off, c->qlen - off);
         c->qlen -= off;
     }
+    /* A big bulk gets its whole buffer as soon as its length is known, as
+     * in Redis: its memory counts at once (maxmemory-clients), not only
+     * once the next read has come. */
+    size_t want = resp_bytes_wanted(&c->parser);
+    if (UNLIKELY(want >= QBUF_BIG_ARG) && c->qcap - c->qlen < want) {
+        c->qcap = c->qlen + want;
+        c->qbuf = mem_realloc(c->qbuf, c->qcap);
+        if (c->qcap > c->qpeak) c->qpeak = c->qcap;
+    }
     client_evict_update(c); /* a big request still arriving */
 }
 
@@ -338,10 +348,11 @@ void client_run_resumed(void) {
 void client_on_readable(Client *c) {
     size_t want = resp_bytes_wanted(&c->parser);
     size_t need = want > QBUF_CHUNK ? want : QBUF_CHUNK;
-    /* a bulk being read needs no more room than it lacks: a big one fills
-     * a buffer of exactly its size, as in Redis, however the reads split
-     * it (its client's tot-mem does not depend on them) */
-    if (want && c->qcap - c->qlen >= want) need = want;
+    /* a bulk being read into a buffer grown for it needs no more room
+     * than it lacks: a big one fills a buffer of exactly its size, as in
+     * Redis, however the reads split it (so its client's tot-mem does not
+     * depend on them) */
+    if (want && c->qcap > QBUF_CHUNK && c->qcap - c->qlen >= want) need = want;
     if (c->qcap - c->qlen < need) {
         size_t cap = c->qlen + need;
         c->qbuf = mem_realloc(c->qbuf, cap);

@@ -82,7 +82,9 @@ static char *reserve_slow(Client *c, size_t need, size_t room) {
             while (cap - c->olen < room) cap *= 2;
             c->obuf = mem_realloc(c->obuf, cap);
             c->ocap = cap;
-            client_evict_update(c); /* Redis counts at such points too (pub/sub, tracking) */
+            /* another client's output (pub/sub, MONITOR) counts at once, as
+             * in Redis; the running client's counts after its command */
+            if (!(c->flags & CLIENT_EXECUTING)) client_evict_update(c);
         }
     }
     reply_obuf_rearm(c);

@@ -294,3 +294,18 @@ def test_lowering_the_limit_evicts_biggest_first(start_server):
     assert evicted(r) == 2
     for s in socks + [c4]:
         s.close()
+
+
+def test_declared_big_bulk_counts_at_once(start_server):
+    """A big bulk's buffer is taken when its length is read, so a client
+    that announced 2 MB and sent 100 bytes of it is over a 1 MB limit."""
+    srv = start_server()
+    r = srv.client()
+    s = named_socket(srv, "announcer")
+    s.sendall(b"*2\r\n$3\r\nSET\r\n$2000000\r\n" + b"v" * 100)
+    assert wait_for(lambda: (field(r, "announcer", "tot-mem") or 0) >= 2000000)
+    assert field(r, "announcer", "qbuf") == 100
+    assert field(r, "announcer", "argv-mem") == 3  # "SET", already parsed
+    r.config_set("maxmemory-clients", "1mb")
+    assert closed_by_server(s)
+    assert evicted(r) == 1
