@@ -470,10 +470,10 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
         "resp=%d lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
         (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->last_ms) / 1000),
-        client_flags_str(c, flags), c->db_index, sub, psub, ssub, multi_queued_count(c), c->qlen - parsed,
-        c->qcap - c->qlen, argv, multi_mem(c), c->ocap, c->opeak, client_obuf_len(c),
-        client_obuf_mem(c), client_total_mem(c), (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd,
-        c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+        client_flags_str(c, flags), c->db_index, sub, psub, ssub, multi_queued_count(c),
+        c->qlen - parsed, c->qcap - c->qlen, argv, multi_mem(c), c->ocap, c->opeak,
+        client_obuf_len(c), client_obuf_mem(c), client_total_mem(c),
+        (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd, c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
 }
 

@@ -222,7 +222,8 @@ size_t pubsub_client_mem(const Client *c) {
     size_t mem = sizeof(*c->pubsub);
     for (int k = 0; k < PUBSUB_KINDS; k++) {
         const HashTable *ht = c->pubsub->mine[k];
-        if (ht) mem += ht_count(ht) * (sizeof(Sub) + sizeof(Sub *)) + ht_buckets(ht) * sizeof(void *);
+        if (!ht) continue;
+        mem += ht_count(ht) * (sizeof(Sub) + sizeof(Sub *)) + ht_buckets(ht) * sizeof(void *);
     }
     return mem;
 }
