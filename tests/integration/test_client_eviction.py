@@ -89,6 +89,15 @@ def fill_qbuf(r, srv, name, n, rcvbuf=None):
     return s
 
 
+def raw_watch(keys):
+    """WATCH of these keys, as one request."""
+    out = [b"*%d\r\n$5\r\nWATCH\r\n" % (len(keys) + 1)]
+    for k in keys:
+        k = k.encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(k), k))
+    return b"".join(out)
+
+
 # ------------------------------------------------------------- CONFIG
 def test_config_forms_and_errors(r):
     assert r.config_get("maxmemory-clients") == {"maxmemory-clients": "0"}
@@ -309,3 +318,39 @@ def test_declared_big_bulk_counts_at_once(start_server):
     r.config_set("maxmemory-clients", "1mb")
     assert closed_by_server(s)
     assert evicted(r) == 1
+
+
+def test_watched_keys_and_subscriptions_count(start_server):
+    srv = start_server()
+    r = srv.client()
+    w = srv.client()
+    w.client_setname("watcher")
+    before = field(r, "watcher", "tot-mem")
+    for i in range(0, 2000, 500):
+        w.execute_command("WATCH", *["key:%d" % j for j in range(i, i + 500)])
+    assert field(r, "watcher", "tot-mem") >= before + 2000 * 16
+    p = srv.client()
+    p.client_setname("subscriber")
+    before = field(r, "subscriber", "tot-mem")
+    p.execute_command("PSUBSCRIBE", *["p:%d:*" % j for j in range(2000)])
+    assert field(r, "subscriber", "tot-mem") >= before + 2000 * 16
+    # watching until over a 200kb limit closes the watcher
+    r.config_set("maxmemory-clients", "200kb")
+    s = named_socket(srv, "greedy")
+    closed = False
+    for i in range(0, 50000, 1000):
+        cmd = raw_watch(["k%d" % j for j in range(i, i + 1000)])
+        if send_all(s, cmd, timeout=1) < len(cmd):
+            closed = True
+            break
+        try:
+            if s.recv(100) != b"+OK\r\n":
+                closed = True
+                break
+        except OSError:
+            closed = True
+            break
+    assert closed
+    assert "greedy" not in clients(r)
+    assert evicted(r) >= 1
+
