@@ -7,6 +7,7 @@
 #include "core/command.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/client_evict.h"
 #include "core/evict.h"
 #include "core/latency.h"
 #include "core/lfu.h"
@@ -95,6 +96,7 @@ int main(int argc, char **argv) {
     thread_bg_start();
     db_init_all(cfg.databases);
     if (!evict_init()) return 1;
+    client_evict_init();
     lfu_init();
     cmd_register_all();
     command_init();

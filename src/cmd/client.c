@@ -9,6 +9,7 @@
 #include "../core/args.h"
 #include "../core/block.h"
 #include "../core/client.h"
+#include "../core/client_evict.h"
 #include "../core/command.h"
 #include "../core/pause.h"
 #include "../core/reply.h"
@@ -168,7 +169,10 @@ static void switch_flag(Client *c, uint32_t flag) {
     reply_ok(c);
 }
 
-static void cmd_client_no_evict(Client *c) { switch_flag(c, CLIENT_NO_EVICT); }
+static void cmd_client_no_evict(Client *c) {
+    switch_flag(c, CLIENT_NO_EVICT);
+    client_evict_update(c); /* out of, or back into, the eviction buckets */
+}
 static void cmd_client_no_touch(Client *c) { switch_flag(c, CLIENT_NO_TOUCH); }
 
 /* CLIENT REPLY ON|OFF|SKIP. OFF and SKIP get no reply: OFF mutes this

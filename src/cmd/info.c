@@ -18,6 +18,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/client_evict.h"
 #include "../core/evict.h"
 #include "../core/pubsub.h"
 #include "../core/reply.h"
@@ -309,7 +310,7 @@ static void sec_stats(Text *t) {
                 "sync_partial_err:0\r\n"
                 "expired_keys:%" PRIu64 "\r\n"
                 "evicted_keys:%" PRIu64 "\r\n"
-                "evicted_clients:0\r\n"
+                "evicted_clients:%" PRIu64 "\r\n"
                 "total_eviction_exceeded_time:%" PRIu64 "\r\n"
                 "current_eviction_exceeded_time:%" PRIu64 "\r\n"
                 "keyspace_hits:%" PRIu64 "\r\n"
@@ -339,7 +340,8 @@ static void sec_stats(Text *t) {
                 (long long)stats_instantaneous(STATS_OPS), stats.net_input_bytes,
                 stats.net_output_bytes, stats_instantaneous(STATS_NET_INPUT) / 1024,
                 stats_instantaneous(STATS_NET_OUTPUT) / 1024, stats.rejected_connections,
-                db_stat_expired(), evict_stat_keys(), evict_stat_exceeded_ms(), evict_current_exceeded_ms(),
+                db_stat_expired(), evict_stat_keys(), client_evict_stat(), evict_stat_exceeded_ms(),
+                evict_current_exceeded_ms(),
                 db_stat_hits(), db_stat_misses(), pubsub_channel_count(), pubsub_pattern_count(),
                 pubsub_shard_channel_count(), persist_background_jobs(), migrate_cached_sockets(),
                 stats.unexpected_error_replies,

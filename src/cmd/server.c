@@ -12,6 +12,7 @@
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
+#include "../core/client_evict.h"
 #include "../core/evict.h"
 #include "../core/log.h"
 #include "../core/reply.h"
@@ -205,6 +206,7 @@ out:
 static void cmd_config_resetstat(Client *c) {
     stats_reset();
     evict_reset_stats();
+    client_evict_reset_stats();
     command_reset_stats();
     db_reset_stats();
     reply_ok(c);

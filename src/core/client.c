@@ -14,6 +14,7 @@
 #include "../os/poll.h"
 #include "../os/sock.h"
 #include "block.h"
+#include "client_evict.h"
 #include "command.h"
 #include "config.h"
 #include "db.h"
@@ -28,6 +29,7 @@
 #include "watch.h"
 
 #define QBUF_CHUNK 16384
+#define QBUF_BIG_ARG 32768 /* Redis's PROTO_MBULK_BIG_ARG */
 #define OBUF_KEEP 65536 /* a slow reader's buffer shrinks toward this */
 #define RBUF_MIN 1024    /* an idle client's reply buffer shrinks to this, at least */
 #define RBUF_CHUNK 16384 /* the reply buffer's usual size; bigger only while a big reply drains */
@@ -104,6 +106,7 @@ static void unqueue_resume(Client *c) {
 
 void client_free(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) nclosing--;
+    client_evict_forget(c);
     block_remove(c);
     pause_remove(c);
     pubsub_client_free(c);
@@ -144,6 +147,7 @@ void client_close_async(Client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) return;
     c->flags |= CLIENT_CLOSE_ASAP;
     nclosing++;
+    client_evict_forget(c); /* its memory is about to go */
 }
 
 void client_free_closing(void) {
@@ -215,6 +219,7 @@ static bool write_some(Client *c) {
             io_watch(c, POLL_READ | POLL_WRITE);
         }
     }
+    client_evict_update(c);
     return true;
 }
 
@@ -298,6 +303,7 @@ static void process_input(Client *c) {
         c->argl = c->parser.argl;
         command_execute(c);
         c->argc = 0;
+        client_evict_update(c); /* its output, MULTI queue, subscriptions */
         block_serve_ready(); /* after the command, never inside it */
     }
     c->flags &= ~CLIENT_EXECUTING;
@@ -308,6 +314,16 @@ static void process_input(Client *c) {
         memmove(c->qbuf, c->qbuf + off, c->qlen - off);
         c->qlen -= off;
     }
+    /* A big bulk gets its whole buffer as soon as its length is known, as
+     * in Redis: its memory counts at once (maxmemory-clients), not only
+     * once the next read has come. */
+    size_t want = resp_bytes_wanted(&c->parser);
+    if (UNLIKELY(want >= QBUF_BIG_ARG) && c->qcap - c->qlen < want) {
+        c->qcap = c->qlen + want;
+        c->qbuf = mem_realloc(c->qbuf, c->qcap);
+        if (c->qcap > c->qpeak) c->qpeak = c->qcap;
+    }
+    client_evict_update(c); /* a big request still arriving */
 }
 
 void client_resume(Client *c) {
@@ -332,6 +348,11 @@ void client_run_resumed(void) {
 void client_on_readable(Client *c) {
     size_t want = resp_bytes_wanted(&c->parser);
     size_t need = want > QBUF_CHUNK ? want : QBUF_CHUNK;
+    /* a bulk being read into a buffer grown for it needs no more room
+     * than it lacks: a big one fills a buffer of exactly its size, as in
+     * Redis, however the reads split it (so its client's tot-mem does not
+     * depend on them) */
+    if (want && c->qcap > QBUF_CHUNK && c->qcap - c->qlen >= want) need = want;
     if (c->qcap - c->qlen < need) {
         size_t cap = c->qlen + need;
         c->qbuf = mem_realloc(c->qbuf, cap);
@@ -394,8 +415,25 @@ void client_cron_resize_qbufs(int64_t now_ms, int hz) {
         Client *c = by_fd[cursor];
         if (!c) continue;
         visit--;
-        if (!(c->flags & (CLIENT_EXECUTING | CLIENT_CLOSE_ASAP))) resize_qbuf(c, now_ms);
+        if (!(c->flags & (CLIENT_EXECUTING | CLIENT_CLOSE_ASAP))) {
+            resize_qbuf(c, now_ms);
+            client_evict_update(c);
+        }
     }
+}
+
+/* Bytes of arguments held (Redis's argv-mem): the running command's, or
+ * the complete ones of a request still arriving; *parsed: the bytes of
+ * that request already parsed, which Redis no longer counts in qbuf. */
+static size_t argv_mem(const Client *c, size_t *parsed) {
+    size_t n = 0;
+    *parsed = 0;
+    if (!c->argc) {
+        *parsed = resp_pending_parsed(&c->parser, &n);
+        return n;
+    }
+    for (int i = 0; i < c->argc; i++) n += c->argl[i];
+    return n;
 }
 
 /* CLIENT LIST flags, in Redis's letter order. */
@@ -421,8 +459,9 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
     char flags[16];
     int64_t now = clock_unix_ms();
     const char *cmd = c->last_cmd ? c->last_cmd->fullname : "NULL";
-    size_t sub, psub, ssub;
+    size_t sub, psub, ssub, parsed;
     pubsub_client_counts(c, &sub, &psub, &ssub);
+    size_t argv = argv_mem(c, &parsed);
     int n = snprintf(
         buf, len,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu "
@@ -431,10 +470,10 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
         "resp=%d lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
         (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->last_ms) / 1000),
-        client_flags_str(c, flags), c->db_index, sub, psub, ssub, multi_queued_count(c), c->qlen,
-        c->qcap - c->qlen, (size_t)0, multi_mem(c), c->ocap, c->opeak, client_obuf_len(c),
-        client_obuf_mem(c), client_total_mem(c), (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd,
-        c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+        client_flags_str(c, flags), c->db_index, sub, psub, ssub, multi_queued_count(c),
+        c->qlen - parsed, c->qcap - c->qlen, argv, multi_mem(c), c->ocap, c->opeak,
+        client_obuf_len(c), client_obuf_mem(c), client_total_mem(c),
+        (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd, c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
 }
 
@@ -463,6 +502,7 @@ static void resize_obuf(Client *c, void *ctx) {
             c->obuf = mem_realloc(c->obuf, cap);
             c->ocap = cap;
             reply_obuf_rearm(c);
+            client_evict_update(c);
         }
     }
     if (reset) c->opeak = c->olen - c->osent;
@@ -479,7 +519,15 @@ size_t client_obuf_len(const Client *c) { return c->olen - c->osent; }
 
 size_t client_obuf_mem(const Client *c) { return c->olen > c->osent ? c->ocap : 0; }
 
-size_t client_total_mem(const Client *c) { return sizeof(Client) + c->qcap + c->ocap; }
+size_t client_total_mem(const Client *c) {
+    size_t mem = sizeof(Client) + c->qcap + c->ocap + multi_mem(c) + watch_mem(c) +
+                 pubsub_client_mem(c);
+    if (c->argc) { /* a command's arguments count while it runs, as in Redis */
+        size_t parsed;
+        mem += argv_mem(c, &parsed) + (size_t)c->argc * sizeof(char *);
+    }
+    return mem;
+}
 
 void client_totals(size_t *max_qbuf, size_t *max_obuf) {
     *max_qbuf = *max_obuf = 0;

@@ -85,6 +85,11 @@ typedef struct Client {
     /* us its blocked command has run so far (core/command: the slow log
      * and histograms time a blocking command's runs, not its wait) */
     int64_t blocked_us;
+    /* client eviction (core/client_evict): the memory last counted (0: not
+     * counted), its bucket + 1 (0: in none) and the bucket's list */
+    size_t evict_mem;
+    int evict_bucket;
+    struct Client *evict_prev, *evict_next;
 } Client;
 
 /* Creates a client for an accepted fd and registers it. */

@@ -13,6 +13,7 @@
 #include "../os/clock.h"
 #include "config.h"
 #include "db.h"
+#include "client_evict.h"
 #include "evict.h"
 #include "keyspec.h"
 #include "latency.h"
@@ -428,6 +429,12 @@ void command_execute(Client *c) {
     if (UNLIKELY(c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
         why = "ERR Command not allowed inside a transaction";
         goto reject_known;
+    }
+    /* maxmemory-clients: the biggest clients go before keys are evicted,
+     * as in Redis (a blocked command's retry is no new command) */
+    if (UNLIKELY(client_evict_over) && !(c->flags & (CLIENT_FAKE | CLIENT_REEXEC))) {
+        client_evict_run(c);
+        if (c->flags & CLIENT_CLOSE_ASAP) return; /* it was the biggest: no reply */
     }
     if (UNLIKELY(evict_enabled) && !(c->flags & CLIENT_FAKE) && !command_loading && !command_busy &&
         oom_rejects(c, cmd)) {

@@ -251,7 +251,7 @@ static const Directive table[] = {
     S("masterauth", "", NULL, 0),
     S("masteruser", "", NULL, 0),
     M("maxmemory", "0", 0, U64, F_USED),
-    M("maxmemory-clients", "0", 0, I64, F_PERCENT),
+    M("maxmemory-clients", "0", 0, I64, F_PERCENT | F_USED),
     I("maxmemory-eviction-tenacity", "10", 0, 100, F_USED),
     E("maxmemory-policy", "noeviction", policies, F_USED),
     /* kilat's own: shown by name only, so CONFIG GET * stays Redis's list */

@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#define MAX_HOOKS 16
+#define MAX_HOOKS 32
 
 static struct {
     const char *name;

@@ -217,6 +217,17 @@ void pubsub_client_counts(const Client *c, size_t *channels, size_t *patterns, s
     *shard = mine_count(c, PUBSUB_SHARD);
 }
 
+size_t pubsub_client_mem(const Client *c) {
+    if (!c->pubsub) return 0;
+    size_t mem = sizeof(*c->pubsub);
+    for (int k = 0; k < PUBSUB_KINDS; k++) {
+        const HashTable *ht = c->pubsub->mine[k];
+        if (!ht) continue;
+        mem += ht_count(ht) * (sizeof(Sub) + sizeof(Sub *)) + ht_buckets(ht) * sizeof(void *);
+    }
+    return mem;
+}
+
 size_t pubsub_channel_count(void) { return indexes[PUBSUB_CHANNEL].n; }
 size_t pubsub_pattern_count(void) { return indexes[PUBSUB_PATTERN].n; }
 size_t pubsub_shard_channel_count(void) { return indexes[PUBSUB_SHARD].n; }

@@ -34,6 +34,9 @@ size_t pubsub_unsubscribe_all(Client *c, PubsubKind kind, PubsubNameFn fn, void 
 
 /* c's subscription counts (CLIENT LIST sub= psub= ssub=). */
 void pubsub_client_counts(const Client *c, size_t *channels, size_t *patterns, size_t *shard);
+/* Bytes c's subscriptions hold, not the names, which the server-wide
+ * indexes share (tot-mem). */
+size_t pubsub_client_mem(const Client *c);
 /* Server-wide: channels / unique patterns / shard channels with at least
  * one subscriber (INFO stats, PUBSUB NUMPAT). */
 size_t pubsub_channel_count(void);

@@ -10,6 +10,7 @@
 #include "../ds/mem.h"
 #include "../ds/num.h"
 #include "command.h"
+#include "client_evict.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -81,6 +82,9 @@ static char *reserve_slow(Client *c, size_t need, size_t room) {
             while (cap - c->olen < room) cap *= 2;
             c->obuf = mem_realloc(c->obuf, cap);
             c->ocap = cap;
+            /* another client's output (pub/sub, MONITOR) counts at once, as
+             * in Redis; the running client's counts after its command */
+            if (!(c->flags & CLIENT_EXECUTING)) client_evict_update(c);
         }
     }
     reply_obuf_rearm(c);

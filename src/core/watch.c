@@ -211,3 +211,10 @@ void watch_unwatch_all(Client *c) {
 }
 
 size_t watch_count(const Client *c) { return c->watch ? c->watch->n : 0; }
+
+size_t watch_mem(const Client *c) {
+    const WatchState *ws = c->watch;
+    if (!ws) return 0;
+    return sizeof(*ws) + ws->cap * sizeof(Watcher *) +
+           ws->n * (sizeof(Watcher) + sizeof(Watcher *)); /* and the key's pointer to it */
+}

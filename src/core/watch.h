@@ -44,5 +44,8 @@ bool watch_any_expired(const Client *c);
 void watch_unwatch_all(Client *c);
 /* Keys c watches (for CLIENT LIST and tests). */
 size_t watch_count(const Client *c);
+/* Bytes c's watching holds (its list and its entries in the keys' lists),
+ * not the key names, which all watchers of a key share (tot-mem). */
+size_t watch_mem(const Client *c);
 
 #endif

@@ -394,3 +394,10 @@ size_t resp_bytes_wanted(const RespParser *p) {
     uint64_t need = (uint64_t)p->bulk_len + 2, have = p->seen - p->pos;
     return need > have ? (size_t)(need - have) : 0;
 }
+
+size_t resp_pending_parsed(const RespParser *p, size_t *args_len) {
+    *args_len = 0;
+    if (p->failed || p->want < 0) return 0;
+    for (int i = 0; i < p->argc; i++) *args_len += p->argl[i];
+    return p->pos;
+}

@@ -81,5 +81,11 @@ RespStatus resp_parse(RespParser *p, const char *buf, size_t len);
  * current bulk (payload and its \r\n) needs, or 0 if unknown, so big
  * payloads are read in one go. */
 size_t resp_bytes_wanted(const RespParser *p);
+/* After RESP_NEED_MORE inside a multibulk: the bytes at the buffer's start
+ * already parsed (its "*N" line, its complete args and the current bulk's
+ * "$L" line), and in *args_len the total length of the complete args;
+ * 0 and 0 otherwise. (Redis has moved these out of its query buffer into
+ * argv: CLIENT LIST's qbuf and argv-mem.) O(args). */
+size_t resp_pending_parsed(const RespParser *p, size_t *args_len);
 
 #endif

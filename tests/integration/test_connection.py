@@ -424,3 +424,22 @@ def test_client_no_touch(raw):
               ("CLIENT NO-TOUCH off", OK)])
     assert "T" not in client_info(raw)["flags"]
     assert raw.cmd_raw("CLIENT", "NO-TOUCH", "maybe").startswith(b"-ERR ")
+
+
+def test_port_in_use_exits_with_redis_words():
+    """Test harnesses (Redis's own suite among them) match this line to
+    retry on another port."""
+    import socket
+    from conftest import run_server_expect_exit
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    port = s.getsockname()[1]
+    try:
+        code, out = run_server_expect_exit(["--port", port, "--bind", "127.0.0.1",
+                                            "--save", ""])
+    finally:
+        s.close()
+    assert code == 1
+    assert (b"Failed listening on port %d (TCP), aborting." % port) in out
