@@ -336,23 +336,13 @@ def main():
                                           shlex.split(a.kilat_args), c, keep)
         else:
             sides["kilat"] = {"available": False, "error": "no binary"}
-        loads = {}
-        for who, binary, extra, src in (
-                ("redis", a.redis_bin, a.redis_args, "redis"),
-                ("kilat", a.kilat_bin, a.kilat_args, "kilat"),
-                ("kilat", a.kilat_bin, a.kilat_args, "redis"),
-                ("redis", a.redis_bin, a.redis_args, "kilat")):
-            if who == "kilat" and not kilat_ok:
-                loads[(who, src)] = (None, "no binary")
-                continue
+        def load_src(who, binary, extra, src):
             s = sides[src]
             want = s.get("dbsize")
-            loads[(who, src)] = load_time(who, binary,
-                                          s.get("dir") if s.get("available") else None,
-                                          shlex.split(extra), want if want is not None else -1)
-            t, why = loads[(who, src)]
-            print("  %s loading %s's appendonlydir: %s" % (
-                who, src, "%.2f s" % t if t else why))
+            return load_time(who, binary,
+                             s.get("dir") if s.get("available") else None,
+                             extra, want if want is not None else -1)
+        loads = B.cross_loads(a, kilat_ok, load_src, "appendonlydir")
         r, k = sides["redis"], sides["kilat"]
 
         def row(label, fmt, *path):

@@ -412,6 +412,26 @@ def _timed_start(binary, workdir, appendonly, extra, want, timeout=1800.0):
     return secs, ""
 
 
+def cross_loads(a, kilat_ok, load, what):
+    """Each server started on its own files and on the other's: calls
+    load(who, binary, extra, src) -> (seconds, why) for redis on redis's,
+    kilat on kilat's, kilat on redis's, redis on kilat's (kilat's only
+    where kilat_ok), prints a line each and returns {(who, src): (seconds,
+    why)}. `what` names the files in the lines."""
+    loads = {}
+    for who, src in (("redis", "redis"), ("kilat", "kilat"),
+                     ("kilat", "redis"), ("redis", "kilat")):
+        if who == "kilat" and not kilat_ok:
+            loads[(who, src)] = (None, "no binary")
+            continue
+        binary, extra = ((a.redis_bin, a.redis_args) if who == "redis"
+                         else (a.kilat_bin, a.kilat_args))
+        t, why = loads[(who, src)] = load(who, binary, shlex.split(extra), src)
+        print("  %s loading %s's %s: %s" % (who, src, what,
+                                           "%.2f s" % t if t else why))
+    return loads
+
+
 def _stop_all():
     for s in list(_started):
         s.stop(timeout=10.0)
@@ -491,6 +511,24 @@ def dig(d, *path):
             return None
         d = d[p]
     return d
+
+
+def side_values(runs, side, key, **match):
+    """`key` of the runs (dicts) of `side` whose fields equal `match`."""
+    return [r[key] for r in runs if r["side"] == side and
+            all(r[k] == v for k, v in match.items())]
+
+
+def paired_median(runs, rounds, key, **match):
+    """Median over the rounds of kilat/redis of `key` (nan where redis's
+    is 0) in the runs whose fields equal `match`: the two runs of a round
+    are back to back, so slow drifts of the machine cancel in the ratio."""
+    out = []
+    for rnd in range(rounds):
+        x = {r["side"]: r[key] for r in runs if r["round"] == rnd and
+             all(r[k] == v for k, v in match.items())}
+        out.append(x["kilat"] / x["redis"] if x["redis"] else float("nan"))
+    return median(out)
 
 
 def fmt_ratio(x):

@@ -429,20 +429,9 @@ def main():
 
     rdb = {w: os.path.join(keep, "%s.rdb" % w) if sides[w].get("available")
            else None for w in sides}
-    loads = {}
-    for who, binary, extra, src in (
-            ("redis", a.redis_bin, a.redis_args, "redis"),
-            ("kilat", a.kilat_bin, a.kilat_args, "kilat"),
-            ("kilat", a.kilat_bin, a.kilat_args, "redis"),
-            ("redis", a.redis_bin, a.redis_args, "kilat")):
-        if who == "kilat" and not kilat_ok:
-            loads[(who, src)] = (None, "no binary")
-            continue
-        loads[(who, src)] = load_time(who, binary, rdb[src],
-                                      shlex.split(extra), a.keys)
-        t, why = loads[(who, src)]
-        print("  %s loading %s's file: %s" % (who, src,
-                                             "%.2f s" % t if t else why))
+    loads = B.cross_loads(a, kilat_ok, lambda who, binary, extra, src:
+                          load_time(who, binary, rdb[src], extra, a.keys),
+                          "file")
 
     r, k = sides["redis"], sides["kilat"]
 

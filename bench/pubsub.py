@@ -142,15 +142,10 @@ def main():
 
 def report(a, modes, runs):
     def vals(mode, side, key):
-        return [r[key] for r in runs if r["mode"] == mode and r["side"] == side]
+        return B.side_values(runs, side, key, mode=mode)
 
     def paired(mode, key):
-        out = []
-        for rnd in range(a.rounds):
-            x = {r["side"]: r[key] for r in runs
-                 if r["mode"] == mode and r["round"] == rnd}
-            out.append(x["kilat"] / x["redis"])
-        return B.median(out)
+        return B.paired_median(runs, a.rounds, key, mode=mode)
 
     print()
     print("## %d subscribers: messages delivered per second, and server CPU "

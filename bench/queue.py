@@ -174,15 +174,10 @@ def ratio(x, y):
 
 def report(a, clients, runs):
     def vals(client, side, key):
-        return [r[key] for r in runs if r["client"] == client and r["side"] == side]
+        return B.side_values(runs, side, key, client=client)
 
     def paired(client, key):
-        out = []
-        for rnd in range(a.rounds):
-            x = {r["side"]: r[key] for r in runs
-                 if r["client"] == client and r["round"] == rnd}
-            out.append(ratio(x["kilat"], x["redis"]))
-        return B.median(out)
+        return B.paired_median(runs, a.rounds, key, client=client)
 
     for phase in ("push", "drain"):
         print()
