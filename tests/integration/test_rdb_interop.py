@@ -28,10 +28,11 @@ import pytest
 
 from conftest import (Server, REPO, SLOW, START_TIMEOUT, IS_KILAT,
                       SERVER_PROBLEMS, SANITIZER_MARKERS, server_binary, free_port,
-                      stop_all, wait_for)
+                      wait_for)
+from persist_helpers import (REDIS_BIN, RefServers, assert_same, copy_rdb,
+                             info_fields, new_server, snap)
 import rdb_dataset as ds
 
-REDIS_BIN = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
 CHECK_RDB = shutil.which("redis-check-rdb")
 
 pytestmark = pytest.mark.skipif(not REDIS_BIN or not CHECK_RDB,
@@ -46,29 +47,18 @@ MISCONF = (b"MISCONF Redis is configured to save RDB snapshots, but it's "
 
 
 # ------------------------------------------------------------ servers
-class Servers:
+class Servers(RefServers):
     """Starts servers for one test and stops (and checks) them all."""
 
-    def __init__(self):
-        self.started = []
+    ref_name = "redis reference"
 
     def start(self, *args, ref=False, rdb=None, dbfilename="dump.rdb",
               name=None):
         """ref: Debian's redis-server instead of the server under test.
         rdb: a file copied in as <dir>/<dbfilename> before start."""
-        srv = Server(("--enable-debug-command", "yes",
-                      "--dbfilename", dbfilename) + tuple(args),
-                     name=name or ("redis reference" if ref else "under test"))
-        if ref:
-            srv.binary = REDIS_BIN
-        if rdb is not None:
-            shutil.copyfile(rdb, os.path.join(srv.dir, dbfilename))
-        self.started.append(srv)
-        srv.start()
-        return srv
-
-    def stop(self):
-        stop_all(self.started)
+        return self.launch(("--enable-debug-command", "yes",
+                            "--dbfilename", dbfilename) + tuple(args),
+                           ref, name, copy_rdb(rdb, dbfilename))
 
 
 @pytest.fixture
@@ -95,16 +85,6 @@ def save(srv):
     return p
 
 
-def snap(srv):
-    with conn(srv) as c:
-        return ds.snapshot(c)
-
-
-def assert_same(got, want, encodings=True, what=""):
-    d = ds.diff(got, want, encodings)
-    assert not d, "%s keyspaces differ:\n  %s" % (what, "\n  ".join(d))
-
-
 def keyspace_counts(srv):
     """{db: (keys, expires)} from INFO keyspace."""
     with conn(srv) as c:
@@ -113,13 +93,6 @@ def keyspace_counts(srv):
     for m in re.finditer(r"^db(\d+):keys=(\d+),expires=(\d+)", info, re.M):
         out[int(m.group(1))] = (int(m.group(2)), int(m.group(3)))
     return out
-
-
-def info_fields(srv, section="persistence"):
-    with conn(srv) as c:
-        text = c.cmd("INFO", section).decode()
-    return dict(line.split(":", 1) for line in text.splitlines()
-                if ":" in line and not line.startswith("#"))
 
 
 def check_rdb(path):
@@ -283,14 +256,9 @@ def test_asset_list_is_complete(assets_dir):
 
 def _try_start(servers, rdb, name, ref):
     """A running server on a copy of rdb, or (exit code, output)."""
-    if ref:
-        binary = REDIS_BIN
-    else:
-        binary = server_binary()
     # Probe first: a file that is refused must make the process exit.
-    srv = Server(("--enable-debug-command", "yes", "--dbfilename", name),
-                 name="%s on %s" % ("redis" if ref else "under test", name))
-    srv.binary = binary
+    srv = new_server(("--enable-debug-command", "yes", "--dbfilename", name),
+                     ref, "%s on %s" % ("redis" if ref else "under test", name))
     shutil.copyfile(rdb, os.path.join(srv.dir, name))
     try:
         srv.start()
@@ -332,8 +300,7 @@ def test_asset_refusals_are_the_expected_ones(assets_dir):
     fails its integrity check)."""
     refused = []
     for name in ASSETS:
-        srv = Server(("--dbfilename", name), name="redis probe " + name)
-        srv.binary = REDIS_BIN
+        srv = new_server(("--dbfilename", name), True, "redis probe " + name)
         shutil.copyfile(os.path.join(assets_dir, name),
                         os.path.join(srv.dir, name))
         try:
