@@ -95,6 +95,12 @@ def keyspace_counts(srv):
     return out
 
 
+def wait_bgsave_done(srv, timeout=5.0):
+    """Waits (wait_for's timeout) until no BGSAVE runs."""
+    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
+                    timeout=timeout)
+
+
 def check_rdb(path):
     p = subprocess.run([CHECK_RDB, path], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, timeout=60)
@@ -544,8 +550,7 @@ def test_bgsave_keeps_point_in_time_view(servers):
         assert c.cmd("GET", "k05") == b"after-5"
         assert slowest < 1.0 * SLOW, "a write waited %.2fs during BGSAVE" % slowest
         assert c.cmd("CONFIG", "SET", "rdb-key-save-delay", "0") == b"OK"
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
-                    timeout=60)
+    wait_bgsave_done(srv, 60)
     fields = info_fields(srv)
     assert fields["rdb_last_bgsave_status"] == "ok"
     check_rdb(rdb_path(srv))
@@ -575,8 +580,7 @@ def test_bgsave_errors_schedule_and_lastsave(servers):
             b"ERR Background save already in progress"
         assert c.cmd("SAVE") == b"ERR Background save already in progress"
         assert c.cmd("CONFIG", "SET", "rdb-key-save-delay", "0") == b"OK"
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
-                    timeout=30)
+    wait_bgsave_done(srv, 30)
     assert info_fields(srv)["rdb_saves"] == "1"
     with conn(srv) as c:
         # BGSAVE inside a transaction is scheduled, then runs
@@ -584,8 +588,7 @@ def test_bgsave_errors_schedule_and_lastsave(servers):
         assert c.cmd("BGSAVE") == b"QUEUED"
         assert c.cmd("EXEC") == [b"Background saving scheduled"]
     assert wait_for(lambda: info_fields(srv)["rdb_saves"] == "2", timeout=30)
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
-                    timeout=30)
+    wait_bgsave_done(srv, 30)
     with conn(srv) as c:
         assert c.cmd("LASTSAVE") >= last
         assert abs(c.cmd("LASTSAVE") - time.time()) < 30
@@ -620,7 +623,7 @@ def test_info_persistence_fields(servers):
         assert int(f["rdb_last_save_time"]) == c.cmd("LASTSAVE")
         c.cmd("DEL", "a")
         assert c.cmd("BGSAVE") == b"Background saving started"
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0")
+    wait_bgsave_done(srv)
     f = info_fields(srv)
     assert f["rdb_saves"] == "2"
     assert f["rdb_last_bgsave_status"] == "ok"
@@ -638,8 +641,7 @@ def test_no_copy_on_write_reported(servers):
         assert c.cmd("BGSAVE") == b"Background saving started"
         for i in range(2000):
             c.cmd("SET", "k%d" % i, "w" * 100)
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
-                    timeout=30)
+    wait_bgsave_done(srv, 30)
     f = info_fields(srv)
     assert f["rdb_last_bgsave_status"] == "ok"
     assert f["rdb_last_cow_size"] == "0"
@@ -657,8 +659,7 @@ def test_misconf_after_failed_bgsave(servers, tmp_path):
         assert c.cmd("CONFIG", "SET", "dir", str(d)) == b"OK"
         d.rmdir()
         assert c.cmd("BGSAVE") == b"Background saving started"
-        assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"]
-                        == "0")
+        wait_bgsave_done(srv)
         assert info_fields(srv)["rdb_last_bgsave_status"] == "err"
         assert c.cmd("SET", "k", "w") == MISCONF
         assert c.cmd("INCR", "n") == MISCONF
