@@ -9,6 +9,7 @@ tests/laravel's (which hands on this folder's)."""
 
 import os
 import shutil
+import subprocess
 
 from conftest import Server, stop_all
 import rdb_dataset as ds
@@ -71,6 +72,17 @@ def snap(srv):
 def assert_same(got, want, encodings=True, what=""):
     d = ds.diff(got, want, encodings)
     assert not d, "%s keyspaces differ:\n  %s" % (what, "\n  ".join(d))
+
+
+def run_check(tool, path, ok, timeout):
+    """Runs `tool path` (redis-check-rdb, redis-check-aof): it must exit 0
+    and print `ok`. Returns its output."""
+    p = subprocess.run([tool, path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=timeout)
+    out = p.stdout.decode(errors="replace")
+    assert p.returncode == 0 and ok in out, \
+        "%s refused %s:\n%s" % (os.path.basename(tool), path, out[-3000:])
+    return out
 
 
 # ---------------------------------------------------------------- servers

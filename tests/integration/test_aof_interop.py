@@ -26,14 +26,13 @@ redis-server (always) as the other side."""
 import os
 import re
 import shutil
-import subprocess
 import time
 
 import pytest
 
 from conftest import wait_for
 from persist_helpers import (REDIS_BIN, RefServers, assert_same, info_fields as info,
-                             new_server, parse_aof, resp, snap)
+                             new_server, parse_aof, resp, run_check, snap)
 import rdb_dataset as ds
 
 CHECK_AOF = shutil.which("redis-check-aof")
@@ -107,13 +106,9 @@ def manifest(srv, dirname="appendonlydir", filename="appendonly.aof"):
 
 
 def check_aof(srv, dirname="appendonlydir", filename="appendonly.aof"):
-    path = os.path.join(aof_dir(srv, dirname), filename + ".manifest")
-    p = subprocess.run([CHECK_AOF, path], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=120)
-    out = p.stdout.decode(errors="replace")
-    assert p.returncode == 0 and "All AOF files and manifest are valid" in out, \
-        "redis-check-aof refused %s:\n%s" % (path, out[-3000:])
-    return out
+    return run_check(CHECK_AOF,
+                     os.path.join(aof_dir(srv, dirname), filename + ".manifest"),
+                     "All AOF files and manifest are valid", 120)
 
 
 # ------------------------------------------------------------ the history

@@ -30,7 +30,7 @@ from conftest import (Server, REPO, SLOW, START_TIMEOUT, IS_KILAT,
                       SERVER_PROBLEMS, SANITIZER_MARKERS, server_binary, free_port,
                       wait_for)
 from persist_helpers import (REDIS_BIN, RefServers, assert_same, copy_rdb,
-                             info_fields, new_server, snap)
+                             info_fields, new_server, run_check, snap)
 import rdb_dataset as ds
 
 CHECK_RDB = shutil.which("redis-check-rdb")
@@ -102,12 +102,17 @@ def wait_bgsave_done(srv, timeout=5.0):
 
 
 def check_rdb(path):
-    p = subprocess.run([CHECK_RDB, path], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=60)
-    out = p.stdout.decode(errors="replace")
-    assert p.returncode == 0 and "RDB looks OK" in out, \
-        "redis-check-rdb refused %s:\n%s" % (path, out[-3000:])
-    return out
+    return run_check(CHECK_RDB, path, "RDB looks OK", 60)
+
+
+def built_pair(servers):
+    """(under test, redis-server), each with rdb_dataset's full dataset."""
+    sut = servers.start()
+    ref = servers.start(ref=True)
+    for s in (sut, ref):
+        with conn(s) as c:
+            ds.build(c)
+    return sut, ref
 
 
 def start_expect_exit(binary, rdb, dbfilename="dump.rdb", extra=()):
@@ -405,11 +410,7 @@ def test_missing_file_starts_empty(servers):
 # ------------------------------------------------- (e) save and reload
 @pytest.mark.slow
 def test_debug_reload_keeps_keyspace(servers):
-    sut = servers.start()
-    ref = servers.start(ref=True)
-    for s in (sut, ref):
-        with conn(s) as c:
-            ds.build(c)
+    sut, ref = built_pair(servers)
     before = snap(sut)
     with conn(sut) as c:
         assert c.cmd("DEBUG", "RELOAD") == b"OK"
@@ -823,11 +824,7 @@ UNORDERED = {2, 4}  # RDB_TYPE_SET, RDB_TYPE_HASH
 def test_dump_payloads_equal_redis_byte_for_byte(servers):
     """DUMP of the same data gives Redis's bytes (hash-table sets and
     hashes, whose order is the table's, are checked by RESTORE below)."""
-    sut = servers.start()
-    ref = servers.start(ref=True)
-    for s in (sut, ref):
-        with conn(s) as c:
-            ds.build(c)
+    sut, ref = built_pair(servers)
     got, want = _dumps(sut), _dumps(ref)
     assert sorted(got) == sorted(want)
     bad = []
@@ -870,11 +867,7 @@ def test_restore_payloads_across_servers(servers):
     and the other way round: same value and TTL, and the encoding
     redis-server itself gives after restoring its own payload (RESTORE may
     change one: a raw string made by APPEND comes back embstr)."""
-    sut = servers.start()
-    ref = servers.start(ref=True)
-    for s in (sut, ref):
-        with conn(s) as c:
-            ds.build(c)
+    sut, ref = built_pair(servers)
     made = snap(ref)
     redis_payloads = _dumps(ref)
     sut_payloads = _dumps(sut)
