@@ -24,14 +24,9 @@ Run through bench/aof.sh; see bench/README.md. Two parts:
    other server's (exec to first PONG), DBSIZE checked.
 """
 
-import argparse
-import csv
-import io
 import os
 import shlex
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,56 +34,32 @@ import types
 
 import benchlib as B
 import persist as P
-from memory import load
 
-MB = 1024.0 * 1024.0
+MB = B.MB
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/aof.sh",
-        description="AOF throughput (appendfsync always / everysec, 50 "
-                    "clients) and BGREWRITEAOF time and peak memory under a "
-                    "write load, kilat vs redis-server in one run.")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--policies", default=e("AOF_POLICIES", "always,everysec"),
-                   help="[AOF_POLICIES] appendfsync values (also 'off': "
-                        "appendonly no, the reference): %(default)s")
-    p.add_argument("--tests", default=e("AOF_TESTS", "set,incr,lpush"),
-                   help="[AOF_TESTS] redis-benchmark -t names: %(default)s")
-    p.add_argument("--rounds", type=int, default=int(e("ROUNDS", 3)),
-                   help="[ROUNDS] %(default)s")
-    p.add_argument("--clients", type=int, default=int(e("CLIENTS", 50)),
-                   help="[CLIENTS] -c: %(default)s")
-    p.add_argument("--requests", type=int, default=int(e("AOF_N", 100000)),
-                   help="[AOF_N] requests per run: %(default)s")
-    p.add_argument("--keyspace", type=int, default=int(e("KEYSPACE", 100000)),
-                   help="[KEYSPACE] -r: %(default)s")
-    p.add_argument("--server-cpu", default=e("SERVER_CPU", ""),
-                   help="[SERVER_CPU] CPU the servers are pinned to ('' = "
-                        "none): %(default)s")
-    p.add_argument("--client-cpu", default=e("CLIENT_CPU", ""),
-                   help="[CLIENT_CPU] CPU redis-benchmark is pinned to: %(default)s")
-    p.add_argument("--keys", type=int, default=int(e("AOF_KEYS", 1000000)),
-                   help="[AOF_KEYS] keys for the rewrite part (0: skip it): "
-                        "%(default)s")
-    p.add_argument("--warm", type=float, default=float(e("WARM", 1.0)),
-                   help="[WARM] seconds of write load before the measured "
-                        "rewrite: %(default)s")
-    p.add_argument("--writer-clients", type=int,
-                   default=int(e("WRITER_CLIENTS", 4)),
-                   help="[WRITER_CLIENTS] connections per writer: %(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
-    p.add_argument("--cli", default=e("REDIS_CLI", "redis-cli"),
-                   help="[REDIS_CLI] %(default)s")
-    p.add_argument("--benchmark", default=e("REDIS_BENCHMARK", "redis-benchmark"),
-                   help="[REDIS_BENCHMARK] %(default)s")
+    p = B.arg_parser(
+        "bench/aof.sh",
+        "AOF throughput (appendfsync always / everysec, 50 clients) and "
+        "BGREWRITEAOF time and peak memory under a write load, kilat vs "
+        "redis-server in one run.")
+    B.opt(p, "--policies", "AOF_POLICIES", "always,everysec",
+          "appendfsync values (also 'off': appendonly no, the reference): "
+          "%(default)s")
+    B.opt(p, "--tests", "AOF_TESTS", "set,incr,lpush",
+          "redis-benchmark -t names: %(default)s")
+    B.opt(p, "--rounds", "ROUNDS", 3, type=int)
+    B.opt(p, "--clients", "CLIENTS", 50, "-c: %(default)s", type=int)
+    B.opt(p, "--requests", "AOF_N", 100000, "requests per run: %(default)s",
+          type=int)
+    B.opt(p, "--keyspace", "KEYSPACE", 100000, "-r: %(default)s", type=int)
+    B.add_cpu_args(p, "", "", client_text="CPU redis-benchmark is pinned "
+                   "to: %(default)s")
+    B.opt(p, "--keys", "AOF_KEYS", 1000000,
+          "keys for the rewrite part (0: skip it): %(default)s", type=int)
+    P.add_writer_args(p, "rewrite")
+    B.add_server_args(p, cli=True, benchmark=True)
     return p.parse_args()
 
 
@@ -117,19 +88,9 @@ def run_one(a, srv, test, policy):
     srv.call("FLUSHALL")
     B.settle(srv)
     size0, _ = aof_size(srv)
-    t0 = time.time()
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
-    except subprocess.TimeoutExpired:
-        sys.exit("redis-benchmark timed out: %s" % shlex.join(cmd))
-    wall = time.time() - t0
-    rows = [r for r in csv.reader(io.StringIO(p.stdout))
-            if len(r) >= 7 and r[0] != "test"]
-    if p.returncode != 0 or len(rows) != 1:
-        sys.exit("redis-benchmark failed against %s (exit %d): %s\n%s%s" % (
-            srv.name, p.returncode, shlex.join(cmd), p.stdout, p.stderr))
-    res = {"rps": float(rows[0][1]), "p50": float(rows[0][4]),
-           "p99": float(rows[0][6]), "wall": wall}
+    row, _, wall = B.run_csv(cmd, srv.name, 1200)
+    res = {"rps": float(row[1]), "p50": float(row[4]), "p99": float(row[6]),
+           "wall": wall}
     if policy != "off":
         # everysec may hold writes back while an fsync runs (up to 2 s)
         deadline = time.time() + 5.0
@@ -230,7 +191,7 @@ def rewrite_side(a, who, binary, extra, c, keep):
             print("  %s: not available (%s)" % (who, res["error"]))
             return res
         t0 = time.time()
-        load(a, srv.port, P.dataset_stream(c))
+        B.pipe_load(a, srv.port, P.dataset_stream(c))
         n = srv.call("DBSIZE")
         if n != a.keys:
             sys.exit("%s: DBSIZE %r after loading %d keys" % (who, n, a.keys))
@@ -297,44 +258,9 @@ def load_time(who, binary, src_dir, extra, want):
     exec to the first PONG, or (None, why)."""
     if not src_dir:
         return None, "no directory"
-    work = tempfile.mkdtemp(prefix="kbench-aofload-")
-    try:
-        shutil.copytree(os.path.join(src_dir, "appendonlydir"),
-                        os.path.join(work, "appendonlydir"))
-        port = B.free_port()
-        argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "yes", "--dir", work] + extra
-        log = open(os.path.join(work, "server.log"), "wb")
-        t0 = time.time()
-        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=work)
-        secs = None
-        try:
-            while time.time() - t0 < 1800 and proc.poll() is None:
-                try:
-                    if B.call(port, "PING", timeout=5.0) == "PONG":
-                        secs = time.time() - t0
-                        break
-                except (OSError, B.RespError):
-                    pass
-                time.sleep(0.01)
-            n = B.call(port, "DBSIZE") if secs else None
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(60)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-            log.close()
-        if secs is None:
-            return None, "did not start (exit %s)" % proc.poll()
-        if n != want:
-            return None, "DBSIZE %s, not %d" % (n, want)
-        return secs, ""
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    return B.load_time(binary, "yes", extra, want, lambda d: shutil.copytree(
+        os.path.join(src_dir, "appendonlydir"),
+        os.path.join(d, "appendonlydir")), prefix="kbench-aofload-")
 
 
 # ---------------------------------------------------------------- report
@@ -343,25 +269,11 @@ def med(rs, key="rps"):
     return B.median(xs) if xs and len(xs) == len(rs) else None
 
 
-def f_num(x, fmt="%.0f"):
-    return "n/a" if x is None else fmt % x
-
-
-def ratio(k, r):
-    if k is None or r is None or not r:
-        return "n/a"
-    return "%.3f" % (k / r)
-
-
 def main():
     a = parse_args()
-    B.check_bin(a.redis_bin, "redis")
-    kilat_ok = os.path.isfile(a.kilat_bin) and os.access(a.kilat_bin, os.X_OK)
-    print("# AOF: throughput per appendfsync policy, BGREWRITEAOF time and "
-          "memory under writes")
-    print("machine: %s" % B.machine())
-    print("redis: %s %s" % (a.redis_bin, a.redis_args))
-    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    kilat_ok = B.check_bins(a, kilat=False)
+    B.header("AOF: throughput per appendfsync policy, BGREWRITEAOF time and "
+             "memory under writes", a)
     print("throughput: redis-benchmark -c %d -P 1 -n %d -r %d, tests %s, "
           "policies %s, %d rounds, A/B alternating; servers pinned to %s, "
           "client to %s" % (a.clients, a.requests, a.keyspace, a.tests,
@@ -384,10 +296,10 @@ def main():
             paired = B.median(pairs) if pairs and len(pairs) == len(r) else None
             sp = lambda rs: "n/a" if med(rs) is None else "%.0f%%" % (  # noqa: E731
                 100 * B.spread([x["rps"] for x in rs]))
-            rows.append(["%s %s" % (policy, test), f_num(rv), f_num(kv),
-                         ratio(kv, rv), f_num(paired, "%.3f"), sp(r), sp(k),
-                         f_num(med(r, "p99"), "%.2f"),
-                         f_num(med(k, "p99"), "%.2f")])
+            rows.append(["%s %s" % (policy, test), B.f_num(rv), B.f_num(kv),
+                         B.ratio_cell(kv, rv), B.f_num(paired, "%.3f"), sp(r), sp(k),
+                         B.f_num(med(r, "p99"), "%.2f"),
+                         B.f_num(med(k, "p99"), "%.2f")])
             for who, rs in (("redis", r), ("kilat", k)):
                 errs = sorted({x["error"] for x in rs if "error" in x})
                 if errs:
@@ -424,56 +336,37 @@ def main():
                                           shlex.split(a.kilat_args), c, keep)
         else:
             sides["kilat"] = {"available": False, "error": "no binary"}
-        loads = {}
-        for who, binary, extra, src in (
-                ("redis", a.redis_bin, a.redis_args, "redis"),
-                ("kilat", a.kilat_bin, a.kilat_args, "kilat"),
-                ("kilat", a.kilat_bin, a.kilat_args, "redis"),
-                ("redis", a.redis_bin, a.redis_args, "kilat")):
-            if who == "kilat" and not kilat_ok:
-                loads[(who, src)] = (None, "no binary")
-                continue
+        def load_src(who, binary, extra, src):
             s = sides[src]
             want = s.get("dbsize")
-            loads[(who, src)] = load_time(who, binary,
-                                          s.get("dir") if s.get("available") else None,
-                                          shlex.split(extra), want if want is not None else -1)
-            t, why = loads[(who, src)]
-            print("  %s loading %s's appendonlydir: %s" % (
-                who, src, "%.2f s" % t if t else why))
+            return load_time(who, binary,
+                             s.get("dir") if s.get("available") else None,
+                             extra, want if want is not None else -1)
+        loads = B.cross_loads(a, kilat_ok, load_src, "appendonlydir")
         r, k = sides["redis"], sides["kilat"]
 
-        def get(side, *path):
-            v = side
-            for p in path:
-                if not isinstance(v, dict) or p not in v:
-                    return None
-                v = v[p]
-            return v
-
         def row(label, fmt, *path):
-            rv, kv = get(r, *path), get(k, *path)
-            return [label, fmt(rv), fmt(kv), ratio(kv, rv)]
+            rv, kv = B.dig(r, *path), B.dig(k, *path)
+            return [label, fmt(rv), fmt(kv), B.ratio_cell(kv, rv)]
 
-        s2 = lambda x: f_num(x, "%.2f")  # noqa: E731
-        mb = lambda x: "n/a" if x is None else "%.1f" % (x / MB)  # noqa: E731
+        s2 = lambda x: B.f_num(x, "%.2f")  # noqa: E731
         rows = [
-            row("AOF size after loading (MB)", mb, "aof_after_load"),
+            row("AOF size after loading (MB)", B.f_mb, "aof_after_load"),
             row("BGREWRITEAOF idle (s)", s2, "idle_s"),
-            row("base file (MB)", mb, "base_bytes"),
+            row("base file (MB)", B.f_mb, "base_bytes"),
             row("BGREWRITEAOF under writes (s)", s2, "under_s"),
-            row("writes/s during it", f_num, "writes_per_s"),
-            row("RSS before, under writes (MB)", mb, "base", "rss"),
-            row("peak RSS, server + child (MB)", mb, "peak", "rss"),
-            row("  of which the child (MB)", mb, "peak", "child_rss"),
-            row("PSS before (MB)", mb, "base", "pss"),
-            row("peak PSS (MB)", mb, "peak", "pss"),
-            row("used_memory before (MB)", mb, "base", "used"),
-            row("peak used_memory (MB)", mb, "peak", "used"),
-            row("aof_last_cow_size (MB)", mb, "cow"),
+            row("writes/s during it", B.f_num, "writes_per_s"),
+            row("RSS before, under writes (MB)", B.f_mb, "base", "rss"),
+            row("peak RSS, server + child (MB)", B.f_mb, "peak", "rss"),
+            row("  of which the child (MB)", B.f_mb, "peak", "child_rss"),
+            row("PSS before (MB)", B.f_mb, "base", "pss"),
+            row("peak PSS (MB)", B.f_mb, "peak", "pss"),
+            row("used_memory before (MB)", B.f_mb, "base", "used"),
+            row("peak used_memory (MB)", B.f_mb, "peak", "used"),
+            row("aof_last_cow_size (MB)", B.f_mb, "cow"),
             ["load own dir at start (s)", s2(loads[("redis", "redis")][0]),
              s2(loads[("kilat", "kilat")][0]),
-             ratio(loads[("kilat", "kilat")][0], loads[("redis", "redis")][0])],
+             B.ratio_cell(loads[("kilat", "kilat")][0], loads[("redis", "redis")][0])],
             ["load the other's dir (s)", s2(loads[("redis", "kilat")][0]),
              s2(loads[("kilat", "redis")][0]), ""],
         ]

@@ -5,9 +5,13 @@ callgrind), talks RESP to them over a raw socket, reads their CPU time from
 /proc, and stops exactly the processes it started.
 """
 
+import argparse
 import atexit
+import csv
+import io
 import math
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -15,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,8 +40,12 @@ def default_bins():
     return kilat, redis
 
 
+def have_bin(path):
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
 def check_bin(path, what):
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+    if not have_bin(path):
         sys.exit("%s binary not found or not executable: %s "
                  "(set %s_BIN, or run make)" % (what, path, what.upper()))
 
@@ -67,7 +76,109 @@ def pin(cpu, nice=None):
     return out + ["taskset", "-c", str(cpu)]
 
 
+# -------------------------------------------------------------- command line
+# Every knob is a flag and an environment variable (the flag wins); a flag's
+# help starts with its variable in brackets.
+
+def opt(p, flag, var, default, text="%(default)s", type=str, **kw):
+    """p.add_argument(flag) with its default from the environment variable
+    `var` (or `default`), converted by `type`; help "[var] text"."""
+    if type is not str:
+        kw["type"] = type
+    p.add_argument(flag, default=type(env(var, default)),
+                   help="[%s] %s" % (var, text), **kw)
+
+
+def arg_parser(prog, description):
+    """An ArgumentParser for bench/<prog> with --kilat-bin and --redis-bin
+    (KILAT_BIN, REDIS_BIN)."""
+    kilat, redis = default_bins()
+    p = argparse.ArgumentParser(prog=prog, description=description)
+    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
+    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
+    return p
+
+
+def add_cpu_args(p, server="0", client="1",
+                 server_text="CPU the servers are pinned to ('' = none): "
+                             "%(default)s",
+                 client_text="CPU redis-benchmark is pinned to ('' = none): "
+                             "%(default)s"):
+    """--server-cpu and --client-cpu (SERVER_CPU, CLIENT_CPU)."""
+    opt(p, "--server-cpu", "SERVER_CPU", server, server_text)
+    opt(p, "--client-cpu", "CLIENT_CPU", client, client_text)
+
+
+def add_nice_arg(p, text="niceness of servers and redis-benchmark, to "
+                         "shield them from other load (0 = unchanged; "
+                         "negative needs root): %(default)s"):
+    """--nice (BENCH_NICE); see no_root_nice()."""
+    opt(p, "--nice", "BENCH_NICE", "0", text)
+
+
+def no_root_nice(a):
+    """Only root may raise priority: a negative --nice becomes 0 for others."""
+    if os.geteuid() != 0 and a.nice.startswith("-"):
+        a.nice = "0"
+
+
+def add_server_args(p, cli=False, benchmark=False):
+    """--kilat-args and --redis-args (extra server arguments), and the
+    client tools' paths: --cli (REDIS_CLI), --benchmark (REDIS_BENCHMARK)."""
+    opt(p, "--kilat-args", "KILAT_ARGS", "", "extra server arguments")
+    opt(p, "--redis-args", "REDIS_ARGS", "", "extra server arguments")
+    if cli:
+        opt(p, "--cli", "REDIS_CLI", "redis-cli")
+    if benchmark:
+        opt(p, "--benchmark", "REDIS_BENCHMARK", "redis-benchmark")
+
+
+def check_bins(a, kilat=True):
+    """Exits unless a.redis_bin (and, with kilat, a.kilat_bin) can run;
+    returns whether a.kilat_bin can."""
+    check_bin(a.redis_bin, "redis")
+    if kilat:
+        check_bin(a.kilat_bin, "kilat")
+    return have_bin(a.kilat_bin)
+
+
+def header(title, a=None, *more):
+    """The report's first lines: '# title', the machine, `more` lines, and
+    with `a` the two servers' binaries and extra arguments."""
+    print("# " + title)
+    print("machine: %s" % machine())
+    for line in more:
+        print(line)
+    if a is not None:
+        print("redis: %s %s" % (a.redis_bin, a.redis_args))
+        print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+
+
 # ---------------------------------------------------------------- RESP client
+
+def bulk(b):
+    """One RESP bulk string."""
+    return b"$%d\r\n%s\r\n" % (len(b), b)
+
+
+def enc(*args):
+    """One command as a RESP array of bulk strings (str and numbers are
+    sent as their text)."""
+    return b"*%d\r\n" % len(args) + b"".join(
+        bulk(a if isinstance(a, bytes) else str(a).encode()) for a in args)
+
+
+def parse_info(raw):
+    """An INFO reply (bytes or str) as a dict of field -> string."""
+    if isinstance(raw, bytes):
+        raw = raw.decode()
+    out = {}
+    for line in raw.splitlines():
+        if line and not line.startswith("#") and ":" in line:
+            k, v = line.split(":", 1)
+            out[k] = v
+    return out
+
 
 class RespError(Exception):
     pass
@@ -122,12 +233,7 @@ class Conn:
         raise RespError("unexpected reply type: %r" % line[:40])
 
     def call(self, *args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            if not isinstance(a, bytes):
-                a = str(a).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(out))
+        self.sock.sendall(enc(*args))
         return self.read()
 
 
@@ -141,15 +247,29 @@ def call(port, *args, timeout=30.0):
 
 def info(port, section=None):
     """INFO [section] as a dict of field -> string."""
-    raw = call(port, "INFO", section) if section else call(port, "INFO")
-    if isinstance(raw, bytes):
-        raw = raw.decode()
-    out = {}
-    for line in raw.splitlines():
-        if line and not line.startswith("#") and ":" in line:
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
+    return parse_info(call(port, "INFO", section) if section
+                      else call(port, "INFO"))
+
+
+def pipe_load(a, port, stream):
+    """Sends the RESP bytes `stream` yields through `a.cli --pipe`; exits
+    unless every reply was a success. Returns the command line."""
+    cmd = [a.cli, "-h", "127.0.0.1", "-p", str(port), "--pipe"]
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out = []
+    reader = threading.Thread(target=lambda: out.append(p.stdout.read()))
+    reader.start()
+    for data in stream:
+        p.stdin.write(data)
+    p.stdin.close()
+    p.wait(timeout=600)
+    reader.join()
+    text = b"".join(out).decode(errors="replace")
+    if p.returncode != 0 or "errors: 0," not in text:
+        sys.exit("redis-cli --pipe failed (exit %d): %s\n%s" %
+                 (p.returncode, shlex.join(cmd), text))
+    return shlex.join(cmd)
 
 
 # ------------------------------------------------------------------- servers
@@ -226,6 +346,92 @@ class Server:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+def start_servers(a, cpu=None, extra=(), nice=None, show=True):
+    """{"redis": Server, "kilat": Server} (redis started first) from
+    a.redis_bin/a.redis_args and a.kilat_bin/a.kilat_args, each with the
+    arguments `extra` before its own; with `show`, a "started" line each."""
+    servers = {
+        "redis": Server("redis", a.redis_bin, cpu,
+                        list(extra) + shlex.split(a.redis_args), nice=nice),
+        "kilat": Server("kilat", a.kilat_bin, cpu,
+                        list(extra) + shlex.split(a.kilat_args), nice=nice),
+    }
+    if show:
+        for s in servers.values():
+            print("started %s: pid %d port %d: %s" %
+                  (s.name, s.pid, s.port, shlex.join(s.cmd)))
+    return servers
+
+
+def load_time(binary, appendonly, extra, want, setup, prefix="kbench-load-"):
+    """Starts binary in a fresh directory that setup(dir) fills (a
+    dump.rdb, an appendonlydir), with --appendonly `appendonly` and
+    `extra`; times it from exec to the first PONG (PING every 10 ms),
+    checks DBSIZE is `want`, stops it and removes the directory. Returns
+    (seconds, "") or (None, why)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    try:
+        setup(work)
+        return _timed_start(binary, work, appendonly, extra, want)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _timed_start(binary, workdir, appendonly, extra, want, timeout=1800.0):
+    port = free_port()
+    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", appendonly, "--dir", workdir] + list(extra)
+    log = open(os.path.join(workdir, "server.log"), "wb")
+    t0 = time.time()
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, cwd=workdir)
+    secs = n = None
+    try:
+        while time.time() - t0 < timeout and proc.poll() is None:
+            try:
+                if call(port, "PING", timeout=5.0) == "PONG":
+                    secs = time.time() - t0
+                    break
+            except (OSError, RespError):
+                pass
+            time.sleep(0.01)
+        n = call(port, "DBSIZE") if secs else None
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
+    if secs is None:
+        return None, "did not start (exit %s)" % proc.poll()
+    if n != want:
+        return None, "DBSIZE %s, not %d" % (n, want)
+    return secs, ""
+
+
+def cross_loads(a, kilat_ok, load, what):
+    """Each server started on its own files and on the other's: calls
+    load(who, binary, extra, src) -> (seconds, why) for redis on redis's,
+    kilat on kilat's, kilat on redis's, redis on kilat's (kilat's only
+    where kilat_ok), prints a line each and returns {(who, src): (seconds,
+    why)}. `what` names the files in the lines."""
+    loads = {}
+    for who, src in (("redis", "redis"), ("kilat", "kilat"),
+                     ("kilat", "redis"), ("redis", "kilat")):
+        if who == "kilat" and not kilat_ok:
+            loads[(who, src)] = (None, "no binary")
+            continue
+        binary, extra = ((a.redis_bin, a.redis_args) if who == "redis"
+                         else (a.kilat_bin, a.kilat_args))
+        t, why = loads[(who, src)] = load(who, binary, shlex.split(extra), src)
+        print("  %s loading %s's %s: %s" % (who, src, what,
+                                           "%.2f s" % t if t else why))
+    return loads
+
+
 def _stop_all():
     for s in list(_started):
         s.stop(timeout=10.0)
@@ -278,6 +484,51 @@ def table(headers, rows, out=sys.stdout):
     for r in rows:
         print(line([str(c) for c in r]), file=out)
     out.flush()
+
+
+MB = 1024.0 * 1024.0
+
+
+def f_num(x, fmt="%.0f"):
+    return "n/a" if x is None else fmt % x
+
+
+def f_mb(x):
+    return "n/a" if x is None else "%.1f" % (x / MB)
+
+
+def ratio_cell(k, r):
+    """k/r to three decimals, "n/a" when either is missing or r is 0."""
+    if k is None or r is None or not r:
+        return "n/a"
+    return "%.3f" % (k / r)
+
+
+def dig(d, *path):
+    """d[path[0]][path[1]]..., None where a step is missing."""
+    for p in path:
+        if not isinstance(d, dict) or p not in d:
+            return None
+        d = d[p]
+    return d
+
+
+def side_values(runs, side, key, **match):
+    """`key` of the runs (dicts) of `side` whose fields equal `match`."""
+    return [r[key] for r in runs if r["side"] == side and
+            all(r[k] == v for k, v in match.items())]
+
+
+def paired_median(runs, rounds, key, **match):
+    """Median over the rounds of kilat/redis of `key` (nan where redis's
+    is 0) in the runs whose fields equal `match`: the two runs of a round
+    are back to back, so slow drifts of the machine cancel in the ratio."""
+    out = []
+    for rnd in range(rounds):
+        x = {r["side"]: r[key] for r in runs if r["round"] == rnd and
+             all(r[k] == v for k, v in match.items())}
+        out.append(x["kilat"] / x["redis"] if x["redis"] else float("nan"))
+    return median(out)
 
 
 def fmt_ratio(x):
@@ -412,6 +663,25 @@ def make_test(name, cmd=None):
         return Test(name, ["LRANGE", "mylist", "0", str(LRANGE_LAST[name])],
                     "list", "mylist")
     return Test(name, ["-t", name])
+
+
+def run_csv(cmd, who, timeout):
+    """Runs `cmd`, one redis-benchmark --csv test against server `who`;
+    returns (its data row, its stderr stripped, wall seconds). Exits when
+    it fails or times out."""
+    t0 = time.time()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        sys.exit("redis-benchmark timed out: %s" % shlex.join(cmd))
+    wall = time.time() - t0
+    rows = [r for r in csv.reader(io.StringIO(p.stdout))
+            if len(r) >= 7 and r[0] != "test"]
+    if p.returncode != 0 or len(rows) != 1:
+        sys.exit("redis-benchmark failed against %s (exit %d): %s\n%s%s" %
+                 (who, p.returncode, shlex.join(cmd), p.stdout, p.stderr))
+    return rows[0], p.stderr.strip(), wall
 
 
 def settle(srv, interval=0.2, idle=0.1, timeout=60.0):

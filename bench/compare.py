@@ -4,13 +4,8 @@ Run through bench/compare.sh; see bench/README.md. Every knob is a flag and
 an environment variable (the flag wins).
 """
 
-import argparse
-import csv
-import io
 import json
-import os
 import shlex
-import subprocess
 import sys
 import time
 
@@ -25,53 +20,29 @@ DEFAULT_CUSTOM = "set_ex_nx=set key:__rand_int__ v EX 10 NX"
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/compare.sh",
-        description="redis-benchmark against kilat and redis-server, "
-                    "alternating A/B over several rounds; prints median "
-                    "ops/s per test and side, ratios, geometric mean, and "
-                    "server CPU per request.")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--rounds", type=int, default=int(e("ROUNDS", 3)),
-                   help="[ROUNDS] %(default)s")
-    p.add_argument("--tests", default=e("BENCH_TESTS", DEFAULT_TESTS),
-                   help="[BENCH_TESTS] redis-benchmark -t names, comma "
-                        "separated: %(default)s")
-    p.add_argument("--custom", default=e("BENCH_CUSTOM", DEFAULT_CUSTOM),
-                   help="[BENCH_CUSTOM] 'name=command args' items separated "
-                        "by ';' ('' for none): %(default)s")
-    p.add_argument("--pipelines", default=e("PIPELINES", "1,16"),
-                   help="[PIPELINES] -P values: %(default)s")
-    p.add_argument("--clients", type=int, default=int(e("CLIENTS", 50)),
-                   help="[CLIENTS] -c: %(default)s")
-    p.add_argument("--n1", type=int, default=int(e("N_P1", 100000)),
-                   help="[N_P1] requests per test at -P 1: %(default)s")
-    p.add_argument("--npipe", type=int, default=int(e("N_PIPE", 1000000)),
-                   help="[N_PIPE] requests per test at -P > 1: %(default)s")
-    p.add_argument("--keyspace", type=int, default=int(e("KEYSPACE", 100000)),
-                   help="[KEYSPACE] -r: %(default)s")
-    p.add_argument("--server-cpu", default=e("SERVER_CPU", "0"),
-                   help="[SERVER_CPU] CPU the servers are pinned to ('' = "
-                        "none): %(default)s")
-    p.add_argument("--client-cpu", default=e("CLIENT_CPU", "1"),
-                   help="[CLIENT_CPU] CPU redis-benchmark is pinned to ('' "
-                        "= none): %(default)s")
-    p.add_argument("--nice", default=e("BENCH_NICE", "0"),
-                   help="[BENCH_NICE] niceness of servers and "
-                        "redis-benchmark, to shield them from other load "
-                        "(0 = unchanged; negative needs root): %(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
-    p.add_argument("--benchmark", default=e("REDIS_BENCHMARK",
-                                            "redis-benchmark"),
-                   help="[REDIS_BENCHMARK] %(default)s")
-    p.add_argument("--json", default=e("BENCH_JSON", ""),
-                   help="[BENCH_JSON] also write every raw run to this file")
+    p = B.arg_parser(
+        "bench/compare.sh",
+        "redis-benchmark against kilat and redis-server, alternating A/B "
+        "over several rounds; prints median ops/s per test and side, "
+        "ratios, geometric mean, and server CPU per request.")
+    B.opt(p, "--rounds", "ROUNDS", 3, type=int)
+    B.opt(p, "--tests", "BENCH_TESTS", DEFAULT_TESTS,
+          "redis-benchmark -t names, comma separated: %(default)s")
+    B.opt(p, "--custom", "BENCH_CUSTOM", DEFAULT_CUSTOM,
+          "'name=command args' items separated by ';' ('' for none): "
+          "%(default)s")
+    B.opt(p, "--pipelines", "PIPELINES", "1,16", "-P values: %(default)s")
+    B.opt(p, "--clients", "CLIENTS", 50, "-c: %(default)s", type=int)
+    B.opt(p, "--n1", "N_P1", 100000,
+          "requests per test at -P 1: %(default)s", type=int)
+    B.opt(p, "--npipe", "N_PIPE", 1000000,
+          "requests per test at -P > 1: %(default)s", type=int)
+    B.opt(p, "--keyspace", "KEYSPACE", 100000, "-r: %(default)s", type=int)
+    B.add_cpu_args(p)
+    B.add_nice_arg(p)
+    B.add_server_args(p, benchmark=True)
+    B.opt(p, "--json", "BENCH_JSON", "",
+          "also write every raw run to this file")
     return p.parse_args()
 
 
@@ -108,22 +79,9 @@ def run_benchmark(a, srv, pipeline, n, test):
     test.prepare(srv.port, n)
     B.settle(srv)  # no background free of the last run's keys in this one
     cpu0 = srv.cpu_seconds()
-    t0 = time.time()
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    except subprocess.TimeoutExpired:
-        sys.exit("redis-benchmark timed out: %s" % shlex.join(cmd))
-    wall = time.time() - t0
+    r, warn, wall = B.run_csv(cmd, srv.name, 600)
     cpu1 = srv.cpu_seconds()
-    rows = list(csv.reader(io.StringIO(p.stdout)))
-    data = [r for r in rows if len(r) >= 7 and r[0] != "test"]
-    if p.returncode != 0 or len(data) != 1:
-        sys.exit("redis-benchmark failed against %s (exit %d): %s\n%s%s" %
-                 (srv.name, p.returncode, shlex.join(cmd), p.stdout,
-                  p.stderr))
     test.verify(srv.port, n, srv.name)
-    r = data[0]
-    warn = p.stderr.strip()
     if warn:
         print("  warning (%s): %s" % (srv.name, warn.splitlines()[0][:200]),
               file=sys.stderr)
@@ -137,17 +95,12 @@ def run_benchmark(a, srv, pipeline, n, test):
 
 def main():
     a = parse_args()
-    if os.geteuid() != 0 and a.nice.startswith("-"):
-        a.nice = "0"  # only root may raise priority
-    B.check_bin(a.redis_bin, "redis")
-    B.check_bin(a.kilat_bin, "kilat")
+    B.no_root_nice(a)
+    B.check_bins(a)
     tests = test_list(a)
     pipelines = [int(x) for x in a.pipelines.split(",") if x.strip()]
 
-    print("# kilat vs redis-server: redis-benchmark, A/B alternating")
-    print("machine: %s" % B.machine())
-    print("redis: %s %s" % (a.redis_bin, a.redis_args))
-    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    B.header("kilat vs redis-server: redis-benchmark, A/B alternating", a)
     print("rounds=%d clients=%d pipelines=%s n(P1)=%d n(P>1)=%d keyspace=%d "
           "server cpu=%s client cpu=%s nice=%s" %
           (a.rounds, a.clients, pipelines, a.n1, a.npipe, a.keyspace,
@@ -156,15 +109,7 @@ def main():
     print("load average: %s" % a.load0)
     sys.stdout.flush()
 
-    servers = {
-        "redis": B.Server("redis", a.redis_bin, a.server_cpu,
-                          shlex.split(a.redis_args), nice=a.nice),
-        "kilat": B.Server("kilat", a.kilat_bin, a.server_cpu,
-                          shlex.split(a.kilat_args), nice=a.nice),
-    }
-    for s in servers.values():
-        print("started %s: pid %d port %d: %s" %
-              (s.name, s.pid, s.port, shlex.join(s.cmd)))
+    servers = B.start_servers(a, a.server_cpu, nice=a.nice)
     for name, t in tests:
         if t.describe():
             print("%s: %s, then: %s" % (name, t.describe(),

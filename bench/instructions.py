@@ -15,7 +15,6 @@ Either way the figure includes what the server does in the background
 its share can be judged.
 """
 
-import argparse
 import glob
 import os
 import shlex
@@ -35,39 +34,25 @@ DEFAULT_TESTS = ("get,set,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,"
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/instructions.sh",
-        description="Server instructions per request (callgrind Ir, "
-                    "-c 1), kilat vs redis-server.")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--tests", default=e("INSTR_TESTS", DEFAULT_TESTS),
-                   help="[INSTR_TESTS] comma separated; a redis-benchmark -t "
-                        "name (get, set, incr, lpush, zadd, ...) or "
-                        "'name=command args': %(default)s")
-    p.add_argument("-n", type=int, default=int(e("INSTR_N", 10000)),
-                   help="[INSTR_N] requests measured per test: %(default)s")
-    p.add_argument("--warm", type=int, default=int(e("INSTR_WARM", 2000)),
-                   help="[INSTR_WARM] warm-up requests per test: %(default)s")
-    p.add_argument("--keyspace", type=int, default=int(e("KEYSPACE", 100000)),
-                   help="[KEYSPACE] redis-benchmark -r: %(default)s")
-    p.add_argument("--repeat", type=int, default=int(e("INSTR_REPEAT", 1)),
-                   help="[INSTR_REPEAT] measurements per test, median: "
-                        "%(default)s")
-    p.add_argument("--method", choices=("zero", "diff"),
-                   default=e("INSTR_METHOD", "zero"),
-                   help="[INSTR_METHOD] %(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
-    p.add_argument("--benchmark", default=e("REDIS_BENCHMARK",
-                                            "redis-benchmark"),
-                   help="[REDIS_BENCHMARK] %(default)s")
-    p.add_argument("--keep", default=e("INSTR_KEEP", ""),
-                   help="[INSTR_KEEP] keep callgrind files in this folder")
+    p = B.arg_parser(
+        "bench/instructions.sh",
+        "Server instructions per request (callgrind Ir, -c 1), kilat vs "
+        "redis-server.")
+    B.opt(p, "--tests", "INSTR_TESTS", DEFAULT_TESTS,
+          "comma separated; a redis-benchmark -t name (get, set, incr, "
+          "lpush, zadd, ...) or 'name=command args': %(default)s")
+    B.opt(p, "-n", "INSTR_N", 10000,
+          "requests measured per test: %(default)s", type=int)
+    B.opt(p, "--warm", "INSTR_WARM", 2000,
+          "warm-up requests per test: %(default)s", type=int)
+    B.opt(p, "--keyspace", "KEYSPACE", 100000,
+          "redis-benchmark -r: %(default)s", type=int)
+    B.opt(p, "--repeat", "INSTR_REPEAT", 1,
+          "measurements per test, median: %(default)s", type=int)
+    B.opt(p, "--method", "INSTR_METHOD", "zero", choices=("zero", "diff"))
+    B.add_server_args(p, benchmark=True)
+    B.opt(p, "--keep", "INSTR_KEEP", "",
+          "keep callgrind files in this folder")
     return p.parse_args()
 
 
@@ -229,8 +214,7 @@ def measure_diff(a, name, binary, extra, tests, workdir):
 
 def main():
     a = parse_args()
-    B.check_bin(a.redis_bin, "redis")
-    B.check_bin(a.kilat_bin, "kilat")
+    B.check_bins(a)
     for tool in ("valgrind", "callgrind_control"):
         if not shutil.which(tool):
             sys.exit("%s not found (apt-get install valgrind)" % tool)
@@ -238,8 +222,7 @@ def main():
     workdir = a.keep or tempfile.mkdtemp(prefix="kbench-callgrind-")
     os.makedirs(workdir, exist_ok=True)
 
-    print("# server instructions per request (callgrind Ir, user space)")
-    print("machine: %s" % B.machine())
+    B.header("server instructions per request (callgrind Ir, user space)")
     print("method=%s n=%d warm=%d keyspace=%d repeat=%d" %
           (a.method, a.n, a.warm, a.keyspace, a.repeat))
     for tname, t in tests:

@@ -24,7 +24,6 @@ popular keys answer (N = the keys redis held: a perfect static cache). A SET ans
 the limit at the end, marks that side "not available".
 """
 
-import argparse
 import itertools
 import random
 import shlex
@@ -35,46 +34,29 @@ import benchlib as B
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/maxmemory.sh",
-        description="Hit ratio of allkeys-lru/allkeys-lfu on a Zipf-like "
-                    "workload and keys held under the same maxmemory, "
-                    "kilat vs redis-server.")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--keys", type=int, default=int(e("KEYS", 100000)),
-                   help="[KEYS] working set, keys: %(default)s")
-    p.add_argument("--value-size", type=int, default=int(e("VALUE_SIZE", 64)),
-                   help="[VALUE_SIZE] bytes per value: %(default)s")
-    p.add_argument("--fraction", type=float, default=float(e("FRACTION", 0.5)),
-                   help="[FRACTION] of the working set (on redis) the limit "
-                        "holds: %(default)s")
-    p.add_argument("--zipf-s", type=float, default=float(e("ZIPF_S", 0.99)),
-                   help="[ZIPF_S] skew exponent: %(default)s")
-    p.add_argument("--ops", type=int, default=int(e("OPS", 400000)),
-                   help="[OPS] counted requests per run: %(default)s")
-    p.add_argument("--warm-ops", type=int, default=int(e("WARM_OPS", 100000)),
-                   help="[WARM_OPS] requests before counting: %(default)s")
-    p.add_argument("--batch", type=int, default=int(e("BATCH", 100)),
-                   help="[BATCH] pipelined GETs per batch: %(default)s")
-    p.add_argument("--policies", default=e("POLICIES", "allkeys-lru,allkeys-lfu"),
-                   help="[POLICIES] %(default)s")
-    p.add_argument("--seed", type=int, default=int(e("SEED", 13)),
-                   help="[SEED] %(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
+    p = B.arg_parser(
+        "bench/maxmemory.sh",
+        "Hit ratio of allkeys-lru/allkeys-lfu on a Zipf-like workload and "
+        "keys held under the same maxmemory, kilat vs redis-server.")
+    B.opt(p, "--keys", "KEYS", 100000, "working set, keys: %(default)s",
+          type=int)
+    B.opt(p, "--value-size", "VALUE_SIZE", 64, "bytes per value: %(default)s",
+          type=int)
+    B.opt(p, "--fraction", "FRACTION", 0.5,
+          "of the working set (on redis) the limit holds: %(default)s",
+          type=float)
+    B.opt(p, "--zipf-s", "ZIPF_S", 0.99, "skew exponent: %(default)s",
+          type=float)
+    B.opt(p, "--ops", "OPS", 400000, "counted requests per run: %(default)s",
+          type=int)
+    B.opt(p, "--warm-ops", "WARM_OPS", 100000,
+          "requests before counting: %(default)s", type=int)
+    B.opt(p, "--batch", "BATCH", 100, "pipelined GETs per batch: %(default)s",
+          type=int)
+    B.opt(p, "--policies", "POLICIES", "allkeys-lru,allkeys-lfu")
+    B.opt(p, "--seed", "SEED", 13, type=int)
+    B.add_server_args(p)
     return p.parse_args()
-
-
-def enc(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
 class Fail(Exception):
@@ -97,7 +79,7 @@ def set_all(conn, keys, value, batch=1000):
     first = None
     for i in range(0, len(keys), batch):
         part = keys[i:i + batch]
-        conn.sock.sendall(b"".join(enc(b"SET", k, value) for k in part))
+        conn.sock.sendall(b"".join(B.enc(b"SET", k, value) for k in part))
         for rep in read_n(conn, len(part)):
             if isinstance(rep, B.RespError):
                 errors += 1
@@ -127,13 +109,13 @@ def run_requests(conn, keys, value, seq, batch):
     first = None
     for i in range(0, len(seq), batch):
         part = [keys[j] for j in seq[i:i + batch]]
-        conn.sock.sendall(b"".join(enc(b"GET", k) for k in part))
+        conn.sock.sendall(b"".join(B.enc(b"GET", k) for k in part))
         reps = read_n(conn, len(part))
         missed = [k for k, rep in zip(part, reps) if rep is None]
         hits += len(part) - len(missed)
         misses += len(missed)
         if missed:
-            conn.sock.sendall(b"".join(enc(b"SET", k, value) for k in missed))
+            conn.sock.sendall(b"".join(B.enc(b"SET", k, value) for k in missed))
             for rep in read_n(conn, len(missed)):
                 if isinstance(rep, B.RespError):
                     errors += 1
@@ -193,14 +175,11 @@ def one_run(a, name, binary, extra, policy, limit, keys, value, warm, meas):
 
 def main():
     a = parse_args()
-    B.check_bin(a.redis_bin, "redis")
-    B.check_bin(a.kilat_bin, "kilat")
+    B.check_bins(a)
     value = (b"v" * a.value_size)
     keys = [b"key:%d" % i for i in range(a.keys)]
-    print("# maxmemory: hit ratio and keys held, allkeys-lru / allkeys-lfu")
-    print("machine: %s" % B.machine())
-    print("redis: %s %s" % (a.redis_bin, a.redis_args))
-    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    B.header("maxmemory: hit ratio and keys held, allkeys-lru / allkeys-lfu",
+             a)
     base, full = calibrate(a, keys, value)
     limit = base + int(a.fraction * (full - base))
     print("working set: %d keys, %d-byte values: redis used_memory %d -> %d; "

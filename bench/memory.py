@@ -12,55 +12,37 @@ keys is bytes per key. Variants:
   list     COLL_KEYS `RPUSH l:<i> <v> ... (FIELDS items)`, 10-16 byte items
 """
 
-import argparse
 import shlex
-import subprocess
 import sys
-import threading
 import time
 
 import benchlib as B
+from benchlib import bulk
 
 DESIGN_REDIS = {"strings": 120, "ttl": 161}  # B/key, DESIGN.md
 ALL_VARIANTS = "strings,ttl,hash,list"
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/memory.sh",
-        description="Bytes per key (INFO used_memory), kilat vs "
-                    "redis-server: KEYS string keys with 32-byte values, "
-                    "with and without a TTL, and COLL_KEYS hashes of FIELDS "
-                    "fields and lists of FIELDS items.")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--variants", default=e("MEM_VARIANTS", ALL_VARIANTS),
-                   help="[MEM_VARIANTS] comma separated: %(default)s")
-    p.add_argument("--keys", type=int, default=int(e("MEM_KEYS", 1000000)),
-                   help="[MEM_KEYS] string keys: %(default)s")
-    p.add_argument("--value-size", type=int, default=int(e("MEM_VALUE", 32)),
-                   help="[MEM_VALUE] string value bytes: %(default)s")
-    p.add_argument("--ttl", type=int, default=int(e("MEM_TTL", 100000)),
-                   help="[MEM_TTL] seconds, for the TTL variant: %(default)s")
-    p.add_argument("--coll-keys", type=int,
-                   default=int(e("MEM_COLL_KEYS", 100000)),
-                   help="[MEM_COLL_KEYS] hash and list keys: %(default)s")
-    p.add_argument("--fields", type=int, default=int(e("MEM_FIELDS", 10)),
-                   help="[MEM_FIELDS] fields per hash, items per list: "
-                        "%(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
-    p.add_argument("--cli", default=e("REDIS_CLI", "redis-cli"),
-                   help="[REDIS_CLI] %(default)s")
+    p = B.arg_parser(
+        "bench/memory.sh",
+        "Bytes per key (INFO used_memory), kilat vs redis-server: KEYS "
+        "string keys with 32-byte values, with and without a TTL, and "
+        "COLL_KEYS hashes of FIELDS fields and lists of FIELDS items.")
+    B.opt(p, "--variants", "MEM_VARIANTS", ALL_VARIANTS,
+          "comma separated: %(default)s")
+    B.opt(p, "--keys", "MEM_KEYS", 1000000, "string keys: %(default)s",
+          type=int)
+    B.opt(p, "--value-size", "MEM_VALUE", 32,
+          "string value bytes: %(default)s", type=int)
+    B.opt(p, "--ttl", "MEM_TTL", 100000,
+          "seconds, for the TTL variant: %(default)s", type=int)
+    B.opt(p, "--coll-keys", "MEM_COLL_KEYS", 100000,
+          "hash and list keys: %(default)s", type=int)
+    B.opt(p, "--fields", "MEM_FIELDS", 10,
+          "fields per hash, items per list: %(default)s", type=int)
+    B.add_server_args(p, cli=True)
     return p.parse_args()
-
-
-def bulk(b):
-    return b"$%d\r\n%s\r\n" % (len(b), b)
 
 
 def string_stream(nkeys, value_size, ttl, chunk=10000):
@@ -138,25 +120,6 @@ def variants(a):
     return out
 
 
-def load(a, port, stream):
-    cmd = [a.cli, "-h", "127.0.0.1", "-p", str(port), "--pipe"]
-    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    out = []
-    reader = threading.Thread(target=lambda: out.append(p.stdout.read()))
-    reader.start()
-    for data in stream:
-        p.stdin.write(data)
-    p.stdin.close()
-    p.wait(timeout=600)
-    reader.join()
-    text = b"".join(out).decode(errors="replace")
-    if p.returncode != 0 or "errors: 0," not in text:
-        sys.exit("redis-cli --pipe failed (exit %d): %s\n%s" %
-                 (p.returncode, shlex.join(cmd), text))
-    return shlex.join(cmd)
-
-
 def measure(a, name, binary, extra, variant):
     vname, label, nkeys, stream, key_of, size_cmd = variant
     srv = B.Server(name, binary, None, extra)
@@ -164,7 +127,7 @@ def measure(a, name, binary, extra, variant):
         before = int(B.info(srv.port, "memory")["used_memory"])
         rss0 = int(B.info(srv.port, "memory").get("used_memory_rss", 0))
         t0 = time.time()
-        cmd = load(a, srv.port, stream())
+        cmd = B.pipe_load(a, srv.port, stream())
         took = time.time() - t0
         n = srv.call("DBSIZE")
         if n != nkeys:
@@ -197,13 +160,9 @@ def measure(a, name, binary, extra, variant):
 
 def main():
     a = parse_args()
-    B.check_bin(a.redis_bin, "redis")
-    B.check_bin(a.kilat_bin, "kilat")
+    B.check_bins(a)
     vs = variants(a)
-    print("# memory per key (INFO used_memory growth / keys)")
-    print("machine: %s" % B.machine())
-    print("redis: %s %s" % (a.redis_bin, a.redis_args))
-    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    B.header("memory per key (INFO used_memory growth / keys)", a)
     print("values: strings `value:<i>` padded with - to %d bytes; hash "
           "fields f0..f%d with values, and list items, `v<i:06>:<j>` / "
           "`i<i:06>:<j>` padded with 1-7 - (10-16 bytes)" %

@@ -32,7 +32,6 @@ WRITER_CLIENTS -P 16, -r the number of keys of the type): SET str:<r>
 <a member it has> (a write that changes nothing), ZADD zset:<r> 7 m0.
 """
 
-import argparse
 import os
 import shlex
 import shutil
@@ -44,43 +43,37 @@ import threading
 import time
 
 import benchlib as B
-from memory import bulk, elem, load
+from benchlib import bulk
+from memory import elem
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
-MB = 1024.0 * 1024.0
+MB = B.MB
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/persist.sh",
-        description="SAVE/BGSAVE time, file size, load time at start and "
-                    "peak memory during BGSAVE under a write load, kilat "
-                    "vs redis-server, on PERSIST_KEYS mixed keys.")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--keys", type=int, default=int(e("PERSIST_KEYS", 1000000)),
-                   help="[PERSIST_KEYS] keys in all: %(default)s")
-    p.add_argument("--warm", type=float, default=float(e("WARM", 1.0)),
-                   help="[WARM] seconds of write load before the measured "
-                        "BGSAVE: %(default)s")
-    p.add_argument("--writer-clients", type=int,
-                   default=int(e("WRITER_CLIENTS", 4)),
-                   help="[WRITER_CLIENTS] connections per writer: %(default)s")
-    p.add_argument("--compression", default=e("RDBCOMPRESSION", "yes"),
-                   help="[RDBCOMPRESSION] rdbcompression on both: %(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
-    p.add_argument("--cli", default=e("REDIS_CLI", "redis-cli"),
-                   help="[REDIS_CLI] %(default)s")
-    p.add_argument("--benchmark", default=e("REDIS_BENCHMARK", "redis-benchmark"),
-                   help="[REDIS_BENCHMARK] %(default)s")
-    p.add_argument("--keep", default=e("PERSIST_KEEP", ""),
-                   help="[PERSIST_KEEP] folder to keep both dump.rdb files in")
+    p = B.arg_parser(
+        "bench/persist.sh",
+        "SAVE/BGSAVE time, file size, load time at start and peak memory "
+        "during BGSAVE under a write load, kilat vs redis-server, on "
+        "PERSIST_KEYS mixed keys.")
+    B.opt(p, "--keys", "PERSIST_KEYS", 1000000, "keys in all: %(default)s",
+          type=int)
+    add_writer_args(p, "BGSAVE")
+    B.opt(p, "--compression", "RDBCOMPRESSION", "yes",
+          "rdbcompression on both: %(default)s")
+    B.add_server_args(p, cli=True, benchmark=True)
+    B.opt(p, "--keep", "PERSIST_KEEP", "",
+          "folder to keep both dump.rdb files in")
     return p.parse_args()
+
+
+def add_writer_args(p, what):
+    """--warm and --writer-clients: the write load during the measured
+    `what` (BGSAVE here, BGREWRITEAOF in aof.py)."""
+    B.opt(p, "--warm", "WARM", 1.0, "seconds of write load before the "
+          "measured %s: %%(default)s" % what, type=float)
+    B.opt(p, "--writer-clients", "WRITER_CLIENTS", 4,
+          "connections per writer: %(default)s", type=int)
 
 
 # ------------------------------------------------------------------ dataset
@@ -314,7 +307,7 @@ def run_side(a, who, binary, extra, c, keep_dir):
                                        "--dbfilename", "dump.rdb"] + extra)
     try:
         t0 = time.time()
-        load(a, srv.port, dataset_stream(c))
+        B.pipe_load(a, srv.port, dataset_stream(c))
         n = srv.call("DBSIZE")
         if n != a.keys:
             sys.exit("%s: DBSIZE %r after loading %d keys" % (who, n, a.keys))
@@ -397,91 +390,27 @@ def run_side(a, who, binary, extra, c, keep_dir):
     return res
 
 
-class Timed:
-    """A server started on a dump.rdb, timed from exec to the first PONG."""
-
-    def __init__(self, who, binary, rdb, extra):
-        self.name = who
-        self.workdir = tempfile.mkdtemp(prefix="kbench-load-")
-        shutil.copyfile(rdb, os.path.join(self.workdir, "dump.rdb"))
-        self.port = B.free_port()
-        argv = [binary, "--port", str(self.port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", self.workdir,
-                "--dbfilename", "dump.rdb"] + extra
-        self.log = open(os.path.join(self.workdir, "server.log"), "wb")
-        t0 = time.time()
-        self.proc = subprocess.Popen(argv, stdout=self.log,
-                                     stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, cwd=self.workdir)
-        B._started.append(self)
-        self.seconds = None
-        while time.time() - t0 < 1800:
-            if self.proc.poll() is not None:
-                break
-            try:
-                if B.call(self.port, "PING", timeout=5.0) == "PONG":
-                    self.seconds = time.time() - t0
-                    break
-            except (OSError, B.RespError):
-                pass
-            time.sleep(0.01)
-        self.dbsize = B.call(self.port, "DBSIZE") if self.seconds else None
-
-    def stop(self, timeout=30.0):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        if self in B._started:
-            B._started.remove(self)
-        shutil.rmtree(self.workdir, ignore_errors=True)
-
-
 def load_time(who, binary, rdb, extra, want):
     if rdb is None or not os.path.isfile(rdb):
         return None, "no file"
-    t = Timed(who, binary, rdb, extra)
-    try:
-        if t.seconds is None:
-            return None, "did not start (exit %s)" % t.proc.poll()
-        if t.dbsize != want:
-            return None, "DBSIZE %s, not %d" % (t.dbsize, want)
-        return t.seconds, ""
-    finally:
-        t.stop()
+    return B.load_time(binary, "no", ["--dbfilename", "dump.rdb"] + extra,
+                       want, lambda d: shutil.copyfile(
+                           rdb, os.path.join(d, "dump.rdb")))
 
 
 # ------------------------------------------------------------------ report
 def f_s(x):
-    return "n/a" if x is None else "%.2f" % x
-
-
-def f_mb(x):
-    return "n/a" if x is None else "%.1f" % (x / MB)
-
-
-def ratio(k, r):
-    if k is None or r is None or not r:
-        return "n/a"
-    return "%.3f" % (k / r)
+    return B.f_num(x, "%.2f")
 
 
 def main():
     a = parse_args()
-    B.check_bin(a.redis_bin, "redis")
-    kilat_ok = os.path.isfile(a.kilat_bin) and os.access(a.kilat_bin, os.X_OK)
+    kilat_ok = B.check_bins(a, kilat=False)
     c = counts(a.keys)
     keep = a.keep or tempfile.mkdtemp(prefix="kbench-persist-")
     os.makedirs(keep, exist_ok=True)
-    print("# RDB persistence: SAVE, BGSAVE, load at start, memory during "
-          "BGSAVE under writes")
-    print("machine: %s" % B.machine())
-    print("redis: %s %s" % (a.redis_bin, a.redis_args))
-    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    B.header("RDB persistence: SAVE, BGSAVE, load at start, memory during "
+             "BGSAVE under writes", a)
     print("keys: %s (rdbcompression %s)" % (
         ", ".join("%d %s" % (v, k) for k, v in c.items()), a.compression))
     print("writers during the memory run (-c %d -P 16 each, started %.1f s "
@@ -500,66 +429,47 @@ def main():
 
     rdb = {w: os.path.join(keep, "%s.rdb" % w) if sides[w].get("available")
            else None for w in sides}
-    loads = {}
-    for who, binary, extra, src in (
-            ("redis", a.redis_bin, a.redis_args, "redis"),
-            ("kilat", a.kilat_bin, a.kilat_args, "kilat"),
-            ("kilat", a.kilat_bin, a.kilat_args, "redis"),
-            ("redis", a.redis_bin, a.redis_args, "kilat")):
-        if who == "kilat" and not kilat_ok:
-            loads[(who, src)] = (None, "no binary")
-            continue
-        loads[(who, src)] = load_time(who, binary, rdb[src],
-                                      shlex.split(extra), a.keys)
-        t, why = loads[(who, src)]
-        print("  %s loading %s's file: %s" % (who, src,
-                                             "%.2f s" % t if t else why))
+    loads = B.cross_loads(a, kilat_ok, lambda who, binary, extra, src:
+                          load_time(who, binary, rdb[src], extra, a.keys),
+                          "file")
 
     r, k = sides["redis"], sides["kilat"]
 
-    def get(side, *path):
-        v = side
-        for p in path:
-            if not isinstance(v, dict) or p not in v:
-                return None
-            v = v[p]
-        return v
-
     def row(label, fmt, path, kpath=None):
-        rv, kv = get(r, *path), get(k, *(kpath or path))
-        return [label, fmt(rv), fmt(kv), ratio(kv, rv)]
+        rv, kv = B.dig(r, *path), B.dig(k, *(kpath or path))
+        return [label, fmt(rv), fmt(kv), B.ratio_cell(kv, rv)]
 
     def mem_ratio(side, key):
-        b, p = get(side, "base", key), get(side, "peak", key)
+        b, p = B.dig(side, "base", key), B.dig(side, "peak", key)
         return (p / b) if b and p else None
 
     rows = [
         row("SAVE (s)", f_s, ["save_s"]),
         row("BGSAVE, idle (s)", f_s, ["bgsave_s"]),
         row("BGSAVE under writes (s)", f_s, ["bgsave_load_s"]),
-        row("writes/s during it", lambda x: "n/a" if x is None else "%.0f" % x,
-            ["writes_per_s"]),
-        row("file size (MB)", f_mb, ["file_bytes"]),
+        row("writes/s during it", B.f_num, ["writes_per_s"]),
+        row("file size (MB)", B.f_mb, ["file_bytes"]),
         ["load own file at start (s)", f_s(loads[("redis", "redis")][0]),
          f_s(loads[("kilat", "kilat")][0]),
-         ratio(loads[("kilat", "kilat")][0], loads[("redis", "redis")][0])],
+         B.ratio_cell(loads[("kilat", "kilat")][0],
+                      loads[("redis", "redis")][0])],
         ["load the other's file (s)", f_s(loads[("redis", "kilat")][0]),
          f_s(loads[("kilat", "redis")][0]), ""],
-        row("used_memory loaded (MB)", f_mb, ["used_loaded"]),
-        row("RSS before BGSAVE, under writes (MB)", f_mb, ["base", "rss"]),
-        row("peak RSS during BGSAVE, server + child (MB)", f_mb, ["peak", "rss"]),
-        row("  of which the child (MB)", f_mb, ["peak", "child_rss"]),
+        row("used_memory loaded (MB)", B.f_mb, ["used_loaded"]),
+        row("RSS before BGSAVE, under writes (MB)", B.f_mb, ["base", "rss"]),
+        row("peak RSS during BGSAVE, server + child (MB)", B.f_mb, ["peak", "rss"]),
+        row("  of which the child (MB)", B.f_mb, ["peak", "child_rss"]),
         ["peak / before, RSS", f_s(mem_ratio(r, "rss")),
          f_s(mem_ratio(k, "rss")), ""],
-        row("PSS before (MB)", f_mb, ["base", "pss"]),
-        row("peak PSS, server + child (MB)", f_mb, ["peak", "pss"]),
+        row("PSS before (MB)", B.f_mb, ["base", "pss"]),
+        row("peak PSS, server + child (MB)", B.f_mb, ["peak", "pss"]),
         ["peak / before, PSS", f_s(mem_ratio(r, "pss")),
          f_s(mem_ratio(k, "pss")), ""],
-        row("used_memory before (MB)", f_mb, ["base", "used"]),
-        row("peak used_memory (MB)", f_mb, ["peak", "used"]),
+        row("used_memory before (MB)", B.f_mb, ["base", "used"]),
+        row("peak used_memory (MB)", B.f_mb, ["peak", "used"]),
         ["peak / before, used_memory", f_s(mem_ratio(r, "used")),
          f_s(mem_ratio(k, "used")), ""],
-        row("rdb_last_cow_size (MB)", f_mb, ["cow"]),
+        row("rdb_last_cow_size (MB)", B.f_mb, ["cow"]),
     ]
     print()
     B.table(["%d keys" % a.keys, "redis", "kilat", "ratio k/r"], rows)

@@ -10,13 +10,11 @@ first delivered byte to the last) and the server's CPU per delivered
 message (utime+stime over the run / deliveries), as kilat/redis ratios.
 """
 
-import argparse
 import os
 import shlex
 import subprocess
 import sys
 import tempfile
-import time
 
 import benchlib as B
 
@@ -26,40 +24,27 @@ PATTERN = "bench:*"
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/pubsub.sh",
-        description="PUBLISH fan-out to many subscribers, kilat vs "
-                    "redis-server, A/B alternating over several rounds.")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--rounds", type=int, default=int(e("ROUNDS", 3)),
-                   help="[ROUNDS] %(default)s")
-    p.add_argument("--subscribers", type=int, default=int(e("SUBSCRIBERS", 50)),
-                   help="[SUBSCRIBERS] %(default)s")
-    p.add_argument("--publishes", type=int, default=int(e("PUBLISHES", 200000)),
-                   help="[PUBLISHES] PUBLISH commands per run: %(default)s")
-    p.add_argument("--payload", type=int, default=int(e("PAYLOAD", 32)),
-                   help="[PAYLOAD] message bytes: %(default)s")
-    p.add_argument("--pub-clients", type=int, default=int(e("PUB_CLIENTS", 1)),
-                   help="[PUB_CLIENTS] redis-benchmark -c: %(default)s")
-    p.add_argument("--pub-pipeline", type=int, default=int(e("PUB_PIPELINE", 16)),
-                   help="[PUB_PIPELINE] redis-benchmark -P: %(default)s")
-    p.add_argument("--modes", default=e("MODES", "channel,pattern"),
-                   help="[MODES] channel (SUBSCRIBE), pattern (PSUBSCRIBE "
-                        "%s): %%(default)s" % PATTERN)
-    p.add_argument("--server-cpu", default=e("SERVER_CPU", "0"),
-                   help="[SERVER_CPU] %(default)s ('' = no pinning)")
-    p.add_argument("--client-cpu", default=e("CLIENT_CPU", "1"),
-                   help="[CLIENT_CPU] publisher and reader: %(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
-    p.add_argument("--benchmark", default=e("REDIS_BENCHMARK", "redis-benchmark"),
-                   help="[REDIS_BENCHMARK] %(default)s")
-    p.add_argument("--cc", default=e("CC", "cc"), help="[CC] %(default)s")
+    p = B.arg_parser(
+        "bench/pubsub.sh",
+        "PUBLISH fan-out to many subscribers, kilat vs redis-server, A/B "
+        "alternating over several rounds.")
+    B.opt(p, "--rounds", "ROUNDS", 3, type=int)
+    B.opt(p, "--subscribers", "SUBSCRIBERS", 50, type=int)
+    B.opt(p, "--publishes", "PUBLISHES", 200000,
+          "PUBLISH commands per run: %(default)s", type=int)
+    B.opt(p, "--payload", "PAYLOAD", 32, "message bytes: %(default)s",
+          type=int)
+    B.opt(p, "--pub-clients", "PUB_CLIENTS", 1,
+          "redis-benchmark -c: %(default)s", type=int)
+    B.opt(p, "--pub-pipeline", "PUB_PIPELINE", 16,
+          "redis-benchmark -P: %(default)s", type=int)
+    B.opt(p, "--modes", "MODES", "channel,pattern",
+          "channel (SUBSCRIBE), pattern (PSUBSCRIBE %s): %%(default)s"
+          % PATTERN)
+    B.add_cpu_args(p, server_text="%(default)s ('' = no pinning)",
+                   client_text="publisher and reader: %(default)s")
+    B.add_server_args(p, benchmark=True)
+    B.opt(p, "--cc", "CC", "cc")
     return p.parse_args()
 
 
@@ -121,8 +106,7 @@ def one_run(a, srv, reader, mode):
 
 def main():
     a = parse_args()
-    B.check_bin(a.redis_bin, "redis")
-    B.check_bin(a.kilat_bin, "kilat")
+    B.check_bins(a)
     reader = build_reader(a.cc)
     modes = [m.strip() for m in a.modes.split(",") if m.strip()]
     for m in modes:
@@ -131,18 +115,12 @@ def main():
     # Subscribers must never be dropped for a slow read: no pub/sub output
     # buffer limit on either side.
     limit = ["--client-output-buffer-limit", "pubsub 0 0 0"]
-    print("# pub/sub fan-out: kilat vs redis-server, A/B alternating")
-    print("machine: %s" % B.machine())
+    B.header("pub/sub fan-out: kilat vs redis-server, A/B alternating")
     print("rounds=%d subscribers=%d publishes=%d payload=%dB publisher: "
           "redis-benchmark -c %d -P %d; server cpu=%s client cpu=%s" %
           (a.rounds, a.subscribers, a.publishes, a.payload, a.pub_clients,
            a.pub_pipeline, a.server_cpu or "-", a.client_cpu or "-"))
-    servers = {
-        "redis": B.Server("redis", a.redis_bin, a.server_cpu,
-                          limit + shlex.split(a.redis_args)),
-        "kilat": B.Server("kilat", a.kilat_bin, a.server_cpu,
-                          limit + shlex.split(a.kilat_args)),
-    }
+    servers = B.start_servers(a, a.server_cpu, limit, show=False)
     runs = []
     first = True
     for rnd in range(a.rounds):
@@ -164,15 +142,10 @@ def main():
 
 def report(a, modes, runs):
     def vals(mode, side, key):
-        return [r[key] for r in runs if r["mode"] == mode and r["side"] == side]
+        return B.side_values(runs, side, key, mode=mode)
 
     def paired(mode, key):
-        out = []
-        for rnd in range(a.rounds):
-            x = {r["side"]: r[key] for r in runs
-                 if r["mode"] == mode and r["round"] == rnd}
-            out.append(x["kilat"] / x["redis"])
-        return B.median(out)
+        return B.paired_median(runs, a.rounds, key, mode=mode)
 
     print()
     print("## %d subscribers: messages delivered per second, and server CPU "

@@ -20,7 +20,6 @@ drain, per job (10 ms ticks: 2 us per job at 5,000 jobs). Reported per client: m
 medians and the paired ratio (median of kilat/redis within one round).
 """
 
-import argparse
 import json
 import os
 import shlex
@@ -39,39 +38,26 @@ QUEUE = PREFIX + b"queues:default"
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/queue.sh",
-        description="Laravel's redis queue (push, then drain with artisan "
-                    "queue:work), kilat vs redis-server, A/B alternating.")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--rounds", type=int, default=int(e("ROUNDS", 3)),
-                   help="[ROUNDS] %(default)s")
-    p.add_argument("--jobs", type=int, default=int(e("JOBS", 5000)),
-                   help="[JOBS] jobs per run: %(default)s")
-    p.add_argument("--workers", type=int, default=int(e("WORKERS", 2)),
-                   help="[WORKERS] queue:work processes: %(default)s")
-    p.add_argument("--clients", default=e("QUEUE_CLIENTS", "phpredis,predis"),
-                   help="[QUEUE_CLIENTS] %(default)s")
-    p.add_argument("--push", default=e("QUEUE_PUSH", "push"),
-                   choices=["push", "bulk"],
-                   help="[QUEUE_PUSH] Queue::push per job, or Queue::bulk: "
-                        "%(default)s")
-    p.add_argument("--bulk-chunk", type=int, default=int(e("QUEUE_BULK", 100)),
-                   help="[QUEUE_BULK] jobs per Queue::bulk call: %(default)s")
-    p.add_argument("--server-cpu", default=e("SERVER_CPU", "0"),
-                   help="[SERVER_CPU] %(default)s ('none' = no pinning)")
-    p.add_argument("--client-cpu", default=e("CLIENT_CPU", "none"),
-                   help="[CLIENT_CPU] pusher and workers: %(default)s (the "
-                        "workers need a CPU each)")
-    p.add_argument("--php", default=e("PHP", shutil.which("php") or "/usr/bin/php"),
-                   help="[PHP] %(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
+    p = B.arg_parser(
+        "bench/queue.sh",
+        "Laravel's redis queue (push, then drain with artisan queue:work), "
+        "kilat vs redis-server, A/B alternating.")
+    B.opt(p, "--rounds", "ROUNDS", 3, type=int)
+    B.opt(p, "--jobs", "JOBS", 5000, "jobs per run: %(default)s", type=int)
+    B.opt(p, "--workers", "WORKERS", 2, "queue:work processes: %(default)s",
+          type=int)
+    B.opt(p, "--clients", "QUEUE_CLIENTS", "phpredis,predis")
+    B.opt(p, "--push", "QUEUE_PUSH", "push",
+          "Queue::push per job, or Queue::bulk: %(default)s",
+          choices=["push", "bulk"])
+    B.opt(p, "--bulk-chunk", "QUEUE_BULK", 100,
+          "jobs per Queue::bulk call: %(default)s", type=int)
+    B.add_cpu_args(p, "0", "none",
+                   server_text="%(default)s ('none' = no pinning)",
+                   client_text="pusher and workers: %(default)s (the "
+                               "workers need a CPU each)")
+    B.opt(p, "--php", "PHP", shutil.which("php") or "/usr/bin/php")
+    B.add_server_args(p)
     return p.parse_args()
 
 
@@ -144,8 +130,7 @@ def one_run(a, srv, client, storage):
 
 def main():
     a = parse_args()
-    B.check_bin(a.redis_bin, "redis")
-    B.check_bin(a.kilat_bin, "kilat")
+    B.check_bins(a)
     if not os.path.exists(a.php):
         sys.exit("php not found (apt-get install php-cli php-redis php-predis "
                  "php-laravel-framework)")
@@ -154,16 +139,12 @@ def main():
         if c not in ("phpredis", "predis"):
             sys.exit("unknown client %r (phpredis, predis)" % c)
     storage = tempfile.mkdtemp(prefix="kbench-queue-")
-    print("# Laravel queue: kilat vs redis-server, A/B alternating")
-    print("machine: %s" % B.machine())
+    B.header("Laravel queue: kilat vs redis-server, A/B alternating")
     print("rounds=%d jobs=%d workers=%d push=%s%s clients=%s server cpu=%s "
           "client cpu=%s" % (a.rounds, a.jobs, a.workers, a.push,
                              " (chunks of %d)" % a.bulk_chunk if a.push == "bulk" else "",
                              ",".join(clients), a.server_cpu, a.client_cpu))
-    servers = {
-        "redis": B.Server("redis", a.redis_bin, a.server_cpu, shlex.split(a.redis_args)),
-        "kilat": B.Server("kilat", a.kilat_bin, a.server_cpu, shlex.split(a.kilat_args)),
-    }
+    servers = B.start_servers(a, a.server_cpu, show=False)
     runs = []
     first = True
     try:
@@ -193,15 +174,10 @@ def ratio(x, y):
 
 def report(a, clients, runs):
     def vals(client, side, key):
-        return [r[key] for r in runs if r["client"] == client and r["side"] == side]
+        return B.side_values(runs, side, key, client=client)
 
     def paired(client, key):
-        out = []
-        for rnd in range(a.rounds):
-            x = {r["side"]: r[key] for r in runs
-                 if r["client"] == client and r["round"] == rnd}
-            out.append(ratio(x["kilat"], x["redis"]))
-        return B.median(out)
+        return B.paired_median(runs, a.rounds, key, client=client)
 
     for phase in ("push", "drain"):
         print()

@@ -34,14 +34,12 @@ its reply checked (the job as pushed, and the reserved copy with
 attempts + 1).
 """
 
-import argparse
 import hashlib
 import json
 import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -269,48 +267,28 @@ class QueueTest:
 
 
 def parse_args():
-    kilat, redis = B.default_bins()
-    e = B.env
-    p = argparse.ArgumentParser(
-        prog="bench/scripts.sh",
-        description="Laravel's lock pattern and queue pop (Lua), kilat vs "
-                    "redis-server: ops/s A/B alternating (-c 50) and "
-                    "instructions per request under callgrind (-c 1).")
-    p.add_argument("--kilat-bin", default=kilat, help="[KILAT_BIN] %(default)s")
-    p.add_argument("--redis-bin", default=redis, help="[REDIS_BIN] %(default)s")
-    p.add_argument("--tests", default=e("SCRIPT_TESTS", DEFAULT_TESTS),
-                   help="[SCRIPT_TESTS] %(default)s")
-    p.add_argument("--parts", default=e("SCRIPT_PARTS", "ops,instr"),
-                   help="[SCRIPT_PARTS] ops (throughput), instr (callgrind) "
-                        "or both: %(default)s")
-    p.add_argument("--rounds", type=int, default=int(e("ROUNDS", 3)),
-                   help="[ROUNDS] %(default)s")
-    p.add_argument("-n", type=int, default=int(e("SCRIPT_N", 100000)),
-                   help="[SCRIPT_N] requests per run at -c 50: %(default)s")
-    p.add_argument("--clients", type=int, default=int(e("CLIENTS", 50)),
-                   help="[CLIENTS] -c: %(default)s")
-    p.add_argument("--lock-keys-factor", type=int,
-                   default=int(e("LOCK_KEYS_FACTOR", 10)),
-                   help="[LOCK_KEYS_FACTOR] -r of the lock tests over the "
-                        "requests of the run: %(default)s")
-    p.add_argument("--instr-n", type=int, default=int(e("INSTR_N", 10000)),
-                   help="[INSTR_N] requests measured under callgrind: "
-                        "%(default)s")
-    p.add_argument("--warm", type=int, default=int(e("INSTR_WARM", 2000)),
-                   help="[INSTR_WARM] warm-up requests: %(default)s")
-    p.add_argument("--server-cpu", default=e("SERVER_CPU", "0"),
-                   help="[SERVER_CPU] %(default)s")
-    p.add_argument("--client-cpu", default=e("CLIENT_CPU", "1"),
-                   help="[CLIENT_CPU] %(default)s")
-    p.add_argument("--nice", default=e("BENCH_NICE", "0"),
-                   help="[BENCH_NICE] %(default)s")
-    p.add_argument("--kilat-args", default=e("KILAT_ARGS", ""),
-                   help="[KILAT_ARGS] extra server arguments")
-    p.add_argument("--redis-args", default=e("REDIS_ARGS", ""),
-                   help="[REDIS_ARGS] extra server arguments")
-    p.add_argument("--benchmark", default=e("REDIS_BENCHMARK",
-                                            "redis-benchmark"),
-                   help="[REDIS_BENCHMARK] %(default)s")
+    p = B.arg_parser(
+        "bench/scripts.sh",
+        "Laravel's lock pattern and queue pop (Lua), kilat vs redis-server: "
+        "ops/s A/B alternating (-c 50) and instructions per request under "
+        "callgrind (-c 1).")
+    B.opt(p, "--tests", "SCRIPT_TESTS", DEFAULT_TESTS)
+    B.opt(p, "--parts", "SCRIPT_PARTS", "ops,instr",
+          "ops (throughput), instr (callgrind) or both: %(default)s")
+    B.opt(p, "--rounds", "ROUNDS", 3, type=int)
+    B.opt(p, "-n", "SCRIPT_N", 100000,
+          "requests per run at -c 50: %(default)s", type=int)
+    B.opt(p, "--clients", "CLIENTS", 50, "-c: %(default)s", type=int)
+    B.opt(p, "--lock-keys-factor", "LOCK_KEYS_FACTOR", 10,
+          "-r of the lock tests over the requests of the run: %(default)s",
+          type=int)
+    B.opt(p, "--instr-n", "INSTR_N", 10000,
+          "requests measured under callgrind: %(default)s", type=int)
+    B.opt(p, "--warm", "INSTR_WARM", 2000, "warm-up requests: %(default)s",
+          type=int)
+    B.add_cpu_args(p, server_text="%(default)s", client_text="%(default)s")
+    B.add_nice_arg(p, "%(default)s")
+    B.add_server_args(p, benchmark=True)
     return p.parse_args()
 
 
@@ -357,15 +335,7 @@ def pair_rate(acq, rel):
 
 def run_ops(a, tests):
     a.keyspace = 100000  # overridden per test by its own -r
-    servers = {
-        "redis": B.Server("redis", a.redis_bin, a.server_cpu,
-                          shlex.split(a.redis_args), nice=a.nice),
-        "kilat": B.Server("kilat", a.kilat_bin, a.server_cpu,
-                          shlex.split(a.kilat_args), nice=a.nice),
-    }
-    for s in servers.values():
-        print("started %s: pid %d port %d: %s" %
-              (s.name, s.pid, s.port, shlex.join(s.cmd)))
+    servers = B.start_servers(a, a.server_cpu, nice=a.nice)
     runs = {}  # (test, side) -> list of (rps, p99, cpu_us, ok share)
     t0 = time.time()
     for rnd in range(a.rounds):
@@ -509,21 +479,16 @@ def report_instr(a, tests, res):
 
 def main():
     a = parse_args()
-    if os.geteuid() != 0 and a.nice.startswith("-"):
-        a.nice = "0"
-    B.check_bin(a.redis_bin, "redis")
-    B.check_bin(a.kilat_bin, "kilat")
+    B.no_root_nice(a)
+    B.check_bins(a)
     parts = {p.strip() for p in a.parts.split(",") if p.strip()}
     if "instr" in parts:
         for tool in ("valgrind", "callgrind_control"):
             if not shutil.which(tool):
                 sys.exit("%s not found (apt-get install valgrind)" % tool)
-    print("# Lua scripting: Laravel's lock pattern and queue pop, kilat vs "
-          "redis-server")
-    print("machine: %s" % B.machine())
-    print("date: %s" % time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
-    print("redis: %s %s" % (a.redis_bin, a.redis_args))
-    print("kilat: %s %s" % (a.kilat_bin, a.kilat_args))
+    B.header("Lua scripting: Laravel's lock pattern and queue pop, kilat vs "
+             "redis-server", a, "date: %s" % time.strftime(
+                 "%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
     print("load average: %s" % compare.loadavg())
     tests = make_tests(a)
     for name, t in tests:

@@ -30,17 +30,10 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 
 from conftest import RawConn, free_port  # noqa: E402
+from persist_helpers import resp  # noqa: E402
 
 OUT = os.path.join(HERE, "corpus-aof")
 LAST = 1
-
-
-def resp(*args):
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
 
 
 def seed(name, data, flags=LAST):

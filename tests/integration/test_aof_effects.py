@@ -16,31 +16,11 @@ import time
 import pytest
 import redis
 
-from conftest import IS_REDIS
+from conftest import IS_REDIS, stop_all
+from persist_helpers import new_server, parse_aof, resp
 
 AOF_ARGS = ("--appendonly", "yes", "--appendfsync", "always",
             "--aof-use-rdb-preamble", "yes", "--enable-debug-command", "yes")
-
-
-def parse_resp_commands(data):
-    """The commands of an AOF (RESP arrays of bulk strings) as lists of bytes."""
-    cmds, i = [], 0
-    while i < len(data):
-        assert data[i:i + 1] == b"*", "not a RESP array at offset %d: %r" % (i, data[i:i + 20])
-        j = data.index(b"\r\n", i)
-        argc = int(data[i + 1:j])
-        i = j + 2
-        argv = []
-        for _ in range(argc):
-            assert data[i:i + 1] == b"$", "not a bulk at offset %d" % i
-            j = data.index(b"\r\n", i)
-            n = int(data[i + 1:j])
-            i = j + 2
-            argv.append(data[i:i + n])
-            assert data[i + n:i + n + 2] == b"\r\n"
-            i += n + 2
-        cmds.append(argv)
-    return cmds
 
 
 class Aof:
@@ -63,7 +43,7 @@ class Aof:
         while True:
             try:
                 with open(self.incr_path(), "rb") as f:
-                    return parse_resp_commands(f.read())
+                    return parse_aof(f.read())
             except (FileNotFoundError, AssertionError):
                 if time.time() > deadline:
                     raise
@@ -819,43 +799,24 @@ def run_battery(port):
     conn = RawConn("127.0.0.1", port)
     try:
         for cmd in BATTERY:
-            conn.send(b"".join([b"*%d\r\n" % len(cmd)] +
-                               [b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in cmd]))
+            conn.send(resp(*cmd))
             conn.read_reply()
     finally:
         conn.close()
 
 
-def test_battery_matches_reference_redis(start_server, tmp_path):
-    import subprocess
-    import shutil
+def test_battery_matches_reference_redis(start_server):
     srv = start_server(*AOF_ARGS)
     run_battery(srv.port)
     mine = normalise_times(Aof(srv).all())
     # the reference: a redis-server of this test's own
-    ref_dir = str(tmp_path)
-    from conftest import free_port, RawConn
-    port = free_port()
-    proc = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
-                             "--save", "", "--dir", ref_dir] + list(AOF_ARGS),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ref = new_server(AOF_ARGS, ref=True, name="redis reference")
     try:
-        deadline = time.time() + 15
-        while True:
-            try:
-                RawConn("127.0.0.1", port).close()
-                break
-            except OSError:
-                assert time.time() < deadline, "reference redis-server did not start"
-                time.sleep(0.05)
-        run_battery(port)
-
-        class Ref:
-            dir = ref_dir
-        theirs = normalise_times(Aof(Ref).all())
+        ref.start()
+        run_battery(ref.port)
+        theirs = normalise_times(Aof(ref).all())
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_all([ref])
     assert len(mine) > 80
     assert mine == theirs
 

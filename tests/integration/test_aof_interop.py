@@ -26,43 +26,31 @@ redis-server (always) as the other side."""
 import os
 import re
 import shutil
-import subprocess
 import time
 
 import pytest
 
-from conftest import Server, stop_all, wait_for, RawConn
+from conftest import wait_for
+from persist_helpers import (REDIS_BIN, RefServers, assert_same, info_fields as info,
+                             new_server, parse_aof, resp, run_check, snap)
 import rdb_dataset as ds
 
-REDIS_BIN = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
 CHECK_AOF = shutil.which("redis-check-aof")
 
 pytestmark = pytest.mark.skipif(not REDIS_BIN or not CHECK_AOF,
                                 reason="needs redis-server and redis-check-aof")
 
 
-class Servers:
-    def __init__(self):
-        self.started = []
-
+class Servers(RefServers):
     def start(self, *args, ref=False, copy_from=None, fsync="always",
               name=None):
         """ref: Debian's redis-server instead of the server under test.
         copy_from: a directory whose contents are copied into the new
         server's dir before it starts (its AOF files, manifest...)."""
-        srv = Server(("--appendonly", "yes", "--appendfsync", fsync,
-                      "--enable-debug-command", "yes") + tuple(args),
-                     name=name or ("redis-server" if ref else "under test"))
-        if ref:
-            srv.binary = REDIS_BIN
-        if copy_from is not None:
-            copy_tree(copy_from, srv.dir)
-        self.started.append(srv)
-        srv.start()
-        return srv
-
-    def stop(self):
-        stop_all(self.started)
+        return self.launch(("--appendonly", "yes", "--appendfsync", fsync,
+                            "--enable-debug-command", "yes") + tuple(args),
+                           ref, name, copy_from and (
+                               lambda srv: copy_tree(copy_from, srv.dir)))
 
 
 @pytest.fixture
@@ -84,16 +72,6 @@ def copy_tree(src, dst):
             shutil.copyfile(p, os.path.join(dst, name))
 
 
-def snap(srv):
-    with srv.raw() as c:
-        return ds.snapshot(c)
-
-
-def assert_same(got, want, encodings=True, what=""):
-    d = ds.diff(got, want, encodings)
-    assert not d, "%s keyspaces differ:\n  %s" % (what, "\n  ".join(d))
-
-
 def assert_close(got, want, encodings=True, what="", tol_ms=10000):
     """assert_same for two servers that ran the same history apart: an
     expiry set relative to the clock may differ by up to tol_ms."""
@@ -105,16 +83,14 @@ def assert_close(got, want, encodings=True, what="", tol_ms=10000):
     assert_same(got, want, encodings, what)
 
 
-def info(srv, section="persistence"):
-    with srv.raw() as c:
-        text = c.cmd("INFO", section).decode()
-    return dict(line.split(":", 1) for line in text.splitlines()
-                if ":" in line and not line.startswith("#"))
-
-
 def rewrite(srv):
     with srv.raw() as c:
         assert c.cmd("BGREWRITEAOF") == b"Background append only file rewriting started"
+    wait_rewritten(srv)
+
+
+def wait_rewritten(srv):
+    """Waits until no rewrite runs or is scheduled; the last one worked."""
     assert wait_for(lambda: info(srv)["aof_rewrite_in_progress"] == "0" and
                     info(srv)["aof_rewrite_scheduled"] == "0", 30), info(srv)
     assert info(srv)["aof_last_bgrewrite_status"] == "ok"
@@ -130,13 +106,9 @@ def manifest(srv, dirname="appendonlydir", filename="appendonly.aof"):
 
 
 def check_aof(srv, dirname="appendonlydir", filename="appendonly.aof"):
-    path = os.path.join(aof_dir(srv, dirname), filename + ".manifest")
-    p = subprocess.run([CHECK_AOF, path], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=120)
-    out = p.stdout.decode(errors="replace")
-    assert p.returncode == 0 and "All AOF files and manifest are valid" in out, \
-        "redis-check-aof refused %s:\n%s" % (path, out[-3000:])
-    return out
+    return run_check(CHECK_AOF,
+                     os.path.join(aof_dir(srv, dirname), filename + ".manifest"),
+                     "All AOF files and manifest are valid", 120)
 
 
 # ------------------------------------------------------------ the history
@@ -358,24 +330,22 @@ OLD_COMMANDS = [
 ]
 
 
-def resp(cmds):
-    return b"".join(RawConn.encode(*c) for c in cmds)
+def resp_all(cmds):
+    return b"".join(resp(*c) for c in cmds)
 
 
 def old_file_with_preamble(servers):
     """A Redis 6 style appendonly.aof: an RDB (redis-server SAVE of a small
     dataset) followed by commands."""
-    r = Server(("--enable-debug-command", "yes"), name="redis for the preamble")
-    r.binary = REDIS_BIN
-    servers.started.append(r)
-    r.start()
+    r = servers.launch(("--enable-debug-command", "yes"), True,
+                       "redis for the preamble")
     with r.raw() as c:
         ds.build(c, big=False, plain=False)
         assert c.cmd("SAVE") == b"OK"
     with open(os.path.join(r.dir, "dump.rdb"), "rb") as f:
         rdb = f.read()
     r.stop()
-    return rdb + resp([("SELECT", "0"), ("SET", "after:preamble", "1"),
+    return rdb + resp_all([("SELECT", "0"), ("SET", "after:preamble", "1"),
                        ("SELECT", "2"), ("SADD", "set:int16", "9")])
 
 
@@ -386,7 +356,7 @@ def test_old_single_file_is_upgraded_alike(servers, tmp_path, kind):
     if kind == "rdb-preamble":
         data = old_file_with_preamble(servers)
     else:
-        data = resp(OLD_COMMANDS)
+        data = resp_all(OLD_COMMANDS)
         if kind == "other-name":
             filename = "old.aof"
             args = ("--appendfilename", filename)
@@ -464,10 +434,8 @@ def test_truncated_tail_is_dropped_alike(servers):
 def test_truncated_tail_refused_alike(servers):
     d = _truncated_dir(servers)
     for ref in (True, False):
-        srv = Server(("--appendonly", "yes", "--aof-load-truncated", "no"),
-                     name="refusing")
-        if ref:
-            srv.binary = REDIS_BIN
+        srv = new_server(("--appendonly", "yes", "--aof-load-truncated", "no"),
+                         ref, "refusing")
         copy_tree(d, srv.dir)
         with pytest.raises(Exception):
             srv.start()
@@ -478,39 +446,13 @@ def test_truncated_tail_refused_alike(servers):
 
 
 # ------------------------------------------- what the incr file holds
-def parse_resp_file(data):
-    """The commands of an AOF incr file (RESP arrays; #TS annotations
-    skipped)."""
-    out = []
-    i = 0
-    while i < len(data):
-        if data[i:i + 1] == b"#":
-            i = data.index(b"\n", i) + 1
-            continue
-        assert data[i:i + 1] == b"*", "offset %d: %r" % (i, data[i:i + 20])
-        j = data.index(b"\r\n", i)
-        n = int(data[i + 1:j])
-        i = j + 2
-        args = []
-        for _ in range(n):
-            assert data[i:i + 1] == b"$", "offset %d: %r" % (i, data[i:i + 20])
-            j = data.index(b"\r\n", i)
-            ln = int(data[i + 1:j])
-            i = j + 2
-            args.append(data[i:i + ln])
-            assert data[i + ln:i + ln + 2] == b"\r\n"
-            i += ln + 2
-        out.append(args)
-    return out
-
-
 def normalized_incr(srv):
     """The incr file's commands with names upper-cased, absolute times
     (unix ms) and SPOP's random members masked."""
     d = aof_dir(srv)
     m = BASE_RE.match(manifest(srv))
     with open(os.path.join(d, "appendonly.aof.%s.incr.aof" % m.group("iseq").decode()), "rb") as f:
-        cmds = parse_resp_file(f.read())
+        cmds = parse_aof(f.read(), annotations=True)
     out = []
     for c in cmds:
         c = [c[0].upper()] + c[1:]
@@ -552,19 +494,13 @@ def test_config_set_appendonly_on_a_live_server_moves_alike(servers):
     the AOF was on, not those after."""
     made = {}
     for ref in (True, False):
-        srv = Server(("--enable-debug-command", "yes"),
-                     name="redis live" if ref else "under test live")
-        if ref:
-            srv.binary = REDIS_BIN
-        servers.started.append(srv)
-        srv.start()
+        srv = servers.launch(("--enable-debug-command", "yes"), ref,
+                             "redis live" if ref else "under test live")
         with srv.raw() as c:
             ds.build(c, big=False, plain=False)
             assert c.cmd("CONFIG", "SET", "appendonly", "yes") == b"OK"
         assert wait_for(lambda: info(srv)["aof_enabled"] == "1", 30)
-        assert wait_for(lambda: info(srv)["aof_rewrite_in_progress"] == "0" and
-                        info(srv)["aof_rewrite_scheduled"] == "0", 30), info(srv)
-        assert info(srv)["aof_last_bgrewrite_status"] == "ok"
+        wait_rewritten(srv)
         with srv.raw() as c:
             assert c.cmd("SET", "while:on", "1") == b"OK"
             assert c.cmd("RPUSH", "list:small", "while-on") > 0

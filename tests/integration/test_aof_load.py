@@ -19,19 +19,12 @@ import time
 import pytest
 
 from conftest import IS_KILAT, SLOW, Server, free_port, run_server_expect_exit, stop_all, wait_for
+from persist_helpers import resp
 
 BASE = "appendonly.aof.1.base.aof"
 BASE_RDB = "appendonly.aof.1.base.rdb"
 INCR = "appendonly.aof.1.incr.aof"
 MANIFEST = "appendonly.aof.manifest"
-
-
-def resp(*args):
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
 
 
 def make_dir(files, manifest=None):

@@ -28,10 +28,11 @@ import pytest
 
 from conftest import (Server, REPO, SLOW, START_TIMEOUT, IS_KILAT,
                       SERVER_PROBLEMS, SANITIZER_MARKERS, server_binary, free_port,
-                      stop_all, wait_for)
+                      wait_for)
+from persist_helpers import (REDIS_BIN, RefServers, assert_same, copy_rdb,
+                             info_fields, new_server, run_check, snap)
 import rdb_dataset as ds
 
-REDIS_BIN = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
 CHECK_RDB = shutil.which("redis-check-rdb")
 
 pytestmark = pytest.mark.skipif(not REDIS_BIN or not CHECK_RDB,
@@ -46,29 +47,18 @@ MISCONF = (b"MISCONF Redis is configured to save RDB snapshots, but it's "
 
 
 # ------------------------------------------------------------ servers
-class Servers:
+class Servers(RefServers):
     """Starts servers for one test and stops (and checks) them all."""
 
-    def __init__(self):
-        self.started = []
+    ref_name = "redis reference"
 
     def start(self, *args, ref=False, rdb=None, dbfilename="dump.rdb",
               name=None):
         """ref: Debian's redis-server instead of the server under test.
         rdb: a file copied in as <dir>/<dbfilename> before start."""
-        srv = Server(("--enable-debug-command", "yes",
-                      "--dbfilename", dbfilename) + tuple(args),
-                     name=name or ("redis reference" if ref else "under test"))
-        if ref:
-            srv.binary = REDIS_BIN
-        if rdb is not None:
-            shutil.copyfile(rdb, os.path.join(srv.dir, dbfilename))
-        self.started.append(srv)
-        srv.start()
-        return srv
-
-    def stop(self):
-        stop_all(self.started)
+        return self.launch(("--enable-debug-command", "yes",
+                            "--dbfilename", dbfilename) + tuple(args),
+                           ref, name, copy_rdb(rdb, dbfilename))
 
 
 @pytest.fixture
@@ -95,16 +85,6 @@ def save(srv):
     return p
 
 
-def snap(srv):
-    with conn(srv) as c:
-        return ds.snapshot(c)
-
-
-def assert_same(got, want, encodings=True, what=""):
-    d = ds.diff(got, want, encodings)
-    assert not d, "%s keyspaces differ:\n  %s" % (what, "\n  ".join(d))
-
-
 def keyspace_counts(srv):
     """{db: (keys, expires)} from INFO keyspace."""
     with conn(srv) as c:
@@ -115,20 +95,24 @@ def keyspace_counts(srv):
     return out
 
 
-def info_fields(srv, section="persistence"):
-    with conn(srv) as c:
-        text = c.cmd("INFO", section).decode()
-    return dict(line.split(":", 1) for line in text.splitlines()
-                if ":" in line and not line.startswith("#"))
+def wait_bgsave_done(srv, timeout=5.0):
+    """Waits (wait_for's timeout) until no BGSAVE runs."""
+    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
+                    timeout=timeout)
 
 
 def check_rdb(path):
-    p = subprocess.run([CHECK_RDB, path], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=60)
-    out = p.stdout.decode(errors="replace")
-    assert p.returncode == 0 and "RDB looks OK" in out, \
-        "redis-check-rdb refused %s:\n%s" % (path, out[-3000:])
-    return out
+    return run_check(CHECK_RDB, path, "RDB looks OK", 60)
+
+
+def built_pair(servers):
+    """(under test, redis-server), each with rdb_dataset's full dataset."""
+    sut = servers.start()
+    ref = servers.start(ref=True)
+    for s in (sut, ref):
+        with conn(s) as c:
+            ds.build(c)
+    return sut, ref
 
 
 def start_expect_exit(binary, rdb, dbfilename="dump.rdb", extra=()):
@@ -283,14 +267,9 @@ def test_asset_list_is_complete(assets_dir):
 
 def _try_start(servers, rdb, name, ref):
     """A running server on a copy of rdb, or (exit code, output)."""
-    if ref:
-        binary = REDIS_BIN
-    else:
-        binary = server_binary()
     # Probe first: a file that is refused must make the process exit.
-    srv = Server(("--enable-debug-command", "yes", "--dbfilename", name),
-                 name="%s on %s" % ("redis" if ref else "under test", name))
-    srv.binary = binary
+    srv = new_server(("--enable-debug-command", "yes", "--dbfilename", name),
+                     ref, "%s on %s" % ("redis" if ref else "under test", name))
     shutil.copyfile(rdb, os.path.join(srv.dir, name))
     try:
         srv.start()
@@ -332,8 +311,7 @@ def test_asset_refusals_are_the_expected_ones(assets_dir):
     fails its integrity check)."""
     refused = []
     for name in ASSETS:
-        srv = Server(("--dbfilename", name), name="redis probe " + name)
-        srv.binary = REDIS_BIN
+        srv = new_server(("--dbfilename", name), True, "redis probe " + name)
         shutil.copyfile(os.path.join(assets_dir, name),
                         os.path.join(srv.dir, name))
         try:
@@ -432,11 +410,7 @@ def test_missing_file_starts_empty(servers):
 # ------------------------------------------------- (e) save and reload
 @pytest.mark.slow
 def test_debug_reload_keeps_keyspace(servers):
-    sut = servers.start()
-    ref = servers.start(ref=True)
-    for s in (sut, ref):
-        with conn(s) as c:
-            ds.build(c)
+    sut, ref = built_pair(servers)
     before = snap(sut)
     with conn(sut) as c:
         assert c.cmd("DEBUG", "RELOAD") == b"OK"
@@ -577,8 +551,7 @@ def test_bgsave_keeps_point_in_time_view(servers):
         assert c.cmd("GET", "k05") == b"after-5"
         assert slowest < 1.0 * SLOW, "a write waited %.2fs during BGSAVE" % slowest
         assert c.cmd("CONFIG", "SET", "rdb-key-save-delay", "0") == b"OK"
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
-                    timeout=60)
+    wait_bgsave_done(srv, 60)
     fields = info_fields(srv)
     assert fields["rdb_last_bgsave_status"] == "ok"
     check_rdb(rdb_path(srv))
@@ -608,8 +581,7 @@ def test_bgsave_errors_schedule_and_lastsave(servers):
             b"ERR Background save already in progress"
         assert c.cmd("SAVE") == b"ERR Background save already in progress"
         assert c.cmd("CONFIG", "SET", "rdb-key-save-delay", "0") == b"OK"
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
-                    timeout=30)
+    wait_bgsave_done(srv, 30)
     assert info_fields(srv)["rdb_saves"] == "1"
     with conn(srv) as c:
         # BGSAVE inside a transaction is scheduled, then runs
@@ -617,8 +589,7 @@ def test_bgsave_errors_schedule_and_lastsave(servers):
         assert c.cmd("BGSAVE") == b"QUEUED"
         assert c.cmd("EXEC") == [b"Background saving scheduled"]
     assert wait_for(lambda: info_fields(srv)["rdb_saves"] == "2", timeout=30)
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
-                    timeout=30)
+    wait_bgsave_done(srv, 30)
     with conn(srv) as c:
         assert c.cmd("LASTSAVE") >= last
         assert abs(c.cmd("LASTSAVE") - time.time()) < 30
@@ -653,7 +624,7 @@ def test_info_persistence_fields(servers):
         assert int(f["rdb_last_save_time"]) == c.cmd("LASTSAVE")
         c.cmd("DEL", "a")
         assert c.cmd("BGSAVE") == b"Background saving started"
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0")
+    wait_bgsave_done(srv)
     f = info_fields(srv)
     assert f["rdb_saves"] == "2"
     assert f["rdb_last_bgsave_status"] == "ok"
@@ -671,8 +642,7 @@ def test_no_copy_on_write_reported(servers):
         assert c.cmd("BGSAVE") == b"Background saving started"
         for i in range(2000):
             c.cmd("SET", "k%d" % i, "w" * 100)
-    assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"] == "0",
-                    timeout=30)
+    wait_bgsave_done(srv, 30)
     f = info_fields(srv)
     assert f["rdb_last_bgsave_status"] == "ok"
     assert f["rdb_last_cow_size"] == "0"
@@ -690,8 +660,7 @@ def test_misconf_after_failed_bgsave(servers, tmp_path):
         assert c.cmd("CONFIG", "SET", "dir", str(d)) == b"OK"
         d.rmdir()
         assert c.cmd("BGSAVE") == b"Background saving started"
-        assert wait_for(lambda: info_fields(srv)["rdb_bgsave_in_progress"]
-                        == "0")
+        wait_bgsave_done(srv)
         assert info_fields(srv)["rdb_last_bgsave_status"] == "err"
         assert c.cmd("SET", "k", "w") == MISCONF
         assert c.cmd("INCR", "n") == MISCONF
@@ -855,11 +824,7 @@ UNORDERED = {2, 4}  # RDB_TYPE_SET, RDB_TYPE_HASH
 def test_dump_payloads_equal_redis_byte_for_byte(servers):
     """DUMP of the same data gives Redis's bytes (hash-table sets and
     hashes, whose order is the table's, are checked by RESTORE below)."""
-    sut = servers.start()
-    ref = servers.start(ref=True)
-    for s in (sut, ref):
-        with conn(s) as c:
-            ds.build(c)
+    sut, ref = built_pair(servers)
     got, want = _dumps(sut), _dumps(ref)
     assert sorted(got) == sorted(want)
     bad = []
@@ -902,11 +867,7 @@ def test_restore_payloads_across_servers(servers):
     and the other way round: same value and TTL, and the encoding
     redis-server itself gives after restoring its own payload (RESTORE may
     change one: a raw string made by APPEND comes back embstr)."""
-    sut = servers.start()
-    ref = servers.start(ref=True)
-    for s in (sut, ref):
-        with conn(s) as c:
-            ds.build(c)
+    sut, ref = built_pair(servers)
     made = snap(ref)
     redis_payloads = _dumps(ref)
     sut_payloads = _dumps(sut)

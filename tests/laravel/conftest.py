@@ -48,6 +48,7 @@ _harness = _load_integration_harness()
 IS_REDIS = _harness.IS_REDIS
 Server = _harness.Server
 _stop_and_assert = _harness._stop_and_assert
+stop_all = _harness.stop_all  # for tests/integration/persist_helpers.py
 pytest_report_header = _harness.pytest_report_header
 pytest_sessionfinish = _harness.pytest_sessionfinish
 

@@ -20,8 +20,9 @@ import time
 
 import pytest
 
-from test_persistence import (app, servers, tag, fill, snap, assert_same,  # noqa: F401
-                              queue_state, check_app, SESSION)  # fixtures: F401, F811
+from test_persistence import (app, servers, tag, fill, filled,  # noqa: F401
+                              check_restarted, queue_state, check_app)  # fixtures: F401, F811
+from persist_helpers import assert_same, snap
 from test_queue import Q, NOTIFY, runs, work_until
 
 
@@ -39,22 +40,13 @@ def aof_args(fsync):
 @pytest.mark.parametrize("fsync", ["always", "everysec"])
 def test_app_data_survives_kill9(app, servers, tag, fsync):
     srv = servers(*aof_args(fsync))
-    call, wenv = app(srv)
-    sid = fill(call, tag)
-    before = snap(srv)
-    qlen, delayed, reserved = queue_state(srv)
-    assert qlen == 4 and len(delayed) == 2 and reserved == 0
-    assert (0, SESSION + sid.encode()) in before
+    sid, before, delayed = filled(app, srv, tag)
     if fsync == "everysec":
         time.sleep(2.0)  # "all but at most the last second"
     kill9(srv)
     srv.start()  # the same directory, a new port
-    call, wenv = app(srv)
-    assert_same(snap(srv), before, what="after kill -9 (%s):" % fsync)
-    assert queue_state(srv)[1] == delayed
-    check_app(call, wenv, tag, sid, 42)
-    soon = runs(wenv, tag + "-soon")[0]
-    assert soon["at"] >= delayed[0][1]
+    check_restarted(app, srv, tag, sid, before, delayed,
+                    "after kill -9 (%s):" % fsync)
 
 
 def test_everysec_loses_at_most_the_last_second(app, servers, tag, php):

@@ -12,21 +12,18 @@ the app's data; sessions go through session_http.php, jobs run in
 `artisan queue:work` (test_queue.py's helpers)."""
 
 import os
-import shutil
 import signal
 import sys
 import uuid
 
 import pytest
 
-from conftest import Server, _harness
 from test_queue import Q, DELAYED, RESERVED, runs, work_until
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "integration"))
-import rdb_dataset as ds  # noqa: E402
+from persist_helpers import RefServers, assert_same, copy_rdb, snap  # noqa: E402
 
-REDIS_BIN = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
 SESSION = b"laravel_database_laravel_cache:"
 
 
@@ -38,19 +35,15 @@ def tag(request):
 
 @pytest.fixture
 def servers():
-    started = []
+    """servers(*args, ref=False, rdb=None, name=None): a started server (with
+    ref Debian's redis-server) on a copy of the file rdb, if given."""
+    s = RefServers()
 
     def start(*args, ref=False, rdb=None, name=None):
-        srv = Server(args, name=name or ("redis-server" if ref else "under test"))
-        if ref:
-            srv.binary = REDIS_BIN
-        if rdb is not None:
-            shutil.copyfile(rdb, os.path.join(srv.dir, "dump.rdb"))
-        started.append(srv)
-        return srv.start()
+        return s.launch(args, ref, name, copy_rdb(rdb))
 
     yield start
-    _harness.stop_all(started)
+    s.stop()
 
 
 @pytest.fixture
@@ -67,16 +60,6 @@ def app(php, php_env):
         wenv.update(env)
         return call, wenv
     return bind
-
-
-def snap(srv):
-    with srv.raw() as c:
-        return ds.snapshot(c)
-
-
-def assert_same(got, want, encodings=True, what=""):
-    d = ds.diff(got, want, encodings)
-    assert not d, "%s keyspaces differ:\n  %s" % (what, "\n  ".join(d))
 
 
 def fill(call, tag):
@@ -96,6 +79,30 @@ def queue_state(srv):
                 c.zcard(RESERVED))
     finally:
         c.close()
+
+
+def filled(app, srv, tag):
+    """srv filled with the app's data (fill), its queue state and session
+    checked; returns (session id, snapshot, delayed jobs)."""
+    call, _ = app(srv)
+    sid = fill(call, tag)
+    before = snap(srv)
+    qlen, delayed, reserved = queue_state(srv)
+    assert qlen == 4 and len(delayed) == 2 and reserved == 0
+    assert (0, SESSION + sid.encode()) in before
+    return sid, before, delayed
+
+
+def check_restarted(app, srv, tag, sid, before, delayed, what):
+    """srv, restarted on the directory of filled(): the same keyspace, the
+    delayed jobs at their times, the app's data usable (check_app), the
+    sooner delayed job run no earlier than its time."""
+    call, wenv = app(srv)
+    assert_same(snap(srv), before, what=what)
+    assert queue_state(srv)[1] == delayed
+    check_app(call, wenv, tag, sid, 42)
+    soon = runs(wenv, tag + "-soon")[0]
+    assert soon["at"] >= delayed[0][1]
 
 
 def check_app(call, wenv, tag, sid, counter):
@@ -127,12 +134,7 @@ HOW = {
 def test_app_data_survives_restart(app, servers, tag, how):
     args, stop = HOW[how]
     srv = servers(*args)
-    call, wenv = app(srv)
-    sid = fill(call, tag)
-    before = snap(srv)
-    qlen, delayed, reserved = queue_state(srv)
-    assert qlen == 4 and len(delayed) == 2 and reserved == 0
-    assert (0, SESSION + sid.encode()) in before
+    sid, before, delayed = filled(app, srv, tag)
     if stop == "SIGTERM":
         srv.proc.send_signal(signal.SIGTERM)
     else:
@@ -142,13 +144,8 @@ def test_app_data_survives_restart(app, servers, tag, how):
     assert srv.wait_exit() == 0
     assert os.path.isfile(os.path.join(srv.dir, "dump.rdb"))
     srv.start()  # the same directory, a new port
-    call, wenv = app(srv)
-    assert_same(snap(srv), before, what="after %s and a restart:" % stop)
-    # the delayed jobs keep their times
-    assert queue_state(srv)[1] == delayed
-    check_app(call, wenv, tag, sid, 42)
-    soon = runs(wenv, tag + "-soon")[0]
-    assert soon["at"] >= delayed[0][1]
+    check_restarted(app, srv, tag, sid, before, delayed,
+                    "after %s and a restart:" % stop)
 
 
 def test_redis_dump_moves_to_server_under_test_and_back(app, servers, tag):
