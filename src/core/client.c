@@ -314,18 +314,18 @@ static void process_input(Client *c) {
         memmove(c->qbuf, c->qbuf + off, c->qlen - off);
         c->qlen -= off;
     }
-    /* Under maxmemory-clients, a big bulk gets its whole buffer as soon as
-     * its length is known, as in Redis: its memory counts at once, not
-     * only once the next read has come. */
-    if (UNLIKELY(client_evict_on)) {
+    /* A big bulk gets its whole buffer as soon as its length is known, as
+     * in Redis: its memory counts at once (CLIENT LIST, maxmemory-clients),
+     * not only once the next read has come. One compare when idle. */
+    if (UNLIKELY(c->parser.bulk_len >= QBUF_BIG_ARG)) {
         size_t want = resp_bytes_wanted(&c->parser);
         if (want >= QBUF_BIG_ARG && c->qcap - c->qlen < want) {
             c->qcap = c->qlen + want;
             c->qbuf = mem_realloc(c->qbuf, c->qcap);
             if (c->qcap > c->qpeak) c->qpeak = c->qcap;
         }
-        client_evict_update_slow(c); /* a big request still arriving */
     }
+    client_evict_update(c); /* a big request still arriving */
 }
 
 void client_resume(Client *c) {
