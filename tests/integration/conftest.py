@@ -862,3 +862,20 @@ def encoding(raw, key):
 def wrong_args(cmd):
     return b"-ERR wrong number of arguments for '%s' command\r\n" % \
         cmd.encode()
+
+
+def send_all(s, data, timeout=10):
+    """Sends data on a raw socket even when the server stops reading for a
+    while; stops early when the server closes it. Returns the bytes sent."""
+    s.setblocking(False)
+    sent = 0
+    deadline = time.time() + timeout * SLOW
+    while sent < len(data) and time.time() < deadline:
+        try:
+            sent += s.send(data[sent:sent + 65536])
+        except BlockingIOError:
+            time.sleep(0.01)
+        except OSError:
+            break  # closed by the server
+    s.setblocking(True)
+    return sent

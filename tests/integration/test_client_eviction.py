@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from conftest import SLOW, wait_for
+from conftest import SLOW, send_all as send_socket_all, wait_for
 
 ERR = ("CONFIG SET failed (possibly related to argument "
        "'maxmemory-clients') - ")
@@ -44,18 +44,8 @@ def named_socket(srv, name, rcvbuf=None):
 
 
 def send_all(s, data, timeout=10):
-    """Sends what the server takes; stops when it closes the connection."""
-    s.setblocking(False)
-    sent = 0
-    deadline = time.time() + timeout * SLOW
-    while sent < len(data) and time.time() < deadline:
-        try:
-            sent += s.send(data[sent:sent + 65536])
-        except BlockingIOError:
-            time.sleep(0.005)
-        except OSError:
-            break
-    s.setblocking(True)
+    """conftest's send_all, the socket left with a timeout for reads."""
+    sent = send_socket_all(s, data, timeout)
     s.settimeout(10 * SLOW)
     return sent
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import SLOW, RawConn, wait_for
+from conftest import SLOW, RawConn, send_all, wait_for
 
 LOG_LINE = b"for overcoming of output buffer limits."
 DEFAULT = (b"normal 0 0 0 slave 268435456 67108864 60 "
@@ -28,22 +28,6 @@ def slow_reader(srv, rcvbuf=4096):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.connect((srv.host, srv.port))
     return s
-
-
-def send_all(s, data, timeout=10):
-    """Sends data even when the server stops reading for a while."""
-    s.setblocking(False)
-    sent = 0
-    deadline = time.time() + timeout * SLOW
-    while sent < len(data) and time.time() < deadline:
-        try:
-            sent += s.send(data[sent:sent + 65536])
-        except BlockingIOError:
-            time.sleep(0.01)
-        except OSError:
-            break  # closed by the server
-    s.setblocking(True)
-    return sent
 
 
 def closed_by_server(s, timeout=10):
