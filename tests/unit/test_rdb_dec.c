@@ -572,7 +572,8 @@ static void test_files(void) {
     put1(&x, RDB_OPCODE_EOF);
     uint64_t crc = crc64(0, x.b, x.n);
     for (int i = 0; i < 8; i++) put1(&x, (crc >> (8 * i)) & 0xff);
-    const char *path = "/tmp/test_rdb_dec.rdb";
+    char path[64]; /* per process: two test runs may share /tmp */
+    snprintf(path, sizeof path, "/tmp/test_rdb_dec.%d.rdb", (int)getpid());
     write_file(path, x.b, x.n);
     CHECK(rdb_load_file(path, NULL, &st, err, sizeof(err)));
     CHECK(st.keys_loaded == 1 && st.keys_expired == 1 && total_keys() == 1 && st.version == 10);
