@@ -409,6 +409,7 @@ static void debug_log(Client *c) {
     log_msg(LOG_WARNING, "DEBUG LOG: %.*s", (int)c->argl[2], c->argv[2]);
     reply_ok(c);
 }
+#ifdef HAVE_JEMALLOC
 /* The reply of an allocator call that failed: strerror's text, as Redis. */
 static void reply_ctl_error(Client *c, int rc) {
     char msg[128];
@@ -441,6 +442,7 @@ static void debug_mallctl_str(Client *c) {
     mem_free(name);
     mem_free(val);
 }
+#endif
 
 /* DEBUG POPULATE count [prefix] [size]: string keys "<prefix>:<n>" (prefix
  * "key") holding "value:<n>", cut or zero-padded to `size` bytes when size
