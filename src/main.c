@@ -72,6 +72,51 @@ static int usage(void) {
     return 1;
 }
 
+/* Sets maxclients (also what CONFIG GET shows). */
+static void set_maxclients(long n) {
+    char v[24];
+    const char *err = NULL;
+    snprintf(v, sizeof(v), "%ld", n);
+    if (!config_set("maxclients", v, &err)) cfg.maxclients = (int)n;
+}
+
+/* Room for maxclients plus 32 descriptors (listeners, files, log) as
+ * Redis: the limit is raised when it is lower; when it cannot be raised
+ * enough, maxclients shrinks to fit and the log says so with Redis's
+ * messages (or the server exits when not even 32 are left). */
+#define RESERVED_FDS 32
+static void adjust_open_files(void) {
+    long want = (long)cfg.maxclients + RESERVED_FDS, was;
+    int err;
+    long best = proc_raise_fd_limit(want, &was, &err);
+    if (best < 0) {
+        log_msg(LOG_WARNING, "Unable to obtain the current NOFILE limit (%s), assuming 1024 and "
+                             "setting the max clients configuration accordingly.", strerror(err));
+        set_maxclients(1024 - RESERVED_FDS);
+        return;
+    }
+    if (was >= want) return;
+    if (best >= want) {
+        log_msg(LOG_NOTICE, "Increased maximum number of open files to %ld (it was originally set to %ld).",
+                want, was);
+        return;
+    }
+    if (best <= RESERVED_FDS) {
+        log_msg(LOG_WARNING, "Your current 'ulimit -n' of %ld is not enough for the server to start. "
+                             "Please increase your open file limit to at least %ld. Exiting.", was, want);
+        exit(1);
+    }
+    long asked = (long)cfg.maxclients;
+    set_maxclients(best - RESERVED_FDS);
+    log_msg(LOG_WARNING, "You requested maxclients of %ld requiring at least %ld max file descriptors.",
+            asked, want);
+    log_msg(LOG_WARNING, "Server can't set maximum open files to %ld because of OS error: %s.", want,
+            strerror(err));
+    log_msg(LOG_WARNING, "Current maximum open files is %ld. maxclients has been reduced to %ld to "
+                         "compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+            best, (long)cfg.maxclients);
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
         printf("kilat server v=%s (Redis 7.0 compatible) malloc=%s\n", KILAT_VERSION,
@@ -92,7 +137,7 @@ int main(int argc, char **argv) {
     if (cfg.daemonize) proc_daemonize();
     proc_install_signals();
     crash_install(cfg.logfile, KILAT_VERSION);
-    proc_raise_fd_limit((long)cfg.maxclients + 32);
+    adjust_open_files();
     thread_bg_start();
     db_init_all(cfg.databases);
     if (!evict_init()) return 1;
