@@ -23,8 +23,7 @@ import time
 
 import pytest
 
-from conftest import (ASAN, IS_KILAT, SLOW, Err, bulk, err, send_all,
-                      wait_for)
+from conftest import SLOW, bulk, err, send_all, wait_for
 
 LONG_MAX = 9223372036854775807
 LONG_MIN = -9223372036854775808
@@ -123,7 +122,6 @@ def test_cve_2021_32627_proto_max_bulk_len_bounds(r, raw, connect):
         r.config_set("proto-max-bulk-len", 512 << 20)
 
 
-@pytest.mark.skipif(ASAN, reason="moves 2 GiB through the server: too slow under ASan")
 @pytest.mark.parametrize("kind", ["hash", "zset"])
 def test_cve_2021_32628_listpack_safe_size(start_server, kind):
     """With the listpack limits raised to the maximum, a hash or sorted set
