@@ -511,9 +511,10 @@ def test_cve_2025_21605_unauthenticated_client_never_reading(start_server):
 
 
 # ------------------------------------------------------- open-file limit
-def run_under_ulimit(nofile, *args, timeout=15):
+def run_under_ulimit(nofile, *args, timeout=15, then=()):
     """Starts the server in a shell with `ulimit -n nofile`; returns
-    (exit code or None if it kept running, its output, CONFIG GET maxclients)."""
+    (exit code or None if it kept running, its output, CONFIG GET maxclients
+    and then the redis-cli output of each command in `then`)."""
     from conftest import server_binary
     tmp = tempfile.mkdtemp(prefix="kilat-ulimit-")
     path = os.path.join(tmp, "s.sock")
@@ -529,7 +530,13 @@ def run_under_ulimit(nofile, *args, timeout=15):
             if p.poll() is None:
                 r = subprocess.run(["redis-cli", "-s", path, "CONFIG", "GET", "maxclients"],
                                    stdout=subprocess.PIPE, timeout=10)
-                maxclients = int(r.stdout.split()[1])
+                maxclients = [int(r.stdout.split()[1])]
+                for cmd in then:
+                    r = subprocess.run(["redis-cli", "-s", path] + list(cmd),
+                                       stdout=subprocess.PIPE, timeout=10)
+                    maxclients.append(r.stdout.strip())
+                if not then:
+                    maxclients = maxclients[0]
     finally:
         code = p.poll()
         if code is None:
@@ -553,10 +560,19 @@ def test_open_file_limit_raised_or_maxclients_reduced():
         assert (b"Current maximum open files is 256. maxclients has been reduced to 224 to "
                 b"compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.") in out
         assert maxclients == 224
-    # enough already: nothing is logged and maxclients stays
-    code, out, maxclients = run_under_ulimit(256, "--maxclients", "100")
-    assert code is None and maxclients == 100
-    assert b"open files" not in out
+    # enough already: nothing is logged and maxclients stays; CONFIG SET
+    # maxclients past the limit is refused and changes nothing
+    code, out, got = run_under_ulimit(256, "--maxclients", "100", then=[
+        ["CONFIG", "SET", "maxclients", "200"], ["CONFIG", "SET", "maxclients", "225"],
+        ["CONFIG", "GET", "maxclients"]])
+    assert code is None and got[0] == 100
+    if b"Increased maximum number of open files" not in out:
+        assert got[1:] == [b"OK", b"ERR CONFIG SET failed (possibly related to argument 'maxclients') - "
+                           b"The operating system is not able to handle the specified number of "
+                           b"clients, try with 224", b"maxclients\n200"]
+        assert (b"Failed applying new configuration. Possibly related to new maxclients setting. "
+                b"Restoring previous settings.") in out
+        assert out.count(b"maxclients has been reduced to 224") == 1
     # too few to start at all
     code, out, maxclients = run_under_ulimit(20, "--maxclients", "1000")
     if b"Increased maximum number of open files" not in out:
