@@ -72,6 +72,65 @@ static int usage(void) {
     return 1;
 }
 
+/* Room for maxclients plus 32 descriptors (listeners, files, log) as
+ * Redis: the limit is raised when it is lower; when it cannot be raised
+ * enough, the log says so with Redis's messages and the maxclients that
+ * fits is returned (the server exits when not even 32 are left). */
+#define RESERVED_FDS 32
+static long open_files_for(long maxclients) {
+    long want = maxclients + RESERVED_FDS, was;
+    int err;
+    long best = proc_raise_fd_limit(want, &was, &err);
+    if (best < 0) {
+        log_msg(LOG_WARNING, "Unable to obtain the current NOFILE limit (%s), assuming 1024 and "
+                             "setting the max clients configuration accordingly.", strerror(err));
+        return 1024 - RESERVED_FDS;
+    }
+    if (was >= want) return maxclients;
+    if (best >= want) {
+        log_msg(LOG_NOTICE, "Increased maximum number of open files to %ld (it was originally set to %ld).",
+                want, was);
+        return maxclients;
+    }
+    if (best <= RESERVED_FDS) {
+        log_msg(LOG_WARNING, "Your current 'ulimit -n' of %ld is not enough for the server to start. "
+                             "Please increase your open file limit to at least %ld. Exiting.", was, want);
+        exit(1);
+    }
+    log_msg(LOG_WARNING, "You requested maxclients of %ld requiring at least %ld max file descriptors.",
+            maxclients, want);
+    log_msg(LOG_WARNING, "Server can't set maximum open files to %ld because of OS error: %s.", want,
+            strerror(err));
+    log_msg(LOG_WARNING, "Current maximum open files is %ld. maxclients has been reduced to %ld to "
+                         "compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+            best, best - RESERVED_FDS);
+    return best - RESERVED_FDS;
+}
+
+/* At start: maxclients shrinks to what the open-file limit allows (also
+ * what CONFIG GET shows). */
+static void adjust_open_files(void) {
+    long fit = open_files_for(cfg.maxclients);
+    if (fit == cfg.maxclients) return;
+    char v[24];
+    const char *err = NULL;
+    snprintf(v, sizeof(v), "%ld", fit);
+    if (!config_set("maxclients", v, &err)) cfg.maxclients = (int)fit;
+}
+
+/* CONFIG SET maxclients: the open-file limit follows; a value it cannot
+ * hold is refused with Redis's text and the old value stays. */
+static bool on_set_maxclients(const char **err) {
+    static char msg[128];
+    long fit = open_files_for(cfg.maxclients);
+    if (fit == cfg.maxclients) return true;
+    snprintf(msg, sizeof(msg),
+             "The operating system is not able to handle the specified number of clients, try with %ld",
+             fit);
+    *err = msg;
+    return false;
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
         printf("kilat server v=%s (Redis 7.0 compatible) malloc=%s\n", KILAT_VERSION,
@@ -92,7 +151,8 @@ int main(int argc, char **argv) {
     if (cfg.daemonize) proc_daemonize();
     proc_install_signals();
     crash_install(cfg.logfile, KILAT_VERSION);
-    proc_raise_fd_limit((long)cfg.maxclients + 32);
+    adjust_open_files();
+    config_on_set("maxclients", on_set_maxclients);
     thread_bg_start();
     db_init_all(cfg.databases);
     if (!evict_init()) return 1;

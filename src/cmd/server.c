@@ -189,6 +189,8 @@ static void cmd_config_set(Client *c) {
         const char *err = NULL;
         if (strcmp(config_value(canon[i]), old[i] ? old[i] : "") == 0) continue;
         if (!config_run_hook(canon[i], &err)) {
+            log_msg(LOG_WARNING, "Failed applying new configuration. Possibly related to new %s setting. "
+                                 "Restoring previous settings.", canon[i]);
             reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s", names[i],
                          err ? err : "invalid value");
             undo_config_set(names, old, set);

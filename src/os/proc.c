@@ -96,13 +96,23 @@ int proc_pid(void) { return (int)getpid(); }
 
 int proc_chdir(const char *dir) { return chdir(dir) < 0 ? -errno : 0; }
 
-long proc_raise_fd_limit(long n) {
+long proc_raise_fd_limit(long n, long *was, int *err) {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return 1024;
-    if ((long)rl.rlim_cur >= n) return (long)rl.rlim_cur;
-    rlim_t want = (rlim_t)n;
-    if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) want = rl.rlim_max;
-    rl.rlim_cur = want;
-    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) getrlimit(RLIMIT_NOFILE, &rl);
-    return (long)rl.rlim_cur;
+    *err = 0;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+        *err = errno;
+        *was = -1;
+        return -1;
+    }
+    long old = *was = (long)rl.rlim_cur;
+    if (old >= n) return old;
+    /* As Redis: soft and hard limit together (a privileged process may
+     * raise the hard one), then 16 fewer at a time down to the old limit. */
+    for (long best = n; best > old; best -= 16) {
+        rl.rlim_cur = rl.rlim_max = (rlim_t)best;
+        if (setrlimit(RLIMIT_NOFILE, &rl) == 0) return best;
+        *err = errno;
+        if (best < 16) break;
+    }
+    return old;
 }

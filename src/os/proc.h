@@ -25,7 +25,9 @@ void proc_cpu_usage(double *sys_s, double *user_s);
 int proc_pid(void);
 /* Changes the working directory; negative errno on failure. */
 int proc_chdir(const char *dir);
-/* Sets the fd limit to at least n if possible; returns the limit now. */
-long proc_raise_fd_limit(long n);
+/* Raises the open-file limit towards n if it is lower (trying n, then 16
+ * fewer at a time); returns the limit now, or -1 if it cannot be read.
+ * *was gets the limit before, *err the errno of the last failure (0). */
+long proc_raise_fd_limit(long n, long *was, int *err);
 
 #endif

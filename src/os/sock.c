@@ -59,13 +59,22 @@ int sock_listen_unix(const char *path, unsigned perm, int backlog) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
     unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, backlog) < 0 ||
+    /* CVE-2023-45145: the socket file must never be wider than `perm`, not
+     * even between bind and chmod: it is created under a umask that leaves
+     * at most perm, and it is chmod-ed before listen accepts anyone. */
+    mode_t old_mask = perm ? umask(~(mode_t)perm & 0777) : 0;
+    int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+    int bind_errno = errno;
+    if (perm) umask(old_mask);
+    errno = bind_errno;
+    /* a failed chmod is ignored, as Redis: the umask already bounds the mode */
+    if (rc == 0 && perm && chmod(path, perm) < 0) errno = 0;
+    if (rc < 0 || listen(fd, backlog) < 0 ||
         set_nonblock(fd) < 0) {
         int e = -errno;
         close(fd);
         return e;
     }
-    if (perm) chmod(path, perm);
     return fd;
 }
 

@@ -193,13 +193,19 @@ static int l_rawset(lua_State *Ls) {
     return 1;
 }
 
-/* setmetatable with the original as upvalue; proxies refuse. */
+/* setmetatable as Lua's, checked here rather than by calling the original
+ * from C, so its errors carry the script's position and the name
+ * 'setmetatable' as on Redis (setmetatable(1, {}) on a number, CVE-2025-46818's
+ * basic types); proxies refuse as Redis's read-only tables do. */
 static int l_setmetatable(lua_State *Ls) {
-    if (lua_type(Ls, 1) == LUA_TTABLE && is_proxy(Ls, 1)) return raise_readonly(Ls);
-    lua_pushvalue(Ls, lua_upvalueindex(1));
-    lua_insert(Ls, 1);
-    lua_call(Ls, lua_gettop(Ls) - 1, LUA_MULTRET);
-    return lua_gettop(Ls);
+    int t = lua_type(Ls, 2);
+    luaL_checktype(Ls, 1, LUA_TTABLE);
+    luaL_argcheck(Ls, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table expected");
+    if (is_proxy(Ls, 1)) return raise_readonly(Ls);
+    if (luaL_getmetafield(Ls, 1, "__metatable")) return luaL_error(Ls, "cannot change a protected metatable");
+    lua_settop(Ls, 2);
+    lua_setmetatable(Ls, 1);
+    return 1;
 }
 
 /* Replaces the table at the top with an empty read-only proxy of it. */
@@ -405,9 +411,7 @@ static void state_create(void) {
     lua_register(L, "load", l_load);
     lua_register(L, "rawset", l_rawset);
     lua_register(L, "pcall", l_pcall);
-    lua_getglobal(L, "setmetatable");
-    lua_pushcclosure(L, l_setmetatable, 1);
-    lua_setglobal(L, "setmetatable");
+    lua_register(L, "setmetatable", l_setmetatable);
     lua_getglobal(L, "math");
     lua_pushcfunction(L, l_random);
     lua_setfield(L, -2, "random");
