@@ -35,6 +35,9 @@ endif
 CPPFLAGS += $(shell pkg-config --cflags liblzf 2>/dev/null || echo -I/usr/include/liblzf)
 LDLIBS   += -llzf
 
+# TLS with OpenSSL (Debian: libssl-dev): src/tls/.
+LDLIBS   += -lssl -lcrypto
+
 # Allocator with statistics from the distribution; libc fallback.
 ifeq ($(MALLOC),libc)
 else ifneq ($(wildcard /usr/include/jemalloc/jemalloc.h),)

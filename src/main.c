@@ -23,6 +23,7 @@
 #include "os/proctitle.h"
 #include "os/thread.h"
 #include "persist/persist.h"
+#include "tls/tls.h"
 
 #define KILAT_VERSION "0.1.0"
 
@@ -101,6 +102,7 @@ int main(int argc, char **argv) {
     cmd_register_all();
     command_init();
     if (!config_foreach_rename(command_rename)) return 1;
+    tls_init();
     if (!server_init()) {
         log_msg(LOG_WARNING, "Failed creating the event loop");
         return 1;
@@ -118,7 +120,8 @@ int main(int argc, char **argv) {
     if (cfg.pidfile && cfg.pidfile[0] && !proc_write_pidfile(cfg.pidfile))
         log_msg(LOG_WARNING, "Failed to write PID file: %s", cfg.pidfile);
     server_update_proc_title();
-    log_msg(LOG_NOTICE, "Ready to accept connections tcp");
+    if (cfg.port) log_msg(LOG_NOTICE, "Ready to accept connections tcp");
+    if (cfg.tls_port) log_msg(LOG_NOTICE, "Ready to accept connections tls");
     server_run();
     log_msg(LOG_WARNING, "kilat is now ready to exit, bye bye...");
     server_cleanup();
