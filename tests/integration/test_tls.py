@@ -549,3 +549,46 @@ def test_idle_handshake_does_not_block_others(tls_server):
     finally:
         for s in idle:
             s.close()
+
+
+# ------------------------------------------------ Laravel's Redis layer
+
+LARAVEL_PHP = r"""<?php
+// Laravel's RedisManager (Debian's php-laravel-framework) with the client
+// in argv[1], over TLS with a client certificate: the configuration an
+// app's config/database.php gives it (scheme tls; predis takes the stream
+// options as 'ssl', phpredis as 'context' => ['stream' => ...]).
+require_once '/usr/share/php/Illuminate/autoload.php';
+require_once '/usr/share/php/Predis/autoload.php';
+[$_, $client, $port, $ca, $crt, $key] = $argv;
+$ssl = ['cafile' => $ca, 'local_cert' => $crt, 'local_pk' => $key, 'verify_peer_name' => false];
+$conn = ['scheme' => 'tls', 'host' => '127.0.0.1', 'port' => (int)$port, 'database' => 0];
+if ($client === 'predis') $conn['ssl'] = $ssl; else $conn['context'] = ['stream' => $ssl];
+$m = new Illuminate\Redis\RedisManager(new Illuminate\Container\Container, $client,
+    ['options' => ['prefix' => 'app:'], 'default' => $conn]);
+$r = $m->connection('default');
+$r->set('k', "$client-ok");
+$r->rpush('list', 'a', 'b');
+echo json_encode([$r->get('k'), $r->lrange('list', 0, -1)]), "\n";
+"""
+
+
+@pytest.mark.parametrize("client", ["phpredis", "predis"])
+def test_laravel_redis_over_tls(tls_server, certs, client, tmp_path):
+    if not shutil.which("php") or not os.path.exists("/usr/share/php/Illuminate/autoload.php"):
+        pytest.skip("php-cli / php-laravel-framework not installed")
+    srv = tls_server()
+    script = tmp_path / "laravel_tls.php"
+    script.write_text(LARAVEL_PHP)
+    argv = ["php", str(script), client, str(srv.tls_port), certs("ca.crt"),
+            certs("client.crt"), certs("client.key")]
+    r = subprocess.run(argv, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+    assert r.stdout.strip() == ('["%s-ok",["a","b"]]' % client).encode()
+    plain = srv.client()
+    assert plain.get("app:k") == ("%s-ok" % client).encode()
+    # without a client certificate the same configuration is refused
+    argv[-2:] = ["", ""]
+    script.write_text(LARAVEL_PHP.replace("'local_cert' => $crt, 'local_pk' => $key, ", ""))
+    r = subprocess.run(argv, capture_output=True, timeout=60)
+    assert r.returncode != 0
