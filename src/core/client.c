@@ -430,7 +430,11 @@ void client_read_conn_pending(void) {
         /* freed clients leave the list (client_free), so every entry
          * copied is alive unless an earlier one's command closed it; only
          * client_free_closing frees, and it runs after this */
-        if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_EXECUTING)) continue;
+        if (c->flags & CLIENT_CLOSE_ASAP) continue;
+        if (c->flags & CLIENT_EXECUTING) { /* a busy script's caller: later */
+            queue_conn_pending(c);
+            continue;
+        }
         client_on_readable(c);
     }
     mem_free(list);

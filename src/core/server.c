@@ -310,13 +310,15 @@ static const char *title_var(const char *name, size_t n, char *buf, size_t cap) 
     if (n == 10 && !memcmp(name, "unixsocket", 10)) return cfg.unixsocket ? cfg.unixsocket : "";
     if (n == 11 && !memcmp(name, "config-file", 11)) return cfg.config_file ? cfg.config_file : "";
     if (n == 11 && !memcmp(name, "listen-addr", 11)) {
-        /* the first bind address ("-" marks an optional one), or "*" */
+        /* the first bind address ("-" marks an optional one), or "*";
+         * the TLS port when there is no plain one, as Redis */
+        int port = cfg.port ? cfg.port : cfg.tls_port;
         const char *b = cfg.bind ? cfg.bind : "";
         while (*b == ' ') b++;
         if (*b == '-') b++;
         size_t len = strcspn(b, " ");
-        if (len == 0) snprintf(buf, cap, "*:%d", cfg.port);
-        else snprintf(buf, cap, "%.*s:%d", (int)len, b, cfg.port);
+        if (len == 0) snprintf(buf, cap, "*:%d", port);
+        else snprintf(buf, cap, "%.*s:%d", (int)len, b, port);
         return buf;
     }
     return ""; /* server-mode: neither cluster nor sentinel */

@@ -592,3 +592,13 @@ def test_laravel_redis_over_tls(tls_server, certs, client, tmp_path):
     script.write_text(LARAVEL_PHP.replace("'local_cert' => $crt, 'local_pk' => $key, ", ""))
     r = subprocess.run(argv, capture_output=True, timeout=60)
     assert r.returncode != 0
+
+
+def test_proc_title_tls_only(tls_server):
+    """{listen-addr} names the TLS port when there is no plain one."""
+    srv = tls_server(tls_only=True)
+    c = tls_client(srv)
+    c.config_set("proc-title-template", "T {listen-addr} {port} {tls-port}")
+    with open("/proc/%d/cmdline" % srv.proc.pid, "rb") as f:
+        title = f.read().replace(b"\0", b" ").strip().decode()
+    assert title.split()[:4] == ["T", "127.0.0.1:%d" % srv.tls_port, "0", str(srv.tls_port)]
