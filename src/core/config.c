@@ -324,7 +324,7 @@ static const Directive table[] = {
     S("tls-client-cert-file", "", NULL, F_USED),
     S("tls-client-key-file", "", NULL, F_USED),
     S("tls-client-key-file-pass", "", NULL, F_USED),
-    B("tls-cluster", "no", 0),
+    B("tls-cluster", "no", F_USED),  /* MIGRATE's links (persist/cmd_migrate) */
     S("tls-dh-params-file", "", NULL, F_USED),
     S("tls-key-file", "", NULL, F_USED),
     S("tls-key-file-pass", "", NULL, F_USED),

@@ -42,6 +42,17 @@ typedef struct {
     bool (*configure)(void);
     bool (*configured)(void);
     void (*cleanup)(void);
+    /* Outgoing links (MIGRATE when tls-cluster is yes), blocking callers:
+     * link_new starts a client-side TLS session on a connected fd (NULL
+     * when TLS is not configured); link_handshake, link_read and
+     * link_write return as ConnType's do (-EAGAIN: wait on the fd, in the
+     * direction *want_write says for the handshake, else the call's own);
+     * link_free frees the session (the caller closes the fd). */
+    void *(*link_new)(int fd);
+    int (*link_handshake)(void *link, bool *want_write);
+    ssize_t (*link_read)(void *link, void *buf, size_t len);
+    ssize_t (*link_write)(void *link, const void *buf, size_t len);
+    void (*link_free)(void *link);
 } ConnTls;
 
 /* Registered by tls/ at start; NULL when the server is built without it. */

@@ -342,11 +342,73 @@ static const ConnType tls_conn = {
     .free = conn_free,
 };
 
+/* ------------------------------------------------ outgoing links */
+
+/* As Redis: the client context when tls-client-cert-file is set, else the
+ * server's (its certificate then identifies this server as a client). */
+static void *link_new(int fd) {
+    SSL_CTX *ctx = client_ctx ? client_ctx : server_ctx;
+    SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+    if (!ssl) {
+        ERR_clear_error();
+        return NULL;
+    }
+    SSL_set_fd(ssl, fd);
+    SSL_set_connect_state(ssl);
+    return ssl;
+}
+
+static ssize_t link_result(SSL *ssl, int r, bool *want_write) {
+    int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        if (want_write) *want_write = e == SSL_ERROR_WANT_WRITE;
+        return -EAGAIN;
+    }
+    if (e == SSL_ERROR_ZERO_RETURN) return 0;
+    int saved = errno;
+    char err[256];
+    describe(e, err, sizeof(err));
+    log_msg(LOG_VERBOSE, "TLS error on an outgoing link: %s", err);
+    if (e == SSL_ERROR_SYSCALL) return saved ? -saved : 0;
+    return -EPROTO;
+}
+
+static int link_handshake(void *link, bool *want_write) {
+    ERR_clear_error();
+    errno = 0;
+    int r = SSL_connect(link);
+    if (r == 1) return 1;
+    return link_result(link, r, want_write) == -EAGAIN ? 0 : -1;
+}
+
+static ssize_t link_read(void *link, void *buf, size_t len) {
+    ERR_clear_error();
+    errno = 0;
+    int r = SSL_read(link, buf, len > INT_MAX ? INT_MAX : (int)len);
+    return r > 0 ? r : link_result(link, r, NULL);
+}
+
+static ssize_t link_write(void *link, const void *buf, size_t len) {
+    ERR_clear_error();
+    errno = 0;
+    int r = SSL_write(link, buf, len > INT_MAX ? INT_MAX : (int)len);
+    if (r > 0) return r;
+    ssize_t e = link_result(link, r, NULL);
+    return e == 0 ? -EPIPE : e;
+}
+
+static void link_free(void *link) { SSL_free(link); }
+
 static const ConnTls tls_api = {
     .conn = &tls_conn,
     .configure = tls_configure,
     .configured = tls_configured,
     .cleanup = tls_cleanup,
+    .link_new = link_new,
+    .link_handshake = link_handshake,
+    .link_read = link_read,
+    .link_write = link_write,
+    .link_free = link_free,
 };
 
 /* CONFIG SET of a tls-* directive: rebuild the context while TLS is on. */

@@ -602,3 +602,34 @@ def test_proc_title_tls_only(tls_server):
     with open("/proc/%d/cmdline" % srv.proc.pid, "rb") as f:
         title = f.read().replace(b"\0", b" ").strip().decode()
     assert title.split()[:4] == ["T", "127.0.0.1:%d" % srv.tls_port, "0", str(srv.tls_port)]
+
+
+def test_migrate_over_tls(tls_server):
+    """tls-cluster yes: MIGRATE talks TLS to the target, presenting
+    tls-cert-file as its client certificate (no tls-client-cert-file)."""
+    src = tls_server(extra=["--tls-cluster", "yes"], tls_only=True)
+    dst = tls_server(extra=["--tls-cluster", "yes"], tls_only=True)
+    a, b = tls_client(src), tls_client(dst)
+    a.set("mk", "moved")
+    a.rpush("ml", "x", "y")
+    assert a.execute_command("MIGRATE", "127.0.0.1", dst.tls_port, "mk", 0, 5000) == b"OK"
+    assert a.execute_command("MIGRATE", "127.0.0.1", dst.tls_port, "", 0, 5000,
+                             "COPY", "KEYS", "ml") == b"OK"
+    assert b.get("mk") == b"moved" and a.exists("mk") == 0
+    assert b.lrange("ml", 0, -1) == [b"x", b"y"] and a.exists("ml") == 1
+    # the cached link is reused
+    a.set("mk2", "again")
+    assert a.execute_command("MIGRATE", "127.0.0.1", dst.tls_port, "mk2", 0, 5000) == b"OK"
+    assert b.get("mk2") == b"again"
+
+
+def test_migrate_plain_to_tls_port_fails(tls_server):
+    """tls-cluster no: MIGRATE speaks clear text, which a TLS port refuses."""
+    src = tls_server()
+    dst = tls_server(tls_only=True)
+    a = src.client()
+    a.set("mk", "v")
+    with pytest.raises(redis.ResponseError) as e:
+        a.execute_command("MIGRATE", "127.0.0.1", dst.tls_port, "mk", 0, 1000)
+    assert str(e.value).startswith("IOERR")
+    assert a.get("mk") == b"v"
