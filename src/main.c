@@ -45,6 +45,7 @@ static void seed_hash(void) {
  * know the server started, so kilat prints its own banner with the same
  * fields. Without it, one line as Redis writes it. */
 static void show_banner(void) {
+    int port = cfg.port ? cfg.port : cfg.tls_port; /* as Redis: TLS when only TLS */
     if (config_yes("always-show-logo")) {
         log_raw(LOG_NOTICE,
                 "\n"
@@ -53,9 +54,9 @@ static void show_banner(void) {
                 "   | |/ / | |/ _` | __|   Running in standalone mode\n"
                 "   |   <| | | (_| | |_    Port: %d\n"
                 "   |_|\\_\\_|_|\\__,_|\\__|   PID: %d\n\n",
-                KILAT_VERSION, (int)(sizeof(void *) * 8), cfg.port, proc_pid());
+                KILAT_VERSION, (int)(sizeof(void *) * 8), port, proc_pid());
     } else {
-        log_msg(LOG_NOTICE, "Running mode=standalone, port=%d.", cfg.port);
+        log_msg(LOG_NOTICE, "Running mode=standalone, port=%d.", port);
     }
 }
 

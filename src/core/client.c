@@ -440,6 +440,8 @@ void client_read_conn_pending(void) {
     mem_free(list);
 }
 
+static const char *deny_text; /* the one refusal sent after a handshake */
+
 /* Handshake steps drive the poll interest themselves: POLL_WRITE is
  * counted in nwaiting as for output waiting. */
 static void handshake_watch(Client *c, int mask) {
@@ -464,12 +466,23 @@ void client_on_handshake(Client *c) {
     c->flags &= ~CLIENT_HANDSHAKE;
     handshake_watch(c, POLL_READ);
     c->last_ms = clock_unix_ms();
+    if (UNLIKELY(c->flags & CLIENT_DENIED)) {
+        reply_raw(c, deny_text, strlen(deny_text));
+        c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+        client_queue_write(c);
+        stats.rejected_connections++;
+        return;
+    }
     /* the client may have sent its first command with its last flight */
     client_on_readable(c);
 }
 
-bool client_set_conn(Client *c, const ConnType *t) {
+bool client_set_conn(Client *c, const ConnType *t, const char *deny) {
     c->conn = t;
+    if (deny) {
+        deny_text = deny;
+        c->flags |= CLIENT_DENIED;
+    }
     if (!t->init(c)) {
         c->conn = NULL;
         client_close_async(c);

@@ -40,6 +40,10 @@ enum {
                                            with CLIENT_BLOCKED */
     CLIENT_HELD = 1u << 23,             /* output held until the AOF is on
                                            disk (client_hold_pending) */
+    CLIENT_DENIED = 1u << 28,           /* refused at accept (protected
+                                           mode); told why over its
+                                           transport once the handshake is
+                                           done, then closed */
     CLIENT_HANDSHAKE = 1u << 29,        /* its transport (c->conn) is still
                                            in its handshake: no commands */
     CLIENT_CONN_PENDING = 1u << 30,     /* on the list of clients whose
@@ -121,8 +125,11 @@ void client_on_readable(Client *c);   /* read, then run complete commands */
 void client_on_writable(Client *c);
 void client_flush_all(void);          /* write queued output, before sleeping */
 /* Gives c the transport t (a TLS listener's client, just created) and
- * starts its handshake; false if it failed (c is then closing). */
-bool client_set_conn(Client *c, const struct ConnType *t);
+ * starts its handshake; false if it failed (c is then closing). deny:
+ * NULL, or the error line (with \r\n, static) the client is sent once
+ * the handshake is done before it is closed (Redis's protected mode
+ * answers a TLS client over TLS). */
+bool client_set_conn(Client *c, const struct ConnType *t, const char *deny);
 /* A readiness event for a client in CLIENT_HANDSHAKE: the next step. */
 void client_on_handshake(Client *c);
 /* Clients whose transport holds bytes the poller cannot see: the loop

@@ -212,9 +212,10 @@ static void accept_on(Listener *l) {
             stats.rejected_connections++;
             continue;
         }
-        if (cfg.protected_mode && cfg.requirepass_len == 0 &&
-            !sock_peer_is_loopback(fd, is_unix)) {
-            if (!l->tls && sock_write(fd, DENIED, sizeof(DENIED) - 1) < 0) { /* best effort */
+        bool denied = cfg.protected_mode && cfg.requirepass_len == 0 &&
+                      !sock_peer_is_loopback(fd, is_unix);
+        if (denied && !l->tls) {
+            if (sock_write(fd, DENIED, sizeof(DENIED) - 1) < 0) { /* best effort */
             }
             sock_close(fd);
             stats.rejected_connections++;
@@ -222,7 +223,7 @@ static void accept_on(Listener *l) {
         }
         sock_set_keepalive(fd, cfg.tcp_keepalive);
         Client *c = client_create(fd, is_unix);
-        if (l->tls) client_set_conn(c, conn_tls->conn);
+        if (l->tls) client_set_conn(c, conn_tls->conn, denied ? DENIED : NULL);
     }
 }
 

@@ -633,3 +633,40 @@ def test_migrate_plain_to_tls_port_fails(tls_server):
         a.execute_command("MIGRATE", "127.0.0.1", dst.tls_port, "mk", 0, 1000)
     assert str(e.value).startswith("IOERR")
     assert a.get("mk") == b"v"
+
+
+def non_loopback_addr():
+    """An address of this machine that is not loopback, or None."""
+    try:
+        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True,
+                             timeout=5).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    v4 = [a for a in out if "." in a and not a.startswith("127.")]
+    return v4[0] if v4 else None
+
+
+def test_protected_mode_denies_over_tls(tls_server, certs):
+    """Protected mode (no password, a non-loopback peer): the TLS client
+    completes its handshake and reads -DENIED over TLS, then is closed."""
+    addr = non_loopback_addr()
+    if not addr:
+        pytest.skip("no non-loopback address")
+    srv = tls_server(extra=["--bind", "127.0.0.1 %s" % addr])
+    raw = socket.create_connection((addr, srv.tls_port), timeout=10 * SLOW)
+    s = ssl_context(certs).wrap_socket(raw)
+    s.sendall(b"PING\r\n")
+    data = b""
+    while True:
+        try:
+            chunk = s.recv(4096)
+        except (ssl.SSLError, OSError):
+            break
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    assert data.startswith(b"-DENIED Redis is running in protected mode")
+    assert b"PONG" not in data
+    info = srv.client().info("stats")
+    assert info["rejected_connections"] == 1
