@@ -5,7 +5,10 @@
  * readiness event runs SSL_accept once more. Reads and writes map
  * OpenSSL's WANT_READ/WANT_WRITE to -EAGAIN; bytes decrypted but not yet
  * read are reported by tls_pending so the loop reads them without an
- * event. Messages follow Redis 7.0's tls.c. */
+ * event. Messages follow Redis 7.0's tls.c.
+ * A write that OpenSSL answers WANT_READ (only a renegotiation asks for
+ * that, and client renegotiation is refused) is treated as WANT_WRITE:
+ * the loop retries it when the socket is writable. */
 #include "tls.h"
 
 #include <errno.h>
