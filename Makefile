@@ -10,6 +10,7 @@
 #   make fuzz-rdb   only the RDB targets (what `make test` runs)
 #   make fuzz-aof   only the AOF loader's target (make test runs both: fuzz-persist)
 #   make deps       install missing packages (root) or print the apt line
+#   make redis-suite-tls  Redis's suite in its TLS mode (runtest --tls)
 
 CC      ?= cc
 BUILD   ?= build
@@ -35,6 +36,9 @@ endif
 CPPFLAGS += $(shell pkg-config --cflags liblzf 2>/dev/null || echo -I/usr/include/liblzf)
 LDLIBS   += -llzf
 
+# TLS with OpenSSL (Debian: libssl-dev): src/tls/.
+LDLIBS   += -lssl -lcrypto
+
 # Allocator with statistics from the distribution; libc fallback.
 ifeq ($(MALLOC),libc)
 else ifneq ($(wildcard /usr/include/jemalloc/jemalloc.h),)
@@ -47,7 +51,7 @@ OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-aof fuzz-persist fuzz-bins redis-suite redis-suite-differential
+.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-aof fuzz-persist fuzz-bins redis-suite redis-suite-differential redis-suite-tls
 
 all: $(BUILD)/kilat-server
 
@@ -107,6 +111,13 @@ redis-suite: all
 redis-suite-differential:
 	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)
 	/usr/bin/python3 tests/redis-suite/run.py --server /usr/bin/redis-server --target redis --workdir $(REDIS_SUITE)
+
+# The same units in the suite's TLS mode (runtest --tls: every server on a
+# TLS port only, every client over TLS; test certificates made by openssl
+# at the start of the run). Not part of `make test` yet.
+redis-suite-tls: all
+	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)
+	/usr/bin/python3 tests/redis-suite/run.py --tls --server $(BUILD)/kilat-server --workdir $(REDIS_SUITE)-tls
 
 asan:
 	$(MAKE) BUILD=build-asan MALLOC=libc OPT="$(ASAN_OPT)" LDFLAGS="-fsanitize=address,undefined" all

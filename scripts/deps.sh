@@ -2,8 +2,8 @@
 # scripts/deps.sh build|all -- installs what kilat needs from Debian when
 # run as root, or prints the exact apt-get line for a user to run.
 set -e
-BUILD_PKGS="gcc make pkg-config libjemalloc-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev liblzf-dev"
-TEST_PKGS="python3 python3-pytest python3-redis redis-server redis-tools php-laravel-framework php-cli php-redis php-predis php-mysql mariadb-server mariadb-client tcl dpkg-dev clang libclang-rt-14-dev strace"
+BUILD_PKGS="gcc make pkg-config libjemalloc-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev liblzf-dev libssl-dev"
+TEST_PKGS="python3 python3-pytest python3-redis redis-server redis-tools php-laravel-framework php-cli php-redis php-predis php-mysql mariadb-server mariadb-client tcl tcl-tls dpkg-dev clang libclang-rt-14-dev strace"
 case "$1" in
   build) want="$BUILD_PKGS" ;;
   *)     want="$BUILD_PKGS $TEST_PKGS" ;;

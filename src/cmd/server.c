@@ -185,9 +185,27 @@ static void cmd_config_set(Client *c) {
             goto out;
         }
     }
+    for (int i = 0; i < n; i++) { /* tls-port: configure TLS if needed, listen there */
+        const char *err = NULL;
+        if (strcasecmp(canon[i], "tls-port") || !strcmp(config_value(canon[i]), old[i] ? old[i] : ""))
+            continue;
+        if (server_relisten_tls(&err) < 0) {
+            reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s", names[i],
+                         err);
+            undo_config_set(names, old, set);
+            if (server_relisten_tls(&err) < 0)
+                log_msg(LOG_WARNING, "Failed to restore the old TLS listening sockets");
+            goto out;
+        }
+    }
     for (int i = 0; i < n; i++) { /* the hooks of layers above core (appendonly) */
         const char *err = NULL;
-        if (strcmp(config_value(canon[i]), old[i] ? old[i] : "") == 0) continue;
+        /* tls-*: the files behind a name may have changed (a renewed
+         * certificate), so setting the same value reloads, as Redis's
+         * VOLATILE_CONFIG does */
+        if (strcmp(config_value(canon[i]), old[i] ? old[i] : "") == 0 &&
+            strncasecmp(canon[i], "tls-", 4) != 0)
+            continue;
         if (!config_run_hook(canon[i], &err)) {
             log_msg(LOG_WARNING, "Failed applying new configuration. Possibly related to new %s setting. "
                                  "Restoring previous settings.", canon[i]);

@@ -17,6 +17,7 @@
 #include "client_evict.h"
 #include "command.h"
 #include "config.h"
+#include "conn.h"
 #include "db.h"
 #include "io.h"
 #include "log.h"
@@ -91,6 +92,31 @@ static void unqueue_write(Client *c) {
     c->flags &= ~CLIENT_PENDING_WRITE;
 }
 
+/* Clients whose transport holds decrypted bytes (CLIENT_CONN_PENDING). */
+static Client **conn_pending_list;
+static size_t conn_pending_cap;
+size_t client_conn_pending;
+
+static void queue_conn_pending(Client *c) {
+    if (c->flags & CLIENT_CONN_PENDING) return;
+    if (client_conn_pending == conn_pending_cap) {
+        conn_pending_cap = conn_pending_cap ? conn_pending_cap * 2 : 16;
+        conn_pending_list = mem_realloc(conn_pending_list, conn_pending_cap * sizeof(Client *));
+    }
+    conn_pending_list[client_conn_pending++] = c;
+    c->flags |= CLIENT_CONN_PENDING;
+}
+
+static void unqueue_conn_pending(Client *c) {
+    for (size_t i = 0; i < client_conn_pending; i++) {
+        if (conn_pending_list[i] == c) {
+            conn_pending_list[i] = conn_pending_list[--client_conn_pending];
+            break;
+        }
+    }
+    c->flags &= ~CLIENT_CONN_PENDING;
+}
+
 static void unqueue_resume(Client *c) {
     if (!(c->flags & CLIENT_RESUME)) return;
     Client *prev = NULL;
@@ -114,10 +140,12 @@ void client_free(Client *c) {
     monitor_remove(c);
     unqueue_resume(c);
     unqueue_write(c);
+    if (UNLIKELY(c->flags & CLIENT_CONN_PENDING)) unqueue_conn_pending(c);
     if (c->fd >= 0) {
         if (c->poll_mask & POLL_WRITE) nwaiting--;
         io_watch(c, POLL_NONE);
         by_fd[c->fd] = NULL;
+        if (c->conn) c->conn->free(c);
         sock_close(c->fd);
     }
     resp_parser_free(&c->parser);
@@ -166,6 +194,19 @@ void client_queue_write(Client *c) {
     pending = c;
 }
 
+/* A transport's read and write, out of line: plain sockets keep the
+ * read and write paths as they were (one pointer test). */
+static __attribute__((noinline, cold)) ssize_t conn_read(Client *c, void *buf, size_t len) {
+    ssize_t n = c->conn->read(c, buf, len);
+    if (n > 0 && c->conn->pending(c)) queue_conn_pending(c);
+    return n;
+}
+
+static __attribute__((noinline, cold)) ssize_t conn_write(Client *c, const void *buf,
+                                                            size_t len) {
+    return c->conn->write(c, buf, len);
+}
+
 /* A slow reader leaves sent bytes at the front: once they are most of the
  * buffer, slide the unsent tail down, and give back a big block that the
  * tail now fills less than a quarter of. */
@@ -189,7 +230,8 @@ bool client_output_gated;
 static bool write_some(Client *c) {
     if (c->olen > c->opeak) c->opeak = c->olen;
     while (c->osent < c->olen) {
-        ssize_t n = sock_write(c->fd, c->obuf + c->osent, c->olen - c->osent);
+        ssize_t n = LIKELY(!c->conn) ? sock_write(c->fd, c->obuf + c->osent, c->olen - c->osent)
+                                     : conn_write(c, c->obuf + c->osent, c->olen - c->osent);
         if (n == -EAGAIN) break;
         if (n <= 0) return false;
         c->osent += (size_t)n;
@@ -362,7 +404,8 @@ void client_on_readable(Client *c) {
     }
     /* The peak counts the room a read needs, as Redis's querybuf_peak. */
     if (c->qlen + need > c->qpeak) c->qpeak = c->qlen + need;
-    ssize_t n = sock_read(c->fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+    ssize_t n = LIKELY(!c->conn) ? sock_read(c->fd, c->qbuf + c->qlen, c->qcap - c->qlen)
+                                 : conn_read(c, c->qbuf + c->qlen, c->qcap - c->qlen);
     if (n == -EAGAIN) return;
     if (n <= 0) {
         client_close_async(c);
@@ -379,6 +422,83 @@ void client_on_readable(Client *c) {
         return;
     }
     process_input(c); /* a big buffer left empty is trimmed by the cron */
+}
+
+void client_read_conn_pending(void) {
+    /* a copy: reading may queue a client again (more bytes still held) */
+    size_t n = client_conn_pending;
+    Client **list = mem_alloc(n * sizeof(Client *));
+    memcpy(list, conn_pending_list, n * sizeof(Client *));
+    for (size_t i = 0; i < n; i++) {
+        list[i]->flags &= ~CLIENT_CONN_PENDING;
+    }
+    client_conn_pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        Client *c = list[i];
+        /* freed clients leave the list (client_free), so every entry
+         * copied is alive unless an earlier one's command closed it; only
+         * client_free_closing frees, and it runs after this */
+        if (c->flags & CLIENT_CLOSE_ASAP) continue;
+        if (c->flags & CLIENT_EXECUTING) { /* a busy script's caller: later */
+            queue_conn_pending(c);
+            continue;
+        }
+        client_on_readable(c);
+    }
+    mem_free(list);
+}
+
+static const char *deny_text; /* the one refusal sent after a handshake */
+
+/* Handshake steps drive the poll interest themselves: POLL_WRITE is
+ * counted in nwaiting as for output waiting. */
+static void handshake_watch(Client *c, int mask) {
+    bool had = c->poll_mask & POLL_WRITE, has = mask & POLL_WRITE;
+    if (had && !has) nwaiting--;
+    if (!had && has) nwaiting++;
+    io_watch(c, mask);
+}
+
+void client_on_handshake(Client *c) {
+    bool want_write = false;
+    int r = c->conn->handshake(c, &want_write);
+    if (r < 0) {
+        handshake_watch(c, POLL_READ);
+        client_close_async(c);
+        return;
+    }
+    if (r == 0) {
+        handshake_watch(c, want_write ? POLL_WRITE : POLL_READ);
+        return;
+    }
+    c->flags &= ~CLIENT_HANDSHAKE;
+    handshake_watch(c, POLL_READ);
+    c->last_ms = clock_unix_ms();
+    if (UNLIKELY(c->flags & CLIENT_DENIED)) {
+        reply_raw(c, deny_text, strlen(deny_text));
+        c->flags |= CLIENT_CLOSE_AFTER_REPLY;
+        client_queue_write(c);
+        stats.rejected_connections++;
+        return;
+    }
+    /* the client may have sent its first command with its last flight */
+    client_on_readable(c);
+}
+
+bool client_set_conn(Client *c, const ConnType *t, const char *deny) {
+    c->conn = t;
+    if (deny) {
+        deny_text = deny;
+        c->flags |= CLIENT_DENIED;
+    }
+    if (!t->init(c)) {
+        c->conn = NULL;
+        client_close_async(c);
+        return false;
+    }
+    c->flags |= CLIENT_HANDSHAKE;
+    client_on_handshake(c);
+    return !(c->flags & CLIENT_CLOSE_ASAP);
 }
 
 /* Query-buffer trimming (the cron's): a buffer wasting more than 4 KiB is

@@ -40,11 +40,22 @@ enum {
                                            with CLIENT_BLOCKED */
     CLIENT_HELD = 1u << 23,             /* output held until the AOF is on
                                            disk (client_hold_pending) */
+    CLIENT_DENIED = 1u << 28,           /* refused at accept (protected
+                                           mode); told why over its
+                                           transport once the handshake is
+                                           done, then closed */
+    CLIENT_HANDSHAKE = 1u << 29,        /* its transport (c->conn) is still
+                                           in its handshake: no commands */
+    CLIENT_CONN_PENDING = 1u << 30,     /* on the list of clients whose
+                                           transport holds read bytes */
 };
 
 typedef struct Client {
     uint64_t id;
     int fd;
+    /* NULL: a plain socket; else the transport (core/conn.h) and its state */
+    const struct ConnType *conn;
+    void *conn_ctx;
     uint32_t flags;
     int resp;               /* 2 or 3 */
     struct Db *db;
@@ -113,6 +124,18 @@ Client *client_by_fd(int fd);
 void client_on_readable(Client *c);   /* read, then run complete commands */
 void client_on_writable(Client *c);
 void client_flush_all(void);          /* write queued output, before sleeping */
+/* Gives c the transport t (a TLS listener's client, just created) and
+ * starts its handshake; false if it failed (c is then closing). deny:
+ * NULL, or the error line (with \r\n, static) the client is sent once
+ * the handshake is done before it is closed (Redis's protected mode
+ * answers a TLS client over TLS). */
+bool client_set_conn(Client *c, const struct ConnType *t, const char *deny);
+/* A readiness event for a client in CLIENT_HANDSHAKE: the next step. */
+void client_on_handshake(Client *c);
+/* Clients whose transport holds bytes the poller cannot see: the loop
+ * sleeps not at all while there are some, and reads them each turn. */
+extern size_t client_conn_pending;
+void client_read_conn_pending(void);
 /* appendfsync always when the AOF write or fsync failed: the clients with
  * output queued now (served with those writes) get nothing more written
  * until client_release_held, so no write is acknowledged before it is on

@@ -19,6 +19,7 @@ typedef struct {
 
 typedef struct {
     int port;
+    int tls_port;               /* 0: no TLS listener (tls/ serves it) */
     char *bind;                 /* space-separated addresses */
     char *unixsocket;           /* NULL: none */
     unsigned unixsocketperm;

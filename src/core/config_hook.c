@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#define MAX_HOOKS 32
+#define MAX_HOOKS 64
 
 static struct {
     const char *name;

@@ -18,6 +18,7 @@
 #include "client.h"
 #include "command.h"
 #include "config.h"
+#include "conn.h"
 #include "db.h"
 #include "client_evict.h"
 #include "evict.h"
@@ -33,6 +34,7 @@
 typedef struct {
     int fd;
     bool is_unix;
+    bool tls;       /* tls-port's: its clients get conn_tls->conn */
 } Listener;
 
 static Poller *poller;
@@ -56,29 +58,30 @@ void io_watch(Client *c, int mask) {
     c->poll_mask = mask;
 }
 
-static bool add_listener(int fd, bool is_unix) {
+static bool add_listener(int fd, bool is_unix, bool tls) {
     if (nlisteners == MAX_LISTENERS) return false;
     listeners[nlisteners].fd = fd;
     listeners[nlisteners].is_unix = is_unix;
+    listeners[nlisteners].tls = tls;
     nlisteners++;
     poll_set(poller, fd, POLL_NONE, POLL_READ);
     return true;
 }
 
-/* Opens the TCP listeners of cfg.bind/cfg.port into fds (up to max).
+/* Opens the TCP listeners of cfg.bind on port into fds (up to max).
  * Returns how many, or a negative errno after closing those it opened. */
-static int open_tcp(int *fds, int max) {
+static int open_tcp(int port, int *fds, int max) {
     char *binds = mem_strndup(cfg.bind, strlen(cfg.bind));
     int n = 0, err = 0;
-    for (char *save = NULL, *a = strtok_r(binds, " ", &save); a && cfg.port != 0;
+    for (char *save = NULL, *a = strtok_r(binds, " ", &save); a && port != 0;
          a = strtok_r(NULL, " ", &save)) { /* port 0: no TCP, as Redis */
         bool optional = a[0] == '-';
-        int fd = n < max ? sock_listen_tcp(a, cfg.port, cfg.tcp_backlog) : -EMFILE;
+        int fd = n < max ? sock_listen_tcp(a, port, cfg.tcp_backlog) : -EMFILE;
         if (fd < 0) {
             if (optional && (fd == -EADDRNOTAVAIL || fd == -EAFNOSUPPORT || fd == -EPROTONOSUPPORT))
                 continue;
             log_msg(LOG_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s",
-                    optional ? a + 1 : a, cfg.port, strerror(-fd));
+                    optional ? a + 1 : a, port, strerror(-fd));
             err = fd;
             break;
         }
@@ -92,10 +95,12 @@ static int open_tcp(int *fds, int max) {
     return n;
 }
 
-int server_relisten_tcp(void) {
+/* Closes the TCP listeners of one kind (plain or TLS) and opens those
+ * of cfg.bind on port. bind changes both kinds: the caller calls twice. */
+static int relisten(bool tls, int port) {
     int kept = 0; /* old ones first, so the same address can be bound again */
     for (int i = 0; i < nlisteners; i++) {
-        if (listeners[i].is_unix) {
+        if (listeners[i].is_unix || listeners[i].tls != tls) {
             listeners[kept++] = listeners[i];
             continue;
         }
@@ -104,25 +109,63 @@ int server_relisten_tcp(void) {
     }
     nlisteners = kept;
     int fds[MAX_LISTENERS];
-    int n = open_tcp(fds, MAX_LISTENERS - kept);
-    for (int i = 0; i < n; i++) add_listener(fds[i], false);
+    int n = open_tcp(port, fds, MAX_LISTENERS - kept);
+    for (int i = 0; i < n; i++) add_listener(fds[i], false, tls);
     return n < 0 ? n : 0;
+}
+
+int server_relisten_tcp(void) {
+    int e = relisten(false, cfg.port);
+    if (e == 0 && cfg.tls_port && conn_tls && conn_tls->configured()) e = relisten(true, cfg.tls_port);
+    return e;
+}
+
+int server_relisten_tls(const char **err) {
+    if (cfg.tls_port && !conn_tls) {
+        *err = "TLS is not supported by this build";
+        return -1;
+    }
+    if (cfg.tls_port && !conn_tls->configured() && !conn_tls->configure()) {
+        *err = "Unable to update TLS configuration. Check server logs.";
+        return -1;
+    }
+    int e = relisten(true, cfg.tls_port);
+    if (e < 0) *err = "Unable to listen on this port. Check server logs.";
+    return e;
 }
 
 bool server_listen(void) {
     int fds[MAX_LISTENERS];
-    int n = open_tcp(fds, MAX_LISTENERS - 1);
+    if (cfg.tls_port) {
+        if (!conn_tls) {
+            log_msg(LOG_WARNING, "TLS is not supported by this build of kilat: tls-port is set");
+            return false;
+        }
+        if (!conn_tls->configure()) {
+            log_msg(LOG_WARNING, "Failed to configure TLS. Check logs for more info.");
+            return false;
+        }
+    }
+    int n = open_tcp(cfg.port, fds, MAX_LISTENERS - 1);
     bool ok = n >= 0;
     /* Redis's words: test harnesses match them to retry on another port. */
     if (!ok) log_msg(LOG_WARNING, "Failed listening on port %d (TCP), aborting.", cfg.port);
-    for (int i = 0; i < n; i++) add_listener(fds[i], false);
+    for (int i = 0; i < n; i++) add_listener(fds[i], false, false);
+    if (ok && cfg.tls_port) {
+        n = open_tcp(cfg.tls_port, fds, MAX_LISTENERS - 1 - nlisteners);
+        if (n < 0) {
+            log_msg(LOG_WARNING, "Failed listening on port %d (TLS), aborting.", cfg.tls_port);
+            ok = false;
+        }
+        for (int i = 0; i < n; i++) add_listener(fds[i], false, true);
+    }
     if (ok && cfg.unixsocket && cfg.unixsocket[0]) {
         int fd = sock_listen_unix(cfg.unixsocket, cfg.unixsocketperm, cfg.tcp_backlog);
         if (fd < 0) {
             log_msg(LOG_WARNING, "Failed opening Unix socket: %s", strerror(-fd));
             ok = false;
         } else {
-            add_listener(fd, true);
+            add_listener(fd, true, false);
             log_msg(LOG_NOTICE, "The server is now ready to accept connections at %s",
                     cfg.unixsocket);
         }
@@ -155,7 +198,13 @@ static void accept_on(Listener *l) {
         int fd = sock_accept(l->fd, &is_unix);
         if (fd < 0) return;
         stats.connections_received++;
+        /* A TLS client hears nothing in clear text: it is just closed. */
         if ((long)client_count() >= cfg.maxclients) {
+            if (l->tls) {
+                sock_close(fd);
+                stats.rejected_connections++;
+                continue;
+            }
             static const char msg[] = "-ERR max number of clients reached\r\n";
             if (sock_write(fd, msg, sizeof(msg) - 1) < 0) { /* best effort */
             }
@@ -163,8 +212,9 @@ static void accept_on(Listener *l) {
             stats.rejected_connections++;
             continue;
         }
-        if (cfg.protected_mode && cfg.requirepass_len == 0 &&
-            !sock_peer_is_loopback(fd, is_unix)) {
+        bool denied = cfg.protected_mode && cfg.requirepass_len == 0 &&
+                      !sock_peer_is_loopback(fd, is_unix);
+        if (denied && !l->tls) {
             if (sock_write(fd, DENIED, sizeof(DENIED) - 1) < 0) { /* best effort */
             }
             sock_close(fd);
@@ -172,7 +222,8 @@ static void accept_on(Listener *l) {
             continue;
         }
         sock_set_keepalive(fd, cfg.tcp_keepalive);
-        client_create(fd, is_unix);
+        Client *c = client_create(fd, is_unix);
+        if (l->tls) client_set_conn(c, conn_tls->conn, denied ? DENIED : NULL);
     }
 }
 
@@ -253,17 +304,22 @@ static const char *title_var(const char *name, size_t n, char *buf, size_t cap) 
         snprintf(buf, cap, "%d", cfg.port);
         return buf;
     }
-    if (n == 8 && !memcmp(name, "tls-port", 8)) return "0";
+    if (n == 8 && !memcmp(name, "tls-port", 8)) {
+        snprintf(buf, cap, "%d", cfg.tls_port);
+        return buf;
+    }
     if (n == 10 && !memcmp(name, "unixsocket", 10)) return cfg.unixsocket ? cfg.unixsocket : "";
     if (n == 11 && !memcmp(name, "config-file", 11)) return cfg.config_file ? cfg.config_file : "";
     if (n == 11 && !memcmp(name, "listen-addr", 11)) {
-        /* the first bind address ("-" marks an optional one), or "*" */
+        /* the first bind address ("-" marks an optional one), or "*";
+         * the TLS port when there is no plain one, as Redis */
+        int port = cfg.port ? cfg.port : cfg.tls_port;
         const char *b = cfg.bind ? cfg.bind : "";
         while (*b == ' ') b++;
         if (*b == '-') b++;
         size_t len = strcspn(b, " ");
-        if (len == 0) snprintf(buf, cap, "*:%d", cfg.port);
-        else snprintf(buf, cap, "%.*s:%d", (int)len, b, cfg.port);
+        if (len == 0) snprintf(buf, cap, "*:%d", port);
+        else snprintf(buf, cap, "%.*s:%d", (int)len, b, port);
         return buf;
     }
     return ""; /* server-mode: neither cluster nor sentinel */
@@ -327,7 +383,11 @@ static void process_events(int timeout_ms) {
             continue;
         }
         Client *c = client_by_fd(fd);
-        if (!c || (c->flags & CLIENT_CLOSE_ASAP)) continue;
+        if (!c || (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_HANDSHAKE))) {
+            if (c && (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_HANDSHAKE)) == CLIENT_HANDSHAKE)
+                client_on_handshake(c);
+            continue;
+        }
         if (events[i].mask & POLL_WRITE) client_on_writable(c);
         /* A client inside its own command (a busy script's caller) reads
          * nothing until the command returns. */
@@ -340,6 +400,7 @@ static void process_events(int timeout_ms) {
         block_check_timeouts(clock_unix_ms());
         block_serve_ready();
     }
+    if (UNLIKELY(client_conn_pending)) client_read_conn_pending();
     client_run_resumed();
     if (before_flush) before_flush();
     client_flush_all();
@@ -380,6 +441,7 @@ void server_run(void) {
         int64_t pt = pause_next_timeout_ms(now); /* CLIENT PAUSE's end */
         if (pt >= 0 && pt < timeout) timeout = (int)pt;
         if (step_wait >= 0 && step_wait < timeout) timeout = step_wait;
+        if (UNLIKELY(client_conn_pending)) timeout = 0; /* bytes held by TLS */
         /* over maxmemory after a bounded step: go on next turn, no sleep */
         if (UNLIKELY(evict_enabled) && evict_pending) timeout = 0;
         process_events(timeout);
@@ -408,6 +470,7 @@ void server_cleanup(void) {
     nlisteners = 0;
     if (cfg.unixsocket && cfg.unixsocket[0]) proc_remove_file(cfg.unixsocket);
     client_free_all();
+    if (conn_tls) conn_tls->cleanup();
     poll_destroy(poller);
     poller = NULL;
 }

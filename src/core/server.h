@@ -11,6 +11,10 @@ bool server_listen(void);        /* bind + unixsocket from cfg; logs errors */
  * the first failure with no TCP listener left: the caller restores the
  * old bind/port and calls it again. */
 int server_relisten_tcp(void);
+/* CONFIG SET tls-port: configures TLS first if it is not yet, then
+ * closes the TLS listeners and opens those of cfg.bind/cfg.tls_port (0:
+ * none). Returns 0, or -1 with *err set to Redis's CONFIG SET text. */
+int server_relisten_tls(const char **err);
 void server_run(void);           /* until SHUTDOWN or SIGTERM/SIGINT */
 void server_cleanup(void);       /* closes listeners and clients */
 /* SHUTDOWN: leave the loop after this command's reply is flushed (the

@@ -16,6 +16,8 @@
 #include "../core/monitor.h"
 #include "../core/args.h"
 #include "../core/command.h"
+#include "../core/config.h"
+#include "../core/conn.h"
 #include "../core/db.h"
 #include "../core/notify.h"
 #include "../core/propagate.h"
@@ -37,6 +39,7 @@ typedef struct {
     char *name; /* "host:port" as given */
     size_t nlen;
     int fd;
+    void *tls;           /* the TLS session (tls-cluster yes), or NULL */
     long long last_dbid; /* -1: send SELECT */
     int64_t last_use_ms;
     char rbuf[4096]; /* bytes read past the last line */
@@ -50,6 +53,7 @@ size_t migrate_cached_sockets(void) { return ncache; }
 
 static void sock_drop(size_t i) {
     MigSock *ms = cache[i];
+    if (ms->tls) conn_tls->link_free(ms->tls);
     sock_close(ms->fd);
     mem_free(ms->name);
     mem_free(ms);
@@ -98,6 +102,34 @@ static void cache_close(const Client *c) {
     if (cache_find(name, nlen, &i)) sock_drop(i);
 }
 
+/* tls-cluster yes: MIGRATE talks TLS to the target, as Redis does. The
+ * handshake blocks like the connect, within timeout ms. */
+static bool tls_connect(int fd, int64_t timeout, void **out) {
+    void *link = conn_tls->link_new(fd);
+    if (!link) return false;
+    int64_t start = clock_unix_ms();
+    for (;;) {
+        bool want_write = false;
+        int r = conn_tls->link_handshake(link, &want_write);
+        if (r == 1) break;
+        int64_t left = timeout - (clock_unix_ms() - start);
+        if (r < 0 || left <= 0 || sock_wait(fd, want_write, (int)left) <= 0) {
+            conn_tls->link_free(link);
+            return false;
+        }
+    }
+    *out = link;
+    return true;
+}
+
+static inline ssize_t ms_write(MigSock *ms, const void *buf, size_t len) {
+    return ms->tls ? conn_tls->link_write(ms->tls, buf, len) : sock_write(ms->fd, buf, len);
+}
+
+static inline ssize_t ms_read(MigSock *ms, void *buf, size_t len) {
+    return ms->tls ? conn_tls->link_read(ms->tls, buf, len) : sock_read(ms->fd, buf, len);
+}
+
 /* The cached connection to argv[1]:argv[2], or a new one. NULL: the
  * IOERR was sent. */
 static MigSock *get_socket_or_reply(Client *c, int64_t timeout) {
@@ -121,11 +153,17 @@ static MigSock *get_socket_or_reply(Client *c, int64_t timeout) {
     pbuf[pl] = '\0';
     port = atoi(pbuf); /* as Redis: "abc" is port 0, which fails to connect */
     int fd = port > 0 && port < 65536 ? sock_connect_tcp(host, (int)port, (int)timeout) : -EINVAL;
+    void *tls = NULL;
+    if (fd >= 0 && conn_tls && config_yes("tls-cluster") && !tls_connect(fd, timeout, &tls)) {
+        sock_close(fd);
+        fd = -EPROTO;
+    }
     if (fd < 0) {
         reply_error(c, "IOERR error or timeout connecting to the client");
         return NULL;
     }
     ms = mem_calloc(sizeof(*ms));
+    ms->tls = tls;
     ms->name = mem_strndup(name, nlen);
     ms->nlen = nlen;
     ms->fd = fd;
@@ -142,7 +180,7 @@ static int write_all(MigSock *ms, const unsigned char *buf, size_t len, int64_t 
         size_t chunk = len - pos > CHUNK ? CHUNK : len - pos;
         int64_t start = clock_unix_ms();
         while (chunk) {
-            ssize_t n = sock_write(ms->fd, buf + pos, chunk);
+            ssize_t n = ms_write(ms, buf + pos, chunk);
             if (n > 0) {
                 pos += (size_t)n;
                 chunk -= (size_t)n;
@@ -176,7 +214,7 @@ static ssize_t read_line(MigSock *ms, char *out, size_t cap, int64_t timeout) {
             if (n < cap - 1) out[n++] = ch;
         }
         ms->rpos = ms->rlen = 0;
-        ssize_t r = sock_read(ms->fd, ms->rbuf, sizeof(ms->rbuf));
+        ssize_t r = ms_read(ms, ms->rbuf, sizeof(ms->rbuf));
         if (r > 0) {
             ms->rlen = (size_t)r;
             continue;

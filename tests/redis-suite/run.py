@@ -168,6 +168,50 @@ def eval_only(tree, unit):
 OWN_OPTIONS = {"--eval-only": eval_only}
 
 
+# --tls: the suite's TLS mode wants test certificates at tests/tls/ in its
+# tree (the layout of Redis's utils/gen-test-certs.sh): a CA, server-only,
+# client-only and generic certificates and DH parameters. They are made
+# once per run with Debian's openssl into <workdir>/tls-certs (never kept
+# in the repository) and copied into every tree.
+CERT_EXT = """[ server_cert ]
+keyUsage = digitalSignature, keyEncipherment
+nsCertType = server
+
+[ client_cert ]
+keyUsage = digitalSignature, keyEncipherment
+nsCertType = client
+"""
+
+
+def make_test_certs(d):
+    if os.path.exists(os.path.join(d, "redis.dh")):
+        return d
+    os.makedirs(d, exist_ok=True)
+
+    def ssl(*a, stdin=None):
+        return subprocess.run(["openssl", *a], cwd=d, check=True, input=stdin,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+
+    ssl("genrsa", "-out", "ca.key", "4096")
+    ssl("req", "-x509", "-new", "-nodes", "-sha256", "-key", "ca.key", "-days", "3650",
+        "-subj", "/O=Redis Test/CN=Certificate Authority", "-out", "ca.crt")
+    with open(os.path.join(d, "openssl.cnf"), "w") as f:
+        f.write(CERT_EXT)
+    for name, cn, ext in (("server", "Server-only", "server_cert"),
+                          ("client", "Client-only", "client_cert"),
+                          ("redis", "Generic-cert", None)):
+        ssl("genrsa", "-out", name + ".key", "2048")
+        csr = ssl("req", "-new", "-sha256", "-subj", "/O=Redis Test/CN=" + cn,
+                  "-key", name + ".key")
+        extra = ["-extfile", "openssl.cnf", "-extensions", ext] if ext else []
+        ssl("x509", "-req", "-sha256", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAserial", "ca.txt", "-CAcreateserial", "-days", "365", *extra,
+            "-out", name + ".crt", stdin=csr)
+    ssl("dhparam", "-out", "redis.dh.tmp", "2048")
+    os.rename(os.path.join(d, "redis.dh.tmp"), os.path.join(d, "redis.dh"))
+    return d
+
+
 # Units run in trees under a short temporary directory: the suite puts a
 # unix socket at <tree>/tests/tmp/server.<pid>.<n>/socket, and a socket
 # path longer than 107 bytes fails to bind (in redis-server as in kilat),
@@ -196,6 +240,9 @@ def run_unit(args, unit, extra, slot, skip=()):
     for opt in [x for x in extra if x in OWN_OPTIONS]:
         OWN_OPTIONS[opt](tree, unit)
     extra = [x for x in extra if x not in OWN_OPTIONS]
+    if args.tls:
+        shutil.copytree(args.tls_certs, os.path.join(tree, "tests", "tls"), dirs_exist_ok=True)
+        extra = extra + ["--tls"]
     base = args.baseport + slot * 1000
     cmd = ["./runtest", "--single", unit, "--clients", "1", "--baseport", str(base),
            "--portcount", "900", "--timeout", str(args.progress_timeout),
@@ -295,6 +342,9 @@ def main():
                          "runs to its end; implies --list-failures")
     ap.add_argument("--list-failures", action="store_true",
                     help="print every failing test as an expected.txt line")
+    ap.add_argument("--tls", action="store_true",
+                    help="run the suite in its TLS mode (runtest --tls), with test "
+                         "certificates made by openssl at the start of the run")
     args = ap.parse_args()
     args.server = os.path.abspath(args.server)
     args.aborts = {}
@@ -312,6 +362,8 @@ def main():
         units = [(u, extra.get(u, [])) for u in wanted]
     expected = Expected(args.expected)
     os.makedirs(os.path.join(args.workdir, args.target), exist_ok=True)
+    if args.tls:
+        args.tls_certs = make_test_certs(os.path.join(os.path.abspath(args.workdir), "tls-certs"))
 
     lock = threading.Lock()
     free_slots = list(range(args.jobs))

@@ -748,9 +748,9 @@ static void test_inactive_log(void) {
     unlink(logpath);
     CHECK(load("--logfile", logpath, "--appendonly", "yes", "--maxmemory", "1mb", "--appendfsync",
                "everysec", "--save", "", "--hz", "20", "--slave-read-only", "no",
-               "--rename-command", "get", "x", "--user", "bob", "on", "--tls-port", "6380", NULL));
+               "--rename-command", "get", "x", "--user", "bob", "on", "--tls-replication", "yes", NULL));
     read_into(logpath, log, sizeof(log));
-    const char *want[] = {"replica-read-only", "tls-port", "user"};
+    const char *want[] = {"replica-read-only", "tls-replication", "user"};
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {
         char line[128];
         snprintf(line, sizeof(line), "# directive '%s' is recognised but not active yet in kilat\n",
