@@ -56,7 +56,10 @@ def test_throttle_middleware_429(php, r):
     assert last["X-RateLimit-Limit"] == str(n)
     assert last["X-RateLimit-Remaining"] == "0"
     assert 55 <= int(last["Retry-After"]) <= 60
-    assert int(last["X-RateLimit-Reset"]) == out[n]["now"] + int(last["Retry-After"])
+    # Laravel reads the clock for Reset and for Retry-After separately (and
+    # the script for "now"): a second may tick between them on a busy machine
+    assert abs(int(last["X-RateLimit-Reset"]) -
+               (out[n]["now"] + int(last["Retry-After"]))) <= 1
     # DurationLimiter's hash, on the default connection: key md5("api" + ip).
     key = D + hashlib.md5(b"api127.0.0.1").hexdigest().encode()
     assert r.keys("*") == [key]
