@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl/acl.h"
 #include "cmd/families.h"
 #include "core/command.h"
 #include "core/config.h"
@@ -101,6 +102,7 @@ int main(int argc, char **argv) {
     cmd_register_all();
     command_init();
     if (!config_foreach_rename(command_rename)) return 1;
+    if (!acl_init()) return 1;
     if (!server_init()) {
         log_msg(LOG_WARNING, "Failed creating the event loop");
         return 1;

@@ -163,7 +163,7 @@ static void accept_on(Listener *l) {
             stats.rejected_connections++;
             continue;
         }
-        if (cfg.protected_mode && cfg.requirepass_len == 0 &&
+        if (cfg.protected_mode && client_default_nopass &&
             !sock_peer_is_loopback(fd, is_unix)) {
             if (sock_write(fd, DENIED, sizeof(DENIED) - 1) < 0) { /* best effort */
             }
