@@ -13,6 +13,12 @@
 #include "log.h"
 #include "user.h"
 
+/* Redis's reply to ACL CAT/GENPASS/LOG with too many arguments. */
+static void reply_sub_syntax(Client *c) {
+    reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try ACL HELP.",
+                 (int)(c->argl[1] > 128 ? 128 : c->argl[1]), c->argv[1]);
+}
+
 static void cmd_setuser(Client *c) {
     for (int i = 2; i < c->argc; i++) monitor_redact(i);
     const char *name = c->argv[2];
@@ -133,7 +139,7 @@ static void cmd_whoami(Client *c) {
 
 static void cmd_cat(Client *c) {
     if (c->argc > 3) {
-        reply_wrong_arity(c);
+        reply_sub_syntax(c);
         return;
     }
     if (c->argc == 2) {
@@ -147,7 +153,8 @@ static void cmd_cat(Client *c) {
     if (c->argl[2] < sizeof name) memcpy(name, c->argv[2], c->argl[2]);
     uint32_t flag = c->argl[2] < sizeof name ? acl_category_flag(name) : 0;
     if (!flag) {
-        reply_errorf(c, "ERR Unknown category '%.128s'", c->argv[2]);
+        reply_errorf(c, "ERR Unknown category '%.*s'", (int)(c->argl[2] > 128 ? 128 : c->argl[2]),
+                     c->argv[2]);
         return;
     }
     int n = 0;
@@ -159,7 +166,7 @@ static void cmd_cat(Client *c) {
 
 static void cmd_genpass(Client *c) {
     if (c->argc > 3) {
-        reply_wrong_arity(c);
+        reply_sub_syntax(c);
         return;
     }
     int64_t bits = 256;
@@ -186,7 +193,7 @@ static void cmd_genpass(Client *c) {
 
 static void cmd_log(Client *c) {
     if (c->argc > 3) {
-        reply_wrong_arity(c);
+        reply_sub_syntax(c);
         return;
     }
     acl_log_command(c);

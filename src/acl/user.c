@@ -425,23 +425,17 @@ void acl_user_copy(AclUser *dst, const AclUser *src) {
 void acl_users_replace(AclUser **nu, int n, AclUser ***gone, int *ngone) {
     *gone = mem_alloc(sizeof(**gone) * (size_t)(nusers + 1));
     *ngone = 0;
-    /* survivors keep their objects: copy the new rules into them */
-    for (int i = 0; i < n; i++) {
-        AclUser *old = acl_user_find(nu[i]->ref.name, nu[i]->ref.len);
-        if (old) {
-            acl_user_copy(old, nu[i]);
-            acl_user_free(nu[i]);
-            nu[i] = old;
-        }
-    }
-    for (int i = 0; i < nusers; i++) {
-        bool kept = false;
-        for (int j = 0; j < n && !kept; j++) kept = nu[j] == users[i];
-        if (!kept) (*gone)[(*ngone)++] = users[i];
-    }
+    for (int i = 0; i < nusers; i++)
+        if (users[i] != acl_default) (*gone)[(*ngone)++] = users[i];
     nusers = 0;
-    for (int i = 0; i < n; i++) user_insert(nu[i]);
-    acl_default = acl_user_find("default", 7);
+    for (int i = 0; i < n; i++) {
+        if (nu[i]->ref.len == 7 && !memcmp(nu[i]->ref.name, "default", 7)) {
+            acl_user_copy(acl_default, nu[i]); /* its clients keep their user */
+            acl_user_free(nu[i]);
+            nu[i] = acl_default;
+        }
+        user_insert(nu[i]);
+    }
 }
 
 static bool hash_ok(const char *h, size_t len) {

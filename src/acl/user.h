@@ -80,9 +80,9 @@ void acl_user_delete(AclUser *u);
 AclUser *acl_user_new(const char *name, size_t len);
 void acl_user_copy(AclUser *dst, const AclUser *src);
 void acl_user_free(AclUser *u);
-/* Replaces the registry with users[0..n) (taken over), keeping the
- * objects of users that survive by name so clients keep pointing at them:
- * returns the old objects that are gone (caller kills their clients and
+/* Replaces the registry with users[0..n) (taken over; one is "default",
+ * whose rules go into the existing default object so its clients stay).
+ * Returns the old users, all gone (the caller kills their clients and
  * frees them via acl_user_free). Used by ACL LOAD. */
 void acl_users_replace(AclUser **users, int n, AclUser ***gone, int *ngone);
 

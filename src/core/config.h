@@ -120,6 +120,11 @@ void config_on_set(const char *name, ConfigApplyFn fn);
 /* Runs name's hooks (true when none, or all succeeded). */
 bool config_run_hook(const char *name, const char **err);
 
+/* The `user` lines read (acl/ applies them): each line's words after
+ * "user" in argv[i][0..argc[i]). Returns the count. Valid until the next
+ * call or config_free. */
+int config_user_lines(char *const **argv[], const int **argc);
+
 /* Frees the strings held by cfg (at exit, for leak checks). */
 void config_free(void);
 
