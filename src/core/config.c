@@ -168,9 +168,9 @@ static const Directive table[] = {
 
     /* Later capabilities: kept as text, logged as not active yet. */
     X("save", "3600 1 300 100 60 10000", parse_save, F_MULTI | F_USED),
-    E("acl-pubsub-default", "resetchannels", pubsub_defaults, 0),
-    S("aclfile", "", NULL, F_IMMUTABLE),
-    I("acllog-max-len", "128", 0, I64, 0),
+    E("acl-pubsub-default", "resetchannels", pubsub_defaults, F_USED),
+    S("aclfile", "", NULL, F_IMMUTABLE | F_USED),
+    I("acllog-max-len", "128", 0, I64, F_USED),
     I("active-defrag-cycle-max", "25", 1, 99, 0),
     I("active-defrag-cycle-min", "1", 1, 99, 0),
     M("active-defrag-ignore-bytes", "104857600", 1, I64, 0),
