@@ -46,6 +46,25 @@ static bool on_pubsub_default(const char **err) {
     return true;
 }
 
+/* CONFIG REWRITE: every user as ACL LIST shows it, unless an aclfile
+ * holds them. */
+static char **rewrite_users(size_t *n) {
+    const char *file = config_value("aclfile");
+    *n = 0;
+    if (file && *file) return NULL;
+    char **lines = mem_alloc(sizeof(*lines) * (size_t)(acl_user_count() + 1));
+    for (int i = 0; i < acl_user_count(); i++) {
+        AclUser *u = acl_user_at(i);
+        Sb b = {0};
+        sb_adds(&b, "user ");
+        sb_add(&b, u->ref.name, u->ref.len);
+        sb_adds(&b, " ");
+        acl_user_describe(u, &b);
+        lines[(*n)++] = b.p;
+    }
+    return lines;
+}
+
 bool acl_init(void) {
     acl_commands_init();
     read_pubsub_default();
@@ -55,6 +74,7 @@ bool acl_init(void) {
     acl_set_requirepass();
     config_on_set("requirepass", on_requirepass);
     config_on_set("acl-pubsub-default", on_pubsub_default);
+    config_rewrite_users = rewrite_users;
     acl_check_init();
     if (!acl_file_load_at_start()) return false;
     acl_hooks_refresh();

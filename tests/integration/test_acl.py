@@ -377,3 +377,20 @@ def test_bad_user_config_refused():
     assert code != 0 and b"Duplicate user" in out
     code, out = run_server_expect_exit(["--port", str(free_port())], conf="user foo on bogus\n")
     assert code != 0
+
+
+def test_config_rewrite_writes_users(start_server):
+    srv = start_server(conf="user default on nopass ~* +@all -flushdb\n# keep me\n"
+                            "user bob on >p ~* +get\n")
+    c = RawConn(srv.host, srv.port)
+    assert c.cmd("ACL", "SETUSER", "carol", "on", "nopass", "+ping") == b"OK"
+    assert c.cmd("ACL", "DELUSER", "bob") == 1
+    assert c.cmd("CONFIG", "REWRITE") == b"OK"
+    with open(os.path.join(srv.dir, "test.conf")) as f:
+        lines = f.read().splitlines()
+    # the users as ACL LIST shows them, in place of the old `user` lines
+    assert lines[:3] == [
+        "user carol on nopass resetchannels -@all +ping",
+        "# keep me",
+        "user default on nopass sanitize-payload ~* resetchannels +@all -flushdb",
+    ]
