@@ -560,8 +560,9 @@ char *acl_user_set_rules(AclUser *u, const char *name, size_t nlen, const char *
     for (int j = 0; j < argc; j++) {
         const char *op = argv[j];
         size_t len = argl[j];
-        if (open == -1 && len && op[0] == '(' && op[len - 1] != ')') {
+        if (len && op[0] == '(' && op[len - 1] != ')') { /* (re)starts a selector, as Redis */
             open = j;
+            merged[nm].len = 0;
             sb_add(&merged[nm], op, len);
             continue;
         }
