@@ -58,7 +58,10 @@ static int sel_check(const AclSelector *s, const Command *cmd, const char *const
     }
     if (!(s->flags & SEL_ALLKEYS) && keyspec_has_keys(cmd->keys)) {
         if (!kc->init) {
-            kc->n = keyspec_find(cmd->keys, argv, argl, argc, &kc->refs);
+            /* the key finder needs a valid arity (redis.acl_check_cmd may
+             * ask about a short command line: it then names no keys) */
+            bool arity = cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
+            kc->n = arity ? keyspec_find(cmd->keys, argv, argl, argc, &kc->refs) : 0;
             kc->init = true;
         }
         for (int j = 0; j < kc->n; j++) {
@@ -160,6 +163,12 @@ static bool authenticate(Client *c, const char *user, size_t ulen, const char *p
     return false;
 }
 
+static bool permits(const UserRef *user, const Command *cmd, const char *const *argv,
+                    const size_t *argl, int argc) {
+    int pos;
+    return !user || acl_check_user((const AclUser *)user, cmd, argv, argl, argc, &pos) == 0;
+}
+
 static UserRef *find_ref(const char *name, size_t len) {
     AclUser *u = acl_user_find(name, len);
     return u ? &u->ref : NULL;
@@ -196,6 +205,7 @@ void acl_check_init(void) {
     ch_spub = acl_command_find("spublish", 8);
     client_authenticate = authenticate;
     client_user_find = find_ref;
+    command_acl_permits = permits;
     acl_hooks_refresh();
 }
 

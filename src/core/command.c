@@ -36,6 +36,8 @@ int command_depth;
 bool command_loading;
 const char *(*command_deny_writes)(void);
 const char *(*command_acl_check)(Client *c, const Command *cmd, int ctx);
+bool (*command_acl_permits)(const UserRef *user, const Command *cmd, const char *const *argv,
+                            const size_t *argl, int argc);
 static CommandFn ping_fn; /* -MISCONF names PING too, as Redis does */
 
 /* Open addressing by name. The name is the slot's, not always cmd->name:

@@ -112,6 +112,10 @@ extern const char *(*command_deny_writes)(void);
  * denial in ACL LOG. ctx says where the call comes from. */
 enum { ACL_CTX_TOPLEVEL, ACL_CTX_MULTI, ACL_CTX_LUA, ACL_CTX_EXEC };
 extern const char *(*command_acl_check)(Client *c, const Command *cmd, int ctx);
+/* The same check for user `user` (a Client's), logging nothing (Lua's
+ * redis.acl_check_cmd); NULL or user NULL: allowed. */
+extern bool (*command_acl_permits)(const UserRef *user, const Command *cmd, const char *const *argv,
+                                   const size_t *argl, int argc);
 /* True if argv[i] equals the lower-case word (case-insensitive). */
 bool arg_is(const Client *c, int i, const char *word);
 

@@ -394,3 +394,33 @@ def test_config_rewrite_writes_users(start_server):
         "# keep me",
         "user default on nopass sanitize-payload ~* resetchannels +@all -flushdb",
     ]
+
+
+def test_script_acl_check_cmd(srv, c):
+    c.cmd("ACL", "SETUSER", "bob", "on", ">123", "+@scripting", "+set", "~x*")
+    d = RawConn(srv.host, srv.port)
+    assert d.cmd("AUTH", "bob", "123") == b"OK"
+
+    def check(body):
+        return d.cmd_raw("EVAL", body, "0")
+    assert check("return redis.acl_check_cmd('set','xx',1)") == b":1\r\n"
+    assert check("return redis.acl_check_cmd('hset','xx','f',1)") == b"$-1\r\n"
+    assert check("return redis.acl_check_cmd('set','yy',1)") == b"$-1\r\n"
+    assert check("return redis.acl_check_cmd('invalid-cmd','arg')").startswith(
+        b"-ERR Invalid command passed to redis.acl_check_cmd()")
+    assert check("return redis.acl_check_cmd('config','nosuch')").startswith(
+        b"-ERR Invalid command passed to redis.acl_check_cmd()")
+    assert check("return redis.acl_check_cmd()").startswith(
+        b"-ERR Please specify at least one argument for this redis lib call")
+    assert check("return redis.acl_check_cmd({})").startswith(
+        b"-ERR Lua redis lib command arguments must be strings or integers")
+
+
+@pytest.mark.kilat_only  # redis-server 7.0.15 crashes on these (reads past argv)
+def test_script_acl_check_cmd_short_command_line(srv, c):
+    c.cmd("ACL", "SETUSER", "bob", "on", ">123", "+@scripting", "+set", "+lmove", "~x*")
+    d = RawConn(srv.host, srv.port)
+    assert d.cmd("AUTH", "bob", "123") == b"OK"
+    assert d.cmd_raw("EVAL", "return redis.acl_check_cmd('set')", "0") == b":1\r\n"
+    assert d.cmd_raw("EVAL", "return redis.acl_check_cmd('lmove','y')", "0") == b":1\r\n"
+    assert d.cmd("SET", "x1", "v") == b"OK"  # still alive
