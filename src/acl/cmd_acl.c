@@ -282,7 +282,7 @@ static Command acl_subs[] = {
     {"cat", cmd_cat, -2, AF, 0, 0, 0, SRV, "List the ACL categories or the commands inside a category", "6.0.0", "O(1) since the categories and commands are a fixed set.", "@slow", NULL},
     {"deluser", cmd_deluser, -3, AAF, 0, 0, 0, SRV, "Remove the specified ACL users and the associated rules", "6.0.0", "O(1) amortized time considering the typical user.", "@admin @slow @dangerous", NULL},
     {"dryrun", cmd_dryrun, -4, AAF, 0, 0, 0, SRV, "Returns whether the user can execute the given command without executing the command.", "7.0.0", "O(1).", "@admin @slow @dangerous", NULL},
-    {"genpass", cmd_genpass, -2, AF, 0, 0, 0, SRV, "Generate a pseudorandom secure password to use for ACL users", "6.0.0", "O(N)", "@slow", NULL},
+    {"genpass", cmd_genpass, -2, AF, 0, 0, 0, SRV, "Generate a pseudorandom secure password to use for ACL users", "6.0.0", "O(1)", "@slow", NULL},
     {"getuser", cmd_getuser, 3, AAF, 0, 0, 0, SRV, "Get the rules for a specific ACL user", "6.0.0", "O(N). Where N is the number of password, command and pattern rules that the user has.", "@admin @slow @dangerous", NULL},
     {"help", cmd_help, 2, CMD_LOADING | CMD_STALE | CMD_SENTINEL, 0, 0, 0, SRV, "Show helpful text about the different subcommands", "6.0.0", "O(1)", "@slow", NULL},
     {"list", cmd_list, 2, AAF, 0, 0, 0, SRV, "List the current ACL rules in ACL config file format", "6.0.0", "O(N). Where N is the number of configured users.", "@admin @slow @dangerous", NULL},
