@@ -424,3 +424,17 @@ def test_script_acl_check_cmd_short_command_line(srv, c):
     assert d.cmd_raw("EVAL", "return redis.acl_check_cmd('set')", "0") == b":1\r\n"
     assert d.cmd_raw("EVAL", "return redis.acl_check_cmd('lmove','y')", "0") == b":1\r\n"
     assert d.cmd("SET", "x1", "v") == b"OK"  # still alive
+
+
+def test_blocked_command_is_not_checked_again(srv, c):
+    # rules checked when the command was sent; its wake-up is not refused
+    c.cmd("ACL", "SETUSER", "w", "on", "nopass", "+blpop", "~q")
+    d = RawConn(srv.host, srv.port)
+    assert d.cmd("AUTH", "w", "x") == b"OK"
+    d.send_command("BLPOP", "q", "0")
+    time.sleep(0.2 * (4 if os.environ.get("KILAT_ASAN") else 1))
+    c.cmd("ACL", "SETUSER", "w", "-blpop")
+    assert c.cmd("RPUSH", "q", "v") == 1
+    assert d.read_reply() == [b"q", b"v"]
+    assert d.cmd_raw("BLPOP", "q", "0") == err(
+        "NOPERM this user has no permissions to run the 'blpop' command")
