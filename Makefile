@@ -147,7 +147,7 @@ asan-suite: asan
 FUZZ_BUILD := build-fuzz
 FUZZ_TIME ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_ALL := fuzz_resp_parse fuzz_script
+FUZZ_ALL := fuzz_resp_parse fuzz_script fuzz_acl_rules
 FUZZ_RDB :=
 ifneq ($(wildcard src/persist/rdb_dec.c),)
 FUZZ_RDB += fuzz_rdb_value
@@ -160,12 +160,14 @@ FUZZ_ALL += $(FUZZ_RDB) $(FUZZ_AOF)
 FUZZ_DEFS := $(if $(wildcard src/persist/rdb_enc.c),-DKILAT_FUZZ_ROUNDTRIP)
 FUZZ_ARGS_fuzz_resp_parse := -max_len=4096
 FUZZ_ARGS_fuzz_script := -max_len=4096 -timeout=10
+FUZZ_ARGS_fuzz_acl_rules := -max_len=4096 -timeout=10
 FUZZ_ARGS_fuzz_rdb_value := -max_len=65536 -timeout=10 -rss_limit_mb=4096
 FUZZ_ARGS_fuzz_rdb_file := -max_len=262144 -timeout=10 -rss_limit_mb=4096
 FUZZ_ARGS_fuzz_aof_load := -max_len=262144 -timeout=10 -rss_limit_mb=4096
 FUZZ_SEEDS_fuzz_rdb_value := tests/fuzz/corpus-rdb
 FUZZ_SEEDS_fuzz_rdb_file := tests/fuzz/corpus-rdb-file
 FUZZ_SEEDS_fuzz_aof_load := tests/fuzz/corpus-aof
+FUZZ_SEEDS_fuzz_acl_rules := tests/fuzz/corpus-acl
 
 # gcc's -Werror build is the warning gate; clang here warns without failing.
 fuzz-build:
@@ -184,6 +186,7 @@ define fuzz_run
 	  case $$t in \
 	    fuzz_resp_parse) args="$(FUZZ_ARGS_fuzz_resp_parse)"; seeds="";; \
 	    fuzz_script) args="$(FUZZ_ARGS_fuzz_script)"; seeds="";; \
+	    fuzz_acl_rules) args="$(FUZZ_ARGS_fuzz_acl_rules)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_acl_rules))";; \
 	    fuzz_rdb_value) args="$(FUZZ_ARGS_fuzz_rdb_value)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_rdb_value))";; \
 	    fuzz_rdb_file) args="$(FUZZ_ARGS_fuzz_rdb_file)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_rdb_file))";; \
 	    fuzz_aof_load) args="$(FUZZ_ARGS_fuzz_aof_load)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_aof_load))";; \

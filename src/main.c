@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl/acl.h"
 #include "cmd/families.h"
 #include "core/command.h"
 #include "core/config.h"
@@ -164,6 +165,7 @@ int main(int argc, char **argv) {
     command_init();
     if (!config_foreach_rename(command_rename)) return 1;
     tls_init();
+    if (!acl_init()) return 1;
     if (!server_init()) {
         log_msg(LOG_WARNING, "Failed creating the event loop");
         return 1;

@@ -196,6 +196,7 @@ typedef struct {
     size_t addr_len, laddr_len;
     ClientType type;
     uint64_t id;
+    const UserRef *user;
     bool skipme;
 } KillFilter;
 
@@ -232,8 +233,8 @@ static bool kill_filter_or_reply(Client *c, KillFilter *f) {
             f->laddr = c->argv[v];
             f->laddr_len = c->argl[v];
         } else if (arg_is(c, i, "user") && more) {
-            /* "default" is the only user until ACLs exist. */
-            if (!(c->argl[v] == 7 && memcmp(c->argv[v], "default", 7) == 0)) {
+            f->user = client_user_find ? client_user_find(c->argv[v], c->argl[v]) : NULL;
+            if (!f->user) {
                 reply_errorf(c, "ERR No such user '%.*s'", (int)c->argl[v], c->argv[v]);
                 return false;
             }
@@ -257,6 +258,7 @@ static bool kill_matches(const KillFilter *f, const Client *t, const Client *sel
     if (f->laddr && !str_eq(t->laddr, f->laddr, f->laddr_len)) return false;
     if (f->type != TYPE_NONE && type_of(t) != f->type) return false;
     if (f->id && t->id != f->id) return false;
+    if (f->user && t->user != f->user) return false;
     if (t == self && f->skipme) return false;
     return true;
 }

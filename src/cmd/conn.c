@@ -43,36 +43,24 @@ static void cmd_select(Client *c) {
     reply_ok(c);
 }
 
-static bool password_required(void) { return cfg.requirepass_len > 0; }
-
-/* Checks user/pass as the default user would; true if they are right. */
-static bool check_credentials(const char *user, size_t ulen, const char *pass, size_t plen) {
-    if (user && !(ulen == 7 && memcmp(user, "default", 7) == 0)) return false;
-    if (!password_required()) return true; /* default user is "nopass" */
-    size_t want = cfg.requirepass_len;
-    return plen == want && memcmp(pass, cfg.requirepass, plen) == 0;
-}
-
+/* AUTH [user] pass: one path for requirepass and ACL users (acl/ checks
+ * them through the hook core declares). */
 static void cmd_auth(Client *c) {
     if (c->argc > 3) {
         reply_syntax_error(c);
         return;
     }
     for (int i = 1; i < c->argc; i++) monitor_redact(i);
-    if (c->argc == 2 && !password_required()) {
+    if (c->argc == 2 && client_default_nopass) {
         reply_error(c, "ERR AUTH <password> called without any password configured for the "
                        "default user. Are you sure your configuration is correct?");
         return;
     }
-    const char *user = c->argc == 3 ? c->argv[1] : NULL;
-    size_t ulen = c->argc == 3 ? c->argl[1] : 0;
+    const char *user = c->argc == 3 ? c->argv[1] : "default";
+    size_t ulen = c->argc == 3 ? c->argl[1] : 7;
     int pi = c->argc - 1;
-    if (check_credentials(user, ulen, c->argv[pi], c->argl[pi])) {
-        c->flags |= CLIENT_AUTHENTICATED;
-        reply_ok(c);
-    } else {
-        reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
-    }
+    if (client_authenticate(c, user, ulen, c->argv[pi], c->argl[pi])) reply_ok(c);
+    else reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
 }
 
 bool conn_valid_name(const char *s, size_t len) {
@@ -128,11 +116,11 @@ static void cmd_hello(Client *c) {
         if (arg_is(c, i, "auth") && more >= 2) {
             monitor_redact(i + 1);
             monitor_redact(i + 2);
-            if (!check_credentials(c->argv[i + 1], c->argl[i + 1], c->argv[i + 2], c->argl[i + 2])) {
+            if (!client_authenticate(c, c->argv[i + 1], c->argl[i + 1], c->argv[i + 2],
+                                     c->argl[i + 2])) {
                 reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
                 return;
             }
-            c->flags |= CLIENT_AUTHENTICATED;
             i += 2;
         } else if (arg_is(c, i, "setname") && more >= 1) {
             name = c->argv[i + 1];
@@ -168,8 +156,11 @@ static void cmd_reset(Client *c) {
     conn_set_name(c, NULL, 0);
     /* Redis 7.0's RESET leaves CLIENT NO-EVICT as it was. */
     c->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_TOUCH);
-    if (password_required()) c->flags &= ~CLIENT_AUTHENTICATED;
-    else c->flags |= CLIENT_AUTHENTICATED;
+    if (c->user) { /* back to the default user (internal clients stay unchecked) */
+        c->user = client_default_user;
+        c->flags &= ~(CLIENT_AUTHENTICATED | CLIENT_AUTH_USER);
+        if (!client_auth_required) c->flags |= CLIENT_AUTHENTICATED | CLIENT_AUTH_USER;
+    }
     pubsub_client_free(c);
     multi_discard(c); /* also unwatches */
     monitor_remove(c);

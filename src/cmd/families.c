@@ -1,6 +1,7 @@
 /* cmd/families.c -- the list of command families. Add a family here. */
 #include "families.h"
 
+#include "../acl/acl.h"
 #include "../core/command.h"
 #include "../core/t_hash.h"
 #include "../core/t_set.h"
@@ -58,6 +59,7 @@ void cmd_register_all(void) {
     command_register(latency_commands);
     command_register(standalone_commands);
     persist_register();
+    acl_register();
     command_register(dump_commands);
     migrate_init();
     command_register(restore_commands);

@@ -56,6 +56,12 @@ static void index_fd(Client *c) {
     by_fd[c->fd] = c;
 }
 
+static UserRef default_ref = {"default", 7};
+UserRef *client_default_user = &default_ref;
+bool client_auth_required, client_default_nopass = true;
+bool (*client_authenticate)(Client *c, const char *user, size_t ulen, const char *pass, size_t plen);
+UserRef *(*client_user_find)(const char *name, size_t len);
+
 Client *client_create(int fd, bool is_unix) {
     Client *c = mem_calloc(sizeof(*c));
     c->id = next_id++;
@@ -65,7 +71,8 @@ Client *client_create(int fd, bool is_unix) {
     c->db_index = 0;
     if (is_unix) c->flags |= CLIENT_UNIX;
     if (fd < 0) c->flags |= CLIENT_FAKE;
-    if (cfg.requirepass_len == 0) c->flags |= CLIENT_AUTHENTICATED;
+    c->user = client_default_user;
+    if (!client_auth_required) c->flags |= CLIENT_AUTHENTICATED | CLIENT_AUTH_USER;
     resp_parser_init(&c->parser);
     c->parser.max_bulk = cfg.proto_max_bulk_len;
     c->ctime_ms = c->last_ms = clock_unix_ms();
@@ -588,14 +595,15 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
         buf, len,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu "
         "psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu "
-        "rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 "
+        "rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=%.*s redir=-1 "
         "resp=%d lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
         (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->last_ms) / 1000),
         client_flags_str(c, flags), c->db_index, sub, psub, ssub, multi_queued_count(c),
         c->qlen - parsed, c->qcap - c->qlen, argv, multi_mem(c), c->ocap, c->opeak,
         client_obuf_len(c), client_obuf_mem(c), client_total_mem(c),
-        (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd, c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+        (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd,
+        c->user ? (int)c->user->len : 7, c->user ? c->user->name : "default", c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
 }
 

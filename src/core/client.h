@@ -48,7 +48,19 @@ enum {
                                            in its handshake: no commands */
     CLIENT_CONN_PENDING = 1u << 30,     /* on the list of clients whose
                                            transport holds read bytes */
+    CLIENT_AUTH_USER = 1u << 24,        /* authenticated (Redis's c->authenticated:
+                                           by AUTH/HELLO, or created while the
+                                           default user needed no password);
+                                           CLIENT_AUTHENTICATED = this or no
+                                           password needed now */
 };
+
+/* The user a client runs as. acl/ owns users; each of its users begins
+ * with this, so core can name them (CLIENT LIST, CLIENT KILL USER). */
+typedef struct UserRef {
+    const char *name;
+    size_t len;
+} UserRef;
 
 typedef struct Client {
     uint64_t id;
@@ -90,6 +102,7 @@ typedef struct Client {
     struct PubsubState *pubsub;   /* core/pubsub: NULL until subscribing */
     struct MultiState *multi;     /* core/multi: queued commands in MULTI */
     struct WatchState *watch;     /* core/watch: keys this client WATCHes */
+    UserRef *user;                /* NULL: an internal client, never checked */
     /* output-buffer limits (core/reply): when the unsent bytes passed the
      * class's soft limit, 0 while under it */
     int64_t obuf_soft_since_ms;
@@ -102,6 +115,20 @@ typedef struct Client {
     int evict_bucket;
     struct Client *evict_prev, *evict_next;
 } Client;
+
+/* Authentication hooks, set by acl/ at init (core includes no acl/ header).
+ * New clients run as client_default_user; they start authenticated unless
+ * client_auth_required (the default user has passwords or is off).
+ * client_authenticate checks user/pass (user "default" for AUTH <pass>)
+ * and on success makes c that user (CLIENT_AUTHENTICATED|CLIENT_AUTH_USER);
+ * on failure it logs the attempt (ACL LOG) and returns false.
+ * client_default_nopass: AUTH <pass> alone is refused (no password set).
+ * client_user_find: the user named so, NULL if none. */
+extern UserRef *client_default_user;
+extern bool client_auth_required, client_default_nopass;
+extern bool (*client_authenticate)(Client *c, const char *user, size_t ulen, const char *pass,
+                                   size_t plen);
+extern UserRef *(*client_user_find)(const char *name, size_t len);
 
 /* Creates a client for an accepted fd and registers it. */
 Client *client_create(int fd, bool is_unix);

@@ -35,6 +35,9 @@ bool command_busy;
 int command_depth;
 bool command_loading;
 const char *(*command_deny_writes)(void);
+const char *(*command_acl_check)(Client *c, const Command *cmd, int ctx);
+bool (*command_acl_permits)(const UserRef *user, const Command *cmd, const char *const *argv,
+                            const size_t *argl, int argc);
 static CommandFn ping_fn; /* -MISCONF names PING too, as Redis does */
 
 /* Open addressing by name. The name is the slot's, not always cmd->name:
@@ -428,6 +431,10 @@ void command_execute(Client *c) {
     }
     if (UNLIKELY(c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
         why = "ERR Command not allowed inside a transaction";
+        goto reject_known;
+    }
+    if (UNLIKELY(command_acl_check != NULL) && c->user &&
+        (why = command_acl_check(c, cmd, (c->flags & CLIENT_MULTI) ? ACL_CTX_MULTI : ACL_CTX_TOPLEVEL))) {
         goto reject_known;
     }
     /* maxmemory-clients: the biggest clients go before keys are evicted,

@@ -55,6 +55,10 @@ typedef struct Command {
     char fullname[48];       /* "config|get" */
     uint64_t calls, usec, rejected, failed;
     struct Histogram *hist;  /* latency-tracking; NULL until first timed */
+    /* filled by acl/ at its init: the @categories (with the implicit ones
+     * Redis adds from the flags) as bits, and the command's ACL bit */
+    uint32_t acl_cats;
+    uint16_t acl_id;
 } Command;
 
 /* The flags of c's call of cmd (its arguments in c->argv). */
@@ -101,6 +105,17 @@ extern int command_depth;
  * get it. */
 extern bool command_loading;
 extern const char *(*command_deny_writes)(void);
+/* ACL permission check, set by acl/ (core includes none of its headers).
+ * NULL while every user may run everything (the default: one pointer test
+ * per command). Else: NULL if c's user may run cmd with c's argv, or the
+ * error to reply (-NOPERM ..., in a buffer of acl/'s) after logging the
+ * denial in ACL LOG. ctx says where the call comes from. */
+enum { ACL_CTX_TOPLEVEL, ACL_CTX_MULTI, ACL_CTX_LUA, ACL_CTX_EXEC };
+extern const char *(*command_acl_check)(Client *c, const Command *cmd, int ctx);
+/* The same check for user `user` (a Client's), logging nothing (Lua's
+ * redis.acl_check_cmd); NULL or user NULL: allowed. */
+extern bool (*command_acl_permits)(const UserRef *user, const Command *cmd, const char *const *argv,
+                                   const size_t *argl, int argc);
 /* True if argv[i] equals the lower-case word (case-insensitive). */
 bool arg_is(const Client *c, int i, const char *word);
 

@@ -168,9 +168,9 @@ static const Directive table[] = {
 
     /* Later capabilities: kept as text, logged as not active yet. */
     X("save", "3600 1 300 100 60 10000", parse_save, F_MULTI | F_USED),
-    E("acl-pubsub-default", "resetchannels", pubsub_defaults, 0),
-    S("aclfile", "", NULL, F_IMMUTABLE),
-    I("acllog-max-len", "128", 0, I64, 0),
+    E("acl-pubsub-default", "resetchannels", pubsub_defaults, F_USED),
+    S("aclfile", "", NULL, F_IMMUTABLE | F_USED),
+    I("acllog-max-len", "128", 0, I64, F_USED),
     I("active-defrag-cycle-max", "25", 1, 99, 0),
     I("active-defrag-cycle-min", "1", 1, 99, 0),
     M("active-defrag-ignore-bytes", "104857600", 1, I64, 0),
@@ -355,7 +355,9 @@ static void ensure_init(void);
 
 /* Load-time state. */
 static bool save_seen;      /* the first `save` line of a load replaces the default */
-static bool warn_user, warn_sentinel;
+static bool warn_sentinel;
+static Args *user_lines; /* `user` lines, in file order (acl/ reads them) */
+static int nuser_lines;
 static char errbuf[256];    /* dynamic error texts (one at a time) */
 
 /* ------------------------------------------------------------ helpers */
@@ -995,8 +997,14 @@ static int apply_line(Args *a, int depth, const char **err) {
         args_push(&renames, a->argv[2], strlen(a->argv[2]));
         return 1;
     }
-    bool *warn = !strcmp(name, "user") && argc >= 1         ? &warn_user
-               : !strcmp(name, "sentinel") && argc >= 1     ? &warn_sentinel
+    if (!strcmp(name, "user") && argc >= 1) {
+        user_lines = mem_realloc(user_lines, sizeof(*user_lines) * (size_t)(nuser_lines + 1));
+        Args *ul = &user_lines[nuser_lines++];
+        memset(ul, 0, sizeof(*ul));
+        for (int i = 1; i < a->argc; i++) args_push(ul, a->argv[i], strlen(a->argv[i]));
+        return 1;
+    }
+    bool *warn = !strcmp(name, "sentinel") && argc >= 1     ? &warn_sentinel
                                                             : NULL;
     if (warn) {
         *warn = true; /* logged once the whole configuration is read */
@@ -1148,7 +1156,6 @@ static bool asks_inactive(size_t i) {
 static void log_inactive(void) {
     for (size_t i = 0; i < NDIR; i++)
         if (asks_inactive(i)) warn_inactive(table[i].name);
-    if (warn_user) warn_inactive("user");
     if (warn_sentinel) warn_inactive("sentinel");
 }
 
@@ -1157,7 +1164,7 @@ static void log_inactive(void) {
 bool config_load(int argc, char **argv) {
     config_free();
     init_defaults();
-    save_seen = warn_user = warn_sentinel = false;
+    save_seen = warn_sentinel = false;
     int j = 1;
     const char *file = NULL;
     if (argc >= 2 && argv[1][0] != '-') {
@@ -1325,8 +1332,28 @@ char *config_repr(const char *s) {
     return b.p;
 }
 
+int config_user_lines(char *const **argv[], const int **argc) {
+    static char *const **vs;
+    static int *cs;
+    mem_free(vs);
+    mem_free(cs);
+    vs = mem_alloc(sizeof(*vs) * (size_t)(nuser_lines + 1));
+    cs = mem_alloc(sizeof(*cs) * (size_t)(nuser_lines + 1));
+    for (int i = 0; i < nuser_lines; i++) {
+        vs[i] = user_lines[i].argv;
+        cs[i] = user_lines[i].argc;
+    }
+    *argv = vs;
+    *argc = cs;
+    return nuser_lines;
+}
+
 void config_free(void) {
     args_free(&renames);
+    for (int i = 0; i < nuser_lines; i++) args_free(&user_lines[i]);
+    mem_free(user_lines);
+    user_lines = NULL;
+    nuser_lines = 0;
     for (size_t i = 0; i < NDIR; i++) {
         mem_free(vals[i]);
         vals[i] = NULL;

@@ -108,6 +108,10 @@ bool config_foreach_rename(bool (*fn)(const char *from, const char *to, const ch
  * false with *err set ("The server is running without a config file",
  * or the errno text of a failed write). */
 bool config_rewrite(bool force_all, const char **err);
+/* Set by acl/: the `user` lines CONFIG REWRITE writes (mem_alloc'ed array
+ * of mem_alloc'ed lines, the caller frees them); none with an aclfile.
+ * NULL: the file's `user` lines stay as they are. */
+extern char **(*config_rewrite_users)(size_t *n);
 /* A memory value as the config reads it: digits and an optional unit b,
  * k, kb, m, mb, g, gb (any case; k = 1000, kb = 1024). false if malformed. */
 bool config_parse_memory(const char *s, uint64_t *out);
@@ -120,6 +124,11 @@ typedef bool (*ConfigApplyFn)(const char **err);
 void config_on_set(const char *name, ConfigApplyFn fn);
 /* Runs name's hooks (true when none, or all succeeded). */
 bool config_run_hook(const char *name, const char **err);
+
+/* The `user` lines read (acl/ applies them): each line's words after
+ * "user" in argv[i][0..argc[i]). Returns the count. Valid until the next
+ * call or config_free. */
+int config_user_lines(char *const **argv[], const int **argc);
 
 /* Frees the strings held by cfg (at exit, for leak checks). */
 void config_free(void);

@@ -6,7 +6,8 @@
  * their value is not the default. Strings and bind back at their
  * defaults lose their lines (Redis's "mark as processed"); other kinds
  * keep theirs with the default written. Comments, blank lines and the lines of
- * things that are not directives (include, rename-command, user) stay. */
+ * things that are not directives (include, rename-command) stay; `user`
+ * lines are the ACL users now (config_rewrite_users), as in Redis. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -145,15 +147,38 @@ static bool read_lines(const char *path, Lines *out) {
     return ok;
 }
 
-/* The directive slot a line sets, or -1 (comments, include, ...). */
+#define OWNER_USER -2
+
+char **(*config_rewrite_users)(size_t *n);
+
+/* The directive slot a line sets, OWNER_USER for a `user` line, or -1
+ * (comments, include, ...). */
 static int line_owner(const char *line) {
     while (*line == ' ' || *line == '\t') line++;
     if (!*line || *line == '#') return -1;
     int argc, owner = -1;
     char **argv;
-    if (config_split(line, &argc, &argv) && argc > 0) owner = config_index(argv[0]);
+    if (config_split(line, &argc, &argv) && argc > 0) {
+        owner = config_index(argv[0]);
+        if (owner < 0 && !strcasecmp(argv[0], "user") && config_rewrite_users) owner = OWNER_USER;
+    }
     config_split_free(argc, argv);
     return owner;
+}
+
+/* The users' lines replace the file's `user` lines in place, the rest
+ * appended (none with an aclfile: then the file's lines go). */
+static void rewrite_users(Lines *file, const int *owner, Lines *tail) {
+    if (!config_rewrite_users) return;
+    size_t n = 0, k = 0;
+    char **now = config_rewrite_users(&n);
+    for (size_t i = 0; i < file->n; i++) {
+        if (owner[i] != OWNER_USER) continue;
+        mem_free(file->v[i]);
+        file->v[i] = k < n ? now[k++] : mem_strndup("", 0);
+    }
+    for (; k < n; k++) lines_push(tail, now[k]);
+    mem_free(now);
 }
 
 /* Writes text to path through a temporary file in the same directory,
@@ -228,6 +253,7 @@ bool config_rewrite(bool force_all, const char **err) {
         mem_free(now.v);
         mem_free(now.force);
     }
+    rewrite_users(&file, owner, &tail);
     mem_free(owner);
     size_t total = 0;
     if (tail.n && !has_signature) {

@@ -116,6 +116,13 @@ void multi_exec(Client *c) {
         c->argc = m->q[i].argc;
         c->argv = m->q[i].argv;
         c->argl = m->q[i].argl;
+        /* rules may have changed since the command was queued */
+        const char *denied;
+        if (UNLIKELY(command_acl_check != NULL) && c->user &&
+            (denied = command_acl_check(c, m->q[i].cmd, ACL_CTX_EXEC))) {
+            reply_error(c, denied);
+            continue;
+        }
         command_call(c, m->q[i].cmd);
     }
     propagate_unit_end();

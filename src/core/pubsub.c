@@ -181,6 +181,19 @@ static void collect_sub(void *ctx, void *entry) {
     sv->v[sv->n++] = entry;
 }
 
+bool pubsub_client_any(Client *c, PubsubKind kind,
+                       bool (*pred)(const char *name, size_t len, void *ctx), void *ctx) {
+    if (!mine_count(c, kind)) return false;
+    SubVec sv = {0};
+    uint64_t cursor = 0;
+    do cursor = ht_scan(c->pubsub->mine[kind], cursor, collect_sub, &sv);
+    while (cursor);
+    bool hit = false;
+    for (size_t i = 0; i < sv.n && !hit; i++) hit = pred(sv.v[i]->ch->name, sv.v[i]->ch->len, ctx);
+    mem_free(sv.v);
+    return hit;
+}
+
 size_t pubsub_unsubscribe_all(Client *c, PubsubKind kind, PubsubNameFn fn, void *ctx) {
     if (!mine_count(c, kind)) return 0;
     HashTable *mine = c->pubsub->mine[kind];

@@ -31,6 +31,10 @@ bool pubsub_unsubscribe(Client *c, PubsubKind kind, const char *name, size_t len
  * passed to fn is valid only during the call. */
 typedef void (*PubsubNameFn)(Client *c, const char *name, size_t len, void *ctx);
 size_t pubsub_unsubscribe_all(Client *c, PubsubKind kind, PubsubNameFn fn, void *ctx);
+/* True if pred holds for one of c's subscriptions of that kind (ACL: a
+ * subscriber whose user lost a channel is disconnected). */
+bool pubsub_client_any(Client *c, PubsubKind kind,
+                       bool (*pred)(const char *name, size_t len, void *ctx), void *ctx);
 
 /* c's subscription counts (CLIENT LIST sub= psub= ssub=). */
 void pubsub_client_counts(const Client *c, size_t *channels, size_t *patterns, size_t *shard);

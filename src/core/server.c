@@ -212,7 +212,7 @@ static void accept_on(Listener *l) {
             stats.rejected_connections++;
             continue;
         }
-        bool denied = cfg.protected_mode && cfg.requirepass_len == 0 &&
+        bool denied = cfg.protected_mode && client_default_nopass &&
                       !sock_peer_is_loopback(fd, is_unix);
         if (denied && !l->tls) {
             if (sock_write(fd, DENIED, sizeof(DENIED) - 1) < 0) { /* best effort */

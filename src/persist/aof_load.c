@@ -532,6 +532,7 @@ AofStatus aof_load_file(const char *path, const char *name, const AofLoadOpts *o
     L.r.buf = mem_alloc(CHUNK);
     L.c = client_create(-1, false);
     L.c->flags |= LOADER_FLAGS;
+    L.c->user = NULL; /* internal: no ACL checks */
     uint64_t dirty = db_dirty();
     propagate_suspend();
     db_freeze_expiry(true);

@@ -301,6 +301,40 @@ static int redis_call(lua_State *L, bool raise) {
     return 1;
 }
 
+/* redis.acl_check_cmd(cmd, args...): may the script's caller run it
+ * (its user's rules; nothing logged)? */
+static int l_acl_check_cmd(lua_State *L) {
+    ScriptRun *run = bridge_run;
+    int argc = lua_gettop(L);
+    if (!run) return bridge_raise(L, "ERR redis.acl_check_cmd can only be called inside a script invocation");
+    if (argc == 0) return bridge_raise(L, "ERR Please specify at least one argument for this redis lib call");
+    const char *argv[64];
+    size_t argl[64];
+    if (argc > 64) argc = 64; /* enough for any command's keys to be seen */
+    for (int i = 1; i <= argc; i++) {
+        int t = lua_type(L, i);
+        if (t == LUA_TNUMBER) {
+            char buf[64];
+            int n = snprintf(buf, sizeof buf, "%.17g", (double)lua_tonumber(L, i));
+            lua_pushlstring(L, buf, (size_t)n);
+            lua_replace(L, i);
+        } else if (t != LUA_TSTRING) {
+            return bridge_raise(L, "ERR Lua redis lib command arguments must be strings or integers");
+        }
+        argv[i - 1] = lua_tolstring(L, i, &argl[i - 1]);
+    }
+    const Command *cmd = command_lookup(argv[0], argl[0]);
+    if (cmd && cmd->subs && argc >= 2) {
+        const Command *sub = resolve(cmd, argc, argv, argl);
+        cmd = sub != cmd ? sub : NULL;
+    }
+    if (!cmd) return bridge_raise(L, "ERR Invalid command passed to redis.acl_check_cmd()");
+    bool ok = !command_acl_permits ||
+              command_acl_permits(run->caller->user, cmd, argv, argl, argc);
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
 static int l_call(lua_State *L) { return redis_call(L, true); }
 static int l_pcall(lua_State *L) { return redis_call(L, false); }
 
@@ -409,6 +443,7 @@ void bridge_open(lua_State *L) {
     static const luaL_Reg fns[] = {
         {"call", l_call},
         {"pcall", l_pcall},
+        {"acl_check_cmd", l_acl_check_cmd},
         {"error_reply", l_error_reply},
         {"status_reply", l_status_reply},
         {"sha1hex", l_sha1hex},

@@ -313,6 +313,10 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return q;
 }
 
+Client *script_caller_of(const Client *c) {
+    return bridge_run && bridge_run->fake == c ? bridge_run->caller : NULL;
+}
+
 size_t script_memory(void) { return lua_bytes; }
 size_t script_cached_count(void) { return cached_count; }
 size_t script_cached_bytes(void) { return cached_bytes; }
@@ -642,6 +646,7 @@ static void run_script(Client *c, const char *sha, int64_t numkeys, bool read_on
                      .allow_oom = (sflags & (SCRIPT_ALLOW_OOM | SCRIPT_NO_WRITES)) != 0,
                      .oom = evict_enabled && evict_out_of_memory()};
     fake->db = c->db;
+    fake->user = c->user; /* redis.call runs with the caller's permissions */
     fake->db_index = c->db_index;
     bridge_run = &run;
     run_start_us = clock_mono_us();

@@ -15,5 +15,8 @@ size_t script_memory(void);
  * number_of_cached_scripts and used_memory_scripts_eval). */
 size_t script_cached_count(void);
 size_t script_cached_bytes(void);
+/* The client whose script is running if c is the client its redis.call
+ * commands run on, else NULL (ACL: the log names the caller). */
+Client *script_caller_of(const Client *c);
 
 #endif
