@@ -55,10 +55,10 @@ static char **rewrite_users(size_t *n) {
     char **lines = mem_alloc(sizeof(*lines) * (size_t)(acl_user_count() + 1));
     for (int i = 0; i < acl_user_count(); i++) {
         AclUser *u = acl_user_at(i);
-        Sb b = {0};
-        sb_adds(&b, "user ");
-        sb_add(&b, u->ref.name, u->ref.len);
-        sb_adds(&b, " ");
+        Buf b = {0};
+        buf_str(&b, "user ");
+        buf_add(&b, u->ref.name, u->ref.len);
+        buf_str(&b, " ");
         acl_user_describe(u, &b);
         lines[(*n)++] = b.p;
     }

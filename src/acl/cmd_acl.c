@@ -66,7 +66,7 @@ static void cmd_deluser(Client *c) {
 }
 
 static void reply_selector(Client *c, const AclSelector *s) {
-    Sb b = {0};
+    Buf b = {0};
     reply_cstr(c, "commands");
     acl_selector_describe_cmds(s, &b);
     reply_bulk(c, b.p ? b.p : "", b.len);
@@ -119,10 +119,10 @@ static void list_users(Client *c, bool names_only) {
             reply_bulk(c, u->ref.name, u->ref.len);
             continue;
         }
-        Sb b = {0};
-        sb_adds(&b, "user ");
-        sb_add(&b, u->ref.name, u->ref.len);
-        sb_adds(&b, " ");
+        Buf b = {0};
+        buf_str(&b, "user ");
+        buf_add(&b, u->ref.name, u->ref.len);
+        buf_str(&b, " ");
         acl_user_describe(u, &b);
         reply_bulk(c, b.p, b.len);
         mem_free(b.p);

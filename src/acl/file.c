@@ -4,7 +4,6 @@
 #include "file.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,16 +31,6 @@ static bool has_spaces(const char *s, size_t len) {
     for (size_t i = 0; i < len; i++)
         if (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r') || s[i] == 0) return true;
     return false;
-}
-
-static void sb_printf(Sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(Sb *b, const char *fmt, ...) {
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 /* ---- the aclfile ---- */
@@ -89,14 +78,14 @@ static char *trim(char *s, const char *chars) {
 /* Reads `path` into a new user set; NULL error text on success. */
 static char *load_file(const char *path, UserSet *set) {
     FILE *f = fopen(path, "r");
-    Sb errors = {0};
+    Buf errors = {0};
     if (!f) {
-        sb_printf(&errors, "Error loading ACLs, opening file '%s': %s", path, strerror(errno));
+        buf_printf(&errors, "Error loading ACLs, opening file '%s': %s", path, strerror(errno));
         return errors.p;
     }
-    Sb text = {0};
+    Buf text = {0};
     char buf[1024];
-    while (fgets(buf, sizeof buf, f)) sb_adds(&text, buf);
+    while (fgets(buf, sizeof buf, f)) buf_str(&text, buf);
     fclose(f);
     int linenum = 0;
     char *save = NULL;
@@ -111,19 +100,19 @@ static char *load_file(const char *path, UserSet *set) {
         char **argv;
         int argc = split_spaces_line(line, &argv);
         if (strcmp(argv[0], "user") || argc < 2) {
-            sb_printf(&errors, "%s:%d should start with user keyword followed by the username. ",
+            buf_printf(&errors, "%s:%d should start with user keyword followed by the username. ",
                       path, linenum);
             mem_free(argv);
             continue;
         }
         if (has_spaces(argv[1], strlen(argv[1]))) {
-            sb_printf(&errors, "'%s:%d: username '%s' contains invalid characters. ", path,
+            buf_printf(&errors, "'%s:%d: username '%s' contains invalid characters. ", path,
                       linenum, argv[1]);
             mem_free(argv);
             continue;
         }
         if (set_find(set, argv[1], strlen(argv[1]))) {
-            sb_printf(&errors, "WARNING: Duplicate user '%s' found on line %d. ", argv[1], linenum);
+            buf_printf(&errors, "WARNING: Duplicate user '%s' found on line %d. ", argv[1], linenum);
             mem_free(argv);
             continue;
         }
@@ -131,7 +120,7 @@ static char *load_file(const char *path, UserSet *set) {
         set->v = mem_realloc(set->v, sizeof(*set->v) * (size_t)(set->n + 1));
         set->v[set->n++] = u;
         /* selectors may span words: "(+get" "~k*)" */
-        Sb op = {0};
+        Buf op = {0};
         bool open = false, syntax = false;
         for (int j = 2; j < argc; j++) {
             const char *w = argv[j];
@@ -139,37 +128,37 @@ static char *load_file(const char *path, UserSet *set) {
             if (!open && wl && w[0] == '(' && w[wl - 1] != ')') {
                 open = true;
                 op.len = 0;
-                sb_add(&op, w, wl);
+                buf_add(&op, w, wl);
                 continue;
             }
             if (open) {
-                sb_adds(&op, " ");
-                sb_add(&op, w, wl);
+                buf_str(&op, " ");
+                buf_add(&op, w, wl);
                 if (!(wl && w[wl - 1] == ')')) continue;
                 open = false;
             } else {
                 op.len = 0;
-                sb_add(&op, w, wl);
+                buf_add(&op, w, wl);
             }
             char *o = trim(op.p, "\t\r\n");
             int e = acl_user_set(u, o, strlen(o));
             if (e == ACLE_UNKNOWN) {
-                sb_printf(&errors, "%s:%d: Error in applying operation '%s': %s. ", path, linenum,
+                buf_printf(&errors, "%s:%d: Error in applying operation '%s': %s. ", path, linenum,
                           o, acl_user_error(e));
             } else if (e != ACLE_OK && !syntax) {
-                sb_printf(&errors, "%s:%d: %s. ", path, linenum, acl_user_error(e));
+                buf_printf(&errors, "%s:%d: %s. ", path, linenum, acl_user_error(e));
                 syntax = true;
             }
         }
         if (open)
-            sb_printf(&errors, "%s:%d: Unmatched parenthesis in selector definition.", path,
+            buf_printf(&errors, "%s:%d: Unmatched parenthesis in selector definition.", path,
                       linenum);
         mem_free(op.p);
         mem_free(argv);
     }
     mem_free(text.p);
     if (errors.len) {
-        sb_adds(&errors, "WARNING: ACL errors detected, no change to the previously active ACL "
+        buf_str(&errors, "WARNING: ACL errors detected, no change to the previously active ACL "
                          "rules was performed");
         return errors.p;
     }
@@ -225,14 +214,14 @@ void acl_file_load_command(Client *c) {
 /* ---- ACL SAVE ---- */
 
 static bool save_file(const char *path) {
-    Sb text = {0};
+    Buf text = {0};
     for (int i = 0; i < acl_user_count(); i++) {
         AclUser *u = acl_user_at(i);
-        sb_adds(&text, "user ");
-        sb_add(&text, u->ref.name, u->ref.len);
-        sb_adds(&text, " ");
+        buf_str(&text, "user ");
+        buf_add(&text, u->ref.name, u->ref.len);
+        buf_str(&text, " ");
         acl_user_describe(u, &text);
-        sb_adds(&text, "\n");
+        buf_str(&text, "\n");
     }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp-%d-%lld", path, (int)proc_pid(), (long long)clock_unix_ms());

@@ -11,19 +11,6 @@
 
 /* ---- strings ---- */
 
-void sb_add(Sb *b, const char *s, size_t len) {
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + len + 1) cap *= 2;
-        b->p = mem_realloc(b->p, cap);
-        b->cap = cap;
-    }
-    if (len) memcpy(b->p + b->len, s, len);
-    b->len += len;
-    b->p[b->len] = '\0';
-}
-
-void sb_adds(Sb *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 /* ---- commands and categories ---- */
 
@@ -537,16 +524,16 @@ const char *acl_user_error(int err) {
 }
 
 static char *fmt_error(const char *fmt, const char *a, size_t alen, const char *b) {
-    Sb sb = {0};
+    Buf sb = {0};
     for (const char *p = fmt; *p; p++) {
         if (*p == '%' && p[1] == 'A') {
-            sb_add(&sb, a, alen);
+            buf_add(&sb, a, alen);
             p++;
         } else if (*p == '%' && p[1] == 'B') {
-            sb_adds(&sb, b);
+            buf_str(&sb, b);
             p++;
         } else {
-            sb_add(&sb, p, 1);
+            buf_add(&sb, p, 1);
         }
     }
     return sb.p;
@@ -555,7 +542,7 @@ static char *fmt_error(const char *fmt, const char *a, size_t alen, const char *
 char *acl_user_set_rules(AclUser *u, const char *name, size_t nlen, const char *const *argv,
                          const size_t *argl, int argc, AclUser **out) {
     /* merge "(a" "b)" into one selector argument */
-    Sb *merged = mem_calloc(sizeof(*merged) * (size_t)(argc ? argc : 1));
+    Buf *merged = mem_calloc(sizeof(*merged) * (size_t)(argc ? argc : 1));
     int nm = 0, open = -1;
     for (int j = 0; j < argc; j++) {
         const char *op = argv[j];
@@ -563,19 +550,19 @@ char *acl_user_set_rules(AclUser *u, const char *name, size_t nlen, const char *
         if (len && op[0] == '(' && op[len - 1] != ')') { /* (re)starts a selector, as Redis */
             open = j;
             merged[nm].len = 0;
-            sb_add(&merged[nm], op, len);
+            buf_add(&merged[nm], op, len);
             continue;
         }
         if (open != -1) {
-            sb_add(&merged[nm], " ", 1);
-            sb_add(&merged[nm], op, len);
+            buf_add(&merged[nm], " ", 1);
+            buf_add(&merged[nm], op, len);
             if (len && op[len - 1] == ')') {
                 open = -1;
                 nm++;
             }
             continue;
         }
-        sb_add(&merged[nm++], op, len);
+        buf_add(&merged[nm++], op, len);
     }
     char *err = NULL;
     if (open != -1) {
@@ -640,13 +627,13 @@ static void apply(AclSelector *s, const char *op) { sel_set(s, op, strlen(op)); 
 
 /* Redis's approximation: start from +@all or -@all, apply the category
  * that fits best while one fits, then single commands for the rest. */
-void acl_selector_describe_cmds(const AclSelector *s, Sb *b) {
+void acl_selector_describe_cmds(const AclSelector *s, Buf *b) {
     AclSelector fake, temp;
     sel_init(&fake, 0);
     sel_init(&temp, 0);
     size_t start = b->len;
     bool additive = !acl_sel_allows(s, ACL_CMD_BITS - 1);
-    sb_adds(b, additive ? "-@all " : "+@all ");
+    buf_str(b, additive ? "-@all " : "+@all ");
     apply(&fake, additive ? "-@all" : "+@all");
     memcpy(temp.allowed, s->allowed, sizeof(temp.allowed));
     bool applied[32] = {0};
@@ -670,27 +657,27 @@ void acl_selector_describe_cmds(const AclSelector *s, Sb *b) {
         snprintf(inv, sizeof inv, "%s@%s", additive ? "-" : "+", categories[best]);
         apply(&fake, op);
         apply(&temp, inv);
-        sb_adds(b, op);
-        sb_adds(b, " ");
+        buf_str(b, op);
+        buf_str(b, " ");
         applied[best] = true;
     }
     for (int i = 0; i < acl_ncmds; i++) {
         const Command *cmd = acl_cmds[i];
         bool ub = acl_sel_allows(s, cmd->acl_id), fb = acl_sel_allows(&fake, cmd->acl_id);
         if (ub != fb) {
-            sb_adds(b, ub ? "+" : "-");
-            sb_adds(b, cmd->fullname);
-            sb_adds(b, " ");
+            buf_str(b, ub ? "+" : "-");
+            buf_str(b, cmd->fullname);
+            buf_str(b, " ");
             change_perm(&fake, cmd, ub);
         }
         if (!ub)
             for (int k = 0; k < s->nfa; k++)
                 if (s->fa[k].id == cmd->acl_id) {
-                    sb_adds(b, "+");
-                    sb_adds(b, cmd->fullname);
-                    sb_adds(b, "|");
-                    sb_adds(b, s->fa[k].arg);
-                    sb_adds(b, " ");
+                    buf_str(b, "+");
+                    buf_str(b, cmd->fullname);
+                    buf_str(b, "|");
+                    buf_str(b, s->fa[k].arg);
+                    buf_str(b, " ");
                 }
     }
     if (b->len > start) b->p[--b->len] = '\0'; /* the last space */
@@ -698,54 +685,54 @@ void acl_selector_describe_cmds(const AclSelector *s, Sb *b) {
     sel_free(&temp);
 }
 
-static void describe_pat(const AclPat *p, Sb *b) {
-    sb_adds(b, p->flags == PERM_ALL ? "~" : p->flags == PERM_READ ? "%R~" : "%W~");
-    sb_add(b, p->s, p->len);
+static void describe_pat(const AclPat *p, Buf *b) {
+    buf_str(b, p->flags == PERM_ALL ? "~" : p->flags == PERM_READ ? "%R~" : "%W~");
+    buf_add(b, p->s, p->len);
 }
 
-void acl_selector_describe_keys(const AclSelector *s, Sb *b) {
+void acl_selector_describe_keys(const AclSelector *s, Buf *b) {
     if (s->flags & SEL_ALLKEYS) {
-        sb_adds(b, "~*");
+        buf_str(b, "~*");
         return;
     }
     for (int i = 0; i < s->nkeys; i++) {
-        if (i) sb_adds(b, " ");
+        if (i) buf_str(b, " ");
         describe_pat(&s->keys[i], b);
     }
 }
 
-void acl_selector_describe_chans(const AclSelector *s, Sb *b) {
+void acl_selector_describe_chans(const AclSelector *s, Buf *b) {
     if (s->flags & SEL_ALLCHANNELS) {
-        sb_adds(b, "&*");
+        buf_str(b, "&*");
         return;
     }
     for (int i = 0; i < s->nchans; i++) {
-        if (i) sb_adds(b, " ");
-        sb_adds(b, "&");
-        sb_add(b, s->chans[i].s, s->chans[i].len);
+        if (i) buf_str(b, " ");
+        buf_str(b, "&");
+        buf_add(b, s->chans[i].s, s->chans[i].len);
     }
 }
 
-static void describe_selector(const AclSelector *s, Sb *b) {
-    if (s->flags & SEL_ALLKEYS) sb_adds(b, "~* ");
+static void describe_selector(const AclSelector *s, Buf *b) {
+    if (s->flags & SEL_ALLKEYS) buf_str(b, "~* ");
     else
         for (int i = 0; i < s->nkeys; i++) {
             describe_pat(&s->keys[i], b);
-            sb_adds(b, " ");
+            buf_str(b, " ");
         }
-    if (s->flags & SEL_ALLCHANNELS) sb_adds(b, "&* ");
+    if (s->flags & SEL_ALLCHANNELS) buf_str(b, "&* ");
     else {
-        sb_adds(b, "resetchannels ");
+        buf_str(b, "resetchannels ");
         for (int i = 0; i < s->nchans; i++) {
-            sb_adds(b, "&");
-            sb_add(b, s->chans[i].s, s->chans[i].len);
-            sb_adds(b, " ");
+            buf_str(b, "&");
+            buf_add(b, s->chans[i].s, s->chans[i].len);
+            buf_str(b, " ");
         }
     }
     acl_selector_describe_cmds(s, b);
 }
 
-void acl_user_describe(const AclUser *u, Sb *b) {
+void acl_user_describe(const AclUser *u, Buf *b) {
     static const struct {
         uint32_t flag;
         const char *name;
@@ -753,17 +740,17 @@ void acl_user_describe(const AclUser *u, Sb *b) {
                  {USER_SKIP_SANITIZE, "skip-sanitize-payload"}, {USER_SANITIZE, "sanitize-payload"}};
     for (size_t i = 0; i < ARRAY_LEN(flags); i++)
         if (u->flags & flags[i].flag) {
-            sb_adds(b, flags[i].name);
-            sb_adds(b, " ");
+            buf_str(b, flags[i].name);
+            buf_str(b, " ");
         }
     for (int i = 0; i < u->npass; i++) {
-        sb_adds(b, "#");
-        sb_add(b, u->pass[i], 64);
-        sb_adds(b, " ");
+        buf_str(b, "#");
+        buf_add(b, u->pass[i], 64);
+        buf_str(b, " ");
     }
     for (int i = 0; i < u->nsel; i++) {
-        if (i) sb_adds(b, " (");
+        if (i) buf_str(b, " (");
         describe_selector(&u->sel[i], b);
-        if (i) sb_adds(b, ")");
+        if (i) buf_str(b, ")");
     }
 }

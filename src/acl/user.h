@@ -9,6 +9,7 @@
 
 #include "../core/client.h"
 #include "../core/command.h"
+#include "../ds/buf.h"
 
 enum { USER_ON = 1, USER_OFF = 2, USER_NOPASS = 4, USER_SKIP_SANITIZE = 8, USER_SANITIZE = 16 };
 enum { SEL_ROOT = 1, SEL_ALLKEYS = 2, SEL_ALLCHANNELS = 4, SEL_ALLCOMMANDS = 8 };
@@ -101,21 +102,14 @@ bool acl_user_unrestricted(const AclUser *u);
 /* The password check (constant time per hash). */
 bool acl_user_check_password(const AclUser *u, const char *pass, size_t len);
 
-/* A growable string (mem_alloc'ed p, NUL-terminated). */
-typedef struct {
-    char *p;
-    size_t len, cap;
-} Sb;
-void sb_add(Sb *b, const char *s, size_t len);
-void sb_adds(Sb *b, const char *s);
 
 /* Descriptions, appended to b: all rules of u as ACL LIST shows them; a
  * selector's command rules ("+@all -debug"); its key and channel patterns
  * as GETUSER shows them. */
-void acl_user_describe(const AclUser *u, Sb *b);
-void acl_selector_describe_cmds(const AclSelector *s, Sb *b);
-void acl_selector_describe_keys(const AclSelector *s, Sb *b);
-void acl_selector_describe_chans(const AclSelector *s, Sb *b);
+void acl_user_describe(const AclUser *u, Buf *b);
+void acl_selector_describe_cmds(const AclSelector *s, Buf *b);
+void acl_selector_describe_keys(const AclSelector *s, Buf *b);
+void acl_selector_describe_chans(const AclSelector *s, Buf *b);
 
 /* Bit helpers. */
 static inline bool acl_sel_allows(const AclSelector *s, unsigned id) {

@@ -1,5 +1,4 @@
-/* core/config_text.c -- the text helpers of the configuration: a growable
- * buffer, a word list, redis.conf's tokenizer, CONFIG SET's split of a
+/* core/config_text.c -- the text helpers of the configuration: a word list, redis.conf's tokenizer, CONFIG SET's split of a
  * multi-word value, and Redis's quoting of a value (sdscatrepr's). */
 #include "config_text.h"
 
@@ -9,39 +8,6 @@
 #include <string.h>
 
 #include "../ds/mem.h"
-
-/* Makes room for n more bytes and the NUL after them. */
-void buf_reserve(Buf *b, size_t n) {
-    if (b->len + n + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + n + 1) cap *= 2;
-    b->p = mem_realloc(b->p, cap);
-    b->cap = cap;
-}
-
-void buf_add(Buf *b, const char *s, size_t n) {
-    buf_reserve(b, n);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void buf_str(Buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-
-void buf_printf(Buf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    ASSERT(n >= 0);
-    buf_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-
 
 void args_push(Args *a, const char *s, size_t n) {
     if (a->argc == a->cap) {

@@ -4,17 +4,8 @@
 #define KILAT_CONFIG_TEXT_H
 
 #include "../base.h"
+#include "../ds/buf.h"
 
-/* A growable text, always NUL-terminated once written to. Zero = empty. */
-typedef struct Buf {
-    char *p;
-    size_t len, cap;
-} Buf;
-
-void buf_reserve(Buf *b, size_t n); /* room for n more bytes and the NUL */
-void buf_add(Buf *b, const char *s, size_t n);
-void buf_str(Buf *b, const char *s);
-void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s quoted as Redis's sdscatrepr writes it ("a \"b\"", \xHH). */
 void buf_repr(Buf *b, const char *s);
 

@@ -46,7 +46,7 @@ static void init_once(void) {
 /* The description of u (without "user <name> "), split on spaces as an
  * ACL file line is, applied to a new user: same description. */
 static void check_round_trip(AclUser *u) {
-    Sb d = {0};
+    Buf d = {0};
     acl_user_describe(u, &d);
     const char *argv[MAX_INPUT];
     size_t argl[MAX_INPUT];
@@ -76,7 +76,7 @@ static void check_round_trip(AclUser *u) {
     char *err = acl_user_set_rules(NULL, "fz2", 3, argv, argl, argc, &v);
     if (!parens_in_patterns) {
         if (err) abort(); /* ACL LIST's own text refused */
-        Sb e = {0};
+        Buf e = {0};
         acl_user_describe(v, &e);
         if (e.len != d.len || memcmp(e.p, d.p, d.len)) abort();
         mem_free(e.p);
