@@ -879,3 +879,18 @@ def send_all(s, data, timeout=10):
             break  # closed by the server
     s.setblocking(True)
     return sent
+
+
+def closed_by_server(s, timeout=10):
+    """True once the server has closed s (reading and dropping its data)."""
+    s.settimeout(0.2)
+    deadline = time.time() + timeout * SLOW
+    while time.time() < deadline:
+        try:
+            if not s.recv(1 << 20):
+                return True
+        except socket.timeout:
+            continue
+        except OSError:
+            return True
+    return False

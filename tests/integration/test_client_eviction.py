@@ -10,7 +10,7 @@ import time
 import pytest
 import redis
 
-from conftest import SLOW, send_all as send_socket_all, wait_for
+from conftest import SLOW, closed_by_server, send_all as send_socket_all, wait_for
 
 ERR = ("CONFIG SET failed (possibly related to argument "
        "'maxmemory-clients') - ")
@@ -54,20 +54,6 @@ def partial_request(n):
     """A request whose one argument of n bytes never ends: its bytes stay
     in the query buffer."""
     return b"*2\r\n$%d\r\n" % n + b"v" * n
-
-
-def closed_by_server(s, timeout=10):
-    s.settimeout(0.2)
-    deadline = time.time() + timeout * SLOW
-    while time.time() < deadline:
-        try:
-            if not s.recv(1 << 20):
-                return True
-        except socket.timeout:
-            continue
-        except OSError:
-            return True
-    return False
 
 
 def fill_qbuf(r, srv, name, n, rcvbuf=None):

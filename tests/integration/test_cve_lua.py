@@ -10,25 +10,9 @@ kilat runs Debian's liblua5.1 and lua-cjson, which are not built with ASan:
 under KILAT_ASAN=1 these tests check kilat's own code around them (the
 bridge, the allocator, the proxies), not the library's insides."""
 
-import hashlib
-
 import pytest
 
-
-def sha(body):
-    return hashlib.sha1(body.encode()).hexdigest().encode()
-
-
-def lua_err(body, msg, pos=True):
-    where = b"user_script:1: " if pos else b""
-    return b"-ERR " + where + msg.encode() + b" script: " + sha(body) + \
-        b", on @user_script:1.\r\n"
-
-
-def bulk(s):
-    if isinstance(s, str):
-        s = s.encode()
-    return b"$%d\r\n%s\r\n" % (len(s), s)
+from test_scripting_cve import bulk, lua_err, sha
 
 
 def check(raw, body, expected, *args):

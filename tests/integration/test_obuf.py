@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import SLOW, RawConn, send_all, wait_for
+from conftest import SLOW, RawConn, closed_by_server, send_all, wait_for
 
 LOG_LINE = b"for overcoming of output buffer limits."
 DEFAULT = (b"normal 0 0 0 slave 268435456 67108864 60 "
@@ -28,21 +28,6 @@ def slow_reader(srv, rcvbuf=4096):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.connect((srv.host, srv.port))
     return s
-
-
-def closed_by_server(s, timeout=10):
-    """True once the server has closed s (reading and dropping its data)."""
-    s.settimeout(0.2)
-    deadline = time.time() + timeout * SLOW
-    while time.time() < deadline:
-        try:
-            if not s.recv(1 << 20):
-                return True
-        except socket.timeout:
-            continue
-        except OSError:
-            return True
-    return False
 
 
 def read_replies(s, n, size, timeout=20):
