@@ -211,9 +211,11 @@ def test_allkeys_policy_honours_the_limit(c, policy):
     # every key written is either held or evicted (the commands in between,
     # INFO and DBSIZE, may evict one or two more before they run)
     assert n - 5 <= keys + ev <= n, (keys, ev)
-    # the most recent write is there (it was done after making room); a
-    # random policy may pick it for the INFO/DBSIZE calls' own room
-    if policy != "allkeys-random":
+    # the most recent write is there (it was done after making room). Not
+    # asserted for random (it may pick it for the INFO/DBSIZE calls' own
+    # room) nor for LFU: a new key starts at the same counter as every key
+    # written once, so it ties with them (redis-server evicted it in one CI run)
+    if policy == "allkeys-lru":
         assert c.cmd("EXISTS", "key:%d" % (n - 1)) == 1
     assert info(c, "memory")["maxmemory_policy"] == policy
 
