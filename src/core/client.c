@@ -124,6 +124,19 @@ static void unqueue_conn_pending(Client *c) {
     c->flags &= ~CLIENT_CONN_PENDING;
 }
 
+/* The entries of the read pass in progress (client_read_conn_pending). A
+ * command run in the pass can free other clients of it at once (client
+ * eviction does), so client_free blanks their entries here: the pass never
+ * touches a freed client (Redis's CVE-2026-81934, in its TLS pending list). */
+static Client **pass_list;
+static size_t pass_len;
+
+static void forget_in_pass(Client *c) {
+    for (size_t i = 0; i < pass_len; i++) {
+        if (pass_list[i] == c) pass_list[i] = NULL;
+    }
+}
+
 static void unqueue_resume(Client *c) {
     if (!(c->flags & CLIENT_RESUME)) return;
     Client *prev = NULL;
@@ -148,6 +161,7 @@ void client_free(Client *c) {
     unqueue_resume(c);
     unqueue_write(c);
     if (UNLIKELY(c->flags & CLIENT_CONN_PENDING)) unqueue_conn_pending(c);
+    if (UNLIKELY(pass_list != NULL)) forget_in_pass(c);
     if (c->fd >= 0) {
         if (c->poll_mask & POLL_WRITE) nwaiting--;
         io_watch(c, POLL_NONE);
@@ -440,18 +454,19 @@ void client_read_conn_pending(void) {
         list[i]->flags &= ~CLIENT_CONN_PENDING;
     }
     client_conn_pending = 0;
+    pass_list = list;
+    pass_len = n;
     for (size_t i = 0; i < n; i++) {
         Client *c = list[i];
-        /* freed clients leave the list (client_free), so every entry
-         * copied is alive unless an earlier one's command closed it; only
-         * client_free_closing frees, and it runs after this */
-        if (c->flags & CLIENT_CLOSE_ASAP) continue;
+        if (!c || (c->flags & CLIENT_CLOSE_ASAP)) continue; /* freed or closing */
         if (c->flags & CLIENT_EXECUTING) { /* a busy script's caller: later */
             queue_conn_pending(c);
             continue;
         }
         client_on_readable(c);
     }
+    pass_list = NULL;
+    pass_len = 0;
     mem_free(list);
 }
 

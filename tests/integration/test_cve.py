@@ -10,9 +10,12 @@ The Lua CVEs are in test_cve_lua.py. Elsewhere:
   CVE-2022-0543  test_scripting_cve.py::test_cve_2022_0543_package_unreachable
   CVE-2024-31449 test_cve_lua.py::test_cve_2024_31449_bit_tohex_int_min
                  (and test_scripting_cve.py::test_bit_tohex_widths)
-Not here yet: CVE-2024-31228's ACL key patterns (ACL is being built in
-issue 14 by another branch) and CVE-2022-35977's SORT (issue 15): the SORT
-test below skips while kilat has no SORT."""
+Not here yet: CVE-2022-35977's SORT (issue 15): the SORT test below skips
+while kilat has no SORT; CVE-2025-32023 (HyperLogLog, issue 15) and
+CVE-2026-66373 (stream RDB, issue 16) come with those types. Debian's
+other patches concern code kilat does not have: redis-check-aof's file
+name (CVE-2025-27151), replication (CVE-2026-23631) and the cluster bus
+(CVE-2026-21863, CVE-2026-92925). CVE-2026-81934 (TLS) is in test_tls.py."""
 
 import os
 import shutil
@@ -310,6 +313,51 @@ def test_cve_2024_31228_long_patterns(r, connect):
     assert sub.cmd("PING") == [b"pong", b""]
 
 
+def test_cve_2024_31228_acl_patterns(start_server):
+    """The same patterns as ACL key and channel patterns: the permission
+    check of a command on a long key, ACL DRYRUN and PUBLISH to a long
+    channel all finish at once, and a pattern past the nesting limit
+    grants nothing."""
+    srv = start_server()
+    admin = srv.raw()
+    evil = ["*?" * 50000, "a*" * 1001 + "a", "*a" * 30 + "*b"]
+    rules = ["~" + p for p in evil] + ["&" + p for p in evil]
+    assert admin.cmd("ACL", "SETUSER", "evil", "on", ">pw", "+@all", *rules) == b"OK"
+    u = srv.raw()
+    assert u.cmd("AUTH", "evil", "pw") == b"OK"
+    long_key = "a" * 50000
+    noperm = err("NOPERM this user has no permissions to access one of the keys used as arguments")
+    assert timed(lambda: u.cmd_raw("GET", long_key)) == noperm
+    assert timed(lambda: u.cmd_raw("SET", "a" * 1002, "v")) == noperm
+    assert timed(lambda: admin.cmd("ACL", "DRYRUN", "evil", "GET", long_key)).startswith(
+        b"This user has no permissions to access the '")
+    noch = err("NOPERM this user has no permissions to access one of the channels used as arguments")
+    assert timed(lambda: u.cmd_raw("PUBLISH", long_key, "m")) == noch
+    assert u.cmd("PING") == b"PONG"
+
+
+# ------------------------------------------------- CVE-2024-31227 / 51741
+def test_cve_2024_31227_and_51741_malformed_selector_key_rules(start_server):
+    """`%` rules without a permission or without `~` are refused with
+    Redis's syntax error (they used to reach an assertion); `%RW~` (an
+    empty pattern) and `%RW` are accepted and grant no key."""
+    srv = start_server()
+    admin = srv.raw()
+    for rule in ["%~", "%", "%X~*", "%RWX~*"]:
+        assert admin.cmd_raw("ACL", "SETUSER", "u", rule) == err(
+            "ERR Error in ACL SETUSER modifier '%s': Syntax error" % rule)
+        assert admin.cmd_raw("ACL", "SETUSER", "u", "(%s)" % rule).startswith(
+            b"-ERR Error in ACL SETUSER modifier '(")
+    assert admin.cmd("ACL", "USERS") == [b"default"]
+    u = srv.raw()
+    for rule in ["%RW~", "%RW"]:
+        assert admin.cmd("ACL", "SETUSER", "u", "reset", "on", "nopass", rule, "+@all") == b"OK"
+        assert u.cmd("AUTH", "u", "x") == b"OK"
+        assert u.cmd_raw("SET", "x", "5") == err(
+            "NOPERM this user has no permissions to access one of the keys used as arguments")
+        assert u.cmd("PING") == b"PONG"
+
+
 # ----------------------------------------------------------- CVE-2023-25155
 RANGE_ERR = err("ERR value is out of range, value must between -9223372036854775807 "
                 "and 9223372036854775807")
@@ -465,6 +513,33 @@ def test_cve_2023_45145_unixsocket_created_under_restrictive_umask():
         if l.startswith("umask("):
             mask = int(l[len("umask("):].split(")")[0], 8)
     assert (0o777 & ~mask) & ~0o700 == 0, "socket created with mode %o" % (0o777 & ~mask)
+
+
+# ----------------------------------------------------------- CVE-2025-67733
+def test_cve_2025_67733_crlf_in_script_error_and_status(raw):
+    """A script's error or status text with CR or LF in it (from the user's
+    arguments) cannot end the reply early and inject a second one: each CR
+    and LF becomes a space."""
+    script_err = b"error(redis.error_reply(ARGV[1]))"
+    assert raw.cmd_raw("EVAL", script_err, 0, "X\r\n+INJECTED").startswith(b"-ERR X  +INJECTED script: ")
+    assert raw.cmd_raw("EVAL", b"return redis.error_reply(ARGV[1])", 0, "E\r\n:1") == b"-ERR E  :1\r\n"
+    assert raw.cmd_raw("EVAL", b"return {err=ARGV[1]}", 0, "A\nB\rC") == b"-A B C\r\n"
+    assert raw.cmd_raw("EVAL", b"return redis.status_reply(ARGV[1])", 0, "X\r\n+INJECTED") == b"+X  +INJECTED\r\n"
+    assert raw.cmd_raw("EVAL", b"return {ok=ARGV[1]}", 0, "A\r\nB") == b"+A  B\r\n"
+    assert raw.cmd("PING") == b"PONG"
+
+
+# ----------------------------------------------------------- CVE-2026-25243
+def test_cve_2026_25243_restore_huge_string_length(raw):
+    """RESTORE of a string whose length says 2^64-9 bytes (and has none)
+    is a bad payload, not a read past the buffer."""
+    payload = b"\x00\x81" + b"\xff" * 7 + b"\xf7" + b"\x0c\x00" + b"\x00" * 8
+    assert raw.cmd_raw("RESTORE", "k", 0, payload).startswith(b"-ERR DUMP payload version or checksum are wrong")
+    # with the checksum skipped the loader itself must refuse the length
+    assert raw.cmd("CONFIG", "SET", "sanitize-dump-payload", "no") == b"OK"
+    assert raw.cmd_raw("RESTORE", "k", 0, payload) in (
+        err("ERR DUMP payload version or checksum are wrong"), err("ERR Bad data format"))
+    assert raw.cmd("EXISTS", "k") == 0
 
 
 # ----------------------------------------------------------- CVE-2025-21605

@@ -19,7 +19,7 @@ import time
 import pytest
 import redis
 
-from conftest import Server, free_port, SLOW
+from conftest import Server, free_port, wait_for, SLOW
 
 UPDATE_ERR = ("CONFIG SET failed (possibly related to argument '%s') - "
               "Unable to update TLS configuration. Check server logs.")
@@ -670,3 +670,38 @@ def test_protected_mode_denies_over_tls(tls_server, certs):
     assert b"PONG" not in data
     info = srv.client().info("stats")
     assert info["rejected_connections"] == 1
+
+
+# ----------------------------------------------------------- CVE-2026-81934
+def test_cve_2026_81934_client_freed_while_pending_tls_data_is_read(tls_server, certs):
+    """Clients whose decrypted bytes wait inside OpenSSL are read in a pass
+    after the poll; a command run in that pass can close other clients of
+    the same pass (here client eviction, which frees the biggest clients
+    at once). The pass must not touch a freed client: many TLS clients
+    pipeline big writes without reading, under a small maxmemory-clients,
+    and the server survives (ASan would report a use after free)."""
+    srv = tls_server(["--maxmemory-clients", "2mb"])
+    ctx = ssl_context(certs)
+    value = b"x" * 33000  # a big bulk is read into a buffer of its size, so
+    # a TLS record can hold more than that buffer takes: bytes stay pending
+    cmd = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$%d\r\n%s\r\n" % (len(value), value)
+    get = b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"
+    socks = []
+    for _ in range(60):
+        raw = socket.create_connection(("127.0.0.1", srv.tls_port), timeout=10 * SLOW)
+        s = ctx.wrap_socket(raw)
+        s.setblocking(False)
+        socks.append(s)
+    burst = cmd + get  # 66 KB of replies a round, unread
+    for _ in range(30):
+        for s in socks:
+            try:
+                s.sendall(burst)
+            except (ssl.SSLWantWriteError, ssl.SSLWantReadError, OSError):
+                pass
+    admin = tls_client(srv)
+    assert wait_for(lambda: admin.ping(), timeout=10 * SLOW)
+    assert admin.info("stats")["evicted_clients"] > 0
+    for s in socks:
+        s.close()
+    assert admin.set("after", "ok") and admin.get("after") == b"ok"
