@@ -560,9 +560,26 @@ static void debug_file_fault(Client *c) {
     reply_ok(c);
 }
 
+/* DEBUG ACCEPT-FAULT <errno> <count>: the next `count` accepted
+ * connections fail with errno (os/sock.h's hook of test builds). */
+static void debug_accept_fault(Client *c) {
+    int64_t err, count;
+    if (!arg_int64(c, 2, &err) || err <= 0 || err > 4095 || !arg_int64(c, 3, &count) || count < 0 ||
+        count > 1000000) {
+        reply_syntax_error(c);
+        return;
+    }
+    if (!sock_accept_fault_set((int)err, (unsigned)count)) {
+        reply_error(c, "ERR accept faults exist only in test builds (KILAT_CHECKS)");
+        return;
+    }
+    reply_ok(c);
+}
+
 static const DebugSub subs[] = {
     {"reload", 2, 5, debug_reload},
     {"file-fault", 3, 5, debug_file_fault},
+    {"accept-fault", 4, 4, debug_accept_fault},
     {"loadaof", 2, 2, debug_loadaof},
     {"aof-flush-sleep", 3, 3, debug_aof_flush_sleep},
     {"help", 2, 2, debug_help_reply},

@@ -196,7 +196,13 @@ static void accept_on(Listener *l) {
     for (int i = 0; i < MAX_ACCEPTS_PER_CALL; i++) {
         bool is_unix = false;
         int fd = sock_accept(l->fd, &is_unix);
-        if (fd < 0) return;
+        if (fd < 0) {
+            /* a connection that failed in the queue must not hold up the
+             * ones behind it (Redis's CVE-2025-48367) */
+            if (sock_accept_error_is_per_connection(-fd)) continue;
+            if (fd != -EAGAIN) log_msg(LOG_WARNING, "Accepting client connection: accept: %s", strerror(-fd));
+            return;
+        }
         stats.connections_received++;
         /* A TLS client hears nothing in clear text: it is just closed. */
         if ((long)client_count() >= cfg.maxclients) {

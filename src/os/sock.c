@@ -78,11 +78,56 @@ int sock_listen_unix(const char *path, unsigned perm, int backlog) {
     return fd;
 }
 
+#ifdef KILAT_CHECKS
+static unsigned accept_faults;
+static int accept_fault_err;
+
+bool sock_accept_fault_set(int err, unsigned count) {
+    accept_fault_err = err;
+    accept_faults = count;
+    return true;
+}
+#else
+bool sock_accept_fault_set(int err, unsigned count) {
+    UNUSED(err);
+    UNUSED(count);
+    return false;
+}
+#endif
+
+bool sock_accept_error_is_per_connection(int err) {
+    /* accept(2) on Linux passes errors already pending on the new
+     * connection to the caller; it says to retry on these as on EAGAIN */
+    switch (err) {
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+#ifdef ENONET
+    case ENONET:
+#endif
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+        return true;
+    default:
+        return false;
+    }
+}
+
 int sock_accept(int lfd, bool *is_unix) {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
     int fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+#ifdef KILAT_CHECKS
+    if (accept_faults > 0) {
+        accept_faults--;
+        close(fd);
+        return -accept_fault_err;
+    }
+#endif
     *is_unix = ss.ss_family == AF_UNIX;
     if (!*is_unix) {
         int one = 1;

@@ -16,6 +16,15 @@ int sock_listen_unix(const char *path, unsigned perm, int backlog);
 /* Accepts one connection, non-blocking with TCP_NODELAY. Returns the fd,
  * -EAGAIN when none is pending. *is_unix tells the family. */
 int sock_accept(int lfd, bool *is_unix);
+/* true when sock_accept's error `err` (positive errno) concerns only the
+ * connection being accepted (the peer aborted, a network error already
+ * pending on it): the next one can be accepted at once. Otherwise (no
+ * descriptor left, say) the caller waits for the next turn. */
+bool sock_accept_error_is_per_connection(int err);
+/* Test builds (-DKILAT_CHECKS): the next `count` accepts take their
+ * connection, close it and return -err, as the kernel does for a
+ * connection that failed while queued. Returns false in release builds. */
+bool sock_accept_fault_set(int err, unsigned count);
 /* Enables keepalive probes every `interval` seconds (0: leave off). */
 void sock_set_keepalive(int fd, int interval);
 ssize_t sock_read(int fd, void *buf, size_t len);        /* 0 = peer closed */

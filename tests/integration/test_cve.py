@@ -26,7 +26,7 @@ import time
 
 import pytest
 
-from conftest import SLOW, bulk, err, send_all, wait_for
+from conftest import SLOW, bulk, closed_by_server, err, send_all, wait_for
 
 LONG_MAX = 9223372036854775807
 LONG_MIN = -9223372036854775808
@@ -583,6 +583,40 @@ def test_cve_2025_21605_unauthenticated_client_never_reading(start_server):
             conn._fill()
             got = bytes(conn.buf)
         assert got == b"+PONG\r\n" * 20000
+
+
+# ----------------------------------------------------------- CVE-2025-48367
+def accept_fault(c, err, count):
+    """DEBUG ACCEPT-FAULT (test builds: os/sock.h's hook); skips on a
+    release build."""
+    reply = c.cmd_raw("DEBUG", "ACCEPT-FAULT", err, count)
+    if b"only in test builds" in reply:
+        pytest.skip("release build: no accept fault hook (runs in make test-asan)")
+    assert reply == b"+OK\r\n"
+
+
+@pytest.mark.kilat_only  # DEBUG ACCEPT-FAULT is kilat's test hook
+def test_cve_2025_48367_accept_error_does_not_stop_accepting(start_server):
+    """A connection that fails while queued (accept returns ECONNABORTED
+    or another error of that connection) is skipped and the next one is
+    accepted at once, without a log line; an error of the server itself
+    (EMFILE) is logged as Redis logs it and accepting resumes later."""
+    import errno
+    srv = start_server("--enable-debug-command", "yes")
+    admin = srv.raw()
+    accept_fault(admin, errno.ECONNABORTED, 3)
+    doomed = [socket.create_connection((srv.host, srv.port), timeout=5 * SLOW) for _ in range(3)]
+    live = srv.raw()
+    assert live.cmd("PING") == b"PONG"
+    for s in doomed:
+        assert closed_by_server(s)
+    accept_fault(admin, errno.EMFILE, 1)
+    refused = socket.create_connection((srv.host, srv.port), timeout=5 * SLOW)
+    assert closed_by_server(refused)
+    assert srv.raw().cmd("PING") == b"PONG"
+    log = srv.output()
+    assert log.count(b"Accepting client connection: accept: Too many open files") == 1, log[-2000:]
+    assert b"Software caused connection abort" not in log
 
 
 # ------------------------------------------------------- open-file limit
