@@ -2,6 +2,7 @@
 #include "conn.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "../core/args.h"
 #include "../core/command.h"
@@ -13,6 +14,7 @@
 #include "../core/reply.h"
 #include "../core/watch.h"
 #include "../ds/mem.h"
+#include "../os/sock.h"
 
 static void cmd_ping(Client *c) {
     if (c->argc > 2) {
@@ -61,6 +63,19 @@ static void cmd_auth(Client *c) {
     int pi = c->argc - 1;
     if (client_authenticate(c, user, ulen, c->argv[pi], c->argl[pi])) reply_ok(c);
     else reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
+}
+
+bool conn_protected_allowed_or_reply(Client *c, const char *command, const char *directive) {
+    const char *v = config_value(directive);
+    bool ok = !v || strcasecmp(v, "yes") == 0 ||
+              (strcasecmp(v, "local") == 0 && sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX));
+    if (!ok)
+        reply_errorf(c,
+                     "ERR %s command not allowed. If the %s option is set to \"local\", you can run it "
+                     "from a local connection, otherwise you need to set this option in the "
+                     "configuration file, and then restart the server.",
+                     command, directive);
+    return ok;
 }
 
 bool conn_valid_name(const char *s, size_t len) {

@@ -33,6 +33,7 @@
 #include "../os/sock.h"
 #include "../script/bridge.h"
 #include "../persist/rdb_dec.h"
+#include "conn.h"
 #include "digest.h"
 
 static const char *const debug_help[] = {
@@ -92,16 +93,6 @@ static const char *const debug_help[] = {
     "HELP",
     "    Prints this help.",
 };
-
-/* enable-debug-command: "no" refuses DEBUG, "local" allows it from the
- * loopback and unix sockets only, "yes" (or no such directive) allows it. */
-static bool debug_allowed(const Client *c) {
-    const char *v = config_value("enable-debug-command");
-    if (!v) return true;
-    if (strcasecmp(v, "no") == 0) return false;
-    if (strcasecmp(v, "local") == 0) return sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX);
-    return true;
-}
 
 /* C's atoi over the argument, which is what Redis reads 0|1 switches with
  * (so "x" is 0 and "2" is on). */
@@ -611,13 +602,7 @@ static const DebugSub subs[] = {
 };
 
 static void cmd_debug(Client *c) {
-    if (!debug_allowed(c)) {
-        reply_error(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set "
-                       "to \"local\", you can run it from a local connection, otherwise you need "
-                       "to set this option in the configuration file, and then restart the "
-                       "server.");
-        return;
-    }
+    if (!conn_protected_allowed_or_reply(c, "DEBUG", "enable-debug-command")) return;
     for (size_t i = 0; i < ARRAY_LEN(subs); i++) {
         const DebugSub *s = &subs[i];
         if (!arg_is(c, 1, s->name)) continue;

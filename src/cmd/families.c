@@ -29,6 +29,7 @@ extern Command monitor_commands[];
 extern Command memory_commands[];
 extern Command slowlog_commands[];
 extern Command latency_commands[];
+extern Command module_commands[];
 extern Command standalone_commands[];
 extern Command dump_commands[];
 extern Command restore_commands[];
@@ -57,6 +58,7 @@ void cmd_register_all(void) {
     command_register(memory_commands);
     command_register(slowlog_commands);
     command_register(latency_commands);
+    command_register(module_commands);
     command_register(standalone_commands);
     persist_register();
     acl_register();
