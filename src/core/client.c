@@ -383,8 +383,10 @@ static void process_input(Client *c) {
     if (UNLIKELY(c->parser.bulk_len >= QBUF_BIG_ARG)) {
         size_t want = resp_bytes_wanted(&c->parser);
         if (want >= QBUF_BIG_ARG && c->qcap - c->qlen < want) {
-            c->qcap = c->qlen + want;
-            c->qbuf = mem_realloc(c->qbuf, c->qcap);
+            /* the allocator's whole block: it is the memory the client
+             * holds (Redis counts it too), and room for what follows */
+            c->qbuf = mem_realloc(c->qbuf, c->qlen + want);
+            c->qcap = mem_usable(c->qbuf);
             if (c->qcap > c->qpeak) c->qpeak = c->qcap;
         }
     }
@@ -419,9 +421,8 @@ void client_on_readable(Client *c) {
      * depend on them) */
     if (want && c->qcap > QBUF_CHUNK && c->qcap - c->qlen >= want) need = want;
     if (c->qcap - c->qlen < need) {
-        size_t cap = c->qlen + need;
-        c->qbuf = mem_realloc(c->qbuf, cap);
-        c->qcap = cap;
+        c->qbuf = mem_realloc(c->qbuf, c->qlen + need);
+        c->qcap = mem_usable(c->qbuf); /* the allocator's whole block */
     }
     /* The peak counts the room a read needs, as Redis's querybuf_peak. */
     if (c->qlen + need > c->qpeak) c->qpeak = c->qlen + need;
@@ -543,7 +544,7 @@ static void resize_qbuf(Client *c, int64_t now_ms) {
             c->qcap = 0;
         } else if (to < c->qcap) {
             c->qbuf = mem_realloc(c->qbuf, to);
-            c->qcap = to;
+            c->qcap = mem_usable(c->qbuf); /* may stay in its size class */
         }
     }
     c->qpeak = c->qlen;
