@@ -98,7 +98,8 @@ laravel-differential:
 # Redis 7.0.15's own Tcl suite (Debian's source package of redis, unpacked
 # into build/redis-suite) with kilat as the server, judged against
 # tests/redis-suite/expected.txt; then the same units against redis-server.
-# test-asan runs it once more on the ASan build: the suite reports any
+# test-asan runs it once more on the ASan build, in the suite's TLS mode
+# (below): the suite reports any
 # sanitizer output in a server's stderr as a failure. Leak checking is off
 # there (LSAN_OPTIONS): the suite's SIGTERM+SIGCONT can land while
 # LeakSanitizer stops the threads at exit and hang the exit; the pytest
@@ -114,7 +115,9 @@ redis-suite-differential:
 
 # The same units in the suite's TLS mode (runtest --tls: every server on a
 # TLS port only, every client over TLS; test certificates made by openssl
-# at the start of the run). Not part of `make test` yet.
+# at the start of the run), plus unit/tls. `make test` runs the suite this
+# way on the ASan build (asan-suite), so each run covers both modes: plain
+# TCP on the release build, TLS under the sanitizers.
 redis-suite-tls: all
 	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)
 	/usr/bin/python3 tests/redis-suite/run.py --tls --server $(BUILD)/kilat-server --workdir $(REDIS_SUITE)-tls
@@ -135,7 +138,7 @@ asan-laravel: asan
 	$(ASAN_ENV) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
 asan-suite: asan
 	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)
-	LSAN_OPTIONS=detect_leaks=0 /usr/bin/python3 tests/redis-suite/run.py --server build-asan/kilat-server --workdir $(REDIS_SUITE)-asan
+	LSAN_OPTIONS=detect_leaks=0 /usr/bin/python3 tests/redis-suite/run.py --tls --server build-asan/kilat-server --workdir $(REDIS_SUITE)-asan
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c), linked against the whole
 # library built with clang, ASan and UBSan in build-fuzz/. The RDB targets

@@ -57,9 +57,11 @@ class Expected:
     (fails on redis-server on this machine too), flaky (may pass or fail),
     abort (fails on kilat with an error that would end the whole unit: it
     is passed to runtest as --skiptest so the rest of the unit still runs,
-    and is reported as an expected failure, never as a pass)."""
+    and is reported as an expected failure, never as a pass). tls-flaky and
+    tls-abort are flaky and abort in the suite's TLS mode only; a plain run
+    ignores them."""
 
-    def __init__(self, path):
+    def __init__(self, path, tls=False):
         self.entries = {}  # (unit, name) -> (kind, reason, line number)
         kind, reason = None, None
         with open(path) as f:
@@ -67,7 +69,7 @@ class Expected:
                 line = raw.rstrip("\n")
                 if not line.strip() or line.startswith("# "):
                     continue
-                m = re.match(r"^## \[(kilat|machine|flaky|abort)\] (.+)$", line)
+                m = re.match(r"^## \[(kilat|machine|flaky|abort|tls-flaky|tls-abort)\] (.+)$", line)
                 if m:
                     kind, reason = m.group(1), m.group(2)
                     continue
@@ -75,9 +77,15 @@ class Expected:
                     sys.exit(f"{path}:{n}: expected '## [kind] reason' or 'unit | test name'")
                 unit, name = line.split(" | ", 1)
                 key = (unit.strip(), name)
+                if kind.startswith("tls-"):
+                    if not tls:
+                        continue
+                    kind_here = kind[4:]
+                else:
+                    kind_here = kind
                 if key in self.entries:
                     sys.exit(f"{path}:{n}: listed twice: {line}")
-                self.entries[key] = (kind, reason, n)
+                self.entries[key] = (kind_here, reason, n)
 
     def get(self, unit, name):
         return self.entries.get((unit, name))
@@ -360,7 +368,9 @@ def main():
         wanted = args.only.split(",")
         extra = dict(units)
         units = [(u, extra.get(u, [])) for u in wanted]
-    expected = Expected(args.expected)
+    if args.tls and not args.only:
+        units.append(("unit/tls", []))  # it runs in TLS mode only
+    expected = Expected(args.expected, tls=args.tls)
     os.makedirs(os.path.join(args.workdir, args.target), exist_ok=True)
     if args.tls:
         args.tls_certs = make_test_certs(os.path.join(os.path.abspath(args.workdir), "tls-certs"))
