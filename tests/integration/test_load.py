@@ -176,3 +176,202 @@ def test_ten_thousand_clients_held(start_server):
                     timeout=10), (info(admin, "memory")["used_memory"] - base)
     admin.close()
     assert b"maxclients has been reduced" not in srv.output()
+
+
+# ------------------------------------------------- unauthenticated flood
+NOAUTH = b"-NOAUTH Authentication required.\r\n"
+MULTIBULK_ERR = b"-ERR Protocol error: unauthenticated multibulk length\r\n"
+BULK_ERR = b"-ERR Protocol error: unauthenticated bulk length\r\n"
+
+
+def send_around(socks, data, timeout):
+    """Sends `data` on every socket (non-blocking, a chunk at a time, round
+    robin) until each has sent it all or was closed by the server; returns
+    how many were closed."""
+    left = {s: 0 for s in socks}
+    closed = 0
+    deadline = time.time() + timeout * SLOW
+    while left and time.time() < deadline:
+        moved = False
+        for s in list(left):
+            try:
+                n = s.send(data[left[s]:left[s] + 65536])
+                moved = moved or n > 0
+                left[s] += n
+                if left[s] == len(data):
+                    del left[s]
+            except BlockingIOError:
+                pass
+            except OSError:
+                del left[s]
+                closed += 1
+        if not moved:
+            time.sleep(0.005)
+    return closed
+
+
+def test_unauthenticated_flood_bounded(start_server):
+    """With requirepass, 750 unauthenticated clients: 100 hold the
+    biggest command allowed before AUTH half-sent, 500 announce more than
+    that (refused, closed), 100 pipeline commands (all -NOAUTH, nothing
+    written), 50 send 3 MB of PINGs and never read (dropped). Memory stays
+    within the bound those limits give; the authenticated client is served
+    throughout, and everything returns afterwards."""
+    need_files(2000)
+    srv = start_server("--requirepass", PW)
+    admin = authed(srv)
+    base = info(admin, "memory")["used_memory"]
+    probe = Probe(srv)
+    held, refused, piped = (Swarm(srv.host, srv.port, timeout=30 * SLOW)
+                            for _ in range(3))
+    deaf = []
+    try:
+        # 100 hold 9.5 of 10 arguments of 16384 bytes (the most allowed)
+        held.open(100)
+        assert set(held.hello_replies) == {NOAUTH}
+        big = (b"*10\r\n" + (b"$16384\r\n" + b"a" * 16384 + b"\r\n") * 9 +
+               b"$16384\r\n" + b"a" * 8000)
+        assert send_around(held.socks, big, 30) == 0
+        assert wait_for(lambda: info(admin, "clients")["connected_clients"] == 102)
+        mem = info(admin, "memory")
+        allowed = 100 * (2 * UNAUTH_ARGS + PER_CLIENT)
+        assert mem["mem_clients_normal"] < allowed, mem["mem_clients_normal"]
+        assert mem["used_memory"] - base < allowed, mem["used_memory"] - base
+
+        # 500 announce too many arguments or too long a bulk: refused
+        for header, error in ((b"*11\r\n", MULTIBULK_ERR),
+                              (b"*1048576\r\n", MULTIBULK_ERR),
+                              (b"*2147483647\r\n$1073741824\r\n", MULTIBULK_ERR),
+                              (b"*1\r\n$16385\r\n", BULK_ERR),
+                              (b"*2\r\n$4\r\nAUTH\r\n$536870912\r\n", BULK_ERR)):
+            refused.open(100, hello=header)
+            assert set(refused.hello_replies) == {error}
+        assert all(closed_by_server(s, timeout=5) for s in refused.socks if s)
+        refused.close()
+
+        # 100 pipeline 40 commands each, big ones included, and read
+        piped.open(100)
+        value = b"v" * 16000
+        batch = (RawConn.encode(b"SET", b"k", value) * 20 +
+                 RawConn.encode(b"MSET", *([b"k", value] * 4)) * 10 +
+                 b"PING\r\n" * 10)
+        got = piped.roundtrip(lambda i: batch, lines=40)
+        assert set(got.values()) == {NOAUTH * 40}
+
+        # 50 never read what 500,000 PINGs answer (17 MB each)
+        for _ in range(50):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect((srv.host, srv.port))
+            s.setblocking(False)
+            deaf.append(s)
+        send_around(deaf, b"PING\r\n" * 500000, 30)
+        assert all(closed_by_server(s, timeout=5) for s in deaf)
+        assert wait_for(lambda: info(admin, "clients")["connected_clients"] == 202,
+                        timeout=20), info(admin, "clients")
+        assert admin.cmd("DBSIZE") == 0
+
+        # held: a full command each; piped: their biggest command (the
+        # MSET) each; refused and deaf: their structure
+        bound = (100 * (2 * UNAUTH_ARGS + PER_CLIENT) +
+                 100 * (2 * 9 * 16384 + PER_CLIENT) + 150 * PER_CLIENT)
+        peak = max(probe.mem_max, info(admin, "memory")["used_memory_peak"])
+        assert peak - base < bound, (peak - base, bound)
+    finally:
+        for s in deaf:
+            s.close()
+        for sw in (held, refused, piped):
+            sw.close()
+    assert wait_for(lambda: info(admin, "clients")["connected_clients"] == 2,
+                    timeout=10), info(admin, "clients")
+    check_latency(probe.finish())
+    assert wait_for(lambda: info(admin, "memory")["used_memory"] < base + (2 << 20),
+                    timeout=10), (info(admin, "memory")["used_memory"] - base)
+    admin.close()
+
+
+# --------------------------------------------------------- slow readers
+def test_slow_readers_dropped_at_their_limits(start_server):
+    """40 GET-ers of a 256 KiB value (normal class hard limit 1 MiB) and 40
+    subscribers (pubsub class hard limit 1 MiB) that never read: each is
+    dropped when its output passes its limit, memory stays within 40 x
+    (limit + a reply) per class and comes back, and 1,000 other clients
+    keep being served meanwhile, as does the authenticated client."""
+    need_files(3000)
+    srv = start_server("--requirepass", PW, "--client-output-buffer-limit",
+                       "normal 1mb 0 0 pubsub 1mb 0 0")
+    admin = authed(srv)
+    value = b"x" * (256 << 10)
+    assert admin.cmd_raw("SET", "big", value) == b"+OK\r\n"
+    base = info(admin, "memory")["used_memory"]
+    others = Swarm(srv.host, srv.port, timeout=30 * SLOW)
+    readers = Swarm(srv.host, srv.port, timeout=30 * SLOW)
+    subs = Swarm(srv.host, srv.port, timeout=30 * SLOW)
+    auth = RawConn.encode("AUTH", PW)
+    probe = Probe(srv)
+    try:
+        others.open(1000, hello=auth)
+        readers.open(40, hello=auth, rcvbuf=4096)
+        subs.open(40, hello=auth + RawConn.encode("SUBSCRIBE", "ch"),
+                  lines=4, rcvbuf=4096)
+        assert set(subs.hello_replies) == {
+            b"+OK\r\n*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n"}
+        # 64 GETs each: 16 MiB of replies per reader if nothing stopped it
+        send_around(readers.socks, RawConn.encode("GET", "big") * 64, 10)
+        # 64 messages of 256 KiB: 16 MiB per subscriber
+        receivers = [admin.cmd("PUBLISH", "ch", value) for _ in range(64)]
+        assert receivers[0] == 40 and receivers[-1] == 0, receivers
+        # the others are served meanwhile, each on its own key
+        got = others.roundtrip(set_cmd)
+        assert set(got.values()) == {b"+OK\r\n"}
+        assert all(closed_by_server(s, timeout=10) for s in readers.socks + subs.socks if s)
+        assert wait_for(lambda: info(admin, "clients")["connected_clients"] == 1002,
+                        timeout=10), info(admin, "clients")
+        per = (1 << 20) + 2 * len(value) + PER_CLIENT
+        bound = 80 * per + 1000 * PER_CLIENT
+        peak = max(probe.mem_max, info(admin, "memory")["used_memory_peak"])
+        assert peak - base < bound, (peak - base, bound)
+    finally:
+        for sw in (others, readers, subs):
+            sw.close()
+    assert wait_for(lambda: info(admin, "clients")["connected_clients"] == 2,
+                    timeout=10), info(admin, "clients")
+    check_latency(probe.finish())
+    assert admin.cmd("DEL", *["load:%d" % i for i in range(1000)]) == 1000
+    assert wait_for(lambda: info(admin, "memory")["used_memory"] < base + (2 << 20),
+                    timeout=10), (info(admin, "memory")["used_memory"] - base)
+    admin.close()
+    assert srv.output().count(b"for overcoming of output buffer limits.") == 80
+
+
+# ----------------------------------------------------------- maxclients
+def test_maxclients_at_scale(start_server):
+    """maxclients 2000: 1,999 clients beside the admin one get in; the
+    next 100, all at once, get Redis's exact error and are closed, counted
+    in rejected_connections; a slot freed is taken again."""
+    need_files(3000)
+    srv = start_server("--maxclients", 2000)
+    admin = srv.raw()
+    sw = Swarm(srv.host, srv.port, timeout=30 * SLOW)
+    extra = Swarm(srv.host, srv.port, timeout=30 * SLOW)
+    try:
+        sw.open(1999)
+        assert set(sw.hello_replies) == {b"+PONG\r\n"}
+        extra.open(100)
+        assert set(extra.hello_replies) == {b"-ERR max number of clients reached\r\n"}
+        assert all(closed_by_server(s, timeout=5) for s in extra.socks if s)
+        assert info(admin, "stats")["rejected_connections"] == 100
+        assert info(admin, "clients")["connected_clients"] == 2000
+        # the admin client and the held ones are still served
+        assert set(sw.roundtrip(set_cmd).values()) == {b"+OK\r\n"}
+        sw.socks[0].close()
+        sw.socks[0] = None
+        again = Swarm(srv.host, srv.port, timeout=30 * SLOW)
+        assert wait_for(lambda: info(admin, "clients")["connected_clients"] == 1999)
+        again.open(1)
+        assert again.hello_replies == [b"+PONG\r\n"]
+        again.close()
+    finally:
+        sw.close()
+        extra.close()
+    admin.close()
