@@ -22,7 +22,9 @@ here is that allowance per client, doubled for allocator and buffer slack,
 plus 64 KiB per client for its structure and I/O buffers.
 """
 
+import os
 import resource
+import shutil
 import socket
 import statistics
 import threading
@@ -30,7 +32,7 @@ import time
 
 import pytest
 
-from conftest import SLOW, RawConn, closed_by_server, send_all, wait_for
+from conftest import SLOW, RawConn, Server, closed_by_server, stop_all, wait_for
 from swarm import Swarm, raise_nofile
 
 N = 10000
@@ -375,3 +377,56 @@ def test_maxclients_at_scale(start_server):
         sw.close()
         extra.close()
     admin.close()
+
+
+# ---------------------------------------------- open-file limit too low
+class LimitedServer(Server):
+    """A Server started through `prefix` (setpriv, prlimit: both exec the
+    server in place)."""
+
+    def __init__(self, prefix, args):
+        super().__init__(args, name="server under %s" % " ".join(prefix))
+        self.prefix = prefix
+
+    def _argv(self):
+        return self.prefix + super()._argv()
+
+
+def test_open_file_limit_not_raisable_reduces_maxclients():
+    """Soft limit 256, hard 2000, and no right to raise the hard one (root
+    loses CAP_SYS_RESOURCE): the default maxclients of 10000 wants 10032
+    descriptors; the server tries 10032, then 16 less at a time, settles at
+    2000, says so in Redis's three lines, and serves 1968 clients: the
+    1969th is refused."""
+    need_files(3000)
+    prlimit, setpriv = shutil.which("prlimit"), shutil.which("setpriv")
+    if not prlimit or (os.geteuid() == 0 and not setpriv):
+        pytest.fail("prlimit and setpriv (util-linux) are needed", pytrace=False)
+    prefix = [prlimit, "--nofile=256:2000", "--"]
+    if os.geteuid() == 0:
+        prefix = [setpriv, "--bounding-set", "-sys_resource", "--inh-caps",
+                  "-sys_resource", "--"] + prefix
+    srv = LimitedServer(prefix, []).start()
+    sw = Swarm(srv.host, srv.port, timeout=30 * SLOW)
+    try:
+        out = srv.output()
+        for line in (b"You requested maxclients of 10000 requiring at least 10032 max file descriptors.",
+                     b"Server can't set maximum open files to 10032 because of OS error: "
+                     b"Operation not permitted.",
+                     b"Current maximum open files is 2000. maxclients has been reduced to 1968 to "
+                     b"compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'."):
+            assert line in out, out.decode(errors="replace")
+        with open("/proc/%d/limits" % srv.proc.pid) as f:
+            limits = next(l for l in f if l.startswith("Max open files")).split()
+        assert limits[3:5] == ["2000", "2000"], limits
+        admin = srv.raw()
+        assert admin.cmd("CONFIG", "GET", "maxclients") == [b"maxclients", b"1968"]
+        sw.open(1967)
+        assert set(sw.hello_replies) == {b"+PONG\r\n"}
+        sw.open(10)
+        assert set(sw.hello_replies) == {b"-ERR max number of clients reached\r\n"}
+        assert info(admin, "clients")["connected_clients"] == 1968
+        admin.close()
+    finally:
+        sw.close()
+        stop_all([srv])
