@@ -9,7 +9,7 @@ this script (the swarm) and the probe process run on CLIENT_CPU:
   connect   CLIENTS connections opened in waves of 500, each sending AUTH
             and PING and reading both replies before the next wave: seconds
   idle      after SETTLE seconds (Redis frees an idle client's query buffer
-            after 2 s): RSS (/proc VmRSS) and used_memory minus those of the
+            after 2 s and shrinks its reply buffer after 5): RSS (/proc VmRSS) and used_memory minus those of the
             server before the clients came, per client
   probe     the PING latency (p50, p99, max) of one authenticated client,
             its own process, one PING every INTERVAL ms for DURATION s:
@@ -21,7 +21,9 @@ this script (the swarm) and the probe process run on CLIENT_CPU:
                        hold 9.5 arguments of 16384 bytes, waves of 100 send
                        headers that are refused, 100 pipeline 40 commands
                        (-NOAUTH), 20 send PINGs and never read
-The table shows the median over ROUNDS per side and kilat/redis.
+The table shows the median over ROUNDS per side and kilat/redis, and at
+the end (1 s after the flood) RSS and used_memory minus those at the start:
+what the allocator kept, and what the server did not give back.
 """
 
 import multiprocessing
@@ -51,7 +53,7 @@ def parse_args():
           "seconds of PINGs per probe: %(default)s", type=float)
     B.opt(p, "--interval", "INTERVAL", 1.0,
           "ms between the probe's PINGs: %(default)s", type=float)
-    B.opt(p, "--settle", "SETTLE", 3.0,
+    B.opt(p, "--settle", "SETTLE", 6.0,
           "seconds before the idle memory is read: %(default)s", type=float)
     B.add_cpu_args(p, client_text="CPU of the swarm and the probe "
                                   "('' = none): %(default)s")
@@ -228,7 +230,9 @@ def one_run(a, name, binary, extra):
         time.sleep(1.0)
         res["flood"], res["flood_conns"] = probe_alone(
             a, srv, lambda p: flood(srv.port, p))
-        res["flood_rss"] = rss(srv.pid) - rss0
+        time.sleep(1.0)
+        res["end_rss"] = rss(srv.pid) - rss0
+        res["end_mem"] = used_memory(srv) - mem0
         log = open(srv.log, "rb").read()
         res["log"] = [l for l in log.splitlines()
                       if b"open files" in l or b"maxclients" in l]
@@ -285,7 +289,9 @@ def main():
             lambda r, ph=phase: r[ph][-1] * 1000.0, "%.2f")
     row("active waves of %d PINGs" % a.clients, lambda r: r["active_waves"], "%.0f")
     row("flood connections opened", lambda r: r["flood_conns"], "%.0f")
-    row("RSS growth after the flood (MB)", lambda r: r["flood_rss"] / B.MB, "%.1f")
+    row("RSS at the end - at the start (MB)", lambda r: r["end_rss"] / B.MB, "%.1f")
+    row("used_memory at the end - at the start (KB)",
+        lambda r: r["end_mem"] / 1024.0, "%.1f")
     print()
     B.table(["metric (median of %d)" % a.rounds, "redis", "kilat",
              "kilat/redis"], rows)

@@ -110,7 +110,7 @@ class Probe(threading.Thread):
         return sorted(self.lat)
 
 
-def check_latency(lat, p99=0.25, worst=1.0):
+def check_latency(lat, p99=0.5, worst=2.0):
     """Generous bounds (the machine is shared; the swarm and the probe
     share the test's interpreter): p99 and the worst PING, in seconds."""
     p = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
