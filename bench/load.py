@@ -9,7 +9,8 @@ this script (the swarm) and the probe process run on CLIENT_CPU:
   connect   CLIENTS connections opened in waves of 500, each sending AUTH
             and PING and reading both replies before the next wave: seconds
   idle      after SETTLE seconds (Redis frees an idle client's query buffer
-            after 2 s and shrinks its reply buffer after 5): RSS (/proc VmRSS) and used_memory minus those of the
+            after 2 s and shrinks its reply buffer after 5; jemalloc's
+            background thread returns the freed pages over ~10 s): RSS (/proc VmRSS) and used_memory minus those of the
             server before the clients came, per client
   probe     the PING latency (p50, p99, max) of one authenticated client,
             its own process, one PING every INTERVAL ms for DURATION s:
@@ -53,7 +54,7 @@ def parse_args():
           "seconds of PINGs per probe: %(default)s", type=float)
     B.opt(p, "--interval", "INTERVAL", 1.0,
           "ms between the probe's PINGs: %(default)s", type=float)
-    B.opt(p, "--settle", "SETTLE", 6.0,
+    B.opt(p, "--settle", "SETTLE", 12.0,
           "seconds before the idle memory is read: %(default)s", type=float)
     B.add_cpu_args(p, client_text="CPU of the swarm and the probe "
                                   "('' = none): %(default)s")
