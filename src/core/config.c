@@ -37,6 +37,7 @@ Config cfg = {
     .zset_max_listpack_entries = 128, .zset_max_listpack_value = 64,
     .busy_reply_threshold = 5000,
     .slowlog_log_slower_than = 10000, .slowlog_max_len = 128, .latency_tracking = true,
+    .jemalloc_bg_thread = true,
     .slow_watch_us = 10000, .timing = true,
 };
 
@@ -233,7 +234,7 @@ static const Directive table[] = {
     S("ignore-warnings", "", NULL, 0),
     I("io-threads", "1", 1, 128, F_IMMUTABLE),
     B("io-threads-do-reads", "no", F_IMMUTABLE),
-    B("jemalloc-bg-thread", "yes", 0),
+    B("jemalloc-bg-thread", "yes", 0, CFG(C_BOOL, jemalloc_bg_thread)),
     I("latency-monitor-threshold", "0", 0, I64, 0, CFG(C_I64, latency_monitor_threshold)),
     B("latency-tracking", "yes", 0, CFG(C_BOOL, latency_tracking)),
     X("latency-tracking-info-percentiles", "50 99 99.9", parse_percentiles, F_MULTI),

@@ -58,6 +58,7 @@ typedef struct {
     int64_t slowlog_max_len;
     int64_t latency_monitor_threshold;  /* ms; 0: off */
     bool latency_tracking;              /* per-command histograms */
+    bool jemalloc_bg_thread;            /* the allocator purges in a thread */
     /* whether a deletion propagates as UNLINK rather than DEL */
     bool lazyfree_lazy_expire;          /* expiry, EXPIRE/GETEX in the past */
     bool lazyfree_lazy_user_del;        /* GETDEL */

@@ -137,6 +137,15 @@ void mem_purge(void) {
 #endif
 }
 
+void mem_background_purge(bool on) {
+#ifdef HAVE_JEMALLOC
+    bool v = on;
+    mallctl("background_thread", NULL, NULL, &v, sizeof(v)); /* best effort, as Redis */
+#else
+    (void)on;
+#endif
+}
+
 /* jemalloc checks the size of the value against the setting's own type,
  * which the caller cannot know. As Redis does, start at 64 bits and halve
  * the width jemalloc wrote back after each EINVAL: only 64-bit settings

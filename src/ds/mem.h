@@ -29,5 +29,9 @@ int mem_ctl_int(const char *name, const int64_t *set, int64_t *got);
 int mem_ctl_str(const char *name, const char *set, const char **got);
 /* Returns dirty pages to the OS where the allocator can (MEMORY PURGE). */
 void mem_purge(void);
+/* jemalloc-bg-thread: the allocator's own thread returns freed pages to
+ * the OS over time even while the server is idle (otherwise that only
+ * happens on later allocations). No effect with libc. */
+void mem_background_purge(bool on);
 
 #endif
