@@ -84,18 +84,20 @@ def laravel_acl_line(path=SECURITY_MD):
 LARAVEL_RULE = laravel_acl_line()
 LARAVEL_USER = "laravel"
 LARAVEL_PASS = next(t[1:] for t in LARAVEL_RULE.split() if t.startswith(">"))
+LARAVEL_LOGIN = {"REDIS_USERNAME": LARAVEL_USER, "REDIS_PASSWORD": LARAVEL_PASS}
 ACL_CONF = "user default off\n%s\nuser %s on >%s ~* &* +@all\n" % (
     LARAVEL_RULE, ADMIN_USER, ADMIN_PASS)
 
 
 class Server(_harness.Server):
-    """The integration harness's Server; in ACL mode started with ACL_CONF
-    (before any conf of the test's own) and talked to as the admin."""
+    """The integration harness's Server; in ACL mode (or with acl=True)
+    started with ACL_CONF (before any conf of the test's own) and talked
+    to as the admin."""
 
-    def __init__(self, args=(), name="server", conf=None):
+    def __init__(self, args=(), name="server", conf=None, acl=None):
         super().__init__(args, name=name, conf=conf)
         self.username = None
-        if ACL:
+        if ACL if acl is None else acl:
             self.conf = ACL_CONF + (conf or "")
             self.username, self.password = ADMIN_USER, ADMIN_PASS
 
@@ -120,6 +122,21 @@ class Server(_harness.Server):
             reply = c.cmd("AUTH", self.username, self.password)
             assert reply == b"OK", "admin AUTH: %r" % (reply,)
         return c
+
+    def stop(self, graceful=True):
+        """ACL mode: a refusal left in ACL LOG (one no test took with
+        acl_refusals) is a problem of the run, as a crash is."""
+        if self.username and graceful and self.alive():
+            try:
+                c = self.client(socket_timeout=2 * _harness.SLOW)
+                log = c.execute_command("ACL", "LOG")
+                c.close()
+            except Exception:
+                log = []
+            if log:
+                self._problem("the app was refused by the ACL:\n%s"
+                              % "\n".join(map(repr, log)))
+        super().stop(graceful)
 
     def cli_argv(self, *args):
         argv = super().cli_argv(*args)
@@ -172,7 +189,7 @@ def acl_refusals(r):
     """ACL LOG as (reason, object, username) tuples, oldest first, then
     ACL LOG RESET: the refusals a test expected, taken out of the log the
     r fixture checks (ACL mode) to be empty at the end of every test."""
-    log = r.execute_command("ACL", "LOG")
+    log = r.execute_command("ACL", "LOG", 1000)
     r.execute_command("ACL", "LOG", "RESET")
     out = []
     for e in reversed(log):
@@ -229,8 +246,7 @@ def php_env(server, client, storage):
         "LARAVEL_APP": APP,
     })
     if ACL:
-        env.update({"REDIS_USERNAME": LARAVEL_USER,
-                    "REDIS_PASSWORD": LARAVEL_PASS})
+        env.update(LARAVEL_LOGIN)
     return env
 
 
