@@ -478,3 +478,21 @@ def test_protected_debug_refused_before_auth_and_acl(start_server):
         assert app.cmd("AUTH", "app", "pw") == b"OK"
         assert app.cmd_raw("DEBUG", "SLEEP", "0") == err(
             "NOPERM this user has no permissions to run the 'debug' command")
+
+
+def test_first_arg_rule_logs_deprecation(start_server):
+    """`+select|0` (a first argument of a command without subcommands)
+    works, and the server log says it is deprecated, as Redis 7.0's does,
+    at start and at ACL SETUSER."""
+    srv = start_server(conf="user app on >pw ~* -@all +get -select +select|0\n")
+    with RawConn(srv.host, srv.port) as c:
+        assert c.cmd("ACL", "SETUSER", "app", "+select|1") == b"OK"
+        assert c.cmd("AUTH", "app", "pw") == b"OK"
+        assert c.cmd("SELECT", "0") == b"OK" and c.cmd("SELECT", "1") == b"OK"
+        assert c.cmd_raw("SELECT", "2") == err(
+            "NOPERM this user has no permissions to run the 'select' command")
+    out = srv.output().decode()
+    for arg in ("0", "1"):
+        assert ("# Deprecation warning: Allowing a first arg of an otherwise blocked command "
+                "is a misuse of ACL and may get disabled in the future (offender: +select|%s)\n"
+                % arg) in out
