@@ -88,12 +88,15 @@ integration: all
 differential:
 	KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
-# The real Laravel stack (tests/laravel), against kilat, then redis-server.
+# The real Laravel stack (tests/laravel), against kilat, then redis-server,
+# in ACL mode (KILAT_LARAVEL_ACL=1: default user off, the app logged in as
+# docs/security.md's restricted `laravel` user). asan-laravel runs the
+# plain mode (the default user), so both modes are covered.
 laravel: all
-	KILAT_SERVER=$(abspath $(BUILD)/kilat-server) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
+	KILAT_LARAVEL_ACL=1 KILAT_SERVER=$(abspath $(BUILD)/kilat-server) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
 
 laravel-differential:
-	KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
+	KILAT_LARAVEL_ACL=1 KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
 
 # Redis 7.0.15's own Tcl suite (Debian's source package of redis, unpacked
 # into build/redis-suite) with kilat as the server, judged against
@@ -135,7 +138,7 @@ asan-unit: asan
 asan-integration: asan
 	$(ASAN_ENV) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 asan-laravel: asan
-	$(ASAN_ENV) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
+	$(ASAN_ENV) KILAT_LARAVEL_ACL=0 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
 asan-suite: asan
 	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)
 	LSAN_OPTIONS=detect_leaks=0 /usr/bin/python3 tests/redis-suite/run.py --tls --server build-asan/kilat-server --workdir $(REDIS_SUITE)-asan

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/log.h"
 #include "../ds/mem.h"
 #include "sha256.h"
 
@@ -202,7 +203,11 @@ static int sel_cmd_rule(AclSelector *s, const char *op, size_t len) {
         change_perm(s, sc, true);
         return ACLE_OK;
     }
-    /* a first argument of a command without subcommands (SELECT|0) */
+    /* a first argument of a command without subcommands (SELECT|0), with
+     * Redis 7.0's warning */
+    log_msg(LOG_WARNING, "Deprecation warning: Allowing a first arg of an otherwise blocked command "
+                         "is a misuse of ACL and may get disabled in the future (offender: +%.*s)",
+            (int)(len - 1), op + 1);
     for (int i = 0; i < s->nfa; i++)
         if (s->fa[i].id == cmd->acl_id && strlen(s->fa[i].arg) == sublen &&
             !strncasecmp(s->fa[i].arg, sub, sublen))

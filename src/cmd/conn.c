@@ -65,17 +65,10 @@ static void cmd_auth(Client *c) {
     else reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
 }
 
-bool conn_protected_allowed_or_reply(Client *c, const char *command, const char *directive) {
+bool conn_protected_allowed(const Client *c, const char *directive) {
     const char *v = config_value(directive);
-    bool ok = !v || strcasecmp(v, "yes") == 0 ||
-              (strcasecmp(v, "local") == 0 && sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX));
-    if (!ok)
-        reply_errorf(c,
-                     "ERR %s command not allowed. If the %s option is set to \"local\", you can run it "
-                     "from a local connection, otherwise you need to set this option in the "
-                     "configuration file, and then restart the server.",
-                     command, directive);
-    return ok;
+    return !v || strcasecmp(v, "yes") == 0 ||
+           (strcasecmp(v, "local") == 0 && sock_peer_is_loopback(c->fd, c->flags & CLIENT_UNIX));
 }
 
 bool conn_valid_name(const char *s, size_t len) {

@@ -13,9 +13,9 @@ bool conn_valid_name(const char *s, size_t len);
 void conn_set_name(Client *c, const char *s, size_t len);
 
 /* enable-debug-command / enable-module-command (`directive`): "no" refuses
- * the command, "local" allows it from loopback and Unix-socket clients,
- * "yes" allows it. Refused: replies Redis's error naming `command` and
- * returns false. */
-bool conn_protected_allowed_or_reply(Client *c, const char *command, const char *directive);
+ * the protected command, "local" allows it from loopback and Unix-socket
+ * clients, "yes" allows it. Protected commands ask it from their gate
+ * (Command.gate), before AUTH and ACL, as Redis. */
+bool conn_protected_allowed(const Client *c, const char *directive);
 
 #endif

@@ -4,7 +4,8 @@
  * LISTPACK, QUICKLIST, REPLYBUFFER, CHANGE-REPL-ID, LOG, ERROR, and the
  * crashes SEGFAULT, PANIC, ASSERT. Subcommands of Redis's that we do not
  * have (RELOAD, LOADAOF, POPULATE, ...) answer Redis's unknown-subcommand
- * error. enable-debug-command gates them all. */
+ * error. enable-debug-command gates them all (debug_gate, before AUTH and
+ * ACL). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -601,8 +602,17 @@ static const DebugSub subs[] = {
     {"assert", 2, 0, debug_assert},
 };
 
+/* DEBUG's gate (Command.gate): refused before AUTH and ACL are asked, as
+ * Redis refuses a protected command (no NOAUTH, no NOPERM, no ACL LOG
+ * entry; a rejected call, EXECABORT in MULTI). */
+static const char *debug_gate(const Client *c) {
+    if (conn_protected_allowed(c, "enable-debug-command")) return NULL;
+    return "ERR DEBUG command not allowed. If the enable-debug-command option is set "
+           "to \"local\", you can run it from a local connection, otherwise you need "
+           "to set this option in the configuration file, and then restart the server.";
+}
+
 static void cmd_debug(Client *c) {
-    if (!conn_protected_allowed_or_reply(c, "DEBUG", "enable-debug-command")) return;
     for (size_t i = 0; i < ARRAY_LEN(subs); i++) {
         const DebugSub *s = &subs[i];
         if (!arg_is(c, 1, s->name)) continue;
@@ -616,6 +626,6 @@ static void cmd_debug(Client *c) {
 }
 
 Command debug_commands[] = {
-    {"debug", cmd_debug, -2, CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, 0, 0, 0, "server", "A container for debugging commands", "1.0.0", "Depends on subcommand.", "@admin @slow @dangerous", NULL},
+    {"debug", cmd_debug, -2, CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, 0, 0, 0, "server", "A container for debugging commands", "1.0.0", "Depends on subcommand.", "@admin @slow @dangerous", NULL, NULL, debug_gate},
     {0},
 };

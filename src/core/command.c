@@ -425,6 +425,7 @@ void command_execute(Client *c) {
         why = msg;
         goto reject_known;
     }
+    if (UNLIKELY(cmd->gate != NULL) && (why = cmd->gate(c)) != NULL) goto reject_known;
     if (UNLIKELY(!(c->flags & CLIENT_AUTHENTICATED)) && !(cmd->flags & CMD_NO_AUTH)) {
         why = "NOAUTH Authentication required.";
         goto reject_known;

@@ -48,6 +48,10 @@ typedef struct Command {
     /* optional: the flags of this call when they depend on its arguments
      * (EVAL: a script's shebang flags replace WRITE/MAY_REPLICATE) */
     uint32_t (*flags_fn)(const Client *c, const struct Command *cmd);
+    /* optional: a protected command's gate (DEBUG's enable-debug-command),
+     * asked right after the arity check, before AUTH and ACL as in Redis:
+     * NULL if c may run it, else the error to reply */
+    const char *(*gate)(const Client *c);
 
     /* runtime, filled by command.c */
     const struct Command *parent;

@@ -438,3 +438,61 @@ def test_blocked_command_is_not_checked_again(srv, c):
     assert d.read_reply() == [b"q", b"v"]
     assert d.cmd_raw("BLPOP", "q", "0") == err(
         "NOPERM this user has no permissions to run the 'blpop' command")
+
+
+DEBUG_OFF = err("ERR DEBUG command not allowed. If the enable-debug-command option is set "
+                "to \"local\", you can run it from a local connection, otherwise you need "
+                "to set this option in the configuration file, and then restart the server.")
+
+
+def test_protected_debug_refused_before_auth_and_acl(start_server):
+    """DEBUG with enable-debug-command no is refused before AUTH and ACL are
+    asked (Redis's protected commands): no NOAUTH, no NOPERM, no ACL LOG
+    entry, a rejected call (EXECABORT in MULTI). With the command enabled,
+    ACL refuses it as any other."""
+    srv = start_server("--enable-debug-command", "no", "--requirepass", "adm",
+                       conf="user app on >pw ~app:* +@all -@admin -@dangerous\n")
+    with RawConn(srv.host, srv.port) as anon, RawConn(srv.host, srv.port) as app, \
+            RawConn(srv.host, srv.port) as admin:
+        # not logged in: the DEBUG text, where any other command is NOAUTH
+        assert anon.cmd_raw("DEBUG", "SLEEP", "0") == DEBUG_OFF
+        assert anon.cmd_raw("GET", "x") == err("NOAUTH Authentication required.")
+        assert admin.cmd("AUTH", "adm") == b"OK"
+        assert app.cmd("AUTH", "app", "pw") == b"OK"
+        # a user without DEBUG: the DEBUG text too, and nothing in ACL LOG
+        assert app.cmd_raw("DEBUG", "SLEEP", "0") == DEBUG_OFF
+        assert app.cmd_raw("FLUSHALL") == err(
+            "NOPERM this user has no permissions to run the 'flushall' command")
+        log = admin.cmd("ACL", "LOG")
+        assert [dict(zip(e[::2], e[1::2]))[b"object"] for e in log] == [b"flushall"]
+        # refused at queueing: the transaction is aborted
+        assert admin.cmd("MULTI") == b"OK"
+        assert admin.cmd_raw("DEBUG", "SLEEP", "0") == DEBUG_OFF
+        assert admin.cmd_raw("EXEC") == err(
+            "EXECABORT Transaction discarded because of previous errors.")
+        stats = admin.cmd("INFO", "commandstats").decode()
+        line = next(l for l in stats.splitlines() if l.startswith("cmdstat_debug:"))
+        assert "rejected_calls=3,failed_calls=0" in line
+    srv = start_server("--enable-debug-command", "yes", conf="user app on >pw ~app:* +@all -@admin\n")
+    with RawConn(srv.host, srv.port) as app:
+        assert app.cmd("AUTH", "app", "pw") == b"OK"
+        assert app.cmd_raw("DEBUG", "SLEEP", "0") == err(
+            "NOPERM this user has no permissions to run the 'debug' command")
+
+
+def test_first_arg_rule_logs_deprecation(start_server):
+    """`+select|0` (a first argument of a command without subcommands)
+    works, and the server log says it is deprecated, as Redis 7.0's does,
+    at start and at ACL SETUSER."""
+    srv = start_server(conf="user app on >pw ~* -@all +get -select +select|0\n")
+    with RawConn(srv.host, srv.port) as c:
+        assert c.cmd("ACL", "SETUSER", "app", "+select|1") == b"OK"
+        assert c.cmd("AUTH", "app", "pw") == b"OK"
+        assert c.cmd("SELECT", "0") == b"OK" and c.cmd("SELECT", "1") == b"OK"
+        assert c.cmd_raw("SELECT", "2") == err(
+            "NOPERM this user has no permissions to run the 'select' command")
+    out = srv.output().decode()
+    for arg in ("0", "1"):
+        assert ("# Deprecation warning: Allowing a first arg of an otherwise blocked command "
+                "is a misuse of ACL and may get disabled in the future (offender: +select|%s)\n"
+                % arg) in out

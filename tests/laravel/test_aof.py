@@ -12,6 +12,13 @@ of a server running with appendonly yes.
   plus a prefix of the new jobs (never a job that was not pushed, never
   the older data damaged).
 
+ACL mode on redis-server: redis-server 7.0.15 replays the file as the
+default user and checks ACL again at each EXEC, so with `user default off`
+every MULTI/EXEC block of the file (the effects of each Lua script, e.g.
+Laravel's queue pushes, and each transaction) is refused at load and lost
+(redis/redis#14541, fixed after 7.0). The tests assert that loss there
+(check_redis_aof_acl_loss); kilat loads the blocks, in both modes.
+
 The helpers (app, servers, fill, check_app ...) are test_persistence.py's.
 """
 
@@ -20,6 +27,7 @@ import time
 
 import pytest
 
+from conftest import ACL, IS_REDIS, acl_refusals
 from test_persistence import (app, servers, tag, fill, filled,  # noqa: F401
                               check_restarted, queue_state, check_app)  # fixtures: F401, F811
 from persist_helpers import assert_same, snap
@@ -31,6 +39,25 @@ def kill9(srv):
     srv.proc.wait(timeout=30)
     assert srv.proc.returncode == -signal.SIGKILL
     srv.checked = True
+
+
+REDIS_AOF_ACL_LOSS = IS_REDIS and ACL
+
+
+def check_redis_aof_acl_loss(srv, before):
+    """redis-server 7.0.15 with `user default off`, restarted on its AOF:
+    the keys the file's MULTI/EXEC blocks wrote (the queue) are missing,
+    everything else is as before, and the refusals name the default user."""
+    after = snap(srv)
+    assert set(after) < set(before) and (0, Q) not in after
+    assert_same(after, {k: before[k] for k in after}, what="what redis-server loaded:")
+    assert (b"This server is sending an error to its AOF-loading-client: '-NOPERM ACLs "
+            b"rules changed between the moment the transaction was accumulated and the "
+            b"EXEC call.") in srv.output()
+    c = srv.client()
+    refusals = acl_refusals(c)
+    c.close()
+    assert refusals and {u for _, _, u in refusals} == {"default"}
 
 
 def aof_args(fsync):
@@ -45,6 +72,9 @@ def test_app_data_survives_kill9(app, servers, tag, fsync):
         time.sleep(2.0)  # "all but at most the last second"
     kill9(srv)
     srv.start()  # the same directory, a new port
+    if REDIS_AOF_ACL_LOSS:
+        check_redis_aof_acl_loss(srv, before)
+        return
     check_restarted(app, srv, tag, sid, before, delayed,
                     "after kill -9 (%s):" % fsync)
 
@@ -62,6 +92,9 @@ def test_everysec_loses_at_most_the_last_second(app, servers, tag, php):
     assert queue_state(srv)[0] == 4 + more
     kill9(srv)
     srv.start()
+    if REDIS_AOF_ACL_LOSS:
+        check_redis_aof_acl_loss(srv, before)
+        return
     call, wenv = app(srv)
     after = snap(srv)
     queue_key = (0, Q)

@@ -18,7 +18,7 @@ import json
 import subprocess
 import time
 
-from conftest import PHP, SCENARIOS
+from conftest import ACL, PHP, SCENARIOS, acl_granted, acl_refusals
 
 PREFIX = "laravel_database_"
 
@@ -100,6 +100,25 @@ def test_broadcaster_reaches_framework_and_raw_subscribers(php, php_env, r, serv
 
 
 def test_broadcast_event_reaches_pattern_subscriber(php, php_env, r, server):
+    if ACL:
+        # A pattern subscription is allowed only when the (prefixed) pattern
+        # is literally one of the user's channel patterns, as in Redis:
+        # &laravel_database_* admits PSUBSCRIBE laravel_database_* only.
+        p = subprocess.run([PHP, SCENARIOS + "/bcast_subscribe.php", "psubscribe", "ord*"],
+                           env=php_env, capture_output=True, timeout=60)
+        # Neither client shows the server's error text (phpredis returns
+        # false, predis's loop fails on the error reply); ACL LOG does.
+        assert p.returncode == 1
+        assert p.stderr.startswith(b"subscription ended without a message")
+        assert acl_refusals(r) == [("channel", PREFIX + "ord*", "laravel")]
+        # The doc's variant: the pattern itself among the channel rules.
+        with acl_granted(r, "&" + PREFIX + "ord*"):
+            pattern_subscriber(php, php_env, r, server)
+    else:
+        pattern_subscriber(php, php_env, r, server)
+
+
+def pattern_subscriber(php, php_env, r, server):
     raw = server.client().pubsub()
     raw.subscribe(PREFIX + "orders")
     raw_messages(raw, 0)

@@ -26,11 +26,16 @@ try {
     });
 } catch (Throwable $e) {
     if ($got === null) {
-        throw $e;
+        $error = $e->getMessage();
     }
 }
 if ($got === null) {
-    fwrite(STDERR, "subscription ended without a message\n");
+    // A refused subscription (NOPERM): predis throws; phpredis returns
+    // false and keeps the error text.
+    if (!isset($error) && $conn->client() instanceof \Redis) {
+        $error = $conn->client()->getLastError();
+    }
+    fwrite(STDERR, "subscription ended without a message: ".($error ?? '')."\n");
     exit(1);
 }
 out($got);

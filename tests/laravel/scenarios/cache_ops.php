@@ -45,7 +45,13 @@ case 'put':
     out(['put' => $store->put($argv[2], $argv[3], (int) $argv[4])]);
     break;
 case 'flush':
-    out(['flush' => $store->flush(), 'get' => $store->get($argv[2])]);
+    // FLUSHDB: refused (NOPERM) to a user without +flushdb (ACL mode).
+    try {
+        $flush = $store->flush();
+    } catch (Exception $e) {
+        $flush = ['error' => $e->getMessage()];
+    }
+    out(['flush' => $flush, 'get' => $store->get($argv[2])]);
     break;
 case 'remember':
     // The closure runs only when the value is missing; the count of runs

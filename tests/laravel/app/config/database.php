@@ -4,6 +4,14 @@
 // key prefix "<app>_database_".
 use Illuminate\Support\Str;
 
+// An ACL user (REDIS_USERNAME): predis sends AUTH <username> <password>.
+// Laravel 8's phpredis connector ignores 'username' and hands 'password'
+// to Redis::auth(), which takes the pair [username, password].
+$password = env('REDIS_PASSWORD', null);
+if (env('REDIS_USERNAME') && env('REDIS_CLIENT', 'phpredis') === 'phpredis') {
+    $password = [env('REDIS_USERNAME'), $password];
+}
+
 return [
     'default' => env('DB_CONNECTION', 'mysql'),
     'connections' => [
@@ -34,14 +42,16 @@ return [
         'default' => [
             'url' => env('REDIS_URL'),
             'host' => env('REDIS_HOST', '127.0.0.1'),
-            'password' => env('REDIS_PASSWORD', null),
+            'username' => env('REDIS_USERNAME'),
+            'password' => $password,
             'port' => env('REDIS_PORT', '6379'),
             'database' => env('REDIS_DB', '0'),
         ],
         'cache' => [
             'url' => env('REDIS_URL'),
             'host' => env('REDIS_HOST', '127.0.0.1'),
-            'password' => env('REDIS_PASSWORD', null),
+            'username' => env('REDIS_USERNAME'),
+            'password' => $password,
             'port' => env('REDIS_PORT', '6379'),
             'database' => env('REDIS_CACHE_DB', '1'),
         ],
