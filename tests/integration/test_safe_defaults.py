@@ -102,3 +102,24 @@ def test_local_allows_loopback_only(start_server, tmp_path):
         assert remote.cmd("MODULE", "LIST") == []
     finally:
         remote.close()
+
+
+def test_refusal_comes_before_auth_and_acl(start_server):
+    """As Redis, a protected command is refused by its setting before the
+    password or the ACL rules are asked: no NOAUTH, no NOPERM, no ACL LOG
+    entry."""
+    srv = start_server("--requirepass", "pw")
+    anon = RawConn(srv.host, srv.port)
+    assert anon.cmd_raw("MODULE", "LOAD", "/x.so") == MODULE_NO
+    assert anon.cmd_raw("DEBUG", "SLEEP", "0") == DEBUG_NO
+    assert anon.cmd_raw("MODULE", "LIST") == err("NOAUTH Authentication required.")
+    admin = RawConn(srv.host, srv.port)
+    assert admin.cmd("AUTH", "pw") == b"OK"
+    assert admin.cmd("ACL", "SETUSER", "ro", "on", ">x", "+get", "~*") == b"OK"
+    ro = RawConn(srv.host, srv.port)
+    assert ro.cmd("AUTH", "ro", "x") == b"OK"
+    assert ro.cmd_raw("MODULE", "UNLOAD", "m") == MODULE_NO
+    assert ro.cmd_raw("MODULE", "LIST") == err(
+        "NOPERM this user has no permissions to run the 'module|list' command")
+    log = admin.cmd("ACL", "LOG")
+    assert len(log) == 1 and b"module|list" in log[0]
