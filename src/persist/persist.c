@@ -343,11 +343,8 @@ static bool load(bool merge, char *err, size_t errcap, bool *opened) {
     ps.keys_loaded = st.keys_loaded;
     ps.keys_expired = st.keys_expired;
     *opened = st.bytes > 0;
-    if (ok) {
-        log_msg(LOG_NOTICE, "Done loading RDB, keys loaded: %" PRIu64 ", keys expired: %" PRIu64 ".",
-                st.keys_loaded, st.keys_expired);
+    if (ok) /* rdb_load_file logged "Done loading RDB, ..." */
         log_msg(LOG_NOTICE, "DB loaded from disk: %.3f seconds", (double)(clock_mono_us() - t0) / 1e6);
-    }
     return ok;
 }
 

@@ -66,6 +66,9 @@ def test_save_and_restart_keeps_data(start_server):
     assert c.get("db3") == b"x"
     assert 900 < c.ttl("db3") <= 1000
     assert info(c, "rdb_last_load_keys_loaded") == 301
+    out = srv.output()  # the load is logged once, as Redis logs it
+    assert out.count(b"Done loading RDB, keys loaded: 301, keys expired: 0.") == 1, out[-1500:]
+    assert out.count(b"DB loaded from disk: ") == 1
 
 
 def test_bgsave_replies_and_schedule(start_server):
