@@ -73,7 +73,7 @@ static void run_parser(const Limits *lim, const char *data, size_t len, const si
                 for (int i = 0; i < p.argc; i++) {
                     const char *a = p.argv[i];
                     bool in_buf = a >= copy && a + p.argl[i] <= copy + p.consumed;
-                    bool in_scratch = a >= p.scratch && a + p.argl[i] <= p.scratch + p.scratch_cap;
+                    bool in_scratch = p.scratch && a >= p.scratch && a + p.argl[i] <= p.scratch + p.scratch_cap;
                     if (!(copy[0] == '*' ? in_buf : in_scratch)) abort();
                     putn(o, "%zu:", p.argl[i]);
                     put(o, a, p.argl[i]);
