@@ -6,9 +6,14 @@
 #                   same two ways), and the ASan/UBSan suite
 #   make asan       build build-asan/kilat-server
 #   make fuzz       build the libFuzzer targets (tests/fuzz, clang) into
-#                   build-fuzz/ and run each for FUZZ_TIME seconds
-#   make fuzz-rdb   only the RDB targets (what `make test` runs)
-#   make fuzz-aof   only the AOF loader's target (make test runs both: fuzz-persist)
+#                   build-fuzz/ and run each for FUZZ_TIME seconds (60)
+#   make fuzz-ci    every fuzz target for FUZZ_CI_TIME seconds (40), two at
+#                   once, from the seeds in tests/fuzz/corpus-* (what
+#                   `make test` runs; a crash, leak or hang fails it)
+#   make fuzz-config FUZZ_TIME=3600   one target (fuzz-resp_parse,
+#                   fuzz-script, fuzz-acl_rules, fuzz-rdb_value,
+#                   fuzz-rdb_file, fuzz-aof_load, fuzz-config)
+#   make fuzz-persist  the RDB and AOF targets (fuzz-rdb, fuzz-aof)
 #   make deps       install missing packages (root) or print the apt line
 #   make redis-suite-tls  Redis's suite in its TLS mode (runtest --tls)
 
@@ -154,7 +159,7 @@ asan-suite: asan
 #                             fuzz-rdb_file, fuzz-aof_load, fuzz-config)
 FUZZ_BUILD := build-fuzz
 FUZZ_TIME ?= 60
-FUZZ_CI_TIME ?= 30
+FUZZ_CI_TIME ?= 40
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_ALL := fuzz_resp_parse fuzz_script fuzz_acl_rules fuzz_config
 FUZZ_RDB :=
@@ -216,7 +221,7 @@ endef
 fuzz: fuzz-build
 	@set -e; for t in $(FUZZ_ONE); do $(MAKE) --no-print-directory $$t-run; done
 
-$(FUZZ_ONE:%=%-run): %-run:
+$(FUZZ_ONE:%=%-run): fuzz-%-run:
 	$(call fuzz_run_one,fuzz_$*)
 
 # What `make test` runs: every target for FUZZ_CI_TIME seconds, two at

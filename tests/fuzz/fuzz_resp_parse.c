@@ -1,5 +1,7 @@
 /* tests/fuzz/fuzz_resp_parse.c -- libFuzzer target for proto/resp_parse.
- * Build and run from the repository root:
+ * `make fuzz-resp_parse` builds and runs it from the seeds in
+ * tests/fuzz/corpus-resp (make_text_corpora.py). By hand, from the
+ * repository root:
  *   clang -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
  *     tests/fuzz/fuzz_resp_parse.c src/proto/resp_parse.c src/ds/mem.c src/base.c \
  *     -o /tmp/fuzz_resp_parse

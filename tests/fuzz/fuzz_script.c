@@ -1,5 +1,8 @@
 /* tests/fuzz/fuzz_script.c -- libFuzzer target for Lua scripting (EVAL).
- * Build and run from the repository root:
+ * `make fuzz-script` builds and runs it (the link needs the two --wrap
+ * options of the Makefile's FUZZ_LDFLAGS_fuzz_script). By hand, from the
+ * repository root (add -Wl,--wrap=server_serve_while_busy
+ * -Wl,--wrap=lua_sethook):
  *   clang -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
  *     $(pkg-config --cflags lua5.1) tests/fuzz/fuzz_script.c \
  *     $SRCS \
@@ -7,8 +10,8 @@
  *     $(pkg-config --libs lua5.1) -lm -lpthread -o /tmp/fuzz_script
  *   where SRCS is every .c file under src except src/main.c:
  *     SRCS=$(find src -name '*.c' ! -path src/main.c | sort)
- *   mkdir -p /tmp/fuzz_script_corpus   # seeds: see the list below
- *   /tmp/fuzz_script /tmp/fuzz_script_corpus -max_len=4096 -timeout=10 -max_total_time=180
+ *   mkdir -p /tmp/fuzz_script_corpus
+ *   /tmp/fuzz_script /tmp/fuzz_script_corpus tests/fuzz/corpus-script -max_len=4096 -timeout=10 -max_total_time=180
  *
  * Set-up, once: config defaults (config_load with no arguments), the
  * databases, the command table. No sockets, no event loop, no background
@@ -46,30 +49,8 @@
  * installs is called through ours, which notes the state). So a timeout
  * that libFuzzer reports (-timeout=10) is a real hang, not a Lua loop.
  *
- * Seed corpus (one file each; "\0" is a NUL byte, the byte after the body's
- * NUL is the numkeys selector, here written as the digit it gives):
- *   return redis.call('set',KEYS[1],ARGV[1])\0 1\0k\0v
- *   return redis.call('get',KEYS[1])\0 1\0k
- *   return cjson.decode(ARGV[1])\0 0\0{"a":[1,2,{"b":null}]}
- *   return cjson.encode(cjson.decode(ARGV[1]))\0 0\0[[[[1]]]]
- *   return bit.tohex(tonumber(ARGV[1]), tonumber(ARGV[2]))\0 0\0-1\0-2147483648
- *   return {unpack({1,2,3}, 1, tonumber(ARGV[1]))}\0 0\0 3
- *   return #string.rep(ARGV[1], tonumber(ARGV[2]))\0 0\0ab\0 1000
- *   return pcall(error, {err='x'})\0 0
- *   return redis.pcall('incr', KEYS[1])\0 1\0k
- *   redis.setresp(3); return redis.call('hgetall', KEYS[1])\0 1\0h
- *   redis.setresp(3); return {map={a=1}, double=1.5, set={x=true}}\0 0
- *   return redis.error_reply(ARGV[1])\0 0\0ERR x
- *   return redis.status_reply('OK')\0 0
- *   return redis.sha1hex(ARGV[1])\0 0\0x
- *   return cmsgpack and 1 or 0\0 0
- *   return struct and 1 or 0\0 0
- *   local t = {} for i=1,100 do t[i]=i end return t\0 0
- *   return redis.call('lpush', KEYS[1], unpack(ARGV))\0 1\0l\0a\0b\0c
- *   #!lua flags=no-writes\nreturn redis.call('set','x','y')\0 0
- *   return redis.call('eval', 'return 1', 0)\0 0
- *   setmetatable(_G, nil)\0 0
- *   return loadstring(ARGV[1])()\0 0\0return 1
+ * Seed corpus: tests/fuzz/corpus-script, written by make_text_corpora.py
+ * (redis.call/pcall, errors, cjson, cmsgpack, struct, bit, RESP3, flags).
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -233,6 +233,10 @@ slave-priority 10
     ("set-pairs", "port 6379\n\0maxmemory\0" + "2gb\0requirepass\0a\"b c\\x\0save\0" + "60 1 10 100\0notify-keyspace-events\0KEA"),
     ("set-strings", "\0replica-announce-ip\0a\nb\0masterauth\0'\"\0proc-title-template\0{title}\0bind\0" + "1.1.1.1 2.2.2.2"),
     ("set-bad", "\0port\0x\0nosuch\0" + "1\0daemonize\0yes\0dir\0/nonexistent"),
+    # found by fuzz_config: CONFIG SET bind "1.1.1.1 " (an empty address)
+    # was written back as `bind 1.1.1.1 `, which loads as one address
+    ("regress-bind-empty-word", "\0bind\0" + "1.1.1.1 "),
+    ("regress-bind-empty-first", "bind 127.0.0.1\n\0bind\0 ::1"),
     ("set-obuf", "\0client-output-buffer-limit\0normal 1mb 2mb 3 pubsub 0 0 0\0maxmemory-clients\0" + "5%"),
 ]
 write("corpus-config", [(n, t.encode()) for n, t in configs])
