@@ -173,7 +173,7 @@ FUZZ_AOF := $(if $(wildcard src/persist/aof_load.c),fuzz_aof_load)
 FUZZ_ALL += $(FUZZ_RDB) $(FUZZ_AOF)
 FUZZ_DEFS := $(if $(wildcard src/persist/rdb_enc.c),-DKILAT_FUZZ_ROUNDTRIP)
 FUZZ_ARGS_fuzz_resp_parse := -max_len=4096
-FUZZ_ARGS_fuzz_script := -max_len=4096 -timeout=10 -close_fd_mask=1
+FUZZ_ARGS_fuzz_script := -max_len=4096 -timeout=10 -rss_limit_mb=4096 -close_fd_mask=1
 FUZZ_ARGS_fuzz_acl_rules := -max_len=4096 -timeout=10
 FUZZ_ARGS_fuzz_config := -max_len=8192 -timeout=10 -close_fd_mask=3
 FUZZ_ARGS_fuzz_rdb_value := -max_len=65536 -timeout=10 -rss_limit_mb=4096
