@@ -213,7 +213,7 @@ define fuzz_run_one
 	@echo "== $(1) ($(FUZZ_TIME) s, log $(FUZZ_BUILD)/$(1).log)"
 	@if (cd $(FUZZ_BUILD) && ./$(1) corpus-$(1) $(abspath $(FUZZ_SEEDS_$(1))) $(FUZZ_ARGS_$(1)) \
 	    -artifact_prefix=$(abspath $(FUZZ_BUILD))/ -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	    >$(1).log 2>&1); then grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)|cov:.*(DONE|INITED)' $(FUZZ_BUILD)/$(1).log | tail -4; \
+	    >$(1).log 2>&1); then grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)|(INITED|DONE) +cov:' $(FUZZ_BUILD)/$(1).log | tail -4; \
 	else tail -80 $(FUZZ_BUILD)/$(1).log; echo "$(1): FAILED (input saved in $(FUZZ_BUILD)/)"; exit 1; fi
 endef
 
