@@ -45,14 +45,21 @@ static char path[512];
 static int home_fd = -1;
 static FILE *diag;
 
+static char scratch[256];
+
+static void remove_scratch(void) {
+    unlink(path);
+    rmdir(scratch);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     int fd = dup(2);
     diag = fd >= 0 ? fdopen(fd, "w") : stderr;
     const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    char dir[256];
-    snprintf(dir, sizeof(dir), "%s/fuzz_config.XXXXXX", base);
-    if (!mkdtemp(dir)) abort();
-    snprintf(path, sizeof(path), "%s/kilat.conf", dir);
+    snprintf(scratch, sizeof(scratch), "%s/fuzz_config.XXXXXX", base);
+    if (!mkdtemp(scratch)) abort();
+    snprintf(path, sizeof(path), "%s/kilat.conf", scratch);
+    atexit(remove_scratch);
     home_fd = open(".", O_RDONLY | O_DIRECTORY);
     if (home_fd < 0) abort();
     return 0;
