@@ -6,9 +6,14 @@
 #                   same two ways), and the ASan/UBSan suite
 #   make asan       build build-asan/kilat-server
 #   make fuzz       build the libFuzzer targets (tests/fuzz, clang) into
-#                   build-fuzz/ and run each for FUZZ_TIME seconds
-#   make fuzz-rdb   only the RDB targets (what `make test` runs)
-#   make fuzz-aof   only the AOF loader's target (make test runs both: fuzz-persist)
+#                   build-fuzz/ and run each for FUZZ_TIME seconds (60)
+#   make fuzz-ci    every fuzz target for FUZZ_CI_TIME seconds (40), two at
+#                   once, from the seeds in tests/fuzz/corpus-* (what
+#                   `make test` runs; a crash, leak or hang fails it)
+#   make fuzz-config FUZZ_TIME=3600   one target (fuzz-resp_parse,
+#                   fuzz-script, fuzz-acl_rules, fuzz-rdb_value,
+#                   fuzz-rdb_file, fuzz-aof_load, fuzz-config)
+#   make fuzz-persist  the RDB and AOF targets (fuzz-rdb, fuzz-aof)
 #   make deps       install missing packages (root) or print the apt line
 #   make redis-suite-tls  Redis's suite in its TLS mode (runtest --tls)
 
@@ -51,7 +56,7 @@ OBJS    := $(SRCS:%.c=$(BUILD)/%.o)
 UNIT    := $(wildcard tests/unit/test_*.c)
 UNITBIN := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-aof fuzz-persist fuzz-bins redis-suite redis-suite-differential redis-suite-tls
+.PHONY: all run test unit integration differential laravel laravel-differential laravel-both asan test-asan asan-unit asan-integration asan-laravel asan-suite deps clean bench fuzz fuzz-build fuzz-rdb fuzz-aof fuzz-persist fuzz-ci fuzz-bins redis-suite redis-suite-differential redis-suite-tls
 
 all: $(BUILD)/kilat-server
 
@@ -144,16 +149,25 @@ asan-suite: asan
 	LSAN_OPTIONS=detect_leaks=0 /usr/bin/python3 tests/redis-suite/run.py --tls --server build-asan/kilat-server --workdir $(REDIS_SUITE)-asan
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c), linked against the whole
-# library built with clang, ASan and UBSan in build-fuzz/. The RDB targets
-# exist once their code does: fuzz_rdb_value needs persist/rdb_dec.c (and
-# checks the round trip through the writer when persist/rdb_enc.c is
-# there too), fuzz_rdb_file needs persist/rdb_load.c. Each run starts
-# from the checked-in seeds (tests/fuzz/corpus-*) and keeps what it finds
-# in build-fuzz/corpus-<target>; a crash leaves crash-* in build-fuzz/.
+# library built with clang, ASan and UBSan in build-fuzz/: the request
+# parser (resp_parse), Lua scripting (script), the ACL rule parser
+# (acl_rules), the RDB value and file decoders (rdb_value, rdb_file), the
+# AOF loader (aof_load) and the config parser with CONFIG REWRITE
+# (config). Each run starts from the checked-in seeds (tests/fuzz/corpus-*,
+# read only: libFuzzer writes new inputs to its first corpus directory
+# only) and keeps what it finds in build-fuzz/corpus-<target>; a crash,
+# leak, timeout or out-of-memory fails the run and leaves crash-* (or
+# leak-*, timeout-*, oom-*) in build-fuzz/, the log in build-fuzz/<target>.log.
+#   make fuzz-ci              every target for FUZZ_CI_TIME s, two at once
+#                             (what `make test` runs)
+#   make fuzz-config FUZZ_TIME=3600   one target (fuzz-resp_parse,
+#                             fuzz-script, fuzz-acl_rules, fuzz-rdb_value,
+#                             fuzz-rdb_file, fuzz-aof_load, fuzz-config)
 FUZZ_BUILD := build-fuzz
 FUZZ_TIME ?= 60
+FUZZ_CI_TIME ?= 40
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_ALL := fuzz_resp_parse fuzz_script fuzz_acl_rules
+FUZZ_ALL := fuzz_resp_parse fuzz_script fuzz_acl_rules fuzz_config
 FUZZ_RDB :=
 ifneq ($(wildcard src/persist/rdb_dec.c),)
 FUZZ_RDB += fuzz_rdb_value
@@ -165,15 +179,21 @@ FUZZ_AOF := $(if $(wildcard src/persist/aof_load.c),fuzz_aof_load)
 FUZZ_ALL += $(FUZZ_RDB) $(FUZZ_AOF)
 FUZZ_DEFS := $(if $(wildcard src/persist/rdb_enc.c),-DKILAT_FUZZ_ROUNDTRIP)
 FUZZ_ARGS_fuzz_resp_parse := -max_len=4096
-FUZZ_ARGS_fuzz_script := -max_len=4096 -timeout=10
+FUZZ_ARGS_fuzz_script := -max_len=4096 -timeout=10 -rss_limit_mb=4096 -close_fd_mask=1
 FUZZ_ARGS_fuzz_acl_rules := -max_len=4096 -timeout=10
+FUZZ_ARGS_fuzz_config := -max_len=8192 -timeout=10 -close_fd_mask=3
 FUZZ_ARGS_fuzz_rdb_value := -max_len=65536 -timeout=10 -rss_limit_mb=4096
 FUZZ_ARGS_fuzz_rdb_file := -max_len=262144 -timeout=10 -rss_limit_mb=4096
 FUZZ_ARGS_fuzz_aof_load := -max_len=262144 -timeout=10 -rss_limit_mb=4096
+FUZZ_SEEDS_fuzz_resp_parse := tests/fuzz/corpus-resp
+FUZZ_SEEDS_fuzz_script := tests/fuzz/corpus-script
+FUZZ_SEEDS_fuzz_config := tests/fuzz/corpus-config
 FUZZ_SEEDS_fuzz_rdb_value := tests/fuzz/corpus-rdb
 FUZZ_SEEDS_fuzz_rdb_file := tests/fuzz/corpus-rdb-file
 FUZZ_SEEDS_fuzz_aof_load := tests/fuzz/corpus-aof
 FUZZ_SEEDS_fuzz_acl_rules := tests/fuzz/corpus-acl
+# the script target ends scripts that loop forever (see fuzz_script.c)
+FUZZ_LDFLAGS_fuzz_script := -Wl,--wrap=server_serve_while_busy -Wl,--wrap=lua_sethook
 
 # gcc's -Werror build is the warning gate; clang here warns without failing.
 fuzz-build:
@@ -183,49 +203,46 @@ fuzz-build:
 fuzz-bins: $(FUZZ_ALL:%=$(BUILD)/%)
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libkilat.a
-	$(CC) $(CPPFLAGS) $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(FUZZ_DEFS) -o $@ $< $(BUILD)/libkilat.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(FUZZ_DEFS) -o $@ $< $(BUILD)/libkilat.a \
+	  $(FUZZ_LDFLAGS_fuzz_$*) $(LDLIBS)
 
-# $(1): the targets to run, FUZZ_TIME seconds each.
-define fuzz_run
-	@set -e; mkdir -p $(FUZZ_BUILD); for t in $(1); do \
-	  mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
-	  case $$t in \
-	    fuzz_resp_parse) args="$(FUZZ_ARGS_fuzz_resp_parse)"; seeds="";; \
-	    fuzz_script) args="$(FUZZ_ARGS_fuzz_script)"; seeds="";; \
-	    fuzz_acl_rules) args="$(FUZZ_ARGS_fuzz_acl_rules)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_acl_rules))";; \
-	    fuzz_rdb_value) args="$(FUZZ_ARGS_fuzz_rdb_value)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_rdb_value))";; \
-	    fuzz_rdb_file) args="$(FUZZ_ARGS_fuzz_rdb_file)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_rdb_file))";; \
-	    fuzz_aof_load) args="$(FUZZ_ARGS_fuzz_aof_load)"; seeds="$(abspath $(FUZZ_SEEDS_fuzz_aof_load))";; \
-	  esac; \
-	  echo "== $$t ($(FUZZ_TIME) s, log $(FUZZ_BUILD)/$$t.log)"; \
-	  if (cd $(FUZZ_BUILD) && ./$$t corpus-$$t $$seeds $$args -max_total_time=$(FUZZ_TIME) \
-	      -print_final_stats=1 >$$t.log 2>&1); then tail -12 $(FUZZ_BUILD)/$$t.log; \
-	  else tail -80 $(FUZZ_BUILD)/$$t.log; exit 1; fi; \
-	done
+# One target for FUZZ_TIME seconds: make fuzz-<name> (fuzz_<name>); the
+# binaries come from fuzz-build (run it first, or use `make fuzz`).
+FUZZ_ONE := $(FUZZ_ALL:fuzz_%=fuzz-%)
+.PHONY: $(FUZZ_ONE) $(FUZZ_ONE:%=%-run)
+$(FUZZ_ONE): fuzz-%: fuzz-build
+	$(call fuzz_run_one,fuzz_$*)
+
+# $(1): one target, run for FUZZ_TIME seconds in build-fuzz/.
+define fuzz_run_one
+	@mkdir -p $(FUZZ_BUILD)/corpus-$(1)
+	@echo "== $(1) ($(FUZZ_TIME) s, log $(FUZZ_BUILD)/$(1).log)"
+	@if (cd $(FUZZ_BUILD) && ./$(1) corpus-$(1) $(abspath $(FUZZ_SEEDS_$(1))) $(FUZZ_ARGS_$(1)) \
+	    -artifact_prefix=$(abspath $(FUZZ_BUILD))/ -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    >$(1).log 2>&1); then grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)|(INITED|DONE) +cov:' $(FUZZ_BUILD)/$(1).log | tail -4; \
+	else tail -80 $(FUZZ_BUILD)/$(1).log; echo "$(1): FAILED (input saved in $(FUZZ_BUILD)/)"; exit 1; fi
 endef
 
+# Every target one after the other, FUZZ_TIME seconds each.
 fuzz: fuzz-build
-	$(call fuzz_run,$(FUZZ_ALL))
+	@set -e; for t in $(FUZZ_ONE); do $(MAKE) --no-print-directory $$t-run; done
 
-# What `make test` runs: the RDB decoders for FUZZ_TIME seconds each (a
-# note, not a failure, while their code is not there yet).
-fuzz-rdb:
-ifeq ($(strip $(FUZZ_RDB)),)
-	@echo "fuzz-rdb: src/persist/rdb_dec.c not there yet: nothing to fuzz"
-else
-	$(MAKE) fuzz-build
-	$(call fuzz_run,$(FUZZ_RDB))
-endif
+$(FUZZ_ONE:%=%-run): fuzz-%-run:
+	$(call fuzz_run_one,fuzz_$*)
 
-# The AOF loader's target for FUZZ_TIME seconds (not in `make test` yet).
-fuzz-aof:
-	$(MAKE) fuzz-build
-	$(call fuzz_run,$(FUZZ_AOF))
+# What `make test` runs: every target for FUZZ_CI_TIME seconds, two at
+# once (beside asan-integration, which mostly waits on its servers).
+fuzz-ci: fuzz-build
+	$(MAKE) -j2 --output-sync=target --no-print-directory FUZZ_TIME=$(FUZZ_CI_TIME) $(FUZZ_ONE:%=%-run)
 
-# What `make test` runs: the RDB targets, then the AOF loader's.
-fuzz-persist:
-	$(MAKE) fuzz-rdb
-	$(MAKE) fuzz-aof
+# The persistence targets only (the old CI step).
+fuzz-rdb: fuzz-build
+	@set -e; for t in $(FUZZ_RDB:fuzz_%=fuzz-%); do $(MAKE) --no-print-directory $$t-run; done
+
+fuzz-aof: fuzz-build
+	@set -e; for t in $(FUZZ_AOF:fuzz_%=fuzz-%); do $(MAKE) --no-print-directory $$t-run; done
+
+fuzz-persist: fuzz-rdb fuzz-aof
 
 # Everything CI runs. Suites that mostly wait on a server run two at a time
 # (the machine has 2 cores; servers take free ports, so they do not meet):
@@ -238,7 +255,7 @@ test: deps
 	$(MAKE) -j2 --output-sync=target integration differential
 	$(MAKE) -j2 --output-sync=target laravel-both asan-unit
 	$(MAKE) redis-suite redis-suite-differential
-	$(MAKE) -j2 --output-sync=target asan-integration fuzz-persist
+	$(MAKE) -j2 --output-sync=target asan-integration fuzz-ci
 	$(MAKE) asan-laravel asan-suite
 
 laravel-both:

@@ -1304,6 +1304,7 @@ bool config_view(size_t i, ConfigView *out) {
                : d->parse == parse_dir         ? CR_ALWAYS_QUOTED
                : d->parse == parse_notify      ? CR_QUOTED
                : d->parse == parse_replicaof   ? CR_SKIP_EMPTY
+               : d->parse == parse_bind        ? CR_WORDS
                                                : CR_PLAIN;
     return true;
 }

@@ -14,6 +14,8 @@ enum {
     CR_SAVE,          /* one `save s n` line per pair, `save ""` for none */
     CR_OBUF,          /* one client-output-buffer-limit line per class */
     CR_SKIP_EMPTY,    /* no line when the value is empty (replicaof) */
+    CR_WORDS,         /* space-separated words, each quoted when it must be
+                       * (bind: an empty address is written as "") */
 };
 
 typedef struct {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../ds/buf.h"
 #include "../ds/mem.h"
 #include "config_internal.h"
 #include "log.h"
@@ -74,6 +75,14 @@ static void format_memory(const char *value, char *out, size_t len) {
     else snprintf(out, len, "%llu", v);
 }
 
+/* A word that split_args would not read back as it is. */
+static bool needs_quotes(const char *w) {
+    if (!w[0]) return true;
+    for (const char *p = w; *p; p++)
+        if (*p == '"' || *p == '\'' || *p == '\\' || (unsigned char)*p <= ' ' || *p == 127) return true;
+    return false;
+}
+
 /* The lines that say `d`'s value now, each with its force flag: set when
  * the value is not the default (or force_all). Redis always writes save;
  * a client-output-buffer-limit line is forced only for a changed class. */
@@ -92,6 +101,29 @@ static void value_lines(const ConfigView *d, bool force_all, Lines *out) {
         format_memory(d->value, mem, sizeof(mem));
         lines_push_f(out, joinf(d->name, " ", mem), force);
         return;
+    case CR_WORDS: { /* Redis joins bind's addresses with spaces as they are;
+                      * an empty one or one with a quote would not load back */
+        Buf b = {0};
+        buf_str(&b, d->name);
+        const char *p = d->value;
+        do {
+            const char *sp = strchr(p, ' ');
+            size_t n = sp ? (size_t)(sp - p) : strlen(p);
+            char *w = mem_strndup(p, n);
+            buf_add(&b, " ", 1);
+            if (needs_quotes(w)) {
+                char *q = config_repr(w);
+                buf_str(&b, q);
+                mem_free(q);
+            } else {
+                buf_str(&b, w);
+            }
+            mem_free(w);
+            p = sp ? sp + 1 : NULL;
+        } while (p && d->value[0]);
+        lines_push_f(out, b.p, force);
+        return;
+    }
     case CR_SKIP_EMPTY:
         if (d->value[0]) lines_push_f(out, joinf(d->name, " ", d->value), force);
         return;

@@ -73,9 +73,14 @@ static bool add_listener(int fd, bool is_unix, bool tls) {
 static int open_tcp(int port, int *fds, int max) {
     char *binds = mem_strndup(cfg.bind, strlen(cfg.bind));
     int n = 0, err = 0;
-    for (char *save = NULL, *a = strtok_r(binds, " ", &save); a && port != 0;
-         a = strtok_r(NULL, " ", &save)) { /* port 0: no TCP, as Redis */
-        bool optional = a[0] == '-';
+    /* the addresses are separated by single spaces: an empty one (bind
+     * "a " or "a  b") is tried and fails, as in Redis; "" is none */
+    char *next = NULL;
+    for (char *a = binds[0] ? binds : NULL; a && port != 0; a = next) { /* port 0: no TCP */
+        char *sp = strchr(a, ' ');
+        next = sp ? sp + 1 : NULL;
+        if (sp) *sp = '\0';
+        bool optional = a[0] == '-' && a[1]; /* "-" alone is an empty address */
         int fd = n < max ? sock_listen_tcp(a, port, cfg.tcp_backlog) : -EMFILE;
         if (fd < 0) {
             if (optional && (fd == -EADDRNOTAVAIL || fd == -EAFNOSUPPORT || fd == -EPROTONOSUPPORT))

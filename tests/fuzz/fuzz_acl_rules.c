@@ -16,7 +16,9 @@
  *   (+set ~s*)\0&ch*\0+publish\0\0publish\0ch1\0m
  *   -@all\0+config|get\0+select|0\0\0select\0 0
  * A first run (120 s) found only that a first argument with a space or a
- * parenthesis does not round-trip, which Redis 7.0 shares. */
+ * parenthesis does not round-trip, which Redis 7.0 shares; a 10-minute
+ * run that %RW~* beside other key patterns does not either (Redis 7.0
+ * the same; seeds regress-rw-star*). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,14 @@ static void check_round_trip(AclUser *u) {
             parens_in_patterns |= memchr(u->sel[s].chans[k].s, '(', u->sel[s].chans[k].len) ||
                                   memchr(u->sel[s].chans[k].s, ')', u->sel[s].chans[k].len);
     }
+    /* %RW~* is described as ~*, which reads back as allkeys: that drops
+     * the patterns before it, and refuses any after it. Redis 7.0 does the
+     * same (ACL LIST of `%R~r* %RW~* %W~w*` is `%R~r* ~* %W~w*`, which ACL
+     * SETUSER refuses), so only check users without such a pattern */
+    for (int s = 0; s < u->nsel; s++)
+        for (int k = 0; k < u->sel[s].nkeys; k++)
+            parens_in_patterns |= u->sel[s].keys[k].flags == PERM_ALL && u->sel[s].keys[k].len == 1 &&
+                                  u->sel[s].keys[k].s[0] == '*';
     AclUser *v = NULL;
     char *err = acl_user_set_rules(NULL, "fz2", 3, argv, argl, argc, &v);
     if (!parens_in_patterns) {

@@ -1,5 +1,7 @@
 /* tests/fuzz/fuzz_resp_parse.c -- libFuzzer target for proto/resp_parse.
- * Build and run from the repository root:
+ * `make fuzz-resp_parse` builds and runs it from the seeds in
+ * tests/fuzz/corpus-resp (make_text_corpora.py). By hand, from the
+ * repository root:
  *   clang -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
  *     tests/fuzz/fuzz_resp_parse.c src/proto/resp_parse.c src/ds/mem.c src/base.c \
  *     -o /tmp/fuzz_resp_parse
@@ -73,7 +75,7 @@ static void run_parser(const Limits *lim, const char *data, size_t len, const si
                 for (int i = 0; i < p.argc; i++) {
                     const char *a = p.argv[i];
                     bool in_buf = a >= copy && a + p.argl[i] <= copy + p.consumed;
-                    bool in_scratch = a >= p.scratch && a + p.argl[i] <= p.scratch + p.scratch_cap;
+                    bool in_scratch = p.scratch && a >= p.scratch && a + p.argl[i] <= p.scratch + p.scratch_cap;
                     if (!(copy[0] == '*' ? in_buf : in_scratch)) abort();
                     putn(o, "%zu:", p.argl[i]);
                     put(o, a, p.argl[i]);

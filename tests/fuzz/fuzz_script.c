@@ -1,5 +1,8 @@
 /* tests/fuzz/fuzz_script.c -- libFuzzer target for Lua scripting (EVAL).
- * Build and run from the repository root:
+ * `make fuzz-script` builds and runs it (the link needs the two --wrap
+ * options of the Makefile's FUZZ_LDFLAGS_fuzz_script). By hand, from the
+ * repository root (add -Wl,--wrap=server_serve_while_busy
+ * -Wl,--wrap=lua_sethook):
  *   clang -std=c11 -D_GNU_SOURCE -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
  *     $(pkg-config --cflags lua5.1) tests/fuzz/fuzz_script.c \
  *     $SRCS \
@@ -7,8 +10,8 @@
  *     $(pkg-config --libs lua5.1) -lm -lpthread -o /tmp/fuzz_script
  *   where SRCS is every .c file under src except src/main.c:
  *     SRCS=$(find src -name '*.c' ! -path src/main.c | sort)
- *   mkdir -p /tmp/fuzz_script_corpus   # seeds: see the list below
- *   /tmp/fuzz_script /tmp/fuzz_script_corpus -max_len=4096 -timeout=10 -max_total_time=180
+ *   mkdir -p /tmp/fuzz_script_corpus
+ *   /tmp/fuzz_script /tmp/fuzz_script_corpus tests/fuzz/corpus-script -max_len=4096 -timeout=10 -max_total_time=180
  *
  * Set-up, once: config defaults (config_load with no arguments), the
  * databases, the command table. No sockets, no event loop, no background
@@ -34,42 +37,28 @@
  * leak" (a false positive). Emptying the databases before the input ends
  * keeps -detect_leaks useful for real leaks.
  *
- * Hangs: scripts may loop forever (while true do end). Nothing here stops
- * them: inputs are capped at MAX_INPUT bytes, which bounds nothing but the
- * script text, and libFuzzer's -timeout turns a hang into a reported
- * timeout. busy-reply-threshold is raised out of reach, because once it
- * trips the Lua hook calls server_serve_while_busy -> process_events, and
- * there is no event loop here.
+ * Scripts that loop forever (while true do end) end as in the server:
+ * busy-reply-threshold is 500 ms here, and once a script is busy the Lua
+ * hook calls server_serve_while_busy, which this target replaces (the
+ * Makefile links it with -Wl,--wrap=server_serve_while_busy): instead of
+ * serving the event loop (there is none here), a second fake client sends
+ * SCRIPT KILL, which makes the next hook raise the kill error. A script
+ * that wrote first is UNKILLABLE (the server would need SHUTDOWN NOSAVE);
+ * for those the wrapper raises a Lua error itself in the running Lua
+ * state, which the target learns by wrapping lua_sethook (the hook kilat
+ * installs is called through ours, which notes the state). So a timeout
+ * that libFuzzer reports (-timeout=10) is a real hang, not a Lua loop.
  *
- * Seed corpus (one file each; "\0" is a NUL byte, the byte after the body's
- * NUL is the numkeys selector, here written as the digit it gives):
- *   return redis.call('set',KEYS[1],ARGV[1])\0 1\0k\0v
- *   return redis.call('get',KEYS[1])\0 1\0k
- *   return cjson.decode(ARGV[1])\0 0\0{"a":[1,2,{"b":null}]}
- *   return cjson.encode(cjson.decode(ARGV[1]))\0 0\0[[[[1]]]]
- *   return bit.tohex(tonumber(ARGV[1]), tonumber(ARGV[2]))\0 0\0-1\0-2147483648
- *   return {unpack({1,2,3}, 1, tonumber(ARGV[1]))}\0 0\0 3
- *   return #string.rep(ARGV[1], tonumber(ARGV[2]))\0 0\0ab\0 1000
- *   return pcall(error, {err='x'})\0 0
- *   return redis.pcall('incr', KEYS[1])\0 1\0k
- *   redis.setresp(3); return redis.call('hgetall', KEYS[1])\0 1\0h
- *   redis.setresp(3); return {map={a=1}, double=1.5, set={x=true}}\0 0
- *   return redis.error_reply(ARGV[1])\0 0\0ERR x
- *   return redis.status_reply('OK')\0 0
- *   return redis.sha1hex(ARGV[1])\0 0\0x
- *   return cmsgpack and 1 or 0\0 0
- *   return struct and 1 or 0\0 0
- *   local t = {} for i=1,100 do t[i]=i end return t\0 0
- *   return redis.call('lpush', KEYS[1], unpack(ARGV))\0 1\0l\0a\0b\0c
- *   #!lua flags=no-writes\nreturn redis.call('set','x','y')\0 0
- *   return redis.call('eval', 'return 1', 0)\0 0
- *   setmetatable(_G, nil)\0 0
- *   return loadstring(ARGV[1])()\0 0\0return 1
+ * Seed corpus: tests/fuzz/corpus-script, written by make_text_corpora.py
+ * (redis.call/pcall, errors, cjson, cmsgpack, struct, bit, RESP3, flags).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
 
 #include "cmd/families.h"
 #include "core/client.h"
@@ -78,21 +67,61 @@
 #include "core/db.h"
 #include "script/sha1.h"
 
-#define MAX_INPUT 4096
+#define SCRIPT_MAX_INPUT 4096
 #define MAX_ARGS 16
 
-static Client *fc;
+static Client *fc, *killer;
 static uint64_t runs;
+
+/* ---- ending scripts that loop forever (see the top) ------------------ */
+
+void __real_lua_sethook(lua_State *L, lua_Hook f, int mask, int count);
+void __real_server_serve_while_busy(void);
+static lua_Hook kilat_hook;  /* the hook script.c installed */
+static lua_State *running;   /* the state the last hook call ran in */
+static int busy_calls;
+
+static void fuzz_hook(lua_State *L, lua_Debug *ar) {
+    running = L;
+    kilat_hook(L, ar);
+}
+
+void __wrap_lua_sethook(lua_State *L, lua_Hook f, int mask, int count) {
+    if (f) {
+        kilat_hook = f;
+        f = fuzz_hook;
+    }
+    busy_calls = 0;
+    __real_lua_sethook(L, f, mask, count);
+}
+
+void __wrap_server_serve_while_busy(void) {
+    const char *argv[] = {"script", "kill"};
+    size_t argl[] = {6, 4};
+    killer->argc = 2;
+    killer->argv = argv;
+    killer->argl = argl;
+    command_execute(killer);
+    bool unkillable = killer->olen >= 11 && !memcmp(killer->obuf, "-UNKILLABLE", 11);
+    killer->olen = killer->osent = 0;
+    killer->argc = 0;
+    killer->argv = NULL;
+    killer->argl = NULL;
+    if (unkillable && running && ++busy_calls > 2) luaL_error(running, "fuzz: script ran too long");
+}
 
 static void init_once(void) {
     static char prog[] = "fuzz_script";
     char *argv[] = {prog, NULL};
     if (!config_load(1, argv)) abort();
-    cfg.busy_reply_threshold = INT64_MAX / 4; /* see the comment at the top */
+    cfg.busy_reply_threshold = 500; /* see the comment at the top */
+    const char *err = NULL;
+    if (!config_set("save", "", &err)) abort(); /* FLUSHALL would write dump.rdb */
     db_init_all(cfg.databases);
     cmd_register_all();
     command_init();
     fc = client_create(-1, false);
+    killer = client_create(-1, false);
 }
 
 static void exec(int argc, const char **argv, size_t *argl) {
@@ -131,7 +160,7 @@ static size_t numkeys_text(uint8_t b, int nrest, char *out, size_t cap) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!fc) init_once();
-    if (size > MAX_INPUT) return 0;
+    if (size > SCRIPT_MAX_INPUT) return 0;
 
     /* A private copy, NUL-terminated, so every piece is a C string too. */
     char *buf = malloc(size + 1);
