@@ -256,7 +256,7 @@ test: deps
 	$(MAKE) -j2 --output-sync=target laravel-both asan-unit
 	$(MAKE) redis-suite redis-suite-differential
 	$(MAKE) -j2 --output-sync=target asan-integration fuzz-ci
-	$(MAKE) asan-laravel asan-suite
+	$(MAKE) -j2 --output-sync=target asan-laravel asan-suite
 
 laravel-both:
 	$(MAKE) laravel laravel-differential
