@@ -460,30 +460,27 @@ def strace_unix_socket(tmp, perm):
         return [l.split(None, 1)[1] for l in f.read().splitlines() if " " in l], path, mode
 
 
-def shutdown_unix(path):
+def unix_request(path, line, timeout=2):
+    """Sends one inline command on the unix socket; its reply's first bytes,
+    or None when the socket does not answer."""
     s = socket.socket(socket.AF_UNIX)
     try:
-        s.settimeout(5)
+        s.settimeout(timeout)
         s.connect(path)
-        s.sendall(b"SHUTDOWN NOSAVE\r\n")
-        s.recv(16)
+        s.sendall(line)
+        return s.recv(16)
     except OSError:
-        pass
+        return None
     finally:
         s.close()
+
+
+def shutdown_unix(path):
+    unix_request(path, b"SHUTDOWN NOSAVE\r\n", timeout=5)
 
 
 def _answers(path):
-    s = socket.socket(socket.AF_UNIX)
-    try:
-        s.settimeout(2)
-        s.connect(path)
-        s.sendall(b"PING\r\n")
-        return s.recv(16) == b"+PONG\r\n"
-    except OSError:
-        return False
-    finally:
-        s.close()
+    return unix_request(path, b"PING\r\n") == b"+PONG\r\n"
 
 
 def test_cve_2023_45145_unixsocket_mode_set_before_listen():
