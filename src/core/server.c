@@ -456,6 +456,9 @@ void server_run(void) {
         /* over maxmemory after a bounded step: go on next turn, no sleep */
         if (UNLIKELY(evict_enabled) && evict_pending) timeout = 0;
         process_events(timeout);
+        /* each turn, as Redis's beforeSleep: a peak a command makes and
+         * the next one undoes (fill then delete) is seen by INFO */
+        stats_memory_peak();
         if (UNLIKELY(evict_enabled)) evict_pending = !evict_step();
         if (UNLIKELY(step_fn != NULL)) {
             step_wait = step_fn();
