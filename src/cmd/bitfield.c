@@ -102,24 +102,37 @@ static uint64_t field_read(const uint8_t *s, size_t len, uint64_t off, int width
     return bits_get(tmp, off & 7, (unsigned)width);
 }
 
+/* The low `width` bits of v as a two's complement number. */
 static inline int64_t sign_extend(uint64_t v, int width) {
-    if (width < 64 && (v & (UINT64_C(1) << (width - 1)))) v |= ~UINT64_C(0) << width;
+    if (width == 64) return (int64_t)v;
+    v &= (UINT64_C(1) << width) - 1;
+    if (v & (UINT64_C(1) << (width - 1))) v |= ~UINT64_C(0) << width;
     return (int64_t)v;
 }
 
 /* The signed result of SET (value) or INCRBY (old + by) in `width` bits
- * under o's overflow rule: false if it overflowed under FAIL. */
+ * under o's overflow rule: false if it overflowed under FAIL. The test is
+ * Redis's, bounds computed in wrapping 64-bit arithmetic, and so are its
+ * answers where that wraps: SET i3 to INT64_MIN saturates to the MAXIMUM
+ * (3), as on redis-server. */
 static bool signed_result(const FieldOp *o, int64_t old, int64_t *out) {
     int w = o->width;
     int64_t max = w == 64 ? INT64_MAX : (int64_t)((UINT64_C(1) << (w - 1)) - 1), min = -max - 1;
-    __int128 want = o->op == OP_SET ? (__int128)o->arg : (__int128)old + o->arg;
-    if (want >= min && want <= max) {
-        *out = (int64_t)want;
+    int64_t value = o->op == OP_SET ? o->arg : old, incr = o->op == OP_SET ? 0 : o->arg;
+    int64_t maxincr = (int64_t)((uint64_t)max - (uint64_t)value);
+    int64_t minincr = (int64_t)((uint64_t)min - (uint64_t)value);
+    int dir = 0;
+    if (value > max || (w != 64 && incr > maxincr) || (value >= 0 && incr > 0 && incr > maxincr))
+        dir = 1;
+    else if (value < min || (w != 64 && incr < minincr) || (value < 0 && incr < 0 && incr < minincr))
+        dir = -1;
+    if (!dir) {
+        *out = (int64_t)((uint64_t)value + (uint64_t)incr);
         return true;
     }
     if (o->overflow == OV_FAIL) return false;
-    if (o->overflow == OV_SAT) *out = want > max ? max : min;
-    else *out = sign_extend((uint64_t)(o->op == OP_SET ? 0 : old) + (uint64_t)o->arg, w);
+    if (o->overflow == OV_SAT) *out = dir > 0 ? max : min;
+    else *out = sign_extend((uint64_t)value + (uint64_t)incr, w);
     return true;
 }
 
