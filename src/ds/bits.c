@@ -116,6 +116,25 @@ static void count_pick(void) {
 #endif
 }
 
+bool bits_use_count_kernel(int kernel) {
+    count_pick();
+    switch (kernel) {
+    case BITS_COUNT_BEST: return true;
+    case BITS_COUNT_PORTABLE: count_impl = count_swar; return true;
+#ifdef BITS_X86
+    case BITS_COUNT_POPCNT:
+        if (!__builtin_cpu_supports("popcnt")) return false;
+        count_impl = count_popcnt;
+        return true;
+    case BITS_COUNT_AVX2:
+        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("popcnt")) return false;
+        count_impl = count_avx2;
+        return true;
+#endif
+    }
+    return false;
+}
+
 uint64_t bits_count(const uint8_t *p, size_t n) {
     if (UNLIKELY(!count_impl)) count_pick();
     return count_impl(p, n);

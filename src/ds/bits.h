@@ -9,6 +9,9 @@
 
 /* Number of set bits in p[0..n). */
 uint64_t bits_count(const uint8_t *p, size_t n);
+/* Tests: makes bits_count use one kernel; false if this CPU lacks it. */
+enum { BITS_COUNT_BEST, BITS_COUNT_PORTABLE, BITS_COUNT_POPCNT, BITS_COUNT_AVX2 };
+bool bits_use_count_kernel(int kernel);
 /* Position of the first bit equal to `bit` (0 or 1) in p[0..n). None
  * found: -1 for bit 1, n*8 for bit 0 (the first of the zeros past the
  * end), as Redis's BITPOS counts. */
