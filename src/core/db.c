@@ -672,6 +672,16 @@ size_t db_setrange(Db *db, const char *key, size_t klen, size_t off, const char 
 char *db_string_mutable(Db *db, const char *key, size_t klen, size_t minlen, size_t *len,
                         bool *grew) {
     Entry *e = find_live(db, key, klen);
+    if (e && e->enc == ENC_RAW) { /* SETBIT's hot path: already long enough */
+        RawStr *r;
+        memcpy(&r, value_ptr(e), sizeof(r));
+        if (r->len >= minlen) {
+            before_change(db, e);
+            *grew = false;
+            *len = r->len;
+            return r->buf;
+        }
+    }
     size_t cur = e ? entry_strlen(e) : 0;
     size_t need = minlen > cur ? minlen : cur;
     uint64_t d0 = dirty; /* a conversion to raw is no change: the caller counts */
