@@ -26,6 +26,20 @@ static Entry *lookup_read(Client *c, int i) {
     return e;
 }
 
+/* The string at argv[1] for reading (lookupKeyRead): NULL with *missing
+ * for an absent key, NULL after WRONGTYPE, else its bytes (an int value's
+ * text, in buf of 24 bytes). */
+static const uint8_t *read_bits(Client *c, size_t *len, char *buf, bool *missing) {
+    Entry *e = lookup_read(c, 1);
+    *missing = e == NULL;
+    if (!e) return NULL;
+    if (entry_type(e) != TYPE_STRING) {
+        reply_wrongtype(c);
+        return NULL;
+    }
+    return (const uint8_t *)entry_str(e, len, buf);
+}
+
 bool bitops_offset_or_reply(Client *c, int i, int field_bits, uint64_t *off) {
     const char *s = c->argv[i];
     size_t len = c->argl[i];
@@ -79,19 +93,12 @@ static void cmd_setbit(Client *c) {
 static void cmd_getbit(Client *c) {
     uint64_t off;
     if (!bitops_offset_or_reply(c, 2, 0, &off)) return;
-    Entry *e = lookup_read(c, 1);
-    if (!e) {
-        reply_int(c, 0);
-        return;
-    }
-    if (entry_type(e) != TYPE_STRING) {
-        reply_wrongtype(c);
-        return;
-    }
     char buf[24];
-    size_t len;
-    const uint8_t *s = (const uint8_t *)entry_str(e, &len, buf);
-    int bit = (off >> 3) < len && (s[off >> 3] & (0x80u >> (off & 7)));
+    size_t len = 0;
+    bool missing;
+    const uint8_t *s = read_bits(c, &len, buf, &missing);
+    if (!s && !missing) return;
+    int bit = s && (off >> 3) < len && (s[off >> 3] & (0x80u >> (off & 7)));
     reply_int(c, bit);
 }
 
@@ -148,18 +155,14 @@ static uint64_t count_range(const uint8_t *s, uint64_t start, uint64_t end) {
  * key is 0 whatever the arguments); two negative indexes in the wrong
  * order are 0 before the unit word is looked at, as in Redis. */
 static void cmd_bitcount(Client *c) {
-    Entry *e = lookup_read(c, 1);
-    if (!e) {
-        reply_int(c, 0);
-        return;
-    }
-    if (entry_type(e) != TYPE_STRING) {
-        reply_wrongtype(c);
-        return;
-    }
     char buf[24];
     size_t len;
-    const uint8_t *s = (const uint8_t *)entry_str(e, &len, buf);
+    bool missing;
+    const uint8_t *s = read_bits(c, &len, buf, &missing);
+    if (!s) {
+        if (missing) reply_int(c, 0);
+        return;
+    }
     int64_t start = 0, end = (int64_t)len - 1;
     bool isbit = false;
     if (c->argc == 4 || c->argc == 5) {
@@ -210,18 +213,14 @@ static void cmd_bitpos(Client *c) {
         reply_error(c, "ERR The bit argument must be 1 or 0.");
         return;
     }
-    Entry *e = lookup_read(c, 1);
-    if (!e) {
-        reply_int(c, bit ? -1 : 0);
-        return;
-    }
-    if (entry_type(e) != TYPE_STRING) {
-        reply_wrongtype(c);
-        return;
-    }
     char buf[24];
     size_t len;
-    const uint8_t *s = (const uint8_t *)entry_str(e, &len, buf);
+    bool missing;
+    const uint8_t *s = read_bits(c, &len, buf, &missing);
+    if (!s) {
+        if (missing) reply_int(c, bit ? -1 : 0);
+        return;
+    }
     int64_t start = 0, end = (int64_t)len - 1;
     bool isbit = false, end_given = false;
     if (c->argc >= 4 && c->argc <= 6) {
