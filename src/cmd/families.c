@@ -33,6 +33,8 @@ extern Command module_commands[];
 extern Command standalone_commands[];
 extern Command dump_commands[];
 extern Command restore_commands[];
+extern Command bitops_commands[];
+extern Command bitfield_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -65,4 +67,6 @@ void cmd_register_all(void) {
     command_register(dump_commands);
     migrate_init();
     command_register(restore_commands);
+    command_register(bitops_commands);
+    command_register(bitfield_commands);
 }

@@ -669,6 +669,45 @@ size_t db_setrange(Db *db, const char *key, size_t klen, size_t off, const char 
     return r->len;
 }
 
+char *db_string_mutable(Db *db, const char *key, size_t klen, size_t minlen, size_t *len,
+                        bool *grew) {
+    Entry *e = find_live(db, key, klen);
+    if (e && e->enc == ENC_RAW) { /* SETBIT's hot path: already long enough */
+        RawStr *r;
+        memcpy(&r, value_ptr(e), sizeof(r));
+        if (r->len >= minlen) {
+            before_change(db, e);
+            *grew = false;
+            *len = r->len;
+            return r->buf;
+        }
+    }
+    size_t cur = e ? entry_strlen(e) : 0;
+    size_t need = minlen > cur ? minlen : cur;
+    uint64_t d0 = dirty; /* a conversion to raw is no change: the caller counts */
+    RawStr *r = make_raw(db, key, klen, need);
+    dirty = d0;
+    *grew = !e || need > cur;
+    if (need > r->len) {
+        memset(r->buf + r->len, 0, need - r->len);
+        r->len = need;
+        r->buf[need] = '\0';
+    }
+    *len = r->len;
+    return r->buf;
+}
+
+char *db_string_new(Db *db, const char *key, size_t klen, size_t len) {
+    RawStr *r = mem_alloc(sizeof(RawStr) + len + 1);
+    r->len = len;
+    r->buf[len] = '\0';
+    Entry *n = entry_new(key, klen, false, 0, 8);
+    n->enc = ENC_RAW;
+    memcpy(value_ptr(n), &r, sizeof(r));
+    install(db, n, LFU_KEEP_OLD);
+    return r->buf;
+}
+
 bool db_delete(Db *db, const char *key, size_t klen) {
     Entry *e = find_live(db, key, klen);
     if (!e) return false;

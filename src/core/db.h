@@ -114,6 +114,18 @@ size_t db_append(Db *db, const char *key, size_t klen, const char *data, size_t 
  * checked the 512MB limit. */
 size_t db_setrange(Db *db, const char *key, size_t klen, size_t off, const char *data,
                    size_t dlen);
+/* The string at key as a writable buffer of at least minlen bytes, for
+ * the bit commands: an absent key is created, a shorter value is padded
+ * with zero bytes, an int or embedded value becomes raw (OBJECT ENCODING
+ * "raw", as Redis's unshared string). The caller checked the key is a
+ * string or absent. *len is the length; *grew says whether the key was
+ * created or lengthened. Adds nothing to db_dirty: the caller counts its
+ * changes (db_add_dirty). Valid until the next write to db. */
+char *db_string_mutable(Db *db, const char *key, size_t klen, size_t minlen, size_t *len,
+                        bool *grew);
+/* Sets key (any type before, TTL removed) to a new raw string of len
+ * bytes, left for the caller to fill at once; returns them. */
+char *db_string_new(Db *db, const char *key, size_t klen, size_t len);
 bool db_delete(Db *db, const char *key, size_t klen);
 /* Sets (when_ms > 0) or removes (when_ms == DB_NO_TTL) the key's expire.
  * false if the key does not exist. */
