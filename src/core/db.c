@@ -669,6 +669,14 @@ size_t db_setrange(Db *db, const char *key, size_t klen, size_t off, const char 
     return r->len;
 }
 
+char *db_string_edit(Db *db, const char *key, size_t klen, size_t room, size_t **len) {
+    uint64_t before = dirty; /* an encoding change is no change to the data */
+    RawStr *r = make_raw(db, key, klen, room);
+    dirty = before;
+    *len = &r->len;
+    return r->buf;
+}
+
 bool db_delete(Db *db, const char *key, size_t klen) {
     Entry *e = find_live(db, key, klen);
     if (!e) return false;
