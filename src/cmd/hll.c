@@ -256,7 +256,9 @@ static void cmd_pfdebug(Client *c) {
     } else if (arg_is(c, 1, "encoding")) {
         reply_status(c, sparse ? "sparse" : "dense");
     } else {
-        reply_errorf(c, "ERR Unknown PFDEBUG subcommand '%s'", c->argv[1]);
+        /* %s: the name up to a NUL, as Redis prints it */
+        int n = (int)strnlen(c->argv[1], c->argl[1]);
+        reply_errorf(c, "ERR Unknown PFDEBUG subcommand '%.*s'", n, c->argv[1]);
     }
 }
 
