@@ -397,3 +397,47 @@ def test_dump_payloads_match_redis(pair):
     same(pair, "PFADD", "dense", "more", "elements")
     same(pair, "PFCOUNT", "dense")
     same_values(pair, ["sparse", "dense"])
+
+
+# ------------------------------------------------------------ propagation
+
+@pytest.fixture(scope="module")
+def aof_reference():
+    yield from reference_redis("--appendonly", "yes", prefix="kilat-hllaof-")
+
+
+def incr_aof(conn):
+    """The AOF incr file's contents of the server behind conn."""
+    import glob
+    import os
+    d = conn.cmd("CONFIG", "GET", "dir")[1].decode()
+    files = glob.glob(os.path.join(d, "appendonlydir", "*.incr.aof"))
+    assert len(files) == 1, files
+    with open(files[0], "rb") as f:
+        return f.read()
+
+
+def test_aof_gets_what_redis_writes(start_server, aof_reference):
+    """PFCOUNT that fills the cache and PFDEBUG TODENSE/GETREG that change
+    the encoding are written; a PFADD that changes nothing, a cached PFCOUNT
+    and a union PFCOUNT are not."""
+    import time
+    srv = start_server("--appendonly", "yes")
+    conns = [srv.raw(), RawConn("127.0.0.1", aof_reference)]
+    conns[1].cmd("FLUSHALL")
+    cmds = [("PFADD", "h", "a", "b", "c"), ("PFCOUNT", "h"), ("PFCOUNT", "h"),
+            ("PFADD", "h", "a"), ("PFMERGE", "m", "h"), ("PFCOUNT", "h", "m"),
+            ("PFDEBUG", "TODENSE", "m"), ("PFDEBUG", "TODENSE", "m"),
+            ("PFADD", "g", "x"), ("PFDEBUG", "GETREG", "g"), ("PFCOUNT", "m")]
+    before = [incr_aof(c) for c in conns]
+    for c in conns:
+        for cmd in cmds:
+            c.cmd(*cmd)
+    time.sleep(0.3)
+    added = [incr_aof(c)[len(b):] for c, b in zip(conns, before)]
+    # from the first PFADD (a fresh file starts with a SELECT)
+    added = [a[a.lower().index(b"*5\r\n$5\r\npfadd"):] for a in added]
+    assert added[0] == added[1]
+    assert added[0].count(b"PFCOUNT") == 2 and added[0].count(b"PFDEBUG") == 2
+    for c in conns:
+        c.close()
