@@ -66,9 +66,8 @@ static size_t sparse_room(size_t len, size_t sets) {
     return (size_t)(want < cap ? want : cap) + HLL_SPARSE_SLACK;
 }
 
-/* Opens argv[arg], an existing HLL (checked), for `sets` updates. */
-static void edit_existing(Edit *ed, Client *c, int arg, size_t sets) {
-    Entry *e = db_lookup(c->db, c->argv[arg], c->argl[arg], true);
+/* Opens argv[arg], an existing HLL (checked) at e, for `sets` updates. */
+static void edit_existing(Edit *ed, Client *c, int arg, const Entry *e, size_t sets) {
     char buf[24];
     size_t len;
     const uint8_t *s = (const uint8_t *)entry_str(e, &len, buf);
@@ -102,7 +101,6 @@ static int edit_set(Edit *ed, long index, uint8_t count) {
 static void cmd_pfadd(Client *c) {
     Entry *e = lookup_write(c, 1);
     size_t len, sets = (size_t)c->argc - 2;
-    (void)len;
     int64_t updated = 0;
     Edit ed;
     if (!e) {
@@ -110,7 +108,7 @@ static void cmd_pfadd(Client *c) {
         updated++;
     } else {
         if (!hll_or_reply(c, e, NULL, &len)) return;
-        edit_existing(&ed, c, 1, sets);
+        edit_existing(&ed, c, 1, e, sets);
     }
     for (int j = 2; j < c->argc; j++) {
         long index;
@@ -200,7 +198,8 @@ static void cmd_pfmerge(Client *c) {
         }
     }
     Edit ed;
-    if (lookup_write(c, 1)) edit_existing(&ed, c, 1, HLL_REGISTERS);
+    Entry *dest = lookup_write(c, 1);
+    if (dest) edit_existing(&ed, c, 1, dest, HLL_REGISTERS);
     else edit_new(&ed, c, 1, HLL_REGISTERS);
     if (dense && !edit_to_dense(&ed)) {
         reply_error(c, ERR_INVALID);

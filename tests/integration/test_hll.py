@@ -376,6 +376,10 @@ def test_multi_and_scripts(pair):
     same(pair, "EVAL", "redis.call('pfadd', KEYS[1], 'x', 'y'); return redis.call('pfcount', KEYS[1])",
          1, "s")
     same(pair, "EVAL", "return redis.pcall('pfcount', KEYS[1])", 1, "nokey")
+    # PFCOUNT may write (MAY_REPLICATE): refused in read-only scripts
+    same(pair, "EVAL_RO", "return redis.call('pfcount', KEYS[1])", 1, "h")
+    same(pair, "EVAL", "#!lua flags=no-writes\nreturn redis.call('pfcount', KEYS[1])", 1, "h")
+    same(pair, "EVAL_RO", "return redis.call('pfadd', KEYS[1], 'z')", 1, "h")
     same_values(pair, ["h", "m", "s"])
 
 
