@@ -445,3 +445,40 @@ def test_aof_gets_what_redis_writes(start_server, aof_reference):
     assert added[0].count(b"PFCOUNT") == 2 and added[0].count(b"PFDEBUG") == 2
     for c in conns:
         c.close()
+
+
+# ------------------------------------------------------------ RDB both ways
+
+def test_rdb_moves_hlls_both_ways():
+    """HLLs (sparse, dense, cache valid or not) saved by one server load in
+    the other with the same bytes and counts, in both directions."""
+    import os
+    from persist_helpers import REDIS_BIN, RefServers, copy_rdb
+    if not REDIS_BIN:
+        pytest.skip("needs redis-server")
+    servers = RefServers()
+    try:
+        sut = servers.launch(())
+        with sut.raw() as c:
+            c.cmd("PFADD", "sparse", "a", "b", "c")
+            c.cmd("PFADD", "dense", *["d%d" % i for i in range(3000)])
+            c.cmd("PFADD", "counted", *["c%d" % i for i in range(50)])
+            c.cmd("PFCOUNT", "counted")
+            c.cmd("PFADD", "empty")
+            made = {k: c.cmd("GET", k) for k in ("sparse", "dense", "counted", "empty")}
+            assert c.cmd("SAVE") == b"OK"
+        path = os.path.join(sut.dir, "dump.rdb")
+        ref = servers.launch((), ref=True, before=copy_rdb(path))
+        with ref.raw() as c:
+            for k, v in made.items():
+                assert c.cmd("GET", k) == v, k
+            counts = {k: c.cmd("PFCOUNT", k) for k in made}
+            assert c.cmd("SAVE") == b"OK"
+        back = servers.launch((), before=copy_rdb(os.path.join(ref.dir, "dump.rdb")))
+        with back.raw() as c:
+            for k in made:
+                assert c.cmd("PFCOUNT", k) == counts[k], k
+            assert c.cmd("PFADD", "dense", *["n%d" % i for i in range(100)]) == 1
+            assert c.cmd("PFDEBUG", "ENCODING", "sparse") == b"sparse"
+    finally:
+        servers.stop()
