@@ -128,23 +128,31 @@ static void cmd_pfadd(Client *c) {
     reply_int(c, updated ? 1 : 0);
 }
 
-/* PFCOUNT of several keys: the estimate of their union, changing none. */
-static void pfcount_union(Client *c) {
-    uint8_t *max = mem_alloc(HLL_REGISTERS);
+/* max[i] = the largest register i of the HLLs at argv[1..] (absent keys
+ * are empty HLLs); *dense: one of them is dense. false: error replied. */
+static bool max_registers_or_reply(Client *c, uint8_t *max, bool *dense) {
     memset(max, 0, HLL_REGISTERS);
+    *dense = false;
     for (int j = 1; j < c->argc; j++) {
         Entry *e = lookup_read(c, j);
         const uint8_t *s;
         size_t len;
         if (!e) continue;
-        if (!hll_or_reply(c, e, &s, &len)) goto done;
+        if (!hll_or_reply(c, e, &s, &len)) return false;
+        if (hll_encoding(s) == HLL_DENSE) *dense = true;
         if (!hll_merge_max(s, len, max)) {
             reply_error(c, ERR_INVALID);
-            goto done;
+            return false;
         }
     }
-    reply_int(c, (int64_t)hll_count_raw(max));
-done:
+    return true;
+}
+
+/* PFCOUNT of several keys: the estimate of their union, changing none. */
+static void pfcount_union(Client *c) {
+    uint8_t *max = mem_alloc(HLL_REGISTERS);
+    bool dense;
+    if (max_registers_or_reply(c, max, &dense)) reply_int(c, (int64_t)hll_count_raw(max));
     mem_free(max);
 }
 
@@ -183,20 +191,8 @@ static void cmd_pfcount(Client *c) {
  * itself) gets the register maxima; dense if any input was dense. */
 static void cmd_pfmerge(Client *c) {
     uint8_t *max = mem_alloc(HLL_REGISTERS);
-    memset(max, 0, HLL_REGISTERS);
-    bool dense = false;
-    for (int j = 1; j < c->argc; j++) {
-        Entry *e = lookup_read(c, j);
-        const uint8_t *s;
-        size_t len;
-        if (!e) continue;
-        if (!hll_or_reply(c, e, &s, &len)) goto done;
-        if (hll_encoding(s) == HLL_DENSE) dense = true;
-        if (!hll_merge_max(s, len, max)) {
-            reply_error(c, ERR_INVALID);
-            goto done;
-        }
-    }
+    bool dense;
+    if (!max_registers_or_reply(c, max, &dense)) goto done;
     Edit ed;
     Entry *dest = lookup_write(c, 1);
     if (dest) edit_existing(&ed, c, 1, dest, HLL_REGISTERS);
