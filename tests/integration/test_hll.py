@@ -482,3 +482,45 @@ def test_rdb_moves_hlls_both_ways():
             assert c.cmd("PFDEBUG", "ENCODING", "sparse") == b"sparse"
     finally:
         servers.stop()
+
+
+def test_object_encoding_follows_redis(pair):
+    """An HLL is a raw string once a PF command has opened it, as Redis's
+    dbUnshareStringValue makes it; a short one restored or SET is embstr
+    until then."""
+    ours, theirs = pair
+    same(pair, "PFADD", "h", "a")
+    same(pair, "OBJECT", "ENCODING", "h")
+    payload = theirs.cmd("DUMP", "h")
+    value = theirs.cmd("GET", "h")
+    for c in pair:
+        c.cmd("RESTORE", "r", 0, payload)
+        c.cmd("SET", "s", value)
+    for cmd in (("PFCOUNT", "r"), ("PFCOUNT", "s", "r"), ("PFDEBUG", "ENCODING", "s")):
+        same(pair, "OBJECT", "ENCODING", "r")
+        same(pair, "OBJECT", "ENCODING", "s")
+        same(pair, *cmd)
+    same(pair, "OBJECT", "ENCODING", "r")
+    same(pair, "OBJECT", "ENCODING", "s")
+
+
+def test_watch_sees_a_cache_fill(pair, connect, reference):
+    """A PFCOUNT that writes the cache touches WATCHed keys; one that reads
+    it does not; PFDEBUG TODENSE does not either (as Redis)."""
+    others = (connect(), RawConn("127.0.0.1", reference))
+    results = []
+    for c, other in zip(pair, others):
+        c.cmd("PFADD", "h", "a", "b")
+        c.cmd("PFADD", "s", "a")
+        got = []
+        for cmd in (("PFCOUNT", "h"), ("PFCOUNT", "h"), ("PFDEBUG", "TODENSE", "s"),
+                    ("PFCOUNT", "h", "s")):
+            c.cmd("WATCH", "h", "s")
+            other.cmd(*cmd)
+            c.cmd("MULTI")
+            c.cmd("PING")
+            got.append(c.cmd_raw("EXEC"))
+        results.append(got)
+    others[1].close()
+    assert results[0] == results[1]
+    assert results[0][0] == b"*-1\r\n" and results[0][1] == b"*1\r\n+PONG\r\n"
