@@ -524,3 +524,17 @@ def test_watch_sees_a_cache_fill(pair, connect, reference):
     others[1].close()
     assert results[0] == results[1]
     assert results[0][0] == b"*-1\r\n" and results[0][1] == b"*1\r\n+PONG\r\n"
+
+
+def test_ttl_kept_through_changes(pair):
+    for c in pair:
+        c.cmd("PFADD", "h", "a")
+        c.cmd("SET", "s", c.cmd("GET", "h"), "EX", 1000)
+        c.cmd("EXPIRE", "h", 1000)
+    for cmd in (("PFADD", "h", *["x%d" % i for i in range(3000)]), ("PFCOUNT", "h"),
+                ("PFMERGE", "h", "s"), ("PFDEBUG", "TODENSE", "s"), ("PFADD", "s", "b")):
+        same(pair, *cmd)
+        for k in ("h", "s"):
+            ttls = [c.cmd("TTL", k) for c in pair]
+            assert ttls[0] > 990 and ttls[1] > 990, (cmd, k)
+    same_values(pair, ["h", "s"])
