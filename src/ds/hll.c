@@ -343,9 +343,10 @@ char *hll_sparse_text(const uint8_t *s, size_t len, size_t *outlen) {
     char *out = mem_alloc(cap);
     while (p < end) {
         Op op = op_at(p, end);
+        const char *tag = op.kind == OP_ZERO ? "z" : "Z";
         if (op.kind == OP_VAL)
             n += (size_t)snprintf(out + n, cap - n, "v:%d,%ld ", op.value, op.run);
-        else n += (size_t)snprintf(out + n, cap - n, "%s:%ld ", op.kind == OP_ZERO ? "z" : "Z", op.run);
+        else n += (size_t)snprintf(out + n, cap - n, "%s:%ld ", tag, op.run);
         p += op.size;
     }
     if (n) n--; /* the last space */

@@ -10,9 +10,9 @@
  * enc 1 sparse: opcodes ZERO 00llllll (1-64 zero registers), XZERO
  * 01llllll llllllll (1-16384), VAL 1vvvvvll (value 1-32, run 1-4).
  * Functions work on a caller's buffer s[0..*len) with s[*len] == 0 kept;
- * only hll_sparse_text and hll_selftest allocate. Element hashing is MurmurHash64A
- * (seed 0xadc83b19): register = low 14 bits, count = position of the
- * first 1 bit in the remaining 50 (1..51). */
+ * only hll_sparse_text and hll_selftest allocate. Element hashing is
+ * MurmurHash64A (seed 0xadc83b19): register = low 14 bits, count =
+ * position of the first 1 bit in the remaining 50 (1..51). */
 #ifndef KILAT_HLL_H
 #define KILAT_HLL_H
 
