@@ -31,9 +31,9 @@ extern Command slowlog_commands[];
 extern Command latency_commands[];
 extern Command module_commands[];
 extern Command standalone_commands[];
+extern Command hll_commands[];
 extern Command dump_commands[];
 extern Command restore_commands[];
-extern Command hll_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -61,10 +61,10 @@ void cmd_register_all(void) {
     command_register(latency_commands);
     command_register(module_commands);
     command_register(standalone_commands);
+    command_register(hll_commands);
     persist_register();
     acl_register();
     command_register(dump_commands);
     migrate_init();
     command_register(restore_commands);
-    command_register(hll_commands);
 }

@@ -669,14 +669,6 @@ size_t db_setrange(Db *db, const char *key, size_t klen, size_t off, const char 
     return r->len;
 }
 
-char *db_string_edit(Db *db, const char *key, size_t klen, size_t room, size_t **len) {
-    uint64_t before = dirty; /* an encoding change is no change to the data */
-    RawStr *r = make_raw(db, key, klen, room);
-    dirty = before;
-    *len = &r->len;
-    return r->buf;
-}
-
 bool db_delete(Db *db, const char *key, size_t klen) {
     Entry *e = find_live(db, key, klen);
     if (!e) return false;
@@ -751,6 +743,14 @@ void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, s
                                 e->enc == ENC_INT);
     mem_free(tmp);
     added_always_new(dst, n);
+}
+
+char *db_string_edit(Db *db, const char *key, size_t klen, size_t room, size_t **len) {
+    uint64_t before = dirty; /* an encoding change is no change to the data */
+    RawStr *r = make_raw(db, key, klen, room);
+    dirty = before;
+    *len = &r->len;
+    return r->buf;
 }
 
 /* ---------- whole-database operations ---------- */
