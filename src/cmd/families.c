@@ -31,6 +31,7 @@ extern Command slowlog_commands[];
 extern Command latency_commands[];
 extern Command module_commands[];
 extern Command standalone_commands[];
+extern Command hll_commands[];
 extern Command dump_commands[];
 extern Command restore_commands[];
 extern Command bitops_commands[];
@@ -62,6 +63,7 @@ void cmd_register_all(void) {
     command_register(latency_commands);
     command_register(module_commands);
     command_register(standalone_commands);
+    command_register(hll_commands);
     persist_register();
     acl_register();
     command_register(dump_commands);

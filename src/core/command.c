@@ -259,7 +259,8 @@ static void reply_unknown_sub(Client *c, const Command *parent) {
  * notifications would miss the change. Database-wide commands signal no
  * single key (the MULTI module handles them). */
 static void check_signalled(const Command *cmd, uint64_t changes, uint64_t touches) {
-    static const char *const exempt[] = {"flushdb", "flushall", "swapdb", "debug", NULL};
+    static const char *const exempt[] = {"flushdb", "flushall", "swapdb", "debug",
+                                               "pfdebug", NULL};
     if (!changes || watch_touches != touches) return;
     const char *name = cmd->parent ? cmd->parent->name : cmd->name;
     for (int i = 0; exempt[i]; i++)

@@ -784,6 +784,14 @@ void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, s
     added_always_new(dst, n);
 }
 
+char *db_string_edit(Db *db, const char *key, size_t klen, size_t room, size_t **len) {
+    uint64_t before = dirty; /* an encoding change is no change to the data */
+    RawStr *r = make_raw(db, key, klen, room);
+    dirty = before;
+    *len = &r->len;
+    return r->buf;
+}
+
 /* ---------- whole-database operations ---------- */
 
 static void free_table_job(void *ht) { ht_destroy(ht); }

@@ -135,6 +135,13 @@ bool db_set_expire(Db *db, const char *key, size_t klen, int64_t when_ms);
 void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen);
 /* Copies key's value (and TTL) to dst/nkey, replacing. Source must exist. */
 void db_copy(Db *src, const char *key, size_t klen, Db *dst, const char *nkey, size_t nklen);
+/* Opens key's string value for editing in place (HyperLogLog registers):
+ * the value becomes a raw string with room for `room` bytes and a NUL
+ * (an empty one is created when the key is absent); returns its bytes and
+ * points *len at its length, which the caller updates, keeping
+ * buf[*len] == 0 and *len <= room. Valid until the next change to the
+ * database. Adds nothing to db_dirty: the caller counts its changes. */
+char *db_string_edit(Db *db, const char *key, size_t klen, size_t room, size_t **len);
 
 /* --- whole database --- */
 /* A load's hint (RDB RESIZEDB): sizes an empty database's table for

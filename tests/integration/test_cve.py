@@ -11,8 +11,7 @@ The Lua CVEs are in test_cve_lua.py. Elsewhere:
   CVE-2024-31449 test_cve_lua.py::test_cve_2024_31449_bit_tohex_int_min
                  (and test_scripting_cve.py::test_bit_tohex_widths)
 Not here yet: CVE-2022-35977's SORT (issue 15): the SORT test below skips
-while kilat has no SORT; CVE-2025-32023 (HyperLogLog, issue 15) and
-CVE-2026-66373 (stream RDB, issue 16) come with those types. Debian's
+while kilat has no SORT; CVE-2026-66373 (stream RDB, issue 16) come with those types. Debian's
 other patches concern code kilat does not have: redis-check-aof's file
 name (CVE-2025-27151), replication (CVE-2026-23631) and the cluster bus
 (CVE-2026-21863, CVE-2026-92925). CVE-2026-81934 (TLS) is in test_tls.py."""
@@ -423,6 +422,31 @@ def test_cve_2023_28856_hincrbyfloat_invalid_values(r, raw):
     assert raw.cmd("HRANDFIELD", "h", "-6", "WITHVALUES") is not None
     assert len(raw.cmd("HGETALL", "h")) == 6
     assert raw.cmd("HSCAN", "h", "0")[0] == b"0"
+    assert raw.cmd_raw("PING") == b"+PONG\r\n"
+
+
+# ----------------------------------------------------------- CVE-2025-32023
+INVALID_HLL = err("INVALIDOBJ Corrupted HLL object detected")
+
+
+@pytest.mark.parametrize("opcode", ["xzero", "zero"])
+def test_cve_2025_32023_sparse_hll_run_overflow(r, raw, opcode):
+    """A sparse HyperLogLog whose opcodes add up to more than 4G registers
+    (an int counter would wrap) followed by a VAL opcode that would write
+    far out of bounds: every reader answers INVALIDOBJ and the server
+    lives. XZERO runs of 16384, or (32 MB) ZERO runs of 64."""
+    if opcode == "xzero":
+        body = bytes([0x40 | 0x3F, 0xFF]) * (131072 + 1000)
+    else:
+        body = bytes([0x3F]) * (33554432 + 1000)
+    # sparse, cached count marked invalid (so PFCOUNT must read it)
+    value = b"HYLL" + bytes([1] + [0] * 10 + [0x80]) + body + bytes([0xFF])
+    assert raw.cmd_raw("SET", "hll", value) == b"+OK\r\n"
+    for cmd in (["PFCOUNT", "hll", "hll"], ["PFCOUNT", "hll"], ["PFMERGE", "dst", "hll"],
+                ["PFDEBUG", "GETREG", "hll"], ["PFDEBUG", "TODENSE", "hll"]):
+        assert raw.cmd_raw(*cmd) == INVALID_HLL, cmd
+    assert raw.cmd_raw("EXISTS", "dst") == b":0\r\n"
+    assert raw.cmd_raw("STRLEN", "hll") == b":%d\r\n" % len(value)
     assert raw.cmd_raw("PING") == b"+PONG\r\n"
 
 
