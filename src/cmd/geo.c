@@ -347,6 +347,78 @@ static int hit_cmp_asc(const void *a, const void *b) {
 }
 static int hit_cmp_desc(const void *a, const void *b) { return -hit_cmp_asc(a, b); }
 
+/* ---------- COUNT's partial sort ---------- */
+
+/* With COUNT below the number of hits Redis sorts only the first COUNT
+ * places, with Bentley & McIlroy's quicksort (median-of-three, ninther
+ * past 40 elements, three-way partition, insertion sort below 7) that
+ * skips the parts outside the wanted range. Equal distances then come
+ * out in that algorithm's order, so it is followed step for step here. */
+typedef int (*HitCmp)(const void *, const void *);
+
+static inline void hit_swap(GeoHit *h, size_t i, size_t j) {
+    GeoHit t = h[i];
+    h[i] = h[j];
+    h[j] = t;
+}
+
+static inline int hcmp(GeoHit *h, size_t i, size_t j, HitCmp cmp) { return cmp(&h[i], &h[j]); }
+
+static size_t median3(GeoHit *h, size_t a, size_t b, size_t c, HitCmp cmp) {
+    if (hcmp(h, a, b, cmp) < 0)
+        return hcmp(h, b, c, cmp) < 0 ? b : hcmp(h, a, c, cmp) < 0 ? c : a;
+    return hcmp(h, b, c, cmp) > 0 ? b : hcmp(h, a, c, cmp) < 0 ? a : c;
+}
+
+/* Sorts h[base..base+n) enough that places lo..hi hold what a full sort
+ * would put there. */
+static void partial_sort(GeoHit *h, size_t base, size_t n, size_t lo, size_t hi, HitCmp cmp) {
+    for (;;) {
+        if (n < 7) {
+            for (size_t m = base + 1; m < base + n; m++)
+                for (size_t l = m; l > base && hcmp(h, l - 1, l, cmp) > 0; l--) hit_swap(h, l, l - 1);
+            return;
+        }
+        size_t m = base + n / 2;
+        if (n > 7) {
+            size_t l = base, e = base + n - 1;
+            if (n > 40) {
+                size_t d = n / 8;
+                l = median3(h, l, l + d, l + 2 * d, cmp);
+                m = median3(h, m - d, m, m + d, cmp);
+                e = median3(h, e - 2 * d, e - d, e, cmp);
+            }
+            m = median3(h, l, m, e, cmp);
+        }
+        hit_swap(h, base, m); /* the pivot waits at base */
+        size_t pa = base + 1, pb = pa, pc = base + n - 1, pd = pc;
+        for (;;) { /* equal keys gather at both ends, then move to the middle */
+            int r;
+            while (pb <= pc && (r = hcmp(h, pb, base, cmp)) <= 0) {
+                if (r == 0) hit_swap(h, pa++, pb);
+                pb++;
+            }
+            while (pb <= pc && (r = hcmp(h, pc, base, cmp)) >= 0) {
+                if (r == 0) hit_swap(h, pc, pd--);
+                pc--;
+            }
+            if (pb > pc) break;
+            hit_swap(h, pb++, pc--);
+        }
+        size_t end = base + n;
+        size_t k = pa - base < pb - pa ? pa - base : pb - pa;
+        for (size_t i = 0; i < k; i++) hit_swap(h, base + i, pb - k + i);
+        k = pd - pc < end - pd - 1 ? pd - pc : end - pd - 1;
+        for (size_t i = 0; i < k; i++) hit_swap(h, pb + i, end - k + i);
+        size_t left = pb - pa, right = pd - pc;
+        if (left > 1 && hi >= base && lo < base + left) partial_sort(h, base, left, lo, hi, cmp);
+        if (right <= 1) return;
+        base = end - right;
+        n = right;
+        if (hi < base || lo >= base + n) return;
+    }
+}
+
 enum {
     GEO_COORDS = 1,      /* GEORADIUS: around lon lat */
     GEO_MEMBER = 2,      /* GEORADIUSBYMEMBER: around a member */
@@ -521,9 +593,13 @@ static void georadius_generic(Client *c, int srci, int flags) {
         goto done;
     }
     size_t n = q.count && (uint64_t)q.count < h.n ? (size_t)q.count : h.n;
-    /* libc's qsort, as Redis: equal distances keep the order found */
-    if (q.sort != SORT_NONE)
-        qsort(h.hits, h.n, sizeof(*h.hits), q.sort == SORT_ASC ? hit_cmp_asc : hit_cmp_desc);
+    /* All of them: libc's qsort, as Redis (equal distances keep the order
+     * found); the first COUNT only: the partial quicksort. */
+    if (q.sort != SORT_NONE) {
+        HitCmp cmp = q.sort == SORT_ASC ? hit_cmp_asc : hit_cmp_desc;
+        if (n == h.n) qsort(h.hits, h.n, sizeof(*h.hits), cmp);
+        else partial_sort(h.hits, 0, h.n, 0, n - 1, cmp);
+    }
     if (q.storei) store_hits(c, flags, &q, &h, n);
     else reply_hits(c, &q, &h, n);
 done:
