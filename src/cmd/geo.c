@@ -595,7 +595,7 @@ static void georadius_generic(Client *c, int srci, int flags) {
     size_t n = q.count && (uint64_t)q.count < h.n ? (size_t)q.count : h.n;
     /* All of them: libc's qsort, as Redis (equal distances keep the order
      * found); the first COUNT only: the partial quicksort. */
-    if (q.sort != SORT_NONE) {
+    if (q.sort != SORT_NONE && h.n > 1) {
         HitCmp cmp = q.sort == SORT_ASC ? hit_cmp_asc : hit_cmp_desc;
         if (n == h.n) qsort(h.hits, h.n, sizeof(*h.hits), cmp);
         else partial_sort(h.hits, 0, h.n, 0, n - 1, cmp);
