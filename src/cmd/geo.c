@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/block.h"
 #include "../core/command.h"
 #include "../core/notify.h"
 #include "../core/propagate.h"
@@ -118,19 +117,6 @@ static bool member_pos(Client *c, Zset *z, int i, double *lon, double *lat) {
     return true;
 }
 
-/* argv[i]'s set for a read; false after WRONGTYPE. *z NULL if absent. */
-static bool read_or_reply(Client *c, int i, Zset **z) {
-    Entry *e = zs_lookup_read(c, i);
-    *z = NULL;
-    if (!e) return true;
-    if (entry_type(e) != TYPE_ZSET) {
-        reply_wrongtype(c);
-        return false;
-    }
-    *z = entry_obj(e);
-    return true;
-}
-
 /* ---------- GEOADD ---------- */
 
 /* ZADD key [opts] score member ... -- what GEOADD propagates as. */
@@ -197,16 +183,7 @@ static void cmd_geoadd(Client *c) {
             added += r == ZADD_ADDED;
             updated += r == ZADD_UPDATED;
         }
-        if (e) {
-            entry_set_obj(e, z);
-            db_add_dirty((uint64_t)(added + updated));
-        } else if (zset_len(z)) {
-            db_add_obj(c->db, c->argv[1], c->argl[1], TYPE_ZSET, z);
-            if (added + updated > 1) db_add_dirty((uint64_t)(added + updated - 1));
-        } else {
-            zset_free(z);
-        }
-        if (added) block_signal_key(c->db_index, c->argv[1], c->argl[1]);
+        zs_add_done(c, e, z, added, updated);
         if (added || updated) {
             notify_write(NOTIFY_ZSET, "zadd", c->db_index, c->argv[1], c->argl[1]);
             if (propagate_has_sink()) propagate_zadd(c, first, (const char(*)[24])scores, n);
@@ -222,7 +199,7 @@ done:
 /* GEOPOS key member ... -- reply: [lon, lat] per member, null if absent. */
 static void cmd_geopos(Client *c) {
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     reply_array(c, c->argc - 2);
     for (int i = 2; i < c->argc; i++) {
         double lon, lat;
@@ -248,7 +225,7 @@ static void cmd_geodist(Client *c) {
         return;
     }
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     double lon1, lat1, lon2, lat2;
     if (!z || !member_pos(c, z, 2, &lon1, &lat1) || !member_pos(c, z, 3, &lon2, &lat2)) {
         reply_null(c);
@@ -260,7 +237,7 @@ static void cmd_geodist(Client *c) {
 /* GEOHASH key member ... -- reply: 11-character geohashes, null if absent. */
 static void cmd_geohash(Client *c) {
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     reply_array(c, c->argc - 2);
     for (int i = 2; i < c->argc; i++) {
         double score;
@@ -548,7 +525,7 @@ static void store_hits(Client *c, int flags, const GeoQuery *q, GeoHits *h, size
 /* GEORADIUS & co. and GEOSEARCH[STORE]; srci: the source key's index. */
 static void georadius_generic(Client *c, int srci, int flags) {
     Zset *z;
-    if (!read_or_reply(c, srci, &z)) return;
+    if (!zs_read_or_reply(c, srci, &z)) return;
     GeoQuery q = {0};
     int base;
     if (flags & GEO_COORDS) {
