@@ -500,7 +500,7 @@ static void reply_hits(Client *c, const GeoQuery *q, GeoHits *h, size_t n) {
         if (extra) reply_array(c, extra + 1);
         reply_bulk(c, h->mem + hit->off, hit->len);
         if (q->withdist) reply_distance(c, hit->dist / q->shape.conv);
-        if (q->withhash) reply_int(c, (int64_t)hit->score);
+        if (q->withhash) reply_int(c, (int64_t)hit->score); /* < 2^52: in a cell */
         if (q->withcoord) {
             reply_array(c, 2);
             reply_coord(c, hit->lon);

@@ -181,7 +181,10 @@ def test_scores_set_by_zadd(ref):
                 "geopos z zero neg huge top frac nhuge", "geohash z zero neg huge top frac nhuge",
                 "geodist z neg huge", "geodist z zero top km", "geodist z frac nhuge",
                 "georadiusbymember z neg 1000 km withcoord withdist",
-                "geosearch z frommember huge byradius 100 km withcoord withdist"):
+                "geosearch z frommember huge byradius 100 km withcoord withdist",
+                "geosearch z fromlonlat -180 -85 byradius 500 km withhash withcoord asc",
+                "geosearch z fromlonlat 180 -85 byradius 500 km withhash withcoord asc",
+                "georadius z 0 0 1000 km withhash"):
         ref(cmd)
 
 
@@ -304,6 +307,9 @@ def test_store_and_storedist(raw):
         ("georadius Sicily 15 37 200 km storedist d", integer(2)),
         ("zrange d 0 -1 withscores", array(bulk("Catania"), bulk("56.441257870158204"),
                                           bulk("Palermo"), bulk("190.44242984775784"))),
+        ("set d2 x", b"+OK\r\n"),  # any type is replaced
+        ("georadius Sicily 15 37 200 km store d2", integer(2)),
+        ("type d2", b"+zset\r\n"),
         ("georadius Sicily 15 37 200 km count 1 storedist d", integer(1)),
         ("zcard d", integer(1)),
         ("georadiusbymember Sicily Palermo 200 m store d", integer(1)),
