@@ -100,12 +100,26 @@ def test_geoadd_propagates_as_zadd(start_server):
             name = [ln.split()[1] for ln in f if ln.split()[-1:] == ["i"]][-1]
         with open(os.path.join(d, name), "rb") as f:
             return [x for x in parse_aof(f.read()) if x[0].upper() != b"SELECT"]
-    got = wait_for(lambda: len(cmds()) == 2 and cmds())
-    assert got == [
+    # in a script and in MULTI: the same ZADD, inside MULTI/EXEC when the
+    # unit changed two things
+    assert c.cmd("EVAL", "redis.call('geoadd', KEYS[1], 1, 2, 'Palermo'); "
+                 "return redis.call('geoadd', KEYS[1], 0, 0, 'x')", "1", "k") == 1
+    assert c.cmd("EVAL", "return redis.call('geoadd', KEYS[1], 0, 0, 'x')", "1", "k") == 0
+    assert c.cmd("MULTI") == b"OK"
+    c.cmd("GEOADD", "k", "0", "0", "y")
+    c.cmd("GEOSEARCHSTORE", "d", "k", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "m")
+    assert c.cmd("EXEC") == [1, 2]
+    want = [
         [b"zadd", b"k", b"CH", b"NX", b"3479099956230698", b"Palermo",
          b"3479447370796909", b"Catania"],
         [b"zadd", b"k", b"XX", b"3378080408407459", b"Palermo"],
+        [b"zadd", b"k", b"3377699720527872", b"x"],  # Palermo did not move: one change
+        [b"MULTI"],
+        [b"zadd", b"k", b"3377699720527872", b"y"],
+        [b"GEOSEARCHSTORE", b"d", b"k", b"FROMLONLAT", b"0", b"0", b"BYRADIUS", b"1", b"m"],
+        [b"EXEC"],
     ]
+    assert wait_for(lambda: cmds() == want), cmds()
 
 
 def test_geoadd_notifies_zadd(raw, connect):
