@@ -119,11 +119,13 @@ static bool member_pos(Client *c, Zset *z, int i, double *lon, double *lat) {
 
 /* ---------- GEOADD ---------- */
 
-/* ZADD key [opts] score member ... -- what GEOADD propagates as. */
-static void propagate_zadd(Client *c, int first, const char (*scores)[24], size_t n) {
+/* ZADD key [opts] score member ... -- what GEOADD propagates as (the
+ * scores as integers, in lower case "zadd" as Redis rewrites it). */
+static void propagate_zadd(Client *c, int first, const uint64_t *scores, size_t n) {
     int argc = first + 2 * (int)n;
     const char **argv = mem_alloc(sizeof(*argv) * (size_t)argc);
     size_t *argl = mem_alloc(sizeof(*argl) * (size_t)argc);
+    char *text = mem_alloc(24 * n);
     argv[0] = "zadd";
     argl[0] = 4;
     for (int i = 1; i < first; i++) {
@@ -132,12 +134,13 @@ static void propagate_zadd(Client *c, int first, const char (*scores)[24], size_
     }
     for (size_t j = 0; j < n; j++) {
         int at = first + 2 * (int)j, mi = first + 3 * (int)j + 2;
-        argv[at] = scores[j];
-        argl[at] = strlen(scores[j]);
+        argv[at] = text + 24 * j;
+        argl[at] = num_format_int64(text + 24 * j, (int64_t)scores[j]);
         argv[at + 1] = c->argv[mi];
         argl[at + 1] = c->argl[mi];
     }
     propagate_as(c, argc, argv, argl);
+    mem_free(text);
     mem_free(argv);
     mem_free(argl);
 }
@@ -161,11 +164,11 @@ static void cmd_geoadd(Client *c) {
         return;
     }
     size_t n = (size_t)rest / 3;
-    char(*scores)[24] = mem_alloc(sizeof(*scores) * n);
+    uint64_t *scores = mem_alloc(sizeof(*scores) * n);
     for (size_t j = 0; j < n; j++) {
         double lon, lat;
         if (!lonlat_or_reply(c, first + 3 * (int)j, &lon, &lat)) goto done;
-        num_format_int64(scores[j], (int64_t)geohash_score_encode(lon, lat));
+        scores[j] = geohash_score_encode(lon, lat);
     }
 
     Entry *e = zs_lookup_write(c, 1);
@@ -178,15 +181,15 @@ static void cmd_geoadd(Client *c) {
         Zset *z = e ? entry_obj(e) : zset_new_for(c->argl[first + 2]);
         for (size_t j = 0; j < n; j++) {
             int mi = first + 3 * (int)j + 2;
-            double score = strtod(scores[j], NULL), now;
-            ZaddResult r = zset_add(&z, score, c->argv[mi], c->argl[mi], flags, &now);
+            double now;
+            ZaddResult r = zset_add(&z, (double)scores[j], c->argv[mi], c->argl[mi], flags, &now);
             added += r == ZADD_ADDED;
             updated += r == ZADD_UPDATED;
         }
         zs_add_done(c, e, z, added, updated);
         if (added || updated) {
             notify_write(NOTIFY_ZSET, "zadd", c->db_index, c->argv[1], c->argl[1]);
-            if (propagate_has_sink()) propagate_zadd(c, first, (const char(*)[24])scores, n);
+            if (propagate_has_sink()) propagate_zadd(c, first, scores, n);
         }
     }
     reply_int(c, ch ? added + updated : added);
