@@ -20,6 +20,7 @@ extern Command info_commands[];
 extern Command hash_commands[];
 extern Command set_commands[];
 extern Command zset_commands[];
+extern Command geo_commands[];
 extern Command list_commands[];
 void list_register_type(void);
 extern Command script_commands[];
@@ -52,6 +53,7 @@ void cmd_register_all(void) {
     set_register_type();
     command_register(zset_commands);
     zset_register_type();
+    command_register(geo_commands);
     command_register(list_commands);
     list_register_type();
     command_register(script_commands);

@@ -78,9 +78,20 @@ void zs_store_reply(Client *c, int dsti, Zset *result, const char *event) {
     reply_int(c, (int64_t)n);
 }
 
-/* argv[i]'s set for a read command; false after WRONGTYPE. *z is NULL
- * when the key is absent. */
-static bool read_or_reply(Client *c, int i, Zset **z) {
+void zs_add_done(Client *c, Entry *e, Zset *z, int64_t added, int64_t updated) {
+    if (e) {
+        entry_set_obj(e, z);
+        db_add_dirty((uint64_t)(added + updated));
+    } else if (zset_len(z)) {
+        db_add_obj(c->db, c->argv[1], c->argl[1], TYPE_ZSET, z);
+        if (added + updated > 1) db_add_dirty((uint64_t)(added + updated - 1));
+    } else {
+        zset_free(z);
+    }
+    if (added) block_signal_key(c->db_index, c->argv[1], c->argl[1]);
+}
+
+bool zs_read_or_reply(Client *c, int i, Zset **z) {
     Entry *e = zs_lookup_read(c, i);
     *z = NULL;
     if (!e) return true;
@@ -166,16 +177,7 @@ static void zadd_generic(Client *c, unsigned flags) {
             processed += r != ZADD_NOP;
             score = newscore;
         }
-        if (e) {
-            entry_set_obj(e, z);
-            db_add_dirty((uint64_t)(added + updated));
-        } else if (zset_len(z)) {
-            db_add_obj(c->db, c->argv[1], c->argl[1], TYPE_ZSET, z);
-            if (added + updated > 1) db_add_dirty((uint64_t)(added + updated - 1));
-        } else {
-            zset_free(z);
-        }
-        if (added) block_signal_key(c->db_index, c->argv[1], c->argl[1]);
+        zs_add_done(c, e, z, added, updated);
         if (added || updated)
             notify_write(NOTIFY_ZSET, (flags & ZADD_INCR) ? "zincr" : "zadd", c->db_index,
                          c->argv[1], c->argl[1]);
@@ -221,14 +223,14 @@ static void cmd_zrem(Client *c) {
 /* ZCARD key -- reply: the number of members (0 when absent). */
 static void cmd_zcard(Client *c) {
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     reply_int(c, z ? (int64_t)zset_len(z) : 0);
 }
 
 /* ZSCORE key member -- reply: the score (a double in RESP3), or null. */
 static void cmd_zscore(Client *c) {
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     double s;
     if (z && zset_score(z, c->argv[2], c->argl[2], &s)) reply_double(c, s);
     else reply_null(c);
@@ -237,7 +239,7 @@ static void cmd_zscore(Client *c) {
 /* ZMSCORE key member [member ...] -- reply: a score or null per member. */
 static void cmd_zmscore(Client *c) {
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     reply_array(c, c->argc - 2);
     for (int i = 2; i < c->argc; i++) {
         double s;
@@ -250,7 +252,7 @@ static void cmd_zmscore(Client *c) {
  * has no WITHSCORE: the arity is exactly 3.) */
 static void zrank_generic(Client *c, bool rev) {
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     int64_t r = z ? zset_rank(z, c->argv[2], c->argl[2], rev) : -1;
     if (r < 0) reply_null(c);
     else reply_int(c, r);
@@ -458,7 +460,7 @@ static bool reply_rand(void *ctx, const ZsetElem *e) {
  * |count| picks with repetition (also count 1, as in Redis). */
 static void zrandmember_count(Client *c, int64_t count, bool withscores) {
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     if (!z || count == 0) {
         reply_array(c, 0);
         return;
@@ -509,7 +511,7 @@ static void cmd_zrandmember(Client *c) {
         return;
     }
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     if (!z) {
         reply_null(c);
         return;
@@ -564,7 +566,7 @@ static void cmd_zscan(Client *c) {
     uint64_t cursor;
     if (!arg_cursor_or_reply(c, 2, &cursor)) return;
     Zset *z;
-    if (!read_or_reply(c, 1, &z)) return;
+    if (!zs_read_or_reply(c, 1, &z)) return;
     if (!z) {
         reply_array(c, 2);
         reply_bulk(c, "0", 1);

@@ -13,6 +13,13 @@
  * miss) or a write (lookupKeyWrite: no counting). */
 Entry *zs_lookup_read(Client *c, int i);
 Entry *zs_lookup_write(Client *c, int i);
+/* argv[i]'s set for a read command; false after WRONGTYPE. *z is NULL
+ * when the key is absent. */
+bool zs_read_or_reply(Client *c, int i, Zset **z);
+/* After ZADD-like adds to argv[1]'s set z (e: its entry, NULL when z is
+ * new): stores z back or adds the key (an empty new z is freed), counts
+ * added + updated changes, wakes clients blocked on the key if added. */
+void zs_add_done(Client *c, Entry *e, Zset *z, int64_t added, int64_t updated);
 /* One element of a range reply: the member, and with scores its score
  * (RESP3: a nested [member, score] pair). */
 void zs_reply_elem(Client *c, const ZsetElem *e, bool withscores);
