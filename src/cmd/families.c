@@ -33,6 +33,7 @@ extern Command module_commands[];
 extern Command standalone_commands[];
 extern Command dump_commands[];
 extern Command restore_commands[];
+extern Command sort_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -65,4 +66,5 @@ void cmd_register_all(void) {
     command_register(dump_commands);
     migrate_init();
     command_register(restore_commands);
+    command_register(sort_commands);
 }
