@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../core/args.h"
+#include "../core/block.h"
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
@@ -456,6 +457,7 @@ static void output(Client *c, const SortArgs *a, const Vec *v, int64_t start, in
     if (outlen) {
         db_add_obj(c->db, dst, dlen, TYPE_LIST, ql);
         db_add_dirty(before + (uint64_t)outlen - db_dirty());
+        block_signal_key(c->db_index, dst, dlen); /* a new list wakes BLPOP & co. */
         notify_write(NOTIFY_LIST, "sortstore", c->db_index, dst, dlen);
     } else {
         ql_free(ql);
