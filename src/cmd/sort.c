@@ -357,7 +357,7 @@ static bool weigh(Client *c, Vec *v, const SortArgs *a, Buf *kb, Buf *warena) {
             continue;
         if (a->alpha) {
             if (a->by) {
-                it->w = (const char *)(uintptr_t)warena->len;
+                it->w = (const char *)(uintptr_t)(warena->len + 1); /* offset + 1 */
                 it->wlen = vlen;
                 buf_add(warena, val, vlen);
                 buf_add(warena, "", 1);
@@ -376,7 +376,7 @@ static bool weigh(Client *c, Vec *v, const SortArgs *a, Buf *kb, Buf *warena) {
     }
     if (a->alpha && a->by)
         for (size_t i = 0; i < v->n; i++)
-            if (v->v[i].w) v->v[i].w = warena->p + (uintptr_t)v->v[i].w;
+            if (v->v[i].w) v->v[i].w = warena->p + (uintptr_t)v->v[i].w - 1;
     return ok;
 }
 
