@@ -317,9 +317,8 @@ static bool parse_or_reply(Client *c, bool readonly, SortArgs *a) {
         } else if (arg_is(c, j, "by") && left >= 1) {
             a->by = ++j;
             if (!memchr(c->argv[j], '*', cstr_len(c->argv[j], c->argl[j]))) {
-                a->dontsort = true;
+                a->dontsort = true; /* for good: a later BY pattern does not undo it */
             } else {
-                a->dontsort = false;
                 if (acl < 0) acl = full_key_access(c);
                 if (!acl) {
                     reply_error(c, "ERR BY option of SORT denied due to insufficient ACL "

@@ -149,6 +149,11 @@ def test_nosort_keeps_native_order_and_limit(r):
     assert sort(r, "z", "BY", "nosort", "DESC", "LIMIT", 2, 2) == [b"f", b"e"]
     assert sort(r, "z", "BY", "nosort", "DESC", "LIMIT", 5, LONG_MAX) == [b"a"]
     assert sort(r, "z", "BY", "nosort", "LIMIT", LONG_MIN, 1) == [b"a"]
+    # once a BY without '*' was seen, nothing is sorted, whatever BY follows
+    r.set("w_3", -1)
+    assert sort(r, "l", "BY", "nosort", "BY", "w_*") == [b"3", b"1", b"2", b"5", b"4"]
+    assert sort(r, "l", "BY", "w_*", "BY", "nosort", "DESC") == [b"4", b"5", b"2", b"1", b"3"]
+    assert sort(r, "l", "BY", "w_*") == [b"3", b"1", b"2", b"4", b"5"]
     # a pattern with no '*' (or only after a NUL) is "nosort" too
     assert sort(r, "z", "BY", "const") == sort(r, "z", "BY", "nosort")
     assert sort(r, "z", "BY", b"x\x00*") == sort(r, "z", "BY", "nosort")
@@ -426,13 +431,13 @@ def build_dataset(rng, conn):
     return keys
 
 
+BY_PATTERNS = ["w_*", "h_*->f", "h_*->g", "s_*", "nosort", "h_*->", "*", "w_*x"]
+
+
 def random_sort(rng, key, kind):
-    args = [key]
-    by = None
     opts = []
-    if rng.random() < 0.5:
-        by = rng.choice(["w_*", "h_*->f", "h_*->g", "s_*", "nosort", "h_*->", "*", "w_*x"])
-        opts.append(["BY", by])
+    for _ in range(rng.choice([0, 0, 1, 1, 1, 2])):
+        opts.append(["BY", rng.choice(BY_PATTERNS)])
     if rng.random() < 0.4:
         opts.append(["LIMIT", rng.choice([0, 1, 3, -2, 50, LONG_MAX, LONG_MIN]),
                      rng.choice([0, 1, 2, 5, -1, -5, 100, LONG_MAX, LONG_MIN])])
@@ -447,14 +452,17 @@ def random_sort(rng, key, kind):
     if store:
         opts.append(["STORE", "dst"])
     rng.shuffle(opts)
+    args = [key]
     for o in opts:
         args += o
     cmd = "SORT" if store or rng.random() < 0.7 else "SORT_RO"
+    # Redis: any BY without '*' turns sorting off; the last BY is the pattern.
+    bys = [o[1] for o in opts if o[0] == "BY"]
+    dontsort = any("*" not in b for b in bys)
     # Where Redis's own order is not defined -- a hash table set's or a
     # sorted set's load order shows through ties (ALPHA BY) or through an
     # unsorted set -- only the multiset (or the count, with LIMIT) is fixed.
-    dontsort = by is not None and "*" not in by
-    loose = kind in ("set", "zset") and ((alpha and by and not dontsort) or
+    loose = kind in ("set", "zset") and ((alpha and bys and not dontsort) or
                                         (kind == "set" and dontsort and not store))
     return [cmd] + args, loose, store
 
