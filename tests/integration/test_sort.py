@@ -530,3 +530,35 @@ def test_random_sorts_match_redis(start_server, reference, seed):
             else:
                 assert sorted(g, key=repr) == sorted(w, key=repr), cmd
     assert exact > 250
+
+
+# ------------------------------------------------------------ propagation
+
+
+def test_store_propagates_as_itself(start_server):
+    from test_aof_effects import AOF_ARGS, Aof
+    srv = start_server(*AOF_ARGS)
+    r = srv.client()
+    aof = Aof(srv)
+    r.rpush("l", 3, 1, 2)
+    r.zadd("z", {"a": 1})
+    aof.new()
+    assert r.execute_command("sort", "l", "desc", "store", "d") == 3
+    assert aof.new() == [[b"sort", b"l", b"desc", b"store", b"d"]]
+    # reads, the zset conversion and an empty result on no key: nothing
+    assert sort(r, "l") == [b"1", b"2", b"3"]
+    assert r.execute_command("SORT_RO", "z", "ALPHA") == [b"a"]
+    assert sort(r, "nokey", "STORE", "none") == 0
+    assert "converted" in err(r, "SORT", "z", "STORE", "d")
+    r.set("marker", 1)
+    assert aof.new() == [[b"SET", b"marker", b"1"]]
+    # deleting the destination is propagated too
+    assert sort(r, "nokey", "STORE", "d") == 0
+    assert aof.new() == [[b"SORT", b"nokey", b"STORE", b"d"]]
+    # from a script: the SORT it ran (one write: no MULTI around it)
+    r.sadd("s", "b", "a")
+    aof.new()
+    assert r.eval("return redis.call('sort', KEYS[1], 'by', 'x', 'store', KEYS[2])",
+                  2, "s", "d") == 2
+    assert aof.new() == [[b"sort", b"s", b"by", b"x", b"store", b"d"]]
+    assert r.lrange("d", 0, -1) == [b"a", b"b"]
