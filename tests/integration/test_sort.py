@@ -562,3 +562,27 @@ def test_store_propagates_as_itself(start_server):
                   2, "s", "d") == 2
     assert aof.new() == [[b"sort", b"s", b"by", b"x", b"store", b"d"]]
     assert r.lrange("d", 0, -1) == [b"a", b"b"]
+
+
+def test_lookups_count_hits_and_misses(r):
+    r.rpush("l", "a", "b", "c")
+    r.mset({"w_a": 1, "w_b": 2, "v_c": "C"})
+    r.hset("h_a", "f", 1)
+
+    def stats():
+        s = r.info("stats")
+        return s["keyspace_hits"], s["keyspace_misses"]
+
+    h0, m0 = stats()
+    # l, then BY for 3 elements (2 hits), then GET v_* (1 hit), GET h_*->f
+    # (1 hit: h_a; a hash without the field still counts as a hit), GET #
+    sort(r, "l", "BY", "w_*", "GET", "#", "GET", "v_*", "GET", "h_*->f", "GET", "h_*->g")
+    h1, m1 = stats()
+    assert (h1 - h0, m1 - m0) == (1 + 2 + 1 + 1 + 1, 1 + 2 + 2 + 2)
+    # BY nosort looks nothing up; LIMIT narrows the GETs
+    sort(r, "l", "BY", "nosort", "LIMIT", 0, 1, "GET", "w_*")
+    h2, m2 = stats()
+    assert (h2 - h1, m2 - m1) == (2, 0)
+    sort(r, "nokey")
+    h3, m3 = stats()
+    assert (h3 - h2, m3 - m2) == (0, 1)
