@@ -31,14 +31,19 @@
 #include "../ds/quicklist.h"
 #include "../script/script.h"
 
-/* One element to sort. While loading, s and w hold arena offsets. */
+/* One element to sort, 32 bytes (glibc's qsort sorts items of up to 32
+ * bytes in place). While loading, s and w hold arena offsets. */
 typedef struct {
-    const char *s;  /* the element, NUL-terminated (strcoll stops at a NUL) */
+    const char *s;     /* the element, NUL-terminated (strcoll stops at a NUL) */
     size_t len;
-    double score;   /* numeric: the weight (0 when the weight key is missing) */
-    const char *w;  /* ALPHA BY: the weight's bytes, NUL-terminated; NULL: missing */
-    size_t wlen;
+    union {
+        double score;  /* numeric: the weight (0 when the weight key is missing) */
+        const char *w; /* ALPHA BY: the weight's bytes, NUL-terminated; NULL: missing */
+    } u;
+    size_t aux;        /* ALPHA BY: the weight's length; numeric: 1 while the
+                          element, read as an integer, has its score already */
 } Item;
+_Static_assert(sizeof(Item) <= 32, "Item outgrew glibc qsort's direct sort");
 
 /* The comparator's parameters (qsort has no context argument). */
 static struct {
@@ -59,13 +64,14 @@ static int item_cmp(const void *pa, const void *pb) {
     const Item *a = pa, *b = pb;
     int r;
     if (!cmpctx.alpha) {
-        if (a->score > b->score) r = 1;
-        else if (a->score < b->score) r = -1;
+        if (a->u.score > b->u.score) r = 1;
+        else if (a->u.score < b->u.score) r = -1;
         else r = cmp_binary(a->s, a->len, b->s, b->len);
     } else if (cmpctx.bypattern) {
-        if (!a->w || !b->w) r = a->w == b->w ? 0 : !a->w ? -1 : 1;
-        else if (cmpctx.store) r = cmp_binary(a->w, a->wlen, b->w, b->wlen);
-        else r = strcoll(a->w, b->w);
+        const char *aw = a->u.w, *bw = b->u.w;
+        if (!aw || !bw) r = aw == bw ? 0 : !aw ? -1 : 1;
+        else if (cmpctx.store) r = cmp_binary(aw, a->aux, bw, b->aux);
+        else r = strcoll(aw, bw);
     } else {
         r = cmpctx.store ? cmp_binary(a->s, a->len, b->s, b->len) : strcoll(a->s, b->s);
     }
@@ -172,9 +178,12 @@ static inline bool no_touch(const Client *c) { return c->flags & CLIENT_NO_TOUCH
  * becomes el, and a "->field" after it (not at the very end) reads that
  * field of a hash. false when there is no `*`, the key is missing or of
  * another type, or the field is absent. *out points into the keyspace,
- * into ibuf (>= 24 bytes) or at el: valid until the next db change. */
+ * into ibuf (>= 24 bytes) or at el: valid until the next db change. When
+ * the value is kept as an integer, *isint is set and *ival holds it. */
 static bool pattern_lookup(Client *c, Buf *kb, const char *pat, size_t plen, const char *el,
-                           size_t elen, char *ibuf, const char **out, size_t *olen) {
+                           size_t elen, char *ibuf, const char **out, size_t *olen, bool *isint,
+                           int64_t *ival) {
+    *isint = false;
     if (is_hash_pattern(pat, plen)) {
         *out = el;
         *olen = elen;
@@ -209,10 +218,13 @@ static bool pattern_lookup(Client *c, Buf *kb, const char *pat, size_t plen, con
         } else {
             *olen = num_format_int64(ibuf, v.v);
             *out = ibuf;
+            *isint = true;
+            *ival = v.v;
         }
         return true;
     }
     if (entry_type(e) != TYPE_STRING) return false;
+    if (entry_is_int(e) && entry_get_int64(e, ival)) *isint = true;
     *out = entry_str(e, olen, ibuf);
     return true;
 }
@@ -225,7 +237,7 @@ typedef struct {
     Buf arena;   /* the elements, each followed by a NUL */
 } Vec;
 
-static void vec_add(Vec *v, const char *s, size_t len) {
+static Item *vec_add(Vec *v, const char *s, size_t len) {
     if (v->n == v->cap) {
         v->cap = v->cap ? v->cap * 2 : 16;
         v->v = mem_realloc(v->v, v->cap * sizeof(Item));
@@ -233,11 +245,20 @@ static void vec_add(Vec *v, const char *s, size_t len) {
     Item *it = &v->v[v->n++];
     it->s = (const char *)(uintptr_t)v->arena.len; /* an offset until vec_fix */
     it->len = len;
-    it->score = 0;
-    it->w = NULL;
-    it->wlen = 0;
+    it->u.score = 0;
+    it->aux = 0;
     buf_add(&v->arena, s, len);
     buf_add(&v->arena, "", 1);
+    return it;
+}
+
+/* An element read as an integer: Redis takes its score without parsing
+ * (the same double strtod would give). */
+static void vec_add_int(Vec *v, int64_t n) {
+    char b[24];
+    Item *it = vec_add(v, b, num_format_int64(b, n));
+    it->u.score = (double)n;
+    it->aux = 1;
 }
 
 static void vec_fix(Vec *v) {
@@ -251,22 +272,14 @@ typedef struct {
 
 static bool take_lpval(void *ctx, const LpVal *lv) {
     Take *t = ctx;
-    if (lv->s) {
-        vec_add(t->v, lv->s, lv->len);
-    } else {
-        char b[24];
-        vec_add(t->v, b, num_format_int64(b, lv->v));
-    }
+    if (lv->s) vec_add(t->v, lv->s, lv->len);
+    else vec_add_int(t->v, lv->v);
     return --t->left > 0;
 }
 
 static bool take_member(void *ctx, const SetMember *m) {
-    if (m->s) {
-        vec_add(ctx, m->s, m->len);
-    } else {
-        char b[24];
-        vec_add(ctx, b, num_format_int64(b, m->v));
-    }
+    if (m->s) vec_add(ctx, m->s, m->len);
+    else vec_add_int(ctx, m->v); /* an intset's members (Redis makes strings of them: same scores) */
     return true;
 }
 
@@ -344,38 +357,57 @@ static bool parse_or_reply(Client *c, bool readonly, SortArgs *a) {
 
 /* Weighs each item (BY pattern or the element itself); false if a numeric
  * weight is not a double. */
+/* strtod on the bytes up to a NUL, as Redis parses an sds; false if they
+ * are not all a double, or overflow, or are NaN. nul: s[len] is a NUL. */
+static bool parse_weight(const char *s, size_t len, bool nul, double *out) {
+    char small[64], *tmp = (char *)s;
+    if (!nul) {
+        tmp = len < sizeof small ? small : mem_alloc(len + 1);
+        memcpy(tmp, s, len);
+        tmp[len] = '\0';
+    }
+    char *eptr;
+    errno = 0;
+    *out = strtod(tmp, &eptr);
+    bool ok = eptr[0] == '\0' && errno != ERANGE && !isnan(*out);
+    if (tmp != s && tmp != small) mem_free(tmp);
+    return ok;
+}
+
+/* Weighs each item (BY pattern or the element itself); false if a numeric
+ * weight is not a double. */
 static bool weigh(Client *c, Vec *v, const SortArgs *a, Buf *kb, Buf *warena) {
     bool ok = true;
     char ibuf[32];
     for (size_t i = 0; i < v->n; i++) {
         Item *it = &v->v[i];
-        const char *val = it->s;
-        size_t vlen = it->len;
-        if (a->by && !pattern_lookup(c, kb, c->argv[a->by], c->argl[a->by], it->s, it->len,
-                                     ibuf, &val, &vlen))
-            continue;
-        if (a->alpha) {
-            if (a->by) {
-                it->w = (const char *)(uintptr_t)(warena->len + 1); /* offset + 1 */
-                it->wlen = vlen;
-                buf_add(warena, val, vlen);
-                buf_add(warena, "", 1);
-            }
+        if (!a->by) {
+            if (!a->alpha && !it->aux) ok &= parse_weight(it->s, it->len, true, &it->u.score);
             continue;
         }
-        /* strtod on the bytes up to a NUL, as Redis parses an sds */
-        char small[64], *tmp = vlen < sizeof small ? small : mem_alloc(vlen + 1);
-        memcpy(tmp, val, vlen);
-        tmp[vlen] = '\0';
-        char *eptr;
-        errno = 0;
-        it->score = strtod(tmp, &eptr);
-        if (eptr[0] != '\0' || errno == ERANGE || isnan(it->score)) ok = false;
-        if (tmp != small) mem_free(tmp);
+        const char *val;
+        size_t vlen;
+        bool isint;
+        int64_t ival;
+        it->u.score = 0; /* also u.w = NULL: a missing weight */
+        it->aux = 0;
+        if (!pattern_lookup(c, kb, c->argv[a->by], c->argl[a->by], it->s, it->len, ibuf, &val,
+                            &vlen, &isint, &ival))
+            continue;
+        if (a->alpha) {
+            it->u.w = (const char *)(uintptr_t)(warena->len + 1); /* offset + 1 */
+            it->aux = vlen;
+            buf_add(warena, val, vlen);
+            buf_add(warena, "", 1);
+        } else if (isint) {
+            it->u.score = (double)ival;
+        } else {
+            ok &= parse_weight(val, vlen, false, &it->u.score);
+        }
     }
     if (a->alpha && a->by)
         for (size_t i = 0; i < v->n; i++)
-            if (v->v[i].w) v->v[i].w = warena->p + (uintptr_t)v->v[i].w - 1;
+            if (v->v[i].u.w) v->v[i].u.w = warena->p + (uintptr_t)v->v[i].u.w - 1;
     return ok;
 }
 
@@ -418,6 +450,8 @@ static void output(Client *c, const SortArgs *a, const Vec *v, int64_t start, in
     int64_t n = end - start + 1;
     int64_t outlen = a->ngets ? a->ngets * n : n;
     char ibuf[32];
+    bool isint;
+    int64_t ival;
     if (!a->store) {
         reply_array(c, outlen);
         for (int64_t j = start; j <= end; j++) {
@@ -428,7 +462,7 @@ static void output(Client *c, const SortArgs *a, const Vec *v, int64_t start, in
                 size_t vlen;
                 int p = a->gets[g];
                 if (pattern_lookup(c, kb, c->argv[p], c->argl[p], it->s, it->len, ibuf, &val,
-                                   &vlen))
+                                   &vlen, &isint, &ival))
                     reply_bulk(c, val, vlen);
                 else
                     reply_null(c);
@@ -445,7 +479,8 @@ static void output(Client *c, const SortArgs *a, const Vec *v, int64_t start, in
             const char *val;
             size_t vlen;
             int p = a->gets[g];
-            if (!pattern_lookup(c, kb, c->argv[p], c->argl[p], it->s, it->len, ibuf, &val, &vlen))
+            if (!pattern_lookup(c, kb, c->argv[p], c->argl[p], it->s, it->len, ibuf, &val, &vlen,
+                                &isint, &ival))
                 val = "", vlen = 0;
             ql = ql_push(ql, true, val, vlen, fill);
         }
