@@ -22,6 +22,7 @@ extern Command set_commands[];
 extern Command zset_commands[];
 extern Command list_commands[];
 void list_register_type(void);
+extern Command sort_commands[];
 extern Command script_commands[];
 extern Command multi_commands[];
 extern Command pubsub_commands[];
@@ -33,7 +34,6 @@ extern Command module_commands[];
 extern Command standalone_commands[];
 extern Command dump_commands[];
 extern Command restore_commands[];
-extern Command sort_commands[];
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -52,6 +52,7 @@ void cmd_register_all(void) {
     zset_register_type();
     command_register(list_commands);
     list_register_type();
+    command_register(sort_commands);
     command_register(script_commands);
     command_register(multi_commands);
     command_register(pubsub_commands);
@@ -66,5 +67,4 @@ void cmd_register_all(void) {
     command_register(dump_commands);
     migrate_init();
     command_register(restore_commands);
-    command_register(sort_commands);
 }
