@@ -242,7 +242,7 @@ def test_store_sorts_sets_alpha_with_nosort(r):
 
 
 def test_store_notifications(r, connect):
-    r.config_set("notify-keyspace-events", "KEA")
+    r.config_set("notify-keyspace-events", "KEAnm")
     try:
         sub = connect()
         sub.send_command("PSUBSCRIBE", "__keyevent@0__:*")
@@ -251,14 +251,15 @@ def test_store_notifications(r, connect):
         sort(r, "l", "STORE", "d")
         sort(r, "l", "GET", "nokey", "STORE", "d")
         sort(r, "nokey", "STORE", "d")
-        sort(r, "nokey", "STORE", "d")  # nothing to delete: no event
+        sort(r, "nokey", "STORE", "d")  # nothing to delete: only the miss
         r.rpush("marker", 1)
         got = []
-        while len(got) < 5:
+        while len(got) < 10:
             m = sub.read_reply()
             got.append((m[2].decode().split(":", 1)[1], m[3]))
-        assert got == [("rpush", b"l"), ("sortstore", b"d"), ("sortstore", b"d"),
-                       ("del", b"d"), ("rpush", b"marker")]
+        assert got == [("new", b"l"), ("rpush", b"l"), ("new", b"d"), ("sortstore", b"d"),
+                       ("sortstore", b"d"), ("keymiss", b"nokey"), ("del", b"d"),
+                       ("keymiss", b"nokey"), ("new", b"marker"), ("rpush", b"marker")]
     finally:
         r.config_set("notify-keyspace-events", "")
 
