@@ -587,3 +587,24 @@ def test_lookups_count_hits_and_misses(r):
     sort(r, "nokey")
     h3, m3 = stats()
     assert (h3 - h2, m3 - m2) == (0, 1)
+
+
+def test_resp3_flags_and_oom(r, connect):
+    r.rpush("l", 2, 1)
+    c = connect()
+    c.cmd("HELLO", "3")
+    assert c.cmd_raw("SORT", "l", "GET", "#", "GET", "nokey_*") == \
+        b"*4\r\n$1\r\n1\r\n_\r\n$1\r\n2\r\n_\r\n"
+    assert c.cmd_raw("SORT_RO", "nokey") == b"*0\r\n"
+    # SORT is a write command even without STORE; SORT_RO is not
+    with pytest.raises(redis.ResponseError) as e:
+        r.eval_ro("return redis.call('sort', KEYS[1])", 1, "l")
+    assert "Write commands are not allowed from read-only scripts" in str(e.value)
+    assert r.eval_ro("return redis.call('sort_ro', KEYS[1])", 1, "l") == [b"1", b"2"]
+    # deny-oom: SORT is refused over maxmemory, SORT_RO still runs
+    r.config_set("maxmemory", 1)
+    try:
+        assert err(r, "SORT", "l").startswith("OOM command not allowed")
+        assert r.execute_command("SORT_RO", "l") == [b"1", b"2"]
+    finally:
+        r.config_set("maxmemory", 0)
