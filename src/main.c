@@ -1,4 +1,5 @@
 /* main.c -- kilat-server: arguments and config, then the event loop. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) return usage();
+    setlocale(LC_COLLATE, ""); /* SORT ALPHA collates as Redis does (strcoll) */
     if (!config_load(argc, argv)) return 1;
     proctitle_init(argc, argv);
     seed_hash();

@@ -172,6 +172,31 @@ static bool permits(const UserRef *user, const Command *cmd, const char *const *
     return !user || acl_check_user((const AclUser *)user, cmd, argv, argl, argc, &pos) == 0;
 }
 
+/* A selector that reads any key: all keys, or a `~*` pattern with read
+ * permission (Redis matches the text "*" only). */
+static bool sel_reads_all(const AclSelector *s) {
+    if (s->flags & SEL_ALLKEYS) return true;
+    for (int i = 0; i < s->nkeys; i++)
+        if ((s->keys[i].flags & PERM_READ) && s->keys[i].len == 1 && s->keys[i].s[0] == '*')
+            return true;
+    return false;
+}
+
+static bool all_keys(const UserRef *user, const Command *cmd, const char *const *argv,
+                     const size_t *argl, int argc) {
+    if (!user) return true;
+    const AclUser *u = (const AclUser *)user;
+    KeyCache kc = {0};
+    bool ok = false;
+    for (int i = 0; i < u->nsel && !ok; i++) {
+        int pos = 0;
+        ok = sel_check(&u->sel[i], cmd, argv, argl, argc, &pos, &kc) == 0 &&
+             sel_reads_all(&u->sel[i]);
+    }
+    mem_free(kc.refs);
+    return ok;
+}
+
 static UserRef *find_ref(const char *name, size_t len) {
     AclUser *u = acl_user_find(name, len);
     return u ? &u->ref : NULL;
@@ -209,6 +234,7 @@ void acl_check_init(void) {
     client_authenticate = authenticate;
     client_user_find = find_ref;
     command_acl_permits = permits;
+    command_acl_all_keys = all_keys;
     acl_hooks_refresh();
 }
 

@@ -23,6 +23,7 @@ extern Command zset_commands[];
 extern Command geo_commands[];
 extern Command list_commands[];
 void list_register_type(void);
+extern Command sort_commands[];
 extern Command script_commands[];
 extern Command multi_commands[];
 extern Command pubsub_commands[];
@@ -56,6 +57,7 @@ void cmd_register_all(void) {
     command_register(geo_commands);
     command_register(list_commands);
     list_register_type();
+    command_register(sort_commands);
     command_register(script_commands);
     command_register(multi_commands);
     command_register(pubsub_commands);

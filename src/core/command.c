@@ -38,6 +38,8 @@ const char *(*command_deny_writes)(void);
 const char *(*command_acl_check)(Client *c, const Command *cmd, int ctx);
 bool (*command_acl_permits)(const UserRef *user, const Command *cmd, const char *const *argv,
                             const size_t *argl, int argc);
+bool (*command_acl_all_keys)(const UserRef *user, const Command *cmd, const char *const *argv,
+                             const size_t *argl, int argc);
 static CommandFn ping_fn; /* -MISCONF names PING too, as Redis does */
 
 /* Open addressing by name. The name is the slot's, not always cmd->name:

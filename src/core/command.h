@@ -120,6 +120,11 @@ extern const char *(*command_acl_check)(Client *c, const Command *cmd, int ctx);
  * redis.acl_check_cmd); NULL or user NULL: allowed. */
 extern bool (*command_acl_permits)(const UserRef *user, const Command *cmd, const char *const *argv,
                                    const size_t *argl, int argc);
+/* Whether `user` may run cmd with argv through a selector that reads
+ * every key (Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess): SORT's
+ * BY and GET patterns need it. Set by acl/; NULL before its init. */
+extern bool (*command_acl_all_keys)(const UserRef *user, const Command *cmd,
+                                    const char *const *argv, const size_t *argl, int argc);
 /* True if argv[i] equals the lower-case word (case-insensitive). */
 bool arg_is(const Client *c, int i, const char *word);
 

@@ -213,6 +213,8 @@ bool zset_is_listpack(const Zset *z) { return !is_big(z); }
 
 const char *zset_encoding(const Zset *z) { return is_big(z) ? "skiplist" : "listpack"; }
 
+Zset *zset_to_skiplist(Zset *z) { return is_big(z) ? z : from_big(lp_to_big(lp_of(z))); }
+
 static void *ops_dup(const void *obj) {
     const Zset *z = obj;
     if (!is_big(z)) return from_lp(lp_dup(lp_of(z)));

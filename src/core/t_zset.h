@@ -38,6 +38,9 @@ void zset_free(Zset *z);
 size_t zset_len(const Zset *z);
 bool zset_is_listpack(const Zset *z);
 const char *zset_encoding(const Zset *z); /* "listpack" or "skiplist" */
+/* The same set as a skiplist (SORT converts for good, as Redis's
+ * zsetConvert): z itself if it is one already, else z is freed. */
+Zset *zset_to_skiplist(Zset *z) WUR;
 
 /* The member's score; false when absent. */
 bool zset_score(Zset *z, const char *m, size_t len, double *score);

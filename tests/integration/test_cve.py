@@ -10,8 +10,7 @@ The Lua CVEs are in test_cve_lua.py. Elsewhere:
   CVE-2022-0543  test_scripting_cve.py::test_cve_2022_0543_package_unreachable
   CVE-2024-31449 test_cve_lua.py::test_cve_2024_31449_bit_tohex_int_min
                  (and test_scripting_cve.py::test_bit_tohex_widths)
-Not here yet: CVE-2022-35977's SORT (issue 15): the SORT test below skips
-while kilat has no SORT; CVE-2026-66373 (stream RDB, issue 16) come with those types. Debian's
+Not here yet: CVE-2026-66373 (stream RDB, issue 16) comes with streams. Debian's
 other patches concern code kilat does not have: redis-check-aof's file
 name (CVE-2025-27151), replication (CVE-2026-23631) and the cluster bus
 (CVE-2026-21863, CVE-2026-92925). CVE-2026-81934 (TLS) is in test_tls.py."""
@@ -246,19 +245,41 @@ def test_cve_2022_35977_setrange_append_getrange_overflow(r, raw):
         r.config_set("proto-max-bulk-len", 512 << 20)
 
 
+def arr(*items):
+    return b"*%d\r\n" % len(items) + b"".join(bulk(i) for i in items)
+
+
 def test_cve_2022_35977_sort_limit_overflow(r, raw):
-    """SORT ... LIMIT with offsets and counts at the edges of a 64-bit
-    value. kilat has no SORT until issue 15: skipped there until then."""
+    """SORT and SORT_RO ... LIMIT with offsets and counts at the edges of a
+    64-bit value, on every load path (sorted, BY nosort on a list and on a
+    sorted set, ASC and DESC, BY + LIMIT's partial sort): nothing wraps."""
     raw.cmd_raw("RPUSH", "l", "3", "1", "2")
-    got = raw.cmd_raw("SORT", "l", "LIMIT", "0", "1")
-    if got.startswith(b"-ERR unknown command"):
-        pytest.skip("SORT comes with issue 15")
-    assert got == b"*1\r\n$1\r\n1\r\n"
-    steps = [
-        (["SORT", "l", "LIMIT", str(LONG_MAX), str(LONG_MAX)], b"*0\r\n"),
-        (["SORT", "l", "LIMIT", "1", str(LONG_MAX)], b"*2\r\n$1\r\n2\r\n$1\r\n3\r\n"),
-        (["SORT", "l", "LIMIT", str(LONG_MIN), str(LONG_MIN)], b"*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
-        (["SORT", "l", "LIMIT", "-1", "-1"], b"*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n"),
+    raw.cmd_raw("ZADD", "z", "1", "a", "2", "b", "3", "c")
+    assert raw.cmd_raw("SORT", "l", "LIMIT", "0", "1") == arr("1")
+    steps = []
+    for cmd in ("SORT", "SORT_RO"):
+        steps += [
+            ([cmd, "l", "LIMIT", str(LONG_MAX), str(LONG_MAX)], b"*0\r\n"),
+            ([cmd, "l", "LIMIT", "1", str(LONG_MAX)], arr("2", "3")),
+            ([cmd, "l", "LIMIT", str(LONG_MIN), str(LONG_MIN)], arr("1", "2", "3")),
+            ([cmd, "l", "LIMIT", "-1", "-1"], arr("1", "2", "3")),
+            ([cmd, "l", "LIMIT", str(LONG_MAX - 1), "2"], b"*0\r\n"),
+            ([cmd, "l", "LIMIT", "2", str(LONG_MAX)], arr("3")),
+            ([cmd, "l", "BY", "nosort", "LIMIT", "2", str(LONG_MAX)], arr("2")),
+            ([cmd, "l", "BY", "nosort", "DESC", "LIMIT", "1", str(LONG_MAX)], arr("1", "3")),
+            ([cmd, "l", "BY", "nosort", "LIMIT", str(LONG_MAX), str(LONG_MAX)], b"*0\r\n"),
+            ([cmd, "l", "BY", "nosort", "LIMIT", str(LONG_MIN), "1"], arr("3")),
+            ([cmd, "z", "BY", "nosort", "LIMIT", "1", str(LONG_MAX)], arr("b", "c")),
+            ([cmd, "z", "BY", "nosort", "DESC", "LIMIT", "2", str(LONG_MAX)], arr("a")),
+            ([cmd, "z", "BY", "nosort", "DESC", "LIMIT", str(LONG_MAX), "1"], b"*0\r\n"),
+            ([cmd, "z", "BY", "w*", "LIMIT", "1", str(LONG_MAX)], arr("b", "c")),
+            ([cmd, "l", "BY", "w*", "LIMIT", str(LONG_MAX), str(LONG_MIN)], b"*0\r\n"),
+            ([cmd, "l", "LIMIT", str(LONG_MAX), "1", "GET", "#"], b"*0\r\n"),
+        ]
+    steps += [
+        (["SORT", "l", "LIMIT", str(LONG_MAX), str(LONG_MAX), "STORE", "d"], b":0\r\n"),
+        (["SORT", "l", "LIMIT", "1", str(LONG_MAX), "STORE", "d"], b":2\r\n"),
+        (["LRANGE", "d", "0", "-1"], arr("2", "3")),
     ]
     for cmd, expected in steps:
         assert raw.cmd_raw(*cmd) == expected, cmd
