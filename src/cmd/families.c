@@ -23,6 +23,7 @@ extern Command zset_commands[];
 extern Command list_commands[];
 void list_register_type(void);
 extern Command script_commands[];
+extern Command function_commands[];
 extern Command multi_commands[];
 extern Command pubsub_commands[];
 extern Command monitor_commands[];
@@ -52,6 +53,7 @@ void cmd_register_all(void) {
     command_register(list_commands);
     list_register_type();
     command_register(script_commands);
+    command_register(function_commands);
     command_register(multi_commands);
     command_register(pubsub_commands);
     command_register(monitor_commands);

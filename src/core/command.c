@@ -32,6 +32,7 @@
 #define MAX_TABLES 32
 
 bool command_busy;
+bool command_busy_function;
 int command_depth;
 bool command_loading;
 const char *(*command_deny_writes)(void);
@@ -465,7 +466,9 @@ void command_execute(Client *c) {
         goto reject_known;
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
-        why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        why = command_busy_function
+                  ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+                  : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
         goto reject_known;
     }
     if (UNLIKELY(command_deny_writes != NULL) &&
