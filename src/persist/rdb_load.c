@@ -20,6 +20,7 @@
 #include "../os/file.h"
 #include "crc64.h"
 #include "rdb_dec.h"
+#include "function_rdb.h"
 #include "rdb_format.h"
 
 #define CHUNK 65536
@@ -278,8 +279,14 @@ static bool load_body(Load *L, const RdbLoadOpts *opts, uint64_t size) {
         case RDB_OPCODE_MODULE_AUX:
             return load_fail(L, "The RDB file contains AUX module data (modules are not supported by kilat)");
         case RDB_OPCODE_FUNCTION2:
-        case RDB_OPCODE_FUNCTION_PRE_GA:
-            return load_fail(L, "The RDB file contains functions (FUNCTION is not supported by kilat yet)");
+        case RDB_OPCODE_FUNCTION_PRE_GA: {
+            char ferr[512];
+            if (!function_rdb_read(r, type, opts && opts->functions_replace, ferr, sizeof ferr)) {
+                log_msg(LOG_WARNING, "Failed loading library, %s", ferr);
+                return load_fail(L, "Failed loading library, %.120s", ferr);
+            }
+            continue;
+        }
         case RDB_OPCODE_EOF: goto eof;
         default: break;
         }

@@ -39,6 +39,10 @@ enum { FUNCTION_APPEND, FUNCTION_REPLACE, FUNCTION_FLUSH };
  * success s is consumed (freed); on failure nothing changed, s is kept
  * and err holds Redis's text. */
 bool function_set_commit(FunctionSet *s, int how, char *err, size_t errlen);
+/* Compiles a library straight into the current ones (loading an RDB);
+ * with replace a library of that name is replaced (DEBUG RELOAD MERGE),
+ * else it is an error, as Redis. */
+bool function_load_library(const char *code, size_t len, bool replace, char *err, size_t errlen);
 /* Deletes every library (FUNCTION FLUSH, DEBUG RELOAD). */
 void function_flush_all(void);
 

@@ -534,6 +534,10 @@ bool function_set_commit(FunctionSet *s, int how, char *err, size_t errlen) {
     return true;
 }
 
+bool function_load_library(const char *code, size_t len, bool replace, char *err, size_t errlen) {
+    return function_set_add(current(), code, len, replace, err, errlen);
+}
+
 void function_flush_all(void) {
     function_set_free(function_current);
     function_current = function_set_new();
