@@ -338,9 +338,8 @@ static bool load(bool merge, char *err, size_t errcap, bool *opened) {
     ps.load_start_s = clock_unix_ms() / 1000;
     ps.load_done = ps.load_total = 0;
     int64_t t0 = clock_mono_us();
-    /* MERGE: libraries of the file replace those of the same name (keys:
-     * the loader replaces nothing yet) */
-    RdbLoadOpts opt = {.progress = on_progress, .functions_replace = merge};
+    /* MERGE: keys and libraries of the file replace those already there */
+    RdbLoadOpts opt = {.progress = on_progress, .merge = merge};
     bool ok = rdb_load_file(dbfilename(), &opt, &st, err, errcap);
     command_loading = false;
     ps.loading = false;
