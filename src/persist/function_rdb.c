@@ -107,11 +107,14 @@ static void cmd_function_restore(Client *c) {
         reply_error(c, "ERR DUMP payload version or checksum are wrong");
         return;
     }
+    /* as Redis, records are read from the whole payload (a string may run
+     * into the footer) until 10 bytes or fewer are left */
     RdbReader r;
-    rdb_reader_mem(&r, c->argv[2], body_len, version);
+    rdb_reader_mem(&r, c->argv[2], c->argl[2], version);
     FunctionSet *set = function_set_new();
     char err[1024] = "";
-    while (r.p < r.end) {
+    UNUSED(body_len);
+    while (r.end - r.p > 10) {
         uint8_t type;
         char *code;
         size_t len;

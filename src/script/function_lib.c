@@ -196,14 +196,14 @@ static int l_register(lua_State *L) {
             }
             const char *key = lua_tostring(L, -2);
             if (!strcasecmp(key, "function_name")) {
-                if (lua_type(L, -1) != LUA_TSTRING) {
+                if (!lua_isstring(L, -1)) {
                     err = "function_name argument given to redis.register_function must be a string";
                     goto fail;
                 }
                 mem_free(name);
                 name = dup_lua_string(L, -1, &nlen);
             } else if (!strcasecmp(key, "description")) {
-                if (lua_type(L, -1) != LUA_TSTRING) {
+                if (!lua_isstring(L, -1)) {
                     err = "description argument given to redis.register_function must be a string";
                     goto fail;
                 }
@@ -241,7 +241,7 @@ static int l_register(lua_State *L) {
             goto fail;
         }
     } else {
-        if (lua_type(L, 1) != LUA_TSTRING) {
+        if (!lua_isstring(L, 1)) {
             err = "first argument to redis.register_function must be a string";
             goto fail;
         }
@@ -257,8 +257,10 @@ static int l_register(lua_State *L) {
         err = NAME_RULES;
         goto fail;
     }
+    /* case-sensitive here (Redis's library dict); "f" and "F" in one
+     * library both load and FCALL finds the first, as there */
     for (int i = 0; i < loading->nfns; i++)
-        if (strcasecmp(loading->fns[i]->name, name) == 0) {
+        if (strcmp(loading->fns[i]->name, name) == 0) {
             err = "Function already exists in the library";
             goto fail;
         }
