@@ -90,10 +90,13 @@ static void set_link(FunctionSet *s, Library *lib) {
 }
 
 Function *function_find(const char *name, size_t len) {
-    if (!function_current || len > 256) return NULL;
-    char low[257];
+    if (!function_current || !function_current->nfns || len == 0) return NULL;
+    char small[128];
+    char *low = len <= sizeof small ? small : mem_alloc(len);
     for (size_t i = 0; i < len; i++) low[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32 : name[i]);
-    return ht_find(function_current->fns, low, len);
+    Function *f = ht_find(function_current->fns, low, len);
+    if (low != small) mem_free(low);
+    return f;
 }
 
 /* ---- the Lua state ---- */

@@ -548,3 +548,27 @@ def test_rdb_from_redis_loads_and_back(start_server):
             proc.wait(10)
     finally:
         srv.stop()
+
+
+def test_long_function_name(tgt, ref):
+    name = "f" * 300
+    for c in (tgt, ref):
+        c.cmd("FUNCTION", "LOAD", lib("longname", "return 'long'", name))
+    same_all(tgt, ref, [
+        ("FCALL", name.upper(), "0"),
+        ("FCALL", name[:-1], "0"),
+        ("FUNCTION", "STATS"),
+    ])
+
+
+@pytest.mark.kilat_only  # redis-server 7.0.15 aborts on the DELETE (serverAssert)
+def test_same_name_in_two_cases_in_one_library(tgt):
+    """"g" and "G" in one library both load, as on Redis (which then
+    crashes on FUNCTION DELETE of that library: its global table holds only
+    one of them); here the library deletes cleanly."""
+    dup = ("#!lua name=dup\nredis.register_function('g', function() return 'lower' end)\n"
+           "redis.register_function('G', function() return 'upper' end)")
+    assert tgt.cmd("FUNCTION", "LOAD", dup) == b"dup"
+    assert tgt.cmd("FCALL", "g", "0") in (b"lower", b"upper")
+    assert tgt.cmd("FUNCTION", "DELETE", "dup") == b"OK"
+    assert tgt.cmd("FCALL", "g", "0") == b"ERR Function not found"
