@@ -287,6 +287,29 @@ def test_eval_and_function_states_are_separate(tgt, ref):
     same(tgt, ref, "EVAL", "return type(ARGV)", "0")
 
 
+def test_info_and_commandstats(tgt, ref):
+    for c in (tgt, ref):
+        c.cmd("CONFIG", "RESETSTAT")
+        c.cmd("FUNCTION", "LOAD", lib("st", "return 1"))
+        c.cmd("FCALL", "st", "0")
+        c.cmd("FCALL", "nosuch", "0")
+
+    def fields(c):
+        info = c.cmd("INFO", "commandstats").decode()
+        out = {}
+        for line in info.splitlines():
+            if line.startswith(("cmdstat_fcall", "cmdstat_function")):
+                k, v = line.split(":", 1)
+                out[k] = [x for x in v.split(",") if not x.startswith("usec")]
+        mem = c.cmd("INFO", "memory").decode()
+        for line in mem.splitlines():
+            if line.startswith(("number_of_functions", "number_of_libraries")):
+                k, v = line.split(":", 1)
+                out[k] = v
+        return out
+    assert fields(tgt) == fields(ref)
+
+
 def test_multi_and_propagation_unit(tgt, ref):
     for c in (tgt, ref):
         c.cmd("FUNCTION", "LOAD", lib("m", "redis.call('incr', keys[1]) return redis.call('incr', keys[1])"))
@@ -480,6 +503,9 @@ def test_aof_restart_keeps_functions(start_server):
     c.execute_command("FUNCTION", "LOAD", lib("gone2", "return 1"))
     c.execute_command("FUNCTION", "FLUSH")
     _load_libs(c)
+    dump = c.execute_command("FUNCTION", "DUMP")
+    c.execute_command("FUNCTION", "FLUSH")
+    assert c.execute_command("FUNCTION", "RESTORE", dump) == b"OK"
     srv.stop()
     srv.start()
     c = srv.client()
