@@ -564,6 +564,10 @@ def test_rdb_from_redis_loads_and_back(start_server):
         c.execute_command("FUNCTION", "LOAD", lib("mine", "return 'mine'"))
         c.save()
         back = os.path.join(srv.dir, "dump.rdb")
+        if shutil.which("redis-check-rdb"):
+            chk = subprocess.run(["redis-check-rdb", back], stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, timeout=60)
+            assert chk.returncode == 0 and b"RDB looks OK" in chk.stdout, chk.stdout
         tmp2 = tempfile.mkdtemp(prefix="kilat-fnrdb2-")
         proc, rc = _redis_with_rdb(tmp2, back)
         try:
