@@ -22,17 +22,7 @@ import pytest
 import redis
 
 from conftest import SLOW, RawConn, Server, free_port, reference_redis, wait_for
-
-
-def crc64(data):
-    """CRC-64/Jones as DUMP payloads use it."""
-    poly = 0x95AC9329AC4BC9B5
-    crc = 0
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ poly if crc & 1 else crc >> 1
-    return crc
+from test_dump import crc64_jones as crc64
 
 
 def payload(body, version=10):
