@@ -25,6 +25,7 @@ extern Command list_commands[];
 void list_register_type(void);
 extern Command sort_commands[];
 extern Command script_commands[];
+extern Command function_commands[];
 extern Command multi_commands[];
 extern Command pubsub_commands[];
 extern Command monitor_commands[];
@@ -59,6 +60,7 @@ void cmd_register_all(void) {
     list_register_type();
     command_register(sort_commands);
     command_register(script_commands);
+    command_register(function_commands);
     command_register(multi_commands);
     command_register(pubsub_commands);
     command_register(monitor_commands);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../script/script.h"
+#include "../script/function.h"
 #include "memstat.h"
 #include "../core/client.h"
 #include "../core/block.h"
@@ -206,6 +207,14 @@ static void sec_memory(Text *t) {
     char used_h[32], rss_h[32], peak_h[32], max_h[32], sys_h[32], lua_h[32], scripts_h[32];
     uint64_t maxmem = 0;
     size_t sys = proc_system_memory(), lua = script_memory(), scripts = script_cached_bytes();
+    size_t fvm = function_memory(), fcode = 0;
+    for (size_t i = 0; i < function_lib_count(); i++) {
+        size_t n;
+        function_lib_code(i, &n);
+        fcode += n;
+    }
+    char vm_total_h[32];
+    human_bytes(vm_total_h, sizeof(vm_total_h), lua + fvm);
     config_parse_memory(config_value("maxmemory"), &maxmem);
     human_bytes(max_h, sizeof(max_h), (size_t)maxmem);
     human_bytes(used_h, sizeof(used_h), m.used);
@@ -213,7 +222,7 @@ static void sec_memory(Text *t) {
     human_bytes(peak_h, sizeof(peak_h), m.peak);
     human_bytes(sys_h, sizeof(sys_h), sys);
     human_bytes(lua_h, sizeof(lua_h), lua);
-    human_bytes(scripts_h, sizeof(scripts_h), scripts);
+    human_bytes(scripts_h, sizeof(scripts_h), scripts + fcode);
     text_printf(t,
                 "used_memory:%zu\r\n"
                 "used_memory_human:%s\r\n"
@@ -236,12 +245,12 @@ static void sec_memory(Text *t) {
                 "used_memory_lua_human:%s\r\n"
                 "used_memory_scripts_eval:%zu\r\n"
                 "number_of_cached_scripts:%zu\r\n"
-                "number_of_functions:0\r\n"
-                "number_of_libraries:0\r\n"
-                "used_memory_vm_functions:0\r\n"
+                "number_of_functions:%zu\r\n"
+                "number_of_libraries:%zu\r\n"
+                "used_memory_vm_functions:%zu\r\n"
                 "used_memory_vm_total:%zu\r\n"
                 "used_memory_vm_total_human:%s\r\n"
-                "used_memory_functions:0\r\n"
+                "used_memory_functions:%zu\r\n"
                 "used_memory_scripts:%zu\r\n"
                 "used_memory_scripts_human:%s\r\n"
                 "maxmemory:%" PRIu64 "\r\n"
@@ -250,7 +259,8 @@ static void sec_memory(Text *t) {
                 m.used, used_h, m.rss, rss_h, m.peak, peak_h, 100.0 * memstat_ratio(m.used, m.peak),
                 m.overhead, m.startup, m.dataset, 100.0 * memstat_ratio(m.dataset, m.net),
                 m.allocated, m.active, m.resident, sys, sys_h,
-                lua, lua, lua_h, scripts, script_cached_count(), lua, lua_h, scripts, scripts_h,
+                lua, lua, lua_h, scripts, script_cached_count(), function_count(), function_lib_count(),
+                fvm, lua + fvm, vm_total_h, fcode, scripts + fcode, scripts_h,
                 maxmem, max_h, config_value("maxmemory-policy"));
     text_printf(t,
                 "allocator_frag_ratio:%.2f\r\n"

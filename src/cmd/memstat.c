@@ -13,6 +13,7 @@
 #include "../ds/mem.h"
 #include "../os/proc.h"
 #include "../persist/aof.h"
+#include "../script/function.h"
 #include "../script/script.h"
 
 static void add_client(Client *c, void *ctx) {
@@ -34,6 +35,14 @@ void memstat_collect(MemStats *m) {
     m->aof_buffer = aof_buffer_bytes();
     m->lua_caches = script_memory();
     m->cached_scripts = script_cached_count();
+    /* the functions' Lua state and their libraries' code (Redis counts
+     * the libraries' structures there) */
+    m->functions_caches = function_memory();
+    for (size_t i = 0; i < function_lib_count(); i++) {
+        size_t n;
+        function_lib_code(i, &n);
+        m->functions_caches += n;
+    }
     for (int i = 0; i < db_count_dbs(); i++) {
         Db *db = db_get(i);
         m->keys += db_size(db);

@@ -32,6 +32,7 @@
 #define MAX_TABLES 32
 
 bool command_busy;
+bool command_busy_function;
 int command_depth;
 bool command_loading;
 const char *(*command_deny_writes)(void);
@@ -259,10 +260,10 @@ static void reply_unknown_sub(Client *c, const Command *parent) {
 /* Checked builds (make asan): a command that changed the dataset must have
  * signalled at least one key (watch_touch_key), or WATCH and keyspace
  * notifications would miss the change. Database-wide commands signal no
- * single key (the MULTI module handles them). */
+ * single key (the MULTI module handles them); FUNCTION changes no key. */
 static void check_signalled(const Command *cmd, uint64_t changes, uint64_t touches) {
     static const char *const exempt[] = {"flushdb", "flushall", "swapdb", "debug",
-                                               "pfdebug", NULL};
+                                         "pfdebug", "function", NULL};
     if (!changes || watch_touches != touches) return;
     const char *name = cmd->parent ? cmd->parent->name : cmd->name;
     for (int i = 0; exempt[i]; i++)
@@ -468,7 +469,9 @@ void command_execute(Client *c) {
         goto reject_known;
     }
     if (UNLIKELY(command_busy) && !(c->flags & CLIENT_FAKE) && !busy_allowed(c, cmd)) {
-        why = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        why = command_busy_function
+                  ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+                  : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
         goto reject_known;
     }
     if (UNLIKELY(command_deny_writes != NULL) &&

@@ -100,6 +100,8 @@ void command_unblocked(Client *c, bool failed);
  * busy-reply-threshold. Other clients then get -BUSY except for commands
  * flagged CMD_ALLOW_BUSY (SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, ...). */
 extern bool command_busy;
+/* The busy script is a function (FCALL): -BUSY names FUNCTION KILL. */
+extern bool command_busy_function;
 /* command_call's nesting: 0 between commands, 1 in a client's command, more
  * in the commands EXEC or a script runs. */
 extern int command_depth;

@@ -22,7 +22,9 @@
 #include "../os/clock.h"
 #include "../os/file.h"
 #include "../os/proc.h"
+#include "../script/function.h"
 #include "aof.h"
+#include "function_rdb.h"
 #include "rdb_load.h"
 #include "snapshot.h"
 
@@ -285,6 +287,7 @@ static Command persist_commands[] = {
 
 void persist_register(void) {
     command_register(persist_commands);
+    function_rdb_init();
     aof_register();
     ServerHooks h = {hook_shutdown_on_signal};
     server_set_hooks(&h);
@@ -335,8 +338,8 @@ static bool load(bool merge, char *err, size_t errcap, bool *opened) {
     ps.load_start_s = clock_unix_ms() / 1000;
     ps.load_done = ps.load_total = 0;
     int64_t t0 = clock_mono_us();
-    UNUSED(merge); /* MERGE: the loader replaces nothing yet (see the closing note) */
-    RdbLoadOpts opt = {.progress = on_progress};
+    /* MERGE: keys and libraries of the file replace those already there */
+    RdbLoadOpts opt = {.progress = on_progress, .merge = merge};
     bool ok = rdb_load_file(dbfilename(), &opt, &st, err, errcap);
     command_loading = false;
     ps.loading = false;
@@ -391,6 +394,7 @@ const char *persist_debug_reload(bool merge, bool noflush, bool nosave) {
             watch_touch_flush(i); /* as Redis's emptyData: WATCHers fail */
             db_flush(db_get(i), false);
         }
+        function_flush_all(); /* as Redis's emptyData: the functions go too */
     }
     char err[512] = "";
     bool opened;

@@ -20,6 +20,7 @@
 #include "../os/file.h"
 #include "crc64.h"
 #include "rdb_dec.h"
+#include "function_rdb.h"
 #include "rdb_format.h"
 
 #define CHUNK 65536
@@ -97,6 +98,7 @@ typedef struct {
     size_t errlen;
     bool lfu;       /* maxmemory-policy is LFU: FREQ fields apply, else IDLE */
     bool keep_expired;
+    bool merge;     /* DEBUG RELOAD MERGE: a key already there is replaced */
 } Load;
 
 static bool load_fail(Load *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -167,7 +169,7 @@ static bool load_key(Load *L, Db *db, int dbid, int type, int64_t expire, int64_
          * key instead of two). */
         size_t before = db_size(db);
         rdb_value_install(db, key, klen, &v, expire == -1 ? DB_NO_TTL : (expire > 0 ? expire : 1));
-        if (db_size(db) == before) {
+        if (db_size(db) == before && !L->merge) {
             log_msg(LOG_WARNING, "RDB has duplicated key '%s' in DB %d", key, dbid);
             mem_free(key);
             return load_fail(L, "Duplicated key found in RDB file");
@@ -278,8 +280,14 @@ static bool load_body(Load *L, const RdbLoadOpts *opts, uint64_t size) {
         case RDB_OPCODE_MODULE_AUX:
             return load_fail(L, "The RDB file contains AUX module data (modules are not supported by kilat)");
         case RDB_OPCODE_FUNCTION2:
-        case RDB_OPCODE_FUNCTION_PRE_GA:
-            return load_fail(L, "The RDB file contains functions (FUNCTION is not supported by kilat yet)");
+        case RDB_OPCODE_FUNCTION_PRE_GA: {
+            char ferr[512];
+            if (!function_rdb_read(r, type, opts && opts->merge, ferr, sizeof ferr)) {
+                log_msg(LOG_WARNING, "Failed loading library, %s", ferr);
+                return load_fail(L, "Failed loading library, %.120s", ferr);
+            }
+            continue;
+        }
         case RDB_OPCODE_EOF: goto eof;
         default: break;
         }
@@ -305,7 +313,7 @@ static bool load_fd(int fd, const char *name, const RdbLoadOpts *opts, RdbLoadSt
                     char *err, size_t errlen) {
     Load L = {.path = name, .st = st, .err = err, .errlen = errlen,
               .lfu = lfu_policy(), /* once: a config lookup per key cost a third of a load */
-              .keep_expired = opts && opts->keep_expired};
+              .keep_expired = opts && opts->keep_expired, .merge = opts && opts->merge};
     int64_t fsz = file_size(fd);
     uint64_t size = fsz > 0 ? (uint64_t)fsz : 0;
     FileCtx f = {.fd = fd, .crc_on = true};

@@ -23,6 +23,9 @@ typedef struct {
      * commands after it may still touch them, as Redis loads preambles),
      * instead of being skipped and counted in keys_expired. */
     bool keep_expired;
+    /* DEBUG RELOAD MERGE: a key or library that exists already is
+     * replaced instead of failing the load, as Redis's RDBFLAGS_ALLOW_DUP. */
+    bool merge;
 } RdbLoadOpts;
 
 typedef struct {

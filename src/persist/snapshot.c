@@ -30,6 +30,8 @@
 #include "../os/thread.h"
 #include "aof_cmds.h"
 #include "crc64.h"
+#include "function_rdb.h"
+#include "../script/function.h"
 #include "rdb_enc.h"
 #include "rdb_format.h"
 
@@ -197,10 +199,18 @@ static void write_start(Snap *s) {
             int n = snprintf(line, sizeof line, "#TS:%lld\r\n", (long long)(clock_unix_ms() / 1000));
             rdb_write_raw(&s->out, line, (size_t)n);
         }
+        /* the libraries first, as Redis's rewriteFunctions */
+        for (size_t i = 0; i < function_lib_count(); i++) {
+            const char *argv[3] = {"FUNCTION", "LOAD", NULL};
+            size_t argl[3] = {8, 4, 0};
+            argv[2] = function_lib_code(i, &argl[2]);
+            aof_append_command(&s->out, 3, argv, argl);
+        }
         return;
     }
     write_header(&s->out);
     write_aux_int(&s->out, "aof-base", s->fmt == SNAP_AOF_RDB);
+    function_rdb_write(&s->out); /* before the keys, as Redis 7.0 */
 }
 
 /* A RESP base: SELECT when the database changes, then the key's commands.

@@ -19,6 +19,8 @@ typedef struct ScriptRun {
     bool oom;           /* over maxmemory with nothing to evict when it started */
     int resp;           /* redis.setresp(): 2 or 3 */
     int repl;           /* redis.set_repl(): REPL_AOF (1) | REPL_REPLICA (2) */
+    bool is_function;   /* FCALL / FCALL_RO (else EVAL*) */
+    const char *name;   /* the function's name, or the script's sha */
 } ScriptRun;
 
 extern ScriptRun *bridge_run;
