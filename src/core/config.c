@@ -6,7 +6,7 @@
  * Behaviour and error texts follow redis-server 7.0.15 as observed. */
 #include "config.h"
 #include "config_internal.h"
-#include "config_text.h"
+#include "../ds/words.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/config_text.h"
+#include "../ds/words.h"
 #include "../ds/mem.h"
 #include "../os/clock.h"
 #include "sandbox.h"

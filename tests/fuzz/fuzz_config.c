@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_config.c -- libFuzzer target for the config parser
- * (core/config.c, config_text.c) and CONFIG REWRITE's writer
+ * (core/config.c, ds/words.c) and CONFIG REWRITE's writer
  * (core/config_rewrite.c). Built and run by `make fuzz` / `make fuzz-config`
  * (build-fuzz/fuzz_config).
  *

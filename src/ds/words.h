@@ -1,10 +1,11 @@
-/* core/config_text.h -- text helpers shared by the config modules
- * (config.c, config_rewrite.c); not for other modules. */
-#ifndef KILAT_CONFIG_TEXT_H
-#define KILAT_CONFIG_TEXT_H
+/* ds/words.h -- words of a line split as redis.conf splits them, and
+ * Redis's repr quoting: for the config modules and for FUNCTION's
+ * `#!lua name=...` line, which Redis splits the same way. */
+#ifndef KILAT_WORDS_H
+#define KILAT_WORDS_H
 
 #include "../base.h"
-#include "../ds/buf.h"
+#include "buf.h"
 
 /* s quoted as Redis's sdscatrepr writes it ("a \"b\"", \xHH). */
 void buf_repr(Buf *b, const char *s);

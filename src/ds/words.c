@@ -1,13 +1,12 @@
-/* core/config_text.c -- the text helpers of the configuration: a word list, redis.conf's tokenizer, CONFIG SET's split of a
- * multi-word value, and Redis's quoting of a value (sdscatrepr's). */
-#include "config_text.h"
+/* ds/words.c -- redis.conf-style word splitting and repr quoting. */
+#include "words.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../ds/mem.h"
+#include "mem.h"
 
 void args_push(Args *a, const char *s, size_t n) {
     if (a->argc == a->cap) {
