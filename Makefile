@@ -152,8 +152,8 @@ asan-suite: asan
 # library built with clang, ASan and UBSan in build-fuzz/: the request
 # parser (resp_parse), Lua scripting (script), the ACL rule parser
 # (acl_rules), the RDB value and file decoders (rdb_value, rdb_file), the
-# AOF loader (aof_load) and the config parser with CONFIG REWRITE
-# (config). Each run starts from the checked-in seeds (tests/fuzz/corpus-*,
+# AOF loader (aof_load), the config parser with CONFIG REWRITE
+# (config) and the HyperLogLog codec (hll). Each run starts from the checked-in seeds (tests/fuzz/corpus-*,
 # read only: libFuzzer writes new inputs to its first corpus directory
 # only) and keeps what it finds in build-fuzz/corpus-<target>; a crash,
 # leak, timeout or out-of-memory fails the run and leaves crash-* (or
@@ -162,12 +162,13 @@ asan-suite: asan
 #                             (what `make test` runs)
 #   make fuzz-config FUZZ_TIME=3600   one target (fuzz-resp_parse,
 #                             fuzz-script, fuzz-acl_rules, fuzz-rdb_value,
-#                             fuzz-rdb_file, fuzz-aof_load, fuzz-config)
+#                             fuzz-rdb_file, fuzz-aof_load, fuzz-config,
+#                             fuzz-hll)
 FUZZ_BUILD := build-fuzz
 FUZZ_TIME ?= 60
 FUZZ_CI_TIME ?= 40
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_ALL := fuzz_resp_parse fuzz_script fuzz_acl_rules fuzz_config
+FUZZ_ALL := fuzz_resp_parse fuzz_script fuzz_acl_rules fuzz_config fuzz_hll
 FUZZ_RDB :=
 ifneq ($(wildcard src/persist/rdb_dec.c),)
 FUZZ_RDB += fuzz_rdb_value
@@ -182,12 +183,14 @@ FUZZ_ARGS_fuzz_resp_parse := -max_len=4096
 FUZZ_ARGS_fuzz_script := -max_len=4096 -timeout=10 -rss_limit_mb=4096 -close_fd_mask=1
 FUZZ_ARGS_fuzz_acl_rules := -max_len=4096 -timeout=10
 FUZZ_ARGS_fuzz_config := -max_len=8192 -timeout=10 -close_fd_mask=3
+FUZZ_ARGS_fuzz_hll := -max_len=16384 -timeout=10
 FUZZ_ARGS_fuzz_rdb_value := -max_len=65536 -timeout=10 -rss_limit_mb=4096
 FUZZ_ARGS_fuzz_rdb_file := -max_len=262144 -timeout=10 -rss_limit_mb=4096
 FUZZ_ARGS_fuzz_aof_load := -max_len=262144 -timeout=10 -rss_limit_mb=4096
 FUZZ_SEEDS_fuzz_resp_parse := tests/fuzz/corpus-resp
 FUZZ_SEEDS_fuzz_script := tests/fuzz/corpus-script
 FUZZ_SEEDS_fuzz_config := tests/fuzz/corpus-config
+FUZZ_SEEDS_fuzz_hll := tests/fuzz/corpus-hll
 FUZZ_SEEDS_fuzz_rdb_value := tests/fuzz/corpus-rdb
 FUZZ_SEEDS_fuzz_rdb_file := tests/fuzz/corpus-rdb-file
 FUZZ_SEEDS_fuzz_aof_load := tests/fuzz/corpus-aof

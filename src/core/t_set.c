@@ -71,16 +71,6 @@ static inline SetMember elem_member(const Elem *e) {
     return m;
 }
 
-/* The bytes of m: its own, or its integer formatted into buf (>= 24). */
-static inline const char *member_bytes(const SetMember *m, char *buf, size_t *len) {
-    if (m->s) {
-        *len = m->len;
-        return m->s;
-    }
-    *len = num_format_int64(buf, m->v);
-    return buf;
-}
-
 /* ---------- randomness ---------- */
 
 
