@@ -254,12 +254,19 @@ fuzz-persist: fuzz-rdb fuzz-aof
 # the fuzzers. Redis's suite runs alone: it already runs 3 units at once.
 test: deps
 	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)  # once, before the suites that read its assets run in parallel
+	@echo "== $$(date +%T) unit"
 	$(MAKE) unit
+	@echo "== $$(date +%T) integration, differential"
 	$(MAKE) -j2 --output-sync=target integration differential
+	@echo "== $$(date +%T) laravel-both, asan-unit"
 	$(MAKE) -j2 --output-sync=target laravel-both asan-unit
+	@echo "== $$(date +%T) redis-suite, redis-suite-differential"
 	$(MAKE) redis-suite redis-suite-differential
+	@echo "== $$(date +%T) asan-integration, fuzz-ci"
 	$(MAKE) -j2 --output-sync=target asan-integration fuzz-ci
+	@echo "== $$(date +%T) asan-laravel, asan-suite"
 	$(MAKE) -j2 --output-sync=target asan-laravel asan-suite
+	@echo "== $$(date +%T) done"
 
 laravel-both:
 	$(MAKE) laravel laravel-differential
