@@ -201,8 +201,12 @@ static void cmd_pfmerge(Client *c) {
         reply_error(c, ERR_INVALID);
         goto done;
     }
-    for (long i = 0; i < HLL_REGISTERS; i++)
-        if (max[i]) edit_set(&ed, i, max[i]);
+    if (hll_encoding(ed.s) == HLL_DENSE) {
+        hll_dense_store(ed.s, max); /* max covers dest's own registers too */
+    } else {
+        for (long i = 0; i < HLL_REGISTERS; i++)
+            if (max[i]) edit_set(&ed, i, max[i]);
+    }
     hll_cache_invalidate(ed.s);
     notify_write(NOTIFY_STRING, "pfadd", c->db_index, c->argv[1], c->argl[1]);
     db_add_dirty(1);

@@ -256,20 +256,43 @@ bool hll_to_dense(uint8_t *s, size_t *len) {
     uint8_t regs[HLL_REGISTERS] = {0};
     if (!sparse_walk(s, *len, fill_max, regs)) return false;
     s[4] = HLL_DENSE;
-    memset(s + HLL_HDR_SIZE, 0, HLL_DENSE_SIZE - HLL_HDR_SIZE);
-    for (long i = 0; i < HLL_REGISTERS; i++)
-        if (regs[i]) dense_put(s, i, regs[i]);
+    hll_dense_store(s, regs);
     *len = HLL_DENSE_SIZE;
     s[*len] = 0;
     return true;
 }
 
+/* Every register of a dense value into regs[16384]: four 6-bit registers
+ * in each 3 bytes (register 4g+k at bit 6k of bytes 3g..3g+2, little
+ * endian), so a whole value decodes without per-register shifts. */
+static void dense_unpack(const uint8_t *s, uint8_t *regs) {
+    const uint8_t *r = s + HLL_HDR_SIZE;
+    for (long g = 0; g < HLL_REGISTERS / 4; g++, r += 3, regs += 4) {
+        unsigned w = r[0] | (unsigned)r[1] << 8 | (unsigned)r[2] << 16;
+        regs[0] = w & REG_MAX;
+        regs[1] = (w >> 6) & REG_MAX;
+        regs[2] = (w >> 12) & REG_MAX;
+        regs[3] = (w >> 18) & REG_MAX;
+    }
+}
+
+void hll_dense_store(uint8_t *s, const uint8_t *regs) {
+    uint8_t *r = s + HLL_HDR_SIZE;
+    for (long g = 0; g < HLL_REGISTERS / 4; g++, r += 3, regs += 4) {
+        unsigned w = (unsigned)(regs[0] & REG_MAX) | (unsigned)(regs[1] & REG_MAX) << 6 |
+                     (unsigned)(regs[2] & REG_MAX) << 12 | (unsigned)(regs[3] & REG_MAX) << 18;
+        r[0] = (uint8_t)w;
+        r[1] = (uint8_t)(w >> 8);
+        r[2] = (uint8_t)(w >> 16);
+    }
+}
+
 bool hll_merge_max(const uint8_t *s, size_t len, uint8_t *max) {
     if (hll_encoding(s) == HLL_SPARSE) return sparse_walk(s, len, fill_max, max);
-    for (long i = 0; i < HLL_REGISTERS; i++) {
-        uint8_t v = hll_dense_get(s, i);
-        if (v > max[i]) max[i] = v;
-    }
+    uint8_t regs[HLL_REGISTERS];
+    dense_unpack(s, regs);
+    for (long i = 0; i < HLL_REGISTERS; i++)
+        if (regs[i] > max[i]) max[i] = regs[i];
     return true;
 }
 
@@ -323,7 +346,9 @@ bool hll_count(const uint8_t *s, size_t len, uint64_t *card) {
     if (hll_encoding(s) == HLL_SPARSE) {
         if (!sparse_walk(s, len, fill_hist, hist)) return false;
     } else {
-        for (long i = 0; i < HLL_REGISTERS; i++) hist[hll_dense_get(s, i)]++;
+        uint8_t regs[HLL_REGISTERS];
+        dense_unpack(s, regs);
+        for (long i = 0; i < HLL_REGISTERS; i++) hist[regs[i]]++;
     }
     *card = estimate(hist);
     return true;

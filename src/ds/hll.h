@@ -60,6 +60,9 @@ int hll_add(uint8_t *s, size_t *len, const void *ele, size_t elen, int64_t spars
 bool hll_to_dense(uint8_t *s, size_t *len);
 /* max[i] = MAX(max[i], register i); false if a sparse form is corrupt. */
 bool hll_merge_max(const uint8_t *s, size_t len, uint8_t *max);
+/* Writes all 16384 registers of a dense value from regs (one byte each,
+ * <= 63), replacing what was there (PFMERGE into a dense value). */
+void hll_dense_store(uint8_t *s, const uint8_t *regs);
 /* Register i of a dense value. */
 uint8_t hll_dense_get(const uint8_t *s, long i);
 /* The estimate (Ertl's improved estimator, as Redis 7.0); false if a
