@@ -250,10 +250,11 @@ fuzz-persist: fuzz-rdb fuzz-aof
 # Everything CI runs. Suites that mostly wait on a server run two at a time
 # (the machine has 2 cores; servers take free ports, so they do not meet):
 # the integration suite against kilat beside the one against redis-server,
-# the Laravel pair beside the ASan build, the ASan integration suite beside
-# the fuzzers. Redis's suite runs alone: it already runs 3 units at once
-# (running its redis-server pass beside the Laravel pair was measured
-# slower: 6:15 against 5:09 one after the other).
+# the Laravel pair beside the ASan build, the ASan integration suite (one
+# pytest process: one core) beside the fuzzers and Redis's suite against
+# redis-server. Redis's suite against kilat runs alone: it already runs 3
+# units at once (its redis-server pass beside the Laravel pair was
+# measured slower: 6:15 against 5:09 one after the other).
 test: deps
 	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)  # once, before the suites that read its assets run in parallel
 	@echo "== $$(date +%T) unit"
@@ -262,10 +263,10 @@ test: deps
 	$(MAKE) -j2 --output-sync=target integration differential
 	@echo "== $$(date +%T) laravel-both, asan-unit"
 	$(MAKE) -j2 --output-sync=target laravel-both asan-unit
-	@echo "== $$(date +%T) redis-suite, redis-suite-differential"
-	$(MAKE) redis-suite redis-suite-differential
-	@echo "== $$(date +%T) asan-integration, fuzz-ci"
-	$(MAKE) -j2 --output-sync=target asan-integration fuzz-ci
+	@echo "== $$(date +%T) redis-suite"
+	$(MAKE) redis-suite
+	@echo "== $$(date +%T) asan-integration, fuzz-ci, redis-suite-differential"
+	$(MAKE) -j3 --output-sync=target asan-integration fuzz-ci redis-suite-differential
 	@echo "== $$(date +%T) asan-laravel, asan-suite"
 	$(MAKE) -j2 --output-sync=target asan-laravel asan-suite
 	@echo "== $$(date +%T) done"
