@@ -684,17 +684,16 @@ char *db_string_mutable(Db *db, const char *key, size_t klen, size_t minlen, siz
     }
     size_t cur = e ? entry_strlen(e) : 0;
     size_t need = minlen > cur ? minlen : cur;
-    uint64_t d0 = dirty; /* a conversion to raw is no change: the caller counts */
-    RawStr *r = make_raw(db, key, klen, need);
-    dirty = d0;
+    size_t *lp;
+    char *buf = db_string_edit(db, key, klen, need, &lp);
     *grew = !e || need > cur;
-    if (need > r->len) {
-        memset(r->buf + r->len, 0, need - r->len);
-        r->len = need;
-        r->buf[need] = '\0';
+    if (need > *lp) {
+        memset(buf + *lp, 0, need - *lp);
+        *lp = need;
+        buf[need] = '\0';
     }
-    *len = r->len;
-    return r->buf;
+    *len = *lp;
+    return buf;
 }
 
 char *db_string_new(Db *db, const char *key, size_t klen, size_t len) {
