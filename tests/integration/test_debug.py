@@ -397,7 +397,12 @@ def crashed(srv, sig):
     """Waits for srv to die of sig; its report must be in the output."""
     srv.proc.wait(timeout=20 * SLOW)
     srv.checked = True  # a crash is what we asked for
-    assert srv.proc.returncode == -sig, srv.proc.returncode
+    dying = {-sig}
+    if IS_REDIS:
+        # redis-server's fast memory test, run after the report, sometimes
+        # faults on a page it cannot read and the process dies of SIGSEGV
+        dying.add(-signal.SIGSEGV)
+    assert srv.proc.returncode in dying, srv.proc.returncode
     out = srv.output()
     assert b"crashed by signal" in out, out[-2000:]
     assert b"STACK TRACE" in out
