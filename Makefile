@@ -88,10 +88,10 @@ unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do echo "== $$t"; $$t; done
 
 integration: all
-	KILAT_SERVER=$(abspath $(BUILD)/kilat-server) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+	KILAT_SERVER=$(abspath $(BUILD)/kilat-server) /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=12 tests/integration
 
 differential:
-	KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+	KILAT_TARGET=redis /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=12 tests/integration
 
 # The real Laravel stack (tests/laravel), against kilat, then redis-server,
 # in ACL mode (KILAT_LARAVEL_ACL=1: default user off, the app logged in as
@@ -141,7 +141,7 @@ test-asan: asan-unit asan-integration asan-laravel asan-suite
 asan-unit: asan
 	$(MAKE) BUILD=build-asan MALLOC=libc OPT="$(ASAN_OPT)" LDFLAGS="-fsanitize=address,undefined" unit
 asan-integration: asan
-	$(ASAN_ENV) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+	$(ASAN_ENV) /usr/bin/python3 -m pytest -q -p no:cacheprovider --durations=12 tests/integration
 asan-laravel: asan
 	$(ASAN_ENV) KILAT_LARAVEL_ACL=0 /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/laravel
 asan-suite: asan
