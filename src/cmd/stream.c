@@ -207,6 +207,9 @@ static int parse_add_trim(Client *c, AddTrimArgs *a, bool xadd) {
         } else if (xadd) {
             if (!id_or_reply(c, c->argv[i], c->argl[i], 0, true, &a->id, &a->seq_given))
                 return -1;
+            /* "<ms>" alone is <ms>-0 given in full for XADD (Redis), only
+             * "<ms>-*" asks for a sequence */
+            if (!memchr(c->argv[i], '-', c->argl[i])) a->seq_given = true;
             a->id_given = true;
             break;
         } else {

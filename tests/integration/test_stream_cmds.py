@@ -49,6 +49,7 @@ def test_xadd_ids(x):
     assert err(x, "XADD", "s", "5-1", "f", "v") == SMALL
     assert err(x, "XADD", "s", "4-*", "f", "v") == SMALL
     assert err(x, "XADD", "s", "3", "f", "v") == SMALL
+    assert err(x, "XADD", "s", "5", "f", "v") == SMALL  # 5 alone is 5-0, not 5-*
     new = x("XADD", "s", "*", "f", "v")
     ms, seq = new.split(b"-")
     assert int(ms) > 5 and seq == b"0"
