@@ -307,7 +307,7 @@ static void cmd_xadd(Client *c) {
     if (s->last_id.ms == UINT64_MAX && s->last_id.seq == UINT64_MAX) {
         reply_error(c, "ERR The stream has exhausted the last possible ID, unable to add more "
                        "items");
-        if (created) dirty_exactly(before, 1);
+        if (created) dirty_exactly(before, 0); /* Redis counts no change */
         return;
     }
     sync_limits();
@@ -320,7 +320,7 @@ static void cmd_xadd(Client *c) {
                            ? "ERR The ID specified in XADD is equal or smaller than the target "
                              "stream top item"
                            : "ERR Elements are too large to be stored");
-        if (created) dirty_exactly(before, 1);
+        if (created) dirty_exactly(before, 0); /* Redis counts no change */
         return;
     }
     char idtext[STREAM_ID_TEXT_MAX];
