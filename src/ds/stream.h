@@ -84,17 +84,18 @@ StreamAddResult stream_append(Stream *s, const StreamId *id, bool seq_given, uin
  *   stream_iter_stop(&it); */
 typedef struct {
     Stream *s;
-    StreamId start, end;
-    bool rev;
-    size_t node;            /* index into the node array (relative to head) */
-    StreamId master;
-    unsigned char *lp;      /* current node */
-    unsigned char *entry;   /* flags element of the current entry */
-    unsigned char *mfield;  /* next master field (SAMEFIELDS entries) */
-    unsigned char *fp;      /* next field (or value) element to read */
+    StreamId start, end, cur;
+    bool rev, started, done, fix_first;
+    size_t node;            /* current node (index from the first node) */
+    StreamId master;        /* its master ID */
+    unsigned char *lp;      /* its listpack; NULL: not entered yet */
+    unsigned char *term;    /* its master terminator */
+    unsigned char *mfields; /* its first master field */
     size_t nmfields;
+    unsigned char *entry;   /* flags element of the current entry */
+    unsigned char *fp;      /* next field (or value) element to read */
+    unsigned char *mf;      /* next master field (SAMEFIELDS entries) */
     int flags;              /* current entry's flags */
-    bool started, done;
     char fbuf[24], vbuf[24];
 } StreamIter;
 void stream_iter_start(StreamIter *it, Stream *s, const StreamId *start, const StreamId *end,
