@@ -95,7 +95,7 @@ Stream *sg_lookup(Client *c, int i, bool read, bool *wrongtype) {
     if (read) db_note_read(c->db, c->argv[i], c->argl[i], e != NULL);
     *wrongtype = false;
     if (!e) return NULL;
-    if (entry_type(e) != TYPE_STREAM) {
+    if (entry_type(e) != SG_TYPE_STREAM) {
         *wrongtype = true;
         reply_wrongtype(c);
         return NULL;
@@ -243,7 +243,7 @@ static void cmd_xgroup(Client *c) {
         bool made = false;
         if (!s) {
             s = stream_new();
-            db_add_obj(c->db, key, klen, TYPE_STREAM, s); /* counts one change */
+            db_add_obj(c->db, key, klen, SG_TYPE_STREAM, s); /* counts one change */
             watch_touch_key(c->db_index, key, klen);
             made = true; /* Redis counts the group only: that one */
         }

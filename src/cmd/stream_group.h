@@ -5,8 +5,12 @@
 
 #include "../core/client.h"
 #include "../core/command.h"
+#include "../core/db.h"
 #include "../ds/stream.h"
 #include "../ds/stream_cg.h"
+
+/* core/db.h's TYPE_STREAM (Redis's OBJ_STREAM), until the stream type lands here. */
+#define SG_TYPE_STREAM ((ValueType)6)
 
 extern Command stream_group_commands[];
 extern Command xinfo_subs[];
