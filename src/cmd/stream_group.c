@@ -445,7 +445,8 @@ static void cmd_xreadgroup(Client *c) {
         int more = c->argc - i - 1;
         if (arg_opt_is(c, i, "block") && more) {
             if ((c->flags & CLIENT_FAKE) && script_caller_of(c)) {
-                reply_error(c, "ERR XREADGROUP command is not allowed with BLOCK option from scripts");
+                reply_errorf(c, "ERR %s command is not allowed with BLOCK option from scripts",
+                             c->argv[0]);
                 return;
             }
             i++;
@@ -787,7 +788,7 @@ static void cmd_xclaim(Client *c) {
             continue;
         }
         if (force && !nack) {
-            stream_group_load_nack(g, id, now, 0); /* owner set below */
+            stream_group_load_nack(g, id, now, 1); /* owner set below */
             nack = stream_group_nack_find(g, id);
         }
         if (!nack) continue;
