@@ -489,13 +489,16 @@ static void cmd_xreadgroup(Client *c) {
     bool *newer = mem_alloc(sizeof(bool) * (size_t)nstreams);
     for (int k = 0; k < nstreams; k++) {
         int ka = streams_arg + k, ia = ka + nstreams;
+        if (reexec) { /* woken up: the key went away or changed type meanwhile */
+            Entry *e = db_lookup(c->db, c->argv[ka], c->argl[ka], true);
+            if (!e || entry_type(e) != TYPE_STREAM) {
+                reply_error(c, "UNBLOCKED the stream key no longer exists");
+                goto done;
+            }
+        }
         bool wrongtype;
         Stream *s = sg_lookup(c, ka, true, &wrongtype);
         if (wrongtype) goto done;
-        if (reexec && !s) {
-            reply_error(c, "UNBLOCKED the stream key no longer exists");
-            goto done;
-        }
         if (!group_of(s, c, group_arg)) {
             if (reexec)
                 reply_error(c, "NOGROUP the consumer group this client was blocked on no longer exists");
