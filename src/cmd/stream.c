@@ -84,6 +84,15 @@ static Stream *lookup_write(Client *c, int i, bool *bad) {
     return entry_obj(e);
 }
 
+/* The stream for a write that replies 0 when the key is missing (XDEL,
+ * XTRIM); NULL when it replied (0 or WRONGTYPE). */
+static Stream *lookup_write_or_zero(Client *c) {
+    bool bad;
+    Stream *s = lookup_write(c, 1, &bad);
+    if (!s && !bad) reply_int(c, 0);
+    return s;
+}
+
 static inline void dirty_exactly(uint64_t before, uint64_t want) {
     db_add_dirty(before + want - db_dirty());
 }
@@ -342,13 +351,8 @@ static void cmd_xadd(Client *c) {
 static void cmd_xtrim(Client *c) {
     AddTrimArgs a;
     if (parse_add_trim(c, &a, false) < 0) return;
-    bool bad;
-    Stream *s = lookup_write(c, 1, &bad);
-    if (bad) return;
-    if (!s) {
-        reply_int(c, 0);
-        return;
-    }
+    Stream *s = lookup_write_or_zero(c);
+    if (!s) return;
     uint64_t before = db_dirty();
     uint64_t deleted = stream_trim(s, &a.trim);
     if (deleted) {
@@ -417,13 +421,8 @@ static void cmd_xlen(Client *c) {
 
 /* XDEL key id [id ...] -- reply: how many were deleted. */
 static void cmd_xdel(Client *c) {
-    bool bad;
-    Stream *s = lookup_write(c, 1, &bad);
-    if (bad) return;
-    if (!s) {
-        reply_int(c, 0);
-        return;
-    }
+    Stream *s = lookup_write_or_zero(c);
+    if (!s) return;
     int n = c->argc - 2;
     StreamId small[16];
     StreamId *ids = n <= 16 ? small : mem_alloc(sizeof(StreamId) * (size_t)n);
