@@ -35,6 +35,21 @@ void stream_register_type(void);
  * from it (stream_iter_next just returned it). */
 void stream_reply_entry(Client *c, StreamIter *it, const StreamId *id, size_t nf);
 
+/* XREAD / XREADGROUP's options before the stream list, parsed as Redis
+ * 7.0 does ([COUNT n] [BLOCK ms] [GROUP g c] [NOACK] STREAMS ...), with
+ * its errors replied (false): BLOCK from a script, bad or negative
+ * timeout, bad COUNT, unbalanced streams, GROUP/NOACK on XREAD (group
+ * false), no STREAMS, no GROUP on XREADGROUP (group true). */
+typedef struct {
+    int64_t count;        /* 0: no COUNT (negative counts read as 0) */
+    int64_t deadline_ms;  /* -1: no BLOCK; 0: forever; else unix ms */
+    int streams_arg;      /* argv index of the first key */
+    int nstreams;         /* keys (as many IDs follow them) */
+    int group_arg;        /* argv index of the group (the consumer follows); 0: none */
+    bool noack;
+} StreamReadArgs;
+bool stream_read_args_or_reply(Client *c, bool group, StreamReadArgs *a);
+
 /* Blocks c on nkeys stream keys (argv positions key_args[]) with the IDs in
  * argv positions id_args[] replaced by ids[] for the saved copy (XREAD's
  * "$" resolved to each stream's last ID at the time of the call). */

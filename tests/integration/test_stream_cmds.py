@@ -300,6 +300,25 @@ def test_xread_block(server, x):
     assert x("EXEC") == [None]
 
 
+def test_xread_block_huge_timeout(server, x):
+    """A timeout past the int64 deadline blocks (forever) until CLIENT UNBLOCK."""
+    c = server.client()
+    c.response_callbacks.clear()
+    cid = c.execute_command("CLIENT", "ID")
+    got = {}
+
+    def reader():
+        got["r"] = c.execute_command("XREAD", "BLOCK", "9223372036854775807", "STREAMS", "s", "$")
+    t = threading.Thread(target=reader)
+    t.start()
+    deadline = time.time() + 5
+    while x("INFO", "clients").find(b"blocked_clients:1") < 0 and time.time() < deadline:
+        time.sleep(0.01)
+    assert x("CLIENT", "UNBLOCK", cid) == 1
+    t.join(5)
+    assert got["r"] is None
+
+
 def test_xread_block_not_woken_by_del(server, x):
     got = {}
 
