@@ -10,6 +10,8 @@
  *   - deleting a stream key signals it (every path: DEL, UNLINK, expiry,
  *     overwrite, RENAME/MOVE away, FLUSH*: done in core/db.c);
  *   - XGROUP DESTROY must call block_signal_key itself.
+ * On a stream key core/block.c retries every waiter in order (a waiter
+ * that cannot be served does not stop the ones behind it, unlike lists).
  * On a rerun XREADGROUP sees the new state: a missing key is Redis's
  * "-UNBLOCKED the stream key no longer exists" (only when CLIENT_REEXEC),
  * a missing group -NOGROUP, new entries are served, else block_on_keys
