@@ -624,8 +624,13 @@ static void cmd_xread(Client *c) {
     }
     int64_t served = 0;
     size_t mark = 0;
+    size_t wl = 0;
+    const char *woke = retry ? block_serving_key(&wl) : NULL;
     for (int k = 0; k < nstreams; k++) {
         int ki = streams_arg + k;
+        /* a woken reader is served from the key that woke it (its first
+         * mention), as Redis serves it */
+        if (woke && (c->argl[ki] != wl || memcmp(c->argv[ki], woke, wl) != 0)) continue;
         Entry *e = db_lookup(c->db, c->argv[ki], c->argl[ki], no_touch(c));
         db_note_read(c->db, c->argv[ki], c->argl[ki], e != NULL); /* twice, as Redis */
         if (!e || entry_type(e) != TYPE_STREAM) continue;
@@ -638,7 +643,10 @@ static void cmd_xread(Client *c) {
             ready = s->length && stream_edge_id(s, false, &top) &&
                     stream_id_cmp(&top, &ids[k]) > 0;
         }
-        if (!ready) continue;
+        if (!ready) {
+            if (woke) break; /* only its first mention counts */
+            continue;
+        }
         if (served++ == 0) mark = reply_defer_len(c);
         if (c->resp == 2) reply_array(c, 2);
         reply_bulk(c, c->argv[ki], c->argl[ki]);

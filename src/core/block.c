@@ -295,6 +295,15 @@ static bool retry(Client *c) {
     return true;
 }
 
+/* The key whose waiters block_serve_ready is retrying (NULL otherwise). */
+static const BlockedKey *serving;
+
+const char *block_serving_key(size_t *klen) {
+    if (!serving) return NULL;
+    *klen = serving->klen - 4;
+    return serving->kbuf + 4;
+}
+
 /* Whether bk's key holds a stream right now. */
 static bool holds_stream(const BlockedKey *bk) {
     int32_t dbi;
@@ -321,11 +330,13 @@ void block_serve_ready(void) {
          * every stream waiter whose ID is behind the stream's). */
         bool all = holds_stream(bk);
         size_t j = 0;
+        serving = bk;
         while (j < bk->n) {
             if (retry(bk->clients[j])) continue; /* it left the list */
             if (!all) break;
             j++;
         }
+        serving = NULL;
         bk->busy = false;
         free_bk_if_unused(bk);
     }

@@ -332,6 +332,26 @@ def test_xread_block_waiters_each_served(server, x):
     assert got["far"] is None  # timed out
 
 
+def test_xread_block_served_from_first_signalled_key(server, x):
+    """Woken by a transaction that writes b then a, a reader blocked on
+    a and b gets b's entry only, as Redis serves it."""
+    got = {}
+
+    def reader():
+        c = server.client()
+        c.response_callbacks.clear()
+        got["r"] = c.execute_command("XREAD", "BLOCK", "3000", "STREAMS", "a", "b", "$", "$")
+    t = threading.Thread(target=reader)
+    t.start()
+    wait_blocked(x, 1)
+    x("MULTI")
+    x("XADD", "b", "1-0", "f", "b")
+    x("XADD", "a", "1-0", "f", "a")
+    x("EXEC")
+    t.join(5)
+    assert got["r"] == [[b"b", [[b"1-0", [b"f", b"b"]]]]]
+
+
 def test_xread_block_huge_timeout(server, x):
     """A timeout past the int64 deadline blocks (forever) until CLIENT UNBLOCK."""
     c = server.client()
