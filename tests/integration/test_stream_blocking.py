@@ -123,15 +123,27 @@ def canonical(log):
 
 
 def run_both(server, reference, f):
+    """The reference first, then the server under test; a step that fails
+    on ours (timeout: a client not served) is shown beside Redis's."""
     logs = []
-    for port in (server.port, reference):
+    for port in (reference, server.port):
         w = World(port)
         try:
             f(w)
+        except Exception as e:
+            if not logs:
+                raise
+            ref = canonical(logs[0])
+            i = len(w.log)
+            raise AssertionError(
+                "failed at step %d (%s: %s) on the server under test;\n"
+                " ours so far (last 3): %r\n redis at this step: %r" % (
+                    i, type(e).__name__, e, canonical(w.log)[-3:],
+                    ref[i] if i < len(ref) else None)) from e
         finally:
             w.close()
         logs.append(w.log)
-    ours, theirs = canonical(logs[0]), canonical(logs[1])
+    theirs, ours = canonical(logs[0]), canonical(logs[1])
     for i, (a, b) in enumerate(zip(ours, theirs)):
         assert a == b, "step %d %r:\n ours:   %r\n theirs: %r" % (
             i, a[0], a[1], b[1])
