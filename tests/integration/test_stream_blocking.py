@@ -517,8 +517,20 @@ def flushall_and_swapdb(w):
     w.nblocked("none")
 
 
+def stats_of(w, label):
+    """The calls / failed_calls of XREADGROUP and the NOGROUP error count
+    (not the times)."""
+    info = w.info.cmd("INFO", "commandstats").decode()
+    m = re.search(r"cmdstat_xreadgroup:calls=(\d+),.*rejected_calls=(\d+),"
+                  r"failed_calls=(\d+)", info)
+    errs = w.info.cmd("INFO", "errorstats").decode()
+    e = re.search(r"errorstat_NOGROUP:count=(\d+)", errs)
+    return w.rec(label, (m and m.groups(), e and e.group(1)))
+
+
 @scenario
 def group_destroyed(w):
+    w.do("resetstat", "CONFIG", "RESETSTAT")
     w.do("create", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
     a, b = w.client(), w.client(resp3=True)
     w.block(a, "XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">")
@@ -527,6 +539,8 @@ def group_destroyed(w):
     assert w.reply("a", a).startswith(b"-NOGROUP")
     w.reply("b", b)
     w.nblocked("none")
+    # a failed blocked command counts once, as failed, and its error too
+    assert stats_of(w, "stats") == (("2", "0", "2"), "2")
     # recreated group, then SETID past new entries: still blocked until newer
     w.do("create2", "XGROUP", "CREATE", "s", "g", "$")
     w.block(a, "XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">")
@@ -555,6 +569,46 @@ def rename_unblocks(w):
     w.do("add4", "XADD", "t2", "5-5", "f", "v")
     w.do("rename3", "RENAME", "t2", "t")
     assert b"5-5" in w.reply("renamed", a)
+
+
+@scenario
+def move_and_copy_serve(w):
+    """MOVE and COPY bring a stream into a key a client waits on."""
+    a, b = w.client(), w.client()
+    w.block(a, "XREAD", "BLOCK", "0", "STREAMS", "s", "0")
+    w.do("sel1", "SELECT", "1")
+    w.do("add1", "XADD", "s", "1-1", "f", "moved")
+    w.do("move", "MOVE", "s", "0")
+    w.do("sel0", "SELECT", "0")
+    assert b"moved" in w.reply("a", a)
+    w.do("create", "XGROUP", "CREATE", "src", "g", "0", "MKSTREAM")
+    w.do("add2", "XADD", "src", "2-2", "f", "copied")
+    w.block(b, "XREAD", "BLOCK", "0", "STREAMS", "dst", "0")
+    w.do("copy", "COPY", "src", "dst")
+    assert b"copied" in w.reply("b", b)
+    # a group that came with the copy serves a waiting XREADGROUP
+    w.do("del", "DEL", "dst")
+    w.do("create2", "XGROUP", "CREATE", "dst", "g", "$", "MKSTREAM")
+    w.block(b, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS",
+            "dst", ">")
+    w.do("copy2", "COPY", "src", "dst", "REPLACE")
+    w.reply("b2", b)
+    w.nblocked("none")
+
+
+@scenario
+def client_kill_while_blocked(w):
+    w.do("create", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+    a, b = w.client(), w.client()
+    ida = a.cmd("CLIENT", "ID")
+    w.block(a, "XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">")
+    w.block(b, "XREADGROUP", "GROUP", "g", "b", "BLOCK", "0", "STREAMS", "s", ">")
+    w.do("kill", "CLIENT", "KILL", "ID", str(ida))
+    w.wait_blocked(1)
+    w.do("add", "XADD", "s", "1-0", "f", "v")
+    assert b"1-0" in w.reply("b", b)
+    w.do("pending", "XPENDING", "s", "g")
+    w.do("groups", "XINFO", "GROUPS", "s")
 
 
 @scenario
