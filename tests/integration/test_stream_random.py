@@ -621,6 +621,7 @@ class Gen:
             self.d.cmd("XINFO", "STREAM", k, "FULL", "COUNT", "0", mask=mask)
             self.d.cmd("XRANGE", k, "-", "+")
             self.d.cmd("TYPE", k)
+            self.d.cmd("OBJECT", "ENCODING", k)
             for g in GROUPS:
                 self.d.cmd("XINFO", "CONSUMERS", k, g)
                 self.d.cmd("XPENDING", k, g)
