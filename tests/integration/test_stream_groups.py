@@ -536,3 +536,24 @@ def test_xinfo_resp3_maps(raw):
     assert dict(con)[b"pending"] == 1
     c("XGROUP", "SETID", "s", "g", "0")
     assert dict(c("XINFO", "GROUPS", "s")[0])[b"entries-read"] is Null
+
+
+def test_propagation_of_served_blocked_xreadgroup(start_server):
+    from test_aof_effects import Aof
+    srv = start_server(*AOF_ARGS)
+    c, w = srv.raw(), srv.raw()
+    a = Aof(srv)
+    try:
+        c.cmd("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+        a.new()
+        w.send_command("XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">")
+        time.sleep(0.2)
+        c.cmd("XADD", "s", "1-1", "f", "v")
+        assert w.read_reply() == [[b"s", [[b"1-1", [b"f", b"v"]]]]]
+        assert masked(a.new()) == [
+            [b"XADD", b"s", b"1-1", b"f", b"v"],
+            [b"XCLAIM", b"s", b"g", b"a", b"0", b"1-1", b"TIME", b"T", b"RETRYCOUNT", b"1",
+             b"FORCE", b"JUSTID", b"LASTID", b"1-1"]]
+    finally:
+        c.close()
+        w.close()
