@@ -831,8 +831,10 @@ done:
 /* ---------- XAUTOCLAIM ---------- */
 
 static void cmd_xautoclaim(Client *c) {
-    bool wrongtype;
-    Stream *s = sg_lookup(c, 1, true, &wrongtype);
+    /* looked up (a keyspace hit or miss) before the arguments are checked,
+     * its type after them, as Redis does */
+    Entry *e = db_lookup(c->db, c->argv[1], c->argl[1], c->flags & CLIENT_NO_TOUCH);
+    db_note_read(c->db, c->argv[1], c->argl[1], e != NULL);
     int64_t minidle, count = 100;
     const int64_t attempts_factor = 10;
     bool justid = false;
@@ -863,7 +865,11 @@ static void cmd_xautoclaim(Client *c) {
             return;
         }
     }
-    if (wrongtype) return; /* (replied at the lookup, as Redis checks late) */
+    if (e && entry_type(e) != TYPE_STREAM) {
+        reply_wrongtype(c);
+        return;
+    }
+    Stream *s = e ? entry_obj(e) : NULL;
     StreamGroup *g = group_or_nogroup(c, s);
     if (!g) return;
     int64_t attempts = count * attempts_factor;

@@ -253,9 +253,59 @@ static void test_ids(void) {
     stream_free(s);
 }
 
+/* Hand-built nodes: the validator accepts Redis's layout, refuses lies. */
+static void test_validate(void) {
+    StreamId m = sid(10, 0), last;
+    /* master: 1 live, 1 deleted, 1 field "f", 0; entries: 10-0 with the
+     * master's fields, then 10-5 (deleted) with its own */
+    int64_t good[] = {1, 1, 1, -1 /* "f" */, 0, 2, 0, 0, -2 /* "a" */, 4,
+                      1, 0, 5, 1, -1, -2, 6};
+    for (int bad = -1; bad < 4; bad++) {
+        unsigned char *lp = lp_new();
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+            int64_t v = good[i];
+            if (bad == 0 && i == 0) v = 3;    /* count says 3 live */
+            if (bad == 1 && i == 9) v = 5;    /* wrong lp-count */
+            if (bad == 2 && i == 10) v = 9;   /* unknown flag */
+            if (bad == 3 && i == 12) v = 0;   /* 10-0 twice */
+            if (v == -1) lp = lp_append(lp, "f", 1);
+            else if (v == -2) lp = lp_append(lp, "a", 1);
+            else lp = lp_append_int(lp, v);
+        }
+        bool ok = stream_node_valid(&m, lp, NULL, &last);
+        CHECK(ok == (bad == -1));
+        if (bad == -1) {
+            CHECK(last.ms == 10 && last.seq == 5);
+            StreamId after = sid(10, 0);
+            CHECK(!stream_node_valid(&m, lp, &after, NULL)); /* not above prev */
+            Stream *s = stream_new();
+            CHECK(stream_node_load(s, &m, lp));
+            s->length = 1;
+            s->last_id = last;
+            s->first_id = m;
+            StreamIter it;
+            StreamId id;
+            size_t nf;
+            stream_iter_start(&it, s, NULL, NULL, true);
+            CHECK(stream_iter_next(&it, &id, &nf) && id.ms == 10 && id.seq == 0 && nf == 1);
+            const char *f, *v;
+            size_t fl, vl;
+            stream_iter_field(&it, &f, &fl, &v, &vl);
+            CHECK_MEM(f, fl, "f");
+            CHECK_MEM(v, vl, "a");
+            CHECK(!stream_iter_next(&it, &id, &nf));
+            stream_iter_stop(&it);
+            stream_free(s);
+        } else {
+            lp_free(lp);
+        }
+    }
+}
+
 int main(void) {
     srand(42);
     test_ids();
+    test_validate();
     test_nodes();
     test_random();
     return unit_finish("test_stream");
