@@ -29,7 +29,6 @@ Runs against kilat and against redis-server (then both sides are Redis).
 """
 
 import random
-import re
 
 import pytest
 
@@ -37,7 +36,6 @@ from conftest import reference_redis, RawConn, SLOW, Simple, Err, Map, Null
 
 BASE = 4000000000000            # ms of every ID on the s keys (year 2096)
 HUGE_IDLE = "1000000000000"     # no entry is that idle
-ID_RE = re.compile(rb"^\d+-\d+$")
 SKEYS = ["s0", "s1", "s2"]
 RTKEY = "t0"
 GROUPS = ["g1", "g2", "g3"]
@@ -244,7 +242,7 @@ class Gen:
             return rng.choice(["0-1", "5", "7-3", "18446744073709551615-18446744073709551615"])
         return self.sid()
 
-    def bound(self, key, start):
+    def bound(self, key):
         rng = self.rng
         b = self.some_id(key)
         if rng.random() < 0.2:
@@ -271,7 +269,7 @@ class Gen:
             out += [f, v]
         return out
 
-    def trim_args(self, key, cmd):
+    def trim_args(self, key):
         rng = self.rng
         out = []
         strat = rng.choice(["MAXLEN", "MAXLEN", "MINID"])
@@ -295,7 +293,7 @@ class Gen:
         if key == "nokey" or rng.random() < 0.1:
             args.append("NOMKSTREAM")
         if rng.random() < 0.3:
-            args += self.trim_args(key, "XADD")
+            args += self.trim_args(key)
         if key == RTKEY:
             x = rng.random()
             idv = "*" if x < 0.8 else rng.choice(["0-1", "5-*", "3", "0-0"])
@@ -315,7 +313,7 @@ class Gen:
         rng = self.rng
         key = self.key()
         rev = rng.random() < 0.4
-        a, b = self.bound(key, True), self.bound(key, False)
+        a, b = self.bound(key), self.bound(key)
         args = ["XREVRANGE" if rev else "XRANGE", key, a, b]
         if rng.random() < 0.5:
             args += ["COUNT", str(rng.choice([0, 1, 2, 5, 10, -1]))]
@@ -332,7 +330,7 @@ class Gen:
 
     def xtrim(self):
         key = self.key()
-        self.d.cmd("XTRIM", key, *self.trim_args(key, "XTRIM"))
+        self.d.cmd("XTRIM", key, *self.trim_args(key))
 
     def xsetid(self):
         rng = self.rng
@@ -433,7 +431,7 @@ class Gen:
         args = ["XPENDING", key, g]
         if rng.random() < 0.3:
             args += ["IDLE", rng.choice(["0", HUGE_IDLE])]
-        args += [self.bound(key, True), self.bound(key, False),
+        args += [self.bound(key), self.bound(key),
                  str(rng.choice([1, 3, 10, 100]))]
         if rng.random() < 0.4:
             args.append(rng.choice(CONSUMERS))
