@@ -8,6 +8,7 @@
 #include "../core/t_zset.h"
 #include "../persist/persist.h"
 #include "../persist/migrate.h"
+#include "stream_group.h"
 
 extern Command conn_commands[];
 extern Command string_commands[];
@@ -39,6 +40,8 @@ extern Command dump_commands[];
 extern Command restore_commands[];
 extern Command bitops_commands[];
 extern Command bitfield_commands[];
+extern Command stream_commands[];
+void stream_register_type(void);
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -58,6 +61,7 @@ void cmd_register_all(void) {
     command_register(geo_commands);
     command_register(list_commands);
     list_register_type();
+    command_register(stream_group_commands); /* consumer groups, XINFO */
     command_register(sort_commands);
     command_register(script_commands);
     command_register(function_commands);
@@ -77,4 +81,6 @@ void cmd_register_all(void) {
     command_register(restore_commands);
     command_register(bitops_commands);
     command_register(bitfield_commands);
+    command_register(stream_commands);
+    stream_register_type();
 }
