@@ -25,6 +25,7 @@
 #include "reply.h"
 #include "slowlog.h"
 #include "stats.h"
+#include "tracking.h"
 #include "watch.h"
 
 #define INDEX_SIZE 1024 /* power of two, > 2x the number of commands */
@@ -354,7 +355,8 @@ void command_call(Client *c, Command *cmd) {
     uint64_t touches = watch_touches;
 #endif
     if (UNLIKELY(db_snapshot_on)) snapshot_prewrite(c, cmd);
-    cmd->fn(c);
+    if (UNLIKELY(tracking_nclients)) tracking_call(c, cmd); /* runs cmd->fn */
+    else cmd->fn(c);
     command_depth--;
     if (UNLIKELY(monitor_count)) monitor_feed_after(c, cmd); /* after: db is the new one */
     int64_t took = clock_unix_us() - start;
@@ -490,7 +492,10 @@ void command_execute(Client *c) {
         pause_hold(c);
         goto done;
     }
-    if (UNLIKELY(c->flags & CLIENT_MULTI) && multi_queue(c, cmd)) goto done;
+    if (UNLIKELY(c->flags & CLIENT_MULTI)) {
+        if (UNLIKELY(tracking_nclients)) tracking_before_queue(c);
+        if (multi_queue(c, cmd)) goto done;
+    }
     command_call(c, cmd);
     goto done;
 reject_known:
@@ -502,4 +507,5 @@ reject:
 done:
     c->cmd = NULL;
     c->flags &= ~CLIENT_REPLY_SKIP;
+    if (UNLIKELY(c->flags & CLIENT_TRACKING_CACHING)) tracking_after_command(c, c->last_cmd);
 }
