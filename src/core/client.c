@@ -262,13 +262,15 @@ static bool write_some(Client *c) {
     }
     if (c->osent == c->olen) {
         c->osent = c->olen = 0;
-        if (c->ocap > RBUF_CHUNK) {
-            /* grown for a big reply: back to the usual 16kb (Redis keeps
-             * such overflow in a list it frees once sent; CLIENT LIST's
-             * rbs= shows 16kb at most there too) */
+        size_t rest = c->obase ? c->obase : RBUF_CHUNK;
+        if (c->ocap > rest) {
+            /* grown for a big reply: back to its resting size, the usual
+             * 16kb or less if the cron shrank it (Redis keeps such overflow
+             * in a list it frees once sent; CLIENT LIST's rbs= shows 16kb
+             * at most there too) */
             mem_free(c->obuf);
-            c->obuf = mem_alloc(RBUF_CHUNK);
-            c->ocap = RBUF_CHUNK;
+            c->obuf = mem_alloc(rest);
+            c->ocap = rest;
         }
         reply_obuf_rearm(c);
         if (c->flags & CLIENT_CLOSE_AFTER_REPLY) return false;
@@ -651,12 +653,16 @@ void client_set_rbuf_resizing(bool on) { rbuf_resizing = on; }
 static void resize_obuf(Client *c, void *ctx) {
     bool reset = *(bool *)ctx;
     if (c->ocap && c->olen == c->osent && !(c->flags & CLIENT_FAKE)) {
+        /* busy again: its bursts drain back to the usual size (Redis's
+         * cron grows its buffer when the peak reaches it) */
+        if (c->obase && c->opeak >= c->obase) c->obase = 0;
         size_t cap = c->ocap;
         if (c->opeak < cap / 2) cap = c->opeak + 1 > RBUF_MIN ? c->opeak + 1 : RBUF_MIN;
         if (cap != c->ocap) {
             c->osent = c->olen = 0;
             c->obuf = mem_realloc(c->obuf, cap);
             c->ocap = cap;
+            c->obase = cap;
             reply_obuf_rearm(c);
             client_evict_update(c);
         }

@@ -93,6 +93,9 @@ typedef struct Client {
     char *obuf;
     size_t olen, ocap, osent, ostop;
     size_t opeak;             /* most bytes held at a flush since the last peak reset */
+    size_t obase;             /* the size the cron left the buffer at (0: the usual
+                                 16kb): a burst's growth drains back to it, as
+                                 Redis's overflow list is freed once sent */
 
     char *name, *lib_name, *lib_ver;
     char addr[64], laddr[64];
