@@ -142,6 +142,7 @@ static void send_msg(Client *t, const char *body, size_t blen) {
     static const char msg_head[] = "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n";
     TrackingState *ts = t->tracking;
     Client *dest = t;
+    bool redirected = false;
     if (ts && ts->redir) {
         Client *r = ts->redir_client;
         if (!r || (r->flags & CLIENT_CLOSE_ASAP)) {
@@ -154,10 +155,11 @@ static void send_msg(Client *t, const char *body, size_t blen) {
             }
             return;
         }
-        dest = r;
+        dest = r; /* possibly t itself */
+        redirected = true;
     }
     if (dest->resp > 2) push(dest, push_head, sizeof(push_head) - 1, body, blen);
-    else if (dest != t && (dest->flags & CLIENT_PUBSUB))
+    else if (redirected && (dest->flags & CLIENT_PUBSUB))
         push(dest, msg_head, sizeof(msg_head) - 1, body, blen);
     /* else a RESP2 client on its own connection: no way to tell it */
 }

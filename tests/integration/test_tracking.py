@@ -580,3 +580,28 @@ def test_swapdb_and_move(connect):
     assert c.read_reply_raw() == push(["k"])
     w.cmd("SELECT", "2")
     w.cmd("DEL", "k")
+
+
+def test_redirect_to_itself_subscribed(connect):
+    c, w = connect(), connect()
+    me = client_id(c)
+    assert c.cmd_raw("CLIENT", "TRACKING", "on", "REDIRECT", me) == OK
+    c.cmd("GET", "k")
+    c.send_command("SUBSCRIBE", CHANNEL)
+    c.read_reply()
+    c.subscribed = True
+    w.cmd("SET", "k", "1")
+    assert c.read_reply_raw() == message(["k"])
+    sync(c, resp=2)
+
+
+def test_blocked_move_invalidation_after_reply(connect):
+    c, w = tracker(connect), connect()
+    w.cmd("RPUSH", "dst", "a")
+    c.cmd("LRANGE", "dst", "0", "-1")
+    c.send_command("BLMOVE", "src", "dst", "LEFT", "LEFT", "0")
+    wait_for(lambda: w.cmd("INFO", "clients").count(b"blocked_clients:1\r\n"))
+    w.cmd("RPUSH", "src", "foo")
+    assert c.read_reply_raw() == bulk("foo")
+    assert c.read_reply_raw() == push(["dst"])
+    sync(c)
