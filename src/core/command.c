@@ -387,7 +387,10 @@ void command_call(Client *c, Command *cmd) {
  * refused, an EXEC whose queue holds one too, and anything queued in MULTI
  * but EXEC, DISCARD, QUIT and RESET (a queue could grow without bound). */
 static bool oom_rejects(Client *c, Command *cmd) {
-    if (evict_make_room()) return false; /* (scripts read the result: evict_out_of_memory) */
+    Client *outer = tracking_nclients ? tracking_swap_current(c) : NULL;
+    bool room = evict_make_room();
+    if (tracking_nclients) tracking_swap_current(outer);
+    if (room) return false; /* (scripts read the result: evict_out_of_memory) */
     uint32_t flags = command_flags_of(c, cmd);
     const char *n = cmd->parent ? cmd->parent->name : cmd->name;
     bool exec = !strcmp(n, "exec");

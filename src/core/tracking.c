@@ -520,6 +520,12 @@ void tracking_before_queue(Client *c) {
     current = NULL;
 }
 
+Client *tracking_swap_current(Client *c) {
+    Client *old = current;
+    current = c;
+    return old;
+}
+
 void tracking_after_command(Client *c, const Command *cmd) {
     if (c->flags & CLIENT_MULTI) return;
     const char *name = cmd ? (cmd->parent ? cmd->parent->name : cmd->name) : "";

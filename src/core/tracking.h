@@ -72,6 +72,10 @@ void tracking_call(Client *c, struct Command *cmd);
 /* command_execute, for a command about to be queued in MULTI (a
  * tracking-table-max-keys change applies before it, as in Redis). */
 void tracking_before_queue(Client *c);
+/* maxmemory makes room before c's command: c is the current client (a
+ * NOLOOP c hears nothing of the keys evicted for it, as in Redis); the
+ * previous one is returned, to be put back. */
+Client *tracking_swap_current(Client *c);
 /* After c's command (CACHING is set): CLIENT CACHING applies to the next
  * command only, or to the whole transaction. cmd: the command run (NULL:
  * unknown). */

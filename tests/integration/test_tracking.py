@@ -605,3 +605,4 @@ def test_blocked_move_invalidation_after_reply(connect):
     assert c.read_reply_raw() == bulk("foo")
     assert c.read_reply_raw() == push(["dst"])
     sync(c)
+
