@@ -13,6 +13,7 @@
 #include "../core/command.h"
 #include "../core/pause.h"
 #include "../core/reply.h"
+#include "../core/tracking.h"
 #include "../os/clock.h"
 #include "../ds/mem.h"
 #include "conn.h"
@@ -351,8 +352,127 @@ static void cmd_client_unpause(Client *c) {
     reply_ok(c);
 }
 
-/* Redis 7.0.15's text, word for word (it lists subcommands kilat does
- * not have yet: CACHING, GETREDIR, TRACKING...). */
+/* ---------- client-side caching (core/tracking) ---------- */
+
+/* CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN]
+ * [OPTOUT] [NOLOOP] -- the options are parsed (and REDIRECT's client
+ * looked up) before ON/OFF is, as in Redis; OFF ignores them. */
+static void cmd_client_tracking(Client *c) {
+    uint64_t redir = 0;
+    unsigned opts = 0;
+    const char **p = mem_alloc(sizeof(char *) * (size_t)c->argc);
+    size_t *pl = mem_alloc(sizeof(size_t) * (size_t)c->argc), n = 0;
+    for (int j = 3; j < c->argc; j++) {
+        bool more = j < c->argc - 1;
+        if (arg_is(c, j, "redirect") && more) {
+            j++;
+            if (redir) {
+                reply_error(c, "ERR A client can only redirect to a single other client");
+                goto out;
+            }
+            int64_t id;
+            if (!arg_int64_or_reply(c, j, &id)) goto out;
+            if (id <= 0 || !tracking_client_by_id((uint64_t)id)) {
+                reply_error(c, "ERR The client ID you want redirect to does not exist");
+                goto out;
+            }
+            redir = (uint64_t)id;
+        } else if (arg_is(c, j, "bcast")) {
+            opts |= TRACKING_BCAST;
+        } else if (arg_is(c, j, "optin")) {
+            opts |= TRACKING_OPTIN;
+        } else if (arg_is(c, j, "optout")) {
+            opts |= TRACKING_OPTOUT;
+        } else if (arg_is(c, j, "noloop")) {
+            opts |= TRACKING_NOLOOP;
+        } else if (arg_is(c, j, "prefix") && more) {
+            j++;
+            p[n] = c->argv[j];
+            pl[n++] = c->argl[j];
+        } else {
+            reply_syntax_error(c);
+            goto out;
+        }
+    }
+    if (arg_is(c, 2, "on")) {
+        char buf[512];
+        const char *err = tracking_enable(c, redir, opts, p, pl, n, buf, sizeof buf);
+        if (err) reply_error(c, err);
+        else reply_ok(c);
+    } else if (arg_is(c, 2, "off")) {
+        tracking_disable(c);
+        reply_ok(c);
+    } else {
+        reply_syntax_error(c);
+    }
+out:
+    mem_free(p);
+    mem_free(pl);
+}
+
+/* CLIENT CACHING YES|NO -- for the next command (or transaction) only. */
+static void cmd_client_caching(Client *c) {
+    unsigned f = tracking_flags(c);
+    if (!tracking_is_on(c)) {
+        reply_error(c, "ERR CLIENT CACHING can be called only when the client is in tracking "
+                       "mode with OPTIN or OPTOUT mode enabled");
+    } else if (arg_is(c, 2, "yes")) {
+        if (!(f & TRACKING_OPTIN)) {
+            reply_error(c, "ERR CLIENT CACHING YES is only valid when tracking is enabled in "
+                           "OPTIN mode.");
+            return;
+        }
+        c->flags |= CLIENT_TRACKING_CACHING;
+        reply_ok(c);
+    } else if (arg_is(c, 2, "no")) {
+        if (!(f & TRACKING_OPTOUT)) {
+            reply_error(c, "ERR CLIENT CACHING NO is only valid when tracking is enabled in "
+                           "OPTOUT mode.");
+            return;
+        }
+        c->flags |= CLIENT_TRACKING_CACHING;
+        reply_ok(c);
+    } else {
+        reply_syntax_error(c);
+    }
+}
+
+static void cmd_client_getredir(Client *c) {
+    reply_int(c, tracking_is_on(c) ? (int64_t)tracking_redirect(c) : -1);
+}
+
+static void reply_prefix(void *ctx, const char *p, size_t len) { reply_bulk(ctx, p, len); }
+
+static void cmd_client_trackinginfo(Client *c) {
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } names[] = {{TRACKING_BCAST, "bcast"}, {TRACKING_OPTIN, "optin"}, {0, "caching-yes"},
+                 {TRACKING_OPTOUT, "optout"}, {0, "caching-no"}, {TRACKING_NOLOOP, "noloop"},
+                 {TRACKING_BROKEN_REDIR, "broken_redirect"}};
+    unsigned f = tracking_flags(c);
+    bool caching = c->flags & CLIENT_TRACKING_CACHING;
+    const char *shown[8];
+    int n = 0;
+    shown[n++] = tracking_is_on(c) ? "on" : "off";
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        bool on = names[i].flag ? (f & names[i].flag) != 0
+                : !strcmp(names[i].name, "caching-yes") ? caching && (f & TRACKING_OPTIN)
+                                                        : caching && (f & TRACKING_OPTOUT);
+        if (on) shown[n++] = names[i].name;
+    }
+    reply_map(c, 3);
+    reply_cstr(c, "flags");
+    reply_set(c, n);
+    for (int i = 0; i < n; i++) reply_cstr(c, shown[i]);
+    reply_cstr(c, "redirect");
+    reply_int(c, tracking_is_on(c) ? (int64_t)tracking_redirect(c) : -1);
+    reply_cstr(c, "prefixes");
+    reply_array(c, (int64_t)tracking_prefix_count(c));
+    tracking_prefixes(c, reply_prefix, c);
+}
+
+/* Redis 7.0.15's text, word for word. */
 static const char *const client_help[] = {
     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CACHING (YES|NO)",
@@ -427,6 +547,10 @@ static Command client_subs[] = {
     {"id", cmd_client_id, 2, SUB_FLAGS, 0, 0, 0, CONN, "Returns the client ID for the current connection", "5.0.0", "O(1)", ACL_CONN, NULL},
     {"pause", cmd_client_pause, -3, ADMIN_FLAGS, 0, 0, 0, CONN, "Stop processing commands from clients for some time", "2.9.50", "O(1)", ACL_ADMIN, NULL},
     {"unpause", cmd_client_unpause, 2, ADMIN_FLAGS, 0, 0, 0, CONN, "Resume processing of clients that were paused", "6.2.0", "O(N) Where N is the number of paused clients", ACL_ADMIN, NULL},
+    {"tracking", cmd_client_tracking, -3, SUB_FLAGS, 0, 0, 0, CONN, "Enable or disable server assisted client side caching support", "6.0.0", "O(1). Some options may introduce additional complexity.", ACL_CONN, NULL},
+    {"trackinginfo", cmd_client_trackinginfo, 2, SUB_FLAGS, 0, 0, 0, CONN, "Return information about server assisted client side caching for the current connection", "6.2.0", "O(1)", ACL_CONN, NULL},
+    {"caching", cmd_client_caching, 3, SUB_FLAGS, 0, 0, 0, CONN, "Instruct the server about tracking or not keys in the next request", "6.0.0", "O(1)", ACL_CONN, NULL},
+    {"getredir", cmd_client_getredir, 2, SUB_FLAGS, 0, 0, 0, CONN, "Get tracking notifications redirection client ID if any", "6.0.0", "O(1)", ACL_CONN, NULL},
     {"unblock", cmd_client_unblock, -3, ADMIN_FLAGS, 0, 0, 0, CONN, "Unblock a client blocked in a blocking command from a different connection", "5.0.0", "O(log N) where N is the number of client connections", ACL_ADMIN, NULL},
     {0},
 };

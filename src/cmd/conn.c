@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../core/tracking.h"
 #include "../core/args.h"
 #include "../core/command.h"
 #include "../core/config.h"
@@ -172,6 +173,7 @@ static void cmd_reset(Client *c) {
     pubsub_client_free(c);
     multi_discard(c); /* also unwatches */
     monitor_remove(c);
+    tracking_disable(c);
     reply_status(c, "RESET");
 }
 

@@ -14,6 +14,7 @@
 #include "../script/script.h"
 #include "../script/function.h"
 #include "memstat.h"
+#include "../core/tracking.h"
 #include "../core/client.h"
 #include "../core/block.h"
 #include "../core/command.h"
@@ -196,9 +197,10 @@ static void sec_clients(Text *t) {
                 "client_recent_max_input_buffer:%zu\r\n"
                 "client_recent_max_output_buffer:%zu\r\n"
                 "blocked_clients:%zu\r\n"
-                "tracking_clients:0\r\n"
+                "tracking_clients:%zu\r\n"
                 "clients_in_timeout_table:0\r\n",
-                client_sums().live, cfg.maxclients, max_in, max_out, block_count() + pause_count());
+                client_sums().live, cfg.maxclients, max_in, max_out, block_count() + pause_count(),
+                tracking_nclients);
 }
 
 static void sec_memory(Text *t) {
@@ -338,9 +340,9 @@ static void sec_stats(Text *t) {
                 "active_defrag_key_misses:0\r\n"
                 "total_active_defrag_time:0\r\n"
                 "current_active_defrag_time:0\r\n"
-                "tracking_total_keys:0\r\n"
-                "tracking_total_items:0\r\n"
-                "tracking_total_prefixes:0\r\n"
+                "tracking_total_keys:%zu\r\n"
+                "tracking_total_items:%zu\r\n"
+                "tracking_total_prefixes:%zu\r\n"
                 "unexpected_error_replies:%" PRIu64 "\r\n"
                 "total_error_replies:%" PRIu64 "\r\n"
                 "dump_payload_sanitizations:0\r\n"
@@ -354,6 +356,7 @@ static void sec_stats(Text *t) {
                 evict_current_exceeded_ms(),
                 db_stat_hits(), db_stat_misses(), pubsub_channel_count(), pubsub_pattern_count(),
                 pubsub_shard_channel_count(), persist_background_jobs(), migrate_cached_sockets(),
+                tracking_total_keys(), tracking_total_items(), tracking_total_prefixes(),
                 stats.unexpected_error_replies,
                 stats.total_error_replies);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/tracking.h"
 #include "../core/args.h"
 #include "../core/block.h"
 #include "../core/command.h"
@@ -622,6 +623,7 @@ static void cmd_flushdb(Client *c) {
     if (!flush_mode_or_reply(c, &async)) return;
     watch_touch_flush(c->db_index); /* while the keys are still there */
     db_flush(c->db, async);
+    tracking_invalidate_flush();
     propagate_flush(c);
     reply_ok(c);
 }
@@ -634,6 +636,7 @@ static void cmd_flushall(Client *c) {
         watch_touch_flush(i);
         db_flush(db_get(i), async);
     }
+    tracking_invalidate_flush();
     persist_after_flushall();
     propagate_flush(c);
     reply_ok(c);

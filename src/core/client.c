@@ -27,6 +27,7 @@
 #include "pubsub.h"
 #include "reply.h"
 #include "stats.h"
+#include "tracking.h"
 #include "watch.h"
 
 #define QBUF_CHUNK 16384
@@ -158,6 +159,7 @@ void client_free(Client *c) {
     pubsub_client_free(c);
     multi_discard(c); /* the queue, and every watched key */
     monitor_remove(c);
+    if (UNLIKELY(tracking_nclients)) tracking_client_gone(c);
     unqueue_resume(c);
     unqueue_write(c);
     if (UNLIKELY(c->flags & CLIENT_CONN_PENDING)) unqueue_conn_pending(c);
@@ -260,13 +262,15 @@ static bool write_some(Client *c) {
     }
     if (c->osent == c->olen) {
         c->osent = c->olen = 0;
-        if (c->ocap > RBUF_CHUNK) {
-            /* grown for a big reply: back to the usual 16kb (Redis keeps
-             * such overflow in a list it frees once sent; CLIENT LIST's
-             * rbs= shows 16kb at most there too) */
+        size_t rest = c->obase ? c->obase : RBUF_CHUNK;
+        if (c->ocap > rest) {
+            /* grown for a big reply: back to its resting size, the usual
+             * 16kb or less if the cron shrank it (Redis keeps such overflow
+             * in a list it frees once sent; CLIENT LIST's rbs= shows 16kb
+             * at most there too) */
             mem_free(c->obuf);
-            c->obuf = mem_alloc(RBUF_CHUNK);
-            c->ocap = RBUF_CHUNK;
+            c->obuf = mem_alloc(rest);
+            c->ocap = rest;
         }
         reply_obuf_rearm(c);
         if (c->flags & CLIENT_CLOSE_AFTER_REPLY) return false;
@@ -588,13 +592,20 @@ static const char *client_flags_str(const Client *c, char *buf) {
         char letter;
     } letters[] = {
         {CLIENT_MONITOR, 'O'},    {CLIENT_PUBSUB, 'P'},     {CLIENT_MULTI, 'x'},      {CLIENT_BLOCKED, 'b'},
+        {0, 't'},                 {0, 'R'},                 {0, 'B'}, /* tracking, below */
         {CLIENT_DIRTY_CAS, 'd'},  {CLIENT_CLOSE_AFTER_REPLY, 'c'},
         {CLIENT_CLOSE_ASAP, 'A'}, {CLIENT_UNIX, 'U'},       {CLIENT_NO_EVICT, 'e'},
         {CLIENT_NO_TOUCH, 'T'},
     };
     char *p = buf;
-    for (size_t i = 0; i < ARRAY_LEN(letters); i++)
-        if (c->flags & letters[i].flag) *p++ = letters[i].letter;
+    unsigned tf = tracking_flags(c);
+    for (size_t i = 0; i < ARRAY_LEN(letters); i++) {
+        bool on = letters[i].flag ? (c->flags & letters[i].flag) != 0
+                : letters[i].letter == 't' ? tracking_is_on(c)
+                : letters[i].letter == 'R' ? (tf & TRACKING_BROKEN_REDIR) != 0
+                                           : (tf & TRACKING_BCAST) != 0;
+        if (on) *p++ = letters[i].letter;
+    }
     if (p == buf) *p++ = 'N';
     *p = '\0';
     return buf;
@@ -611,7 +622,7 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
         buf, len,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu "
         "psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu "
-        "rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=%.*s redir=-1 "
+        "rbp=%zu obl=%zu oll=0 omem=%zu tot-mem=%zu events=%s cmd=%s user=%.*s redir=%lld "
         "resp=%d lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
         (long long)((now - c->ctime_ms) / 1000), (long long)((now - c->last_ms) / 1000),
@@ -619,7 +630,8 @@ size_t client_info_line(const Client *c, char *buf, size_t len) {
         c->qlen - parsed, c->qcap - c->qlen, argv, multi_mem(c), c->ocap, c->opeak,
         client_obuf_len(c), client_obuf_mem(c), client_total_mem(c),
         (c->poll_mask & POLL_WRITE) ? "rw" : "r", cmd,
-        c->user ? (int)c->user->len : 7, c->user ? c->user->name : "default", c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+        c->user ? (int)c->user->len : 7, c->user ? c->user->name : "default",
+        tracking_is_on(c) ? (long long)tracking_redirect(c) : -1LL, c->resp, c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
     return n < 0 ? 0 : ((size_t)n >= len ? len - 1 : (size_t)n);
 }
 
@@ -641,12 +653,16 @@ void client_set_rbuf_resizing(bool on) { rbuf_resizing = on; }
 static void resize_obuf(Client *c, void *ctx) {
     bool reset = *(bool *)ctx;
     if (c->ocap && c->olen == c->osent && !(c->flags & CLIENT_FAKE)) {
+        /* busy again: its bursts drain back to the usual size (Redis's
+         * cron grows its buffer when the peak reaches it) */
+        if (c->obase && c->opeak >= c->obase) c->obase = 0;
         size_t cap = c->ocap;
         if (c->opeak < cap / 2) cap = c->opeak + 1 > RBUF_MIN ? c->opeak + 1 : RBUF_MIN;
         if (cap != c->ocap) {
             c->osent = c->olen = 0;
             c->obuf = mem_realloc(c->obuf, cap);
             c->ocap = cap;
+            c->obase = cap;
             reply_obuf_rearm(c);
             client_evict_update(c);
         }
@@ -667,7 +683,7 @@ size_t client_obuf_mem(const Client *c) { return c->olen > c->osent ? c->ocap : 
 
 size_t client_total_mem(const Client *c) {
     size_t mem = sizeof(Client) + c->qcap + c->ocap + multi_mem(c) + watch_mem(c) +
-                 pubsub_client_mem(c);
+                 pubsub_client_mem(c) + tracking_client_mem(c);
     if (c->argc) { /* a command's arguments count while it runs, as in Redis */
         size_t parsed;
         mem += argv_mem(c, &parsed) + (size_t)c->argc * sizeof(char *);

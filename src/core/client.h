@@ -40,6 +40,8 @@ enum {
                                            with CLIENT_BLOCKED */
     CLIENT_HELD = 1u << 23,             /* output held until the AOF is on
                                            disk (client_hold_pending) */
+    CLIENT_TRACKING_CACHING = 1u << 25, /* CLIENT CACHING yes/no, for the next
+                                           command (core/tracking) */
     CLIENT_DENIED = 1u << 28,           /* refused at accept (protected
                                            mode); told why over its
                                            transport once the handshake is
@@ -91,6 +93,9 @@ typedef struct Client {
     char *obuf;
     size_t olen, ocap, osent, ostop;
     size_t opeak;             /* most bytes held at a flush since the last peak reset */
+    size_t obase;             /* the size the cron left the buffer at (0: the usual
+                                 16kb): a burst's growth drains back to it, as
+                                 Redis's overflow list is freed once sent */
 
     char *name, *lib_name, *lib_ver;
     char addr[64], laddr[64];
@@ -102,6 +107,7 @@ typedef struct Client {
     struct PubsubState *pubsub;   /* core/pubsub: NULL until subscribing */
     struct MultiState *multi;     /* core/multi: queued commands in MULTI */
     struct WatchState *watch;     /* core/watch: keys this client WATCHes */
+    struct TrackingState *tracking; /* core/tracking: NULL while tracking is off */
     UserRef *user;                /* NULL: an internal client, never checked */
     /* output-buffer limits (core/reply): when the unsent bytes passed the
      * class's soft limit, 0 while under it */

@@ -25,6 +25,7 @@
 #include "reply.h"
 #include "slowlog.h"
 #include "stats.h"
+#include "tracking.h"
 #include "watch.h"
 
 #define INDEX_SIZE 1024 /* power of two, > 2x the number of commands */
@@ -356,7 +357,8 @@ void command_call(Client *c, Command *cmd) {
     uint64_t touches = watch_touches;
 #endif
     if (UNLIKELY(db_snapshot_on)) snapshot_prewrite(c, cmd);
-    cmd->fn(c);
+    if (UNLIKELY(tracking_nclients)) tracking_call(c, cmd); /* runs cmd->fn */
+    else cmd->fn(c);
     command_depth--;
     if (UNLIKELY(monitor_count)) monitor_feed_after(c, cmd); /* after: db is the new one */
     int64_t took = clock_unix_us() - start;
@@ -387,7 +389,10 @@ void command_call(Client *c, Command *cmd) {
  * refused, an EXEC whose queue holds one too, and anything queued in MULTI
  * but EXEC, DISCARD, QUIT and RESET (a queue could grow without bound). */
 static bool oom_rejects(Client *c, Command *cmd) {
-    if (evict_make_room()) return false; /* (scripts read the result: evict_out_of_memory) */
+    Client *outer = tracking_nclients ? tracking_swap_current(c) : NULL;
+    bool room = evict_make_room();
+    if (tracking_nclients) tracking_swap_current(outer);
+    if (room) return false; /* (scripts read the result: evict_out_of_memory) */
     uint32_t flags = command_flags_of(c, cmd);
     const char *n = cmd->parent ? cmd->parent->name : cmd->name;
     bool exec = !strcmp(n, "exec");
@@ -492,7 +497,10 @@ void command_execute(Client *c) {
         pause_hold(c);
         goto done;
     }
-    if (UNLIKELY(c->flags & CLIENT_MULTI) && multi_queue(c, cmd)) goto done;
+    if (UNLIKELY(c->flags & CLIENT_MULTI)) {
+        if (UNLIKELY(tracking_nclients)) tracking_before_queue(c);
+        if (multi_queue(c, cmd)) goto done;
+    }
     command_call(c, cmd);
     goto done;
 reject_known:
@@ -504,4 +512,5 @@ reject:
 done:
     c->cmd = NULL;
     c->flags &= ~CLIENT_REPLY_SKIP;
+    if (UNLIKELY(c->flags & CLIENT_TRACKING_CACHING)) tracking_after_command(c, c->last_cmd);
 }

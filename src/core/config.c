@@ -337,7 +337,7 @@ static const Directive table[] = {
     I("tls-session-cache-size", "20480", 0, I32, F_USED),
     I("tls-session-cache-timeout", "300", 0, I32, F_USED),
     B("tls-session-caching", "yes", F_USED),
-    I("tracking-table-max-keys", "1000000", 0, I64, 0),
+    I("tracking-table-max-keys", "1000000", 0, I64, 0, CFG(C_I64, tracking_table_max_keys)),
     I("zset-max-listpack-entries", "128", 0, I64, 0, CFG(C_I64, zset_max_listpack_entries)),
     A("zset-max-ziplist-entries", "zset-max-listpack-entries"),
     M("zset-max-listpack-value", "64", 0, I64, 0, CFG(C_I64, zset_max_listpack_value)),

@@ -51,6 +51,7 @@ typedef struct {
     int64_t zset_max_listpack_value;
     int64_t hll_sparse_max_bytes;       /* a sparse HLL larger turns dense */
     int64_t busy_reply_threshold;       /* ms a script runs before -BUSY */
+    int64_t tracking_table_max_keys;    /* 0: no limit */
     bool lua_enable_deprecated_api;     /* scripts keep getfenv/setfenv/newproxy */
     /* notify-keyspace-events as NOTIFY_* bits (core/notify.h) */
     unsigned notify_keyspace_events;

@@ -458,13 +458,16 @@ bool entry_has_ttl(const Entry *e) { return e->has_ttl; }
 uint32_t entry_lru_raw(const Entry *e) { return e->lru; }
 uint32_t db_lru_clock(void) { return lru_clock; }
 
-void db_evict_key(Db *db, const char *key, size_t klen, bool lazy) {
+size_t db_evict_key(Db *db, const char *key, size_t klen, bool lazy) {
     char stackbuf[128];
     char *copy = klen <= sizeof(stackbuf) ? stackbuf : mem_alloc(klen);
     memcpy(copy, key, klen);
+    size_t before = mem_used();
     delete_at(db, key, klen);
+    size_t after = mem_used();
     propagate_evicted(db_index(db), copy, klen, lazy);
     if (copy != stackbuf) mem_free(copy);
+    return after < before ? before - after : 0;
 }
 
 static bool expiry_held;   /* CLIENT PAUSE */

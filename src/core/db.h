@@ -229,7 +229,10 @@ Entry *db_random_entry(Db *db);
 bool entry_has_ttl(const Entry *e);
 uint32_t entry_lru_raw(const Entry *e);
 uint32_t db_lru_clock(void);
-void db_evict_key(Db *db, const char *key, size_t klen, bool lazy);
+/* Returns the bytes the deletion itself freed (what Redis counts: not the
+ * output the eviction's invalidations and notifications then add, or the
+ * loop could evict everything to pay for its own messages). */
+size_t db_evict_key(Db *db, const char *key, size_t klen, bool lazy);
 
 /* Active expiry: deletes expired keys for at most budget_us. */
 void db_active_expire(int64_t budget_us);

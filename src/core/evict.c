@@ -313,8 +313,9 @@ static bool random_pick(int *dbi, char **key, size_t *klen) {
     return false;
 }
 
-/* Picks and evicts one key. false when no database can give one. */
-static bool evict_one(void) {
+/* Picks and evicts one key, adding the bytes its deletion freed to
+ * *freed. false when no database can give one. */
+static bool evict_one(size_t *freed) {
     int db = -1;
     char *key = NULL;
     size_t klen = 0;
@@ -330,7 +331,7 @@ static bool evict_one(void) {
     }
     if (!found) found = random_pick(&db, &key, &klen);
     if (!found) return false;
-    db_evict_key(db_get(db), key, klen, ev.lazy);
+    *freed += db_evict_key(db_get(db), key, klen, ev.lazy);
     ev.evicted++;
     ev.db_evicted[db]++;
     mem_free(key);
@@ -369,10 +370,7 @@ static bool make_room(void) {
     int64_t start = clock_mono_us(), limit = time_limit_us();
     int keys = 0;
     while (freed < tofree) {
-        size_t before = mem_used();
-        if (!evict_one()) return false;
-        size_t after = mem_used();
-        if (after < before) freed += before - after;
+        if (!evict_one(&freed)) return false;
         if (++keys % 16 == 0) {
             if (evict_used_memory() <= ev.maxmemory) break; /* lazy frees caught up */
             if (clock_mono_us() - start > limit) return true; /* the next call goes on */

@@ -119,7 +119,7 @@ void propagate_as(Client *c, int argc, const char *const *argv, const size_t *ar
 }
 
 void propagate_expired(int db_index, const char *key, size_t klen) {
-    watch_touch_key(db_index, key, klen);
+    watch_touch_key_server(db_index, key, klen);
     notify_key(NOTIFY_EXPIRED, "expired", db_index, key, klen);
     if (sink && !suspended && !depth && command_depth) {
         depth = 1;
@@ -131,7 +131,7 @@ void propagate_expired(int db_index, const char *key, size_t klen) {
 }
 
 void propagate_evicted(int db_index, const char *key, size_t klen, bool lazy) {
-    watch_touch_key(db_index, key, klen);
+    watch_touch_key_server(db_index, key, klen);
     notify_key(NOTIFY_EVICTED, "evicted", db_index, key, klen);
     const char *argv[2] = {lazy ? "UNLINK" : "DEL", key};
     size_t argl[2] = {strlen(argv[0]), klen};

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "pause.h"
 #include "stats.h"
+#include "tracking.h"
 
 #define MAX_LISTENERS 16
 #define MAX_ACCEPTS_PER_CALL 1000
@@ -295,6 +296,7 @@ static void cron(int64_t now) {
     client_cron_resize_obufs(now);
     client_free_closing();
     stats_sample(now);
+    tracking_cron();
     for (int i = 0; i < n_cron_hooks; i++) cron_hooks[i](now);
 }
 
@@ -413,6 +415,7 @@ static void process_events(int timeout_ms) {
     }
     if (UNLIKELY(client_conn_pending)) client_read_conn_pending();
     client_run_resumed();
+    if (UNLIKELY(tracking_bcast_pending)) tracking_broadcast();
     if (before_flush) before_flush();
     client_flush_all();
     client_free_closing();
@@ -472,6 +475,7 @@ void server_run(void) {
             cron(now);
         }
     }
+    tracking_broadcast();
     if (before_flush) before_flush();
     client_flush_all();
 }

@@ -68,7 +68,7 @@ static DbKeyState key_state(int db_index, const WatchedKey *wk) {
     return db_key_state(db_get(db_index), wk->key, wk->klen);
 }
 
-void watch_touch_slow(int db_index, const char *key, size_t klen) {
+static void touch_watchers(int db_index, const char *key, size_t klen) {
     if (!dbw || !dbw[db_index].ht) return;
     WatchedKey *wk = ht_find(dbw[db_index].ht, key, klen);
     if (!wk) return;
@@ -82,6 +82,11 @@ void watch_touch_slow(int db_index, const char *key, size_t klen) {
         }
         dirty(w);
     }
+}
+
+void watch_touch_slow(int db_index, const char *key, size_t klen, bool by_server) {
+    touch_watchers(db_index, key, klen);
+    if (tracking_hot) tracking_invalidate_key(key, klen, by_server);
 }
 
 void watch_touch_flush(int db_index) {

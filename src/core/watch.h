@@ -8,24 +8,35 @@
 #define KILAT_WATCH_H
 
 #include "client.h"
+#include "tracking.h"
 
 #ifdef KILAT_CHECKS
 /* Number of watch_touch_key calls so far: lets checked builds verify that a
  * command which changed the dataset signalled its keys. */
 extern uint64_t watch_touches;
 #endif
-/* Keys watched by anyone, over all databases (0: touching is free). */
+/* Keys watched by anyone, over all databases (0 and no client-side
+ * caching (tracking_hot): touching is free). */
 extern size_t watch_nkeys;
-void watch_touch_slow(int db_index, const char *key, size_t klen);
+void watch_touch_slow(int db_index, const char *key, size_t klen, bool by_server);
 
-/* A command changed key in database db_index (Redis's signalModifiedKey).
- * Call it after the change (expiry: after the key is deleted). */
+/* A command changed key in database db_index (Redis's signalModifiedKey):
+ * WATCHers and client-side caching (core/tracking) hear of it. Call it
+ * after the change (expiry: after the key is deleted). */
 static inline void watch_touch_key(int db_index, const char *key, size_t klen) {
 #ifdef KILAT_CHECKS
     watch_touches++;
 #endif
-    if (LIKELY(watch_nkeys == 0)) return;
-    watch_touch_slow(db_index, key, klen);
+    if (LIKELY((watch_nkeys | tracking_hot) == 0)) return;
+    watch_touch_slow(db_index, key, klen, false);
+}
+/* The same for a change no client made: expiry, eviction. */
+static inline void watch_touch_key_server(int db_index, const char *key, size_t klen) {
+#ifdef KILAT_CHECKS
+    watch_touches++;
+#endif
+    if (LIKELY((watch_nkeys | tracking_hot) == 0)) return;
+    watch_touch_slow(db_index, key, klen, true);
 }
 /* FLUSHDB/FLUSHALL is about to empty database db_index: call it while the
  * keys are still there. Watchers of a key that exists in it become dirty

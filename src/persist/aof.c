@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/tracking.h"
 #include "../core/client.h"
 #include "../core/config.h"
 #include "../core/db.h"
@@ -703,6 +704,7 @@ const char *aof_debug_loadaof(void) {
         watch_touch_flush(i);
         db_flush(db_get(i), false);
     }
+    tracking_invalidate_flush();
     if (!aof.buf.buf) rdbbuf_init(&aof.buf, false);
     if (!read_manifest()) exit(1); /* Redis exits on a bad manifest here too */
     aof_delete_history();

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/tracking.h"
 #include "../core/command.h"
 #include "../core/config.h"
 #include "../core/db.h"
@@ -394,6 +395,7 @@ const char *persist_debug_reload(bool merge, bool noflush, bool nosave) {
             watch_touch_flush(i); /* as Redis's emptyData: WATCHers fail */
             db_flush(db_get(i), false);
         }
+        tracking_invalidate_flush(); /* and cached keys are invalidated */
         function_flush_all(); /* as Redis's emptyData: the functions go too */
     }
     char err[512] = "";
