@@ -1,0 +1,37 @@
+/* cmd/stream.h -- what the stream commands share with the consumer-group
+ * commands (cmd/stream_group.c).
+ *
+ * Blocking (XREADGROUP BLOCK): use core/block.h as XREAD does. When nothing
+ * can be served, call block_on_keys(c, key_args, nkeys, deadline) (with
+ * deadline from block_timeout_or_reply) and return without replying; the
+ * command then runs again from its saved argv (flag CLIENT_REEXEC set)
+ * whenever one of its keys is signalled:
+ *   - XADD signals its key (block_signal_key);
+ *   - deleting a stream key signals it (every path: DEL, UNLINK, expiry,
+ *     overwrite, RENAME/MOVE away, FLUSH*: done in core/db.c);
+ *   - XGROUP DESTROY must call block_signal_key itself.
+ * On a rerun XREADGROUP sees the new state: a missing key is Redis's
+ * "-UNBLOCKED the stream key no longer exists" (only when CLIENT_REEXEC),
+ * a missing group -NOGROUP, new entries are served, else block_on_keys
+ * again keeps the client's place and deadline. Arguments whose meaning
+ * changes over time ("$") must be rewritten in c->argv before
+ * block_on_keys saves them: stream_block_with_ids does that for XREAD's
+ * IDs. Inside MULTI or a script block_on_keys replies a null array (BLOCK
+ * is ignored there, as in Redis). */
+#ifndef KILAT_CMD_STREAM_H
+#define KILAT_CMD_STREAM_H
+
+#include "../core/client.h"
+#include "../ds/stream.h"
+
+/* The stream at key for a read: NULL (nothing replied) when absent; NULL
+ * and -WRONGTYPE replied (*wrongtype set) when the key holds another type. */
+Stream *stream_lookup_read(Client *c, const char *key, size_t klen, bool *wrongtype);
+
+/* Blocks c on nkeys stream keys (argv positions key_args[]) with the IDs in
+ * argv positions id_args[] replaced by ids[] for the saved copy (XREAD's
+ * "$" resolved to each stream's last ID at the time of the call). */
+void stream_block_with_ids(Client *c, const int *key_args, const int *id_args,
+                           const StreamId *ids, int nkeys, int64_t deadline_ms);
+
+#endif
