@@ -112,15 +112,16 @@ bool stream_lp_check_node(const unsigned char *lp, size_t n, const StreamId *mas
         cur_skip(&c, fields);
         cur_int(&c, &lpcount);
         StreamId id = {master->ms + (uint64_t)ms, master->seq + (uint64_t)seq};
-        if (i == 0 ? stream_id_cmp(&id, master) < 0 : stream_id_cmp(&id, &prev) <= 0)
-            return bad(why, "Stream node entries out of order");
-        if (i == 0) info->first = id;
-        info->last = prev = id;
+        if (stream_id_cmp(&id, master) < 0) return bad(why, "Stream node entry below its master ID");
+        if (i == 0) info->first = info->last = id;
+        if (stream_id_cmp(&id, &info->last) > 0) info->last = id;
         if (flags & STREAM_LP_DELETED) {
             dead++;
         } else {
+            if (live > 0 && stream_id_cmp(&id, &prev) <= 0)
+                return bad(why, "Stream node entries out of order");
             if (live++ == 0) info->first_live = id;
-            info->last_live = id;
+            info->last_live = prev = id;
         }
     }
     if (live != (uint64_t)count || dead != (uint64_t)deleted)

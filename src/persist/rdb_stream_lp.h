@@ -32,7 +32,7 @@ bool stream_lp_check(const unsigned char *lp, size_t n, bool deep);
 
 typedef struct {
     uint64_t live, deleted;   /* entries (the master entry's two counts) */
-    StreamId first, last;     /* first and last ID, tombstones included */
+    StreamId first, last;     /* first entry's ID, highest ID (tombstones included) */
     StreamId first_live, last_live; /* when live > 0 */
 } StreamLpInfo;
 

@@ -155,6 +155,11 @@ static void test_reader_rules(void) {
                                         "2", "0", "1", "s:w", "4"};
     CHECK(check(order, N(order), true));
     CHECK(!check_node(order, N(order), m, &info));
+    /* a tombstone above the next live entry is Redis's data after XSETID */
+    static const char *const tomb[] = {"1", "1", "1", "s:a", "0", "3", "0", "9", "s:v", "4",
+                                       "2", "0", "1", "s:w", "4"};
+    CHECK(check_node(tomb, N(tomb), m, &info));
+    CHECK(info.last.seq == 14 && info.last_live.seq == 6 && info.first.seq == 14);
     static const char *const before[] = {"1", "0", "1", "s:a", "0", "2", "0", "-1", "s:v", "4"};
     CHECK(!check_node(before, N(before), m, &info));
     static const char *const nofields[] = {"1", "0", "1", "s:a", "0", "0", "0", "0", "0", "4"};
