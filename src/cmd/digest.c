@@ -17,6 +17,7 @@
 #include "../ds/mem.h"
 #include "../ds/num.h"
 #include "../ds/quicklist.h"
+#include "../ds/stream.h"
 #include "../script/sha1.h"
 
 /* A growable byte buffer the serialisation of one value goes to. */
@@ -103,6 +104,31 @@ static bool hash_visit(void *ctx, const HashVal *f, const HashVal *v) {
     return true;
 }
 
+/* A stream: its entries in order, then its last ID, counters and the
+ * groups' presence (their state is not part of it yet). */
+static void stream_serialize(Stream *s, Buf *b) {
+    StreamIter it;
+    StreamId id;
+    size_t nf;
+    char idb[STREAM_ID_TEXT_MAX];
+    stream_iter_start(&it, s, NULL, NULL, false);
+    while (stream_iter_next(&it, &id, &nf)) {
+        buf_elem(b, idb, stream_id_format(&id, idb));
+        for (size_t i = 0; i < nf; i++) {
+            const char *f, *v;
+            size_t fl, vl;
+            stream_iter_field(&it, &f, &fl, &v, &vl);
+            buf_elem(b, f, fl);
+            buf_elem(b, v, vl);
+        }
+    }
+    stream_iter_stop(&it);
+    buf_elem(b, idb, stream_id_format(&s->last_id, idb));
+    buf_elem(b, idb, stream_id_format(&s->max_deleted_id, idb));
+    buf_int(b, (int64_t)s->entries_added);
+    buf_int(b, s->groups != NULL);
+}
+
 static void value_serialize(Entry *e, Buf *b) {
     ValueType t = entry_type(e);
     char tag = (char)('0' + t);
@@ -138,6 +164,9 @@ static void value_serialize(Entry *e, Buf *b) {
         }
         break;
     }
+    case TYPE_STREAM:
+        stream_serialize(entry_obj(e), b);
+        break;
     }
 }
 

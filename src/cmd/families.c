@@ -39,6 +39,8 @@ extern Command dump_commands[];
 extern Command restore_commands[];
 extern Command bitops_commands[];
 extern Command bitfield_commands[];
+extern Command stream_commands[];
+void stream_register_type(void);
 
 void cmd_register_all(void) {
     command_register(conn_commands);
@@ -77,4 +79,6 @@ void cmd_register_all(void) {
     command_register(restore_commands);
     command_register(bitops_commands);
     command_register(bitfield_commands);
+    command_register(stream_commands);
+    stream_register_type();
 }

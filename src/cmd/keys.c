@@ -37,6 +37,7 @@ static const char *type_name(ValueType t) {
     case TYPE_SET: return "set";
     case TYPE_ZSET: return "zset";
     case TYPE_HASH: return "hash";
+    case TYPE_STREAM: return "stream";
     }
     return "none";
 }

@@ -28,6 +28,13 @@
  * and -WRONGTYPE replied (*wrongtype set) when the key holds another type. */
 Stream *stream_lookup_read(Client *c, const char *key, size_t klen, bool *wrongtype);
 
+/* Registers TYPE_STREAM's operations (at start, with the command table). */
+void stream_register_type(void);
+
+/* Replies one entry as [id, [field, value, ...]], reading its nf pairs
+ * from it (stream_iter_next just returned it). */
+void stream_reply_entry(Client *c, StreamIter *it, const StreamId *id, size_t nf);
+
 /* Blocks c on nkeys stream keys (argv positions key_args[]) with the IDs in
  * argv positions id_args[] replaced by ids[] for the saved copy (XREAD's
  * "$" resolved to each stream's last ID at the time of the call). */

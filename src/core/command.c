@@ -29,7 +29,7 @@
 
 #define INDEX_SIZE 1024 /* power of two, > 2x the number of commands */
 #define MAX_NAME 48
-#define MAX_TABLES 32
+#define MAX_TABLES 48
 
 bool command_busy;
 bool command_busy_function;

@@ -45,6 +45,8 @@ typedef struct {
     int64_t hash_max_listpack_entries;
     int64_t hash_max_listpack_value;
     int64_t set_max_intset_entries;
+    int64_t stream_node_max_bytes;      /* a stream node's listpack bytes (0: no limit) */
+    int64_t stream_node_max_entries;    /* entries per stream node (0: no limit) */
     int64_t zset_max_listpack_entries;
     int64_t zset_max_listpack_value;
     int64_t hll_sparse_max_bytes;       /* a sparse HLL larger turns dense */

@@ -145,6 +145,12 @@ static bool install(Db *db, Entry *n, LfuInherit inherit);
 
 void db_register_type(ValueType t, const TypeOps *ops) { type_ops[t] = ops; }
 
+void (*db_stream_gone)(int db_index, const char *key, size_t klen);
+
+static inline void note_gone(Db *db, const Entry *e, const char *key, size_t klen) {
+    if (UNLIKELY(e->type == TYPE_STREAM) && db_stream_gone) db_stream_gone(db->index, key, klen);
+}
+
 /* A write is about to change or remove e: the running snapshot saves it
  * first if it has not yet (the snapshot's moment is kept). */
 static inline void before_change(Db *db, Entry *e) {
@@ -430,6 +436,7 @@ static void delete_at(Db *db, const char *key, size_t klen) {
     if (!e) return;
     before_change(db, e);
     if (e->has_ttl) db->expires--;
+    note_gone(db, e, key, klen);
     entry_free(e);
 }
 
@@ -550,6 +557,7 @@ static bool install(Db *db, Entry *n, LfuInherit inherit) {
             n->lru = inherit == LFU_COUNT_OLD ? lfu_word_touch(old->lru) : old->lru;
         ht_replace_at(db->ht, ref, n);
         if (old->has_ttl) db->expires--;
+        note_gone(db, old, key, klen);
         entry_free(old);
     } else {
         ht_add_absent(db->ht, n); /* ht_find_ref just said it is absent */
@@ -752,6 +760,7 @@ void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey,
     ASSERT(e);
     before_change(src, e);
     if (e->has_ttl) src->expires--;
+    note_gone(src, e, key, klen);
     bool ttl = e->has_ttl;
     Entry *n = entry_reshape(e, nkey, nklen, ttl, ttl ? entry_expire(e) : 0);
     shell_free(e);
@@ -798,6 +807,7 @@ static void free_table_job(void *ht) { ht_destroy(ht); }
 size_t db_flush(Db *db, bool async) {
     if (UNLIKELY(db_snapshot_on)) snap_hooks.whole_db(snap_hooks.ctx, db);
     size_t n = ht_count(db->ht);
+    if (n && db_stream_gone) db_stream_gone(db->index, NULL, 0);
     if (async && n > 64) {
         HashTable *old = db->ht;
         db->ht = ht_create(&keyspace_type);

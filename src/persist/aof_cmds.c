@@ -152,6 +152,7 @@ void aof_append_entry(RdbBuf *b, const Entry *e) {
         hash_foreach(h, hash_item, &t);
         break;
     }
+    case TYPE_STREAM: break; /* streamrdb writes XADD/XSETID/XGROUP here */
     }
     int64_t when = entry_expire(e);
     if (when != -1) {

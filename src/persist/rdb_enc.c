@@ -333,6 +333,7 @@ uint8_t rdb_object_type(const Entry *e) {
         return zset_is_listpack(entry_obj(e)) ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2;
     case TYPE_HASH:
         return hash_is_listpack(entry_obj(e)) ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
+    case TYPE_STREAM: break; /* streamrdb's RDB_TYPE_STREAM_LISTPACKS_3 */
     }
     ASSERT(0);
     return 0;
@@ -361,6 +362,7 @@ void rdb_write_value(RdbBuf *b, const Entry *e) {
     case TYPE_SET: write_set(b, entry_obj(e)); break;
     case TYPE_ZSET: write_zset(b, entry_obj(e)); break;
     case TYPE_HASH: write_hash(b, entry_obj(e)); break;
+    case TYPE_STREAM: break; /* streamrdb */
     }
 }
 
