@@ -24,6 +24,7 @@
 #include "crc64.h"
 #include "rdb_blob.h"
 #include "rdb_format.h"
+#include "rdb_stream.h"
 
 static bool skip_checksum;
 
@@ -280,6 +281,7 @@ static void obj_free(ValueType t, void *obj) {
     case TYPE_SET: set_free(obj); break;
     case TYPE_ZSET: zset_free(obj); break;
     case TYPE_LIST: ql_free(obj); break;
+    case TYPE_STREAM: stream_free(obj); break;
     default: break;
     }
 }
@@ -537,8 +539,7 @@ static bool load_quicklist(RdbReader *r, Builder *b, bool v2) {
 
 bool rdb_type_is_value(int type) {
     return (type >= RDB_TYPE_STRING && type <= RDB_TYPE_ZSET_2) ||
-           (type >= RDB_TYPE_HASH_ZIPMAP && type <= RDB_TYPE_LIST_QUICKLIST) ||
-           (type >= RDB_TYPE_HASH_LISTPACK && type <= RDB_TYPE_LIST_QUICKLIST_2);
+           (type >= RDB_TYPE_HASH_ZIPMAP && type <= RDB_TYPE_STREAM_LISTPACKS_2);
 }
 
 const char *rdb_type_name(int type) {
@@ -564,6 +565,8 @@ static ValueType value_type_of(int type) {
     case RDB_TYPE_ZSET_2:
     case RDB_TYPE_ZSET_ZIPLIST:
     case RDB_TYPE_ZSET_LISTPACK: return TYPE_ZSET;
+    case RDB_TYPE_STREAM_LISTPACKS:
+    case RDB_TYPE_STREAM_LISTPACKS_2: return TYPE_STREAM;
     default: return TYPE_HASH;
     }
 }
@@ -571,14 +574,19 @@ static ValueType value_type_of(int type) {
 bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
     memset(out, 0, sizeof(*out));
     if (!rdb_type_is_value(type)) {
-        if (type == RDB_TYPE_MODULE || type == RDB_TYPE_MODULE_2 ||
-            type == RDB_TYPE_STREAM_LISTPACKS || type == RDB_TYPE_STREAM_LISTPACKS_2)
+        if (type == RDB_TYPE_MODULE || type == RDB_TYPE_MODULE_2)
             return fail(r, "RDB type %d (%s) is not supported by kilat yet", type,
                         rdb_type_name(type));
         return fail(r, "Unknown RDB encoding type %d", type);
     }
     out->type = value_type_of(type);
     if (type == RDB_TYPE_STRING) return rdb_read_string(r, &out->str, &out->len);
+    if (type == RDB_TYPE_STREAM_LISTPACKS || type == RDB_TYPE_STREAM_LISTPACKS_2) {
+        Stream *st;
+        if (!rdb_stream_read(r, type, &st)) return false;
+        out->obj = st; /* an empty stream is a value (XADD MAXLEN 0, XDEL) */
+        return true;
+    }
 
     /* Redis keeps a listpack/ziplist hash or zset a listpack whatever the
      * length of its elements (only the entry count converts it), unlike a
