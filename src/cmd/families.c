@@ -8,6 +8,7 @@
 #include "../core/t_zset.h"
 #include "../persist/persist.h"
 #include "../persist/migrate.h"
+#include "stream_group.h"
 
 extern Command conn_commands[];
 extern Command string_commands[];
@@ -60,6 +61,7 @@ void cmd_register_all(void) {
     command_register(geo_commands);
     command_register(list_commands);
     list_register_type();
+    command_register(stream_group_commands); /* consumer groups, XINFO */
     command_register(sort_commands);
     command_register(script_commands);
     command_register(function_commands);

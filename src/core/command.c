@@ -263,7 +263,9 @@ static void reply_unknown_sub(Client *c, const Command *parent) {
  * single key (the MULTI module handles them); FUNCTION changes no key. */
 static void check_signalled(const Command *cmd, uint64_t changes, uint64_t touches) {
     static const char *const exempt[] = {"flushdb", "flushall", "swapdb", "debug",
-                                         "pfdebug", "function", NULL};
+                                         "pfdebug", "function",
+                                         /* Redis signals no key for these */
+                                         "xgroup", "xack", NULL};
     if (!changes || watch_touches != touches) return;
     const char *name = cmd->parent ? cmd->parent->name : cmd->name;
     for (int i = 0; exempt[i]; i++)
