@@ -214,7 +214,41 @@ static void test_group_rules(void) {
     CHECK(strcmp(load_err(p, n), "Stream length inconsistent with its nodes") == 0);
 }
 
+/* RDB_TYPE_STREAM_LISTPACKS (Redis 5 to 6.2): no first ID, max-deleted ID,
+ * entries-added or entries-read; they are derived as Redis derives them. */
+static void test_type_15(void) {
+    size_t n = sizeof SMALL - 1;
+    unsigned char p[256];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((i >= 52 && i <= 56) || i == 62) continue;
+        p[k++] = SMALL[i];
+    }
+    p[0] = RDB_TYPE_STREAM_LISTPACKS;
+    char err[160];
+    Stream *s = load(p, k, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s) {
+        fprintf(stderr, "type 15: %s\n", err);
+        return;
+    }
+    CHECK(s->length == 1 && s->entries_added == 1);
+    CHECK(s->first_id.ms == 1 && s->first_id.seq == 0);
+    CHECK(s->max_deleted_id.ms == 0 && s->max_deleted_id.seq == 0);
+    StreamGroup *g = stream_groups_find(s->groups, "g", 1);
+    CHECK(g && g->entries_read == 1 && g->nconsumers == 2);
+    /* written back as type 19: Redis 7.0's bytes for the same stream */
+    RdbBuf b;
+    rdbbuf_init(&b, true);
+    rdb_write_byte(&b, RDB_TYPE_STREAM_LISTPACKS_2);
+    rdb_stream_write(&b, s);
+    CHECK(b.len == n - 10 && memcmp(b.buf, SMALL, b.len) == 0);
+    rdbbuf_free(&b);
+    stream_free(s);
+}
+
 int main(void) {
+    test_type_15();
     test_redis_payload();
     test_roundtrip();
     test_damage();
