@@ -207,6 +207,9 @@ static int parse_add_trim(Client *c, AddTrimArgs *a, bool xadd) {
         } else if (xadd) {
             if (!id_or_reply(c, c->argv[i], c->argl[i], 0, true, &a->id, &a->seq_given))
                 return -1;
+            /* "<ms>" alone is <ms>-0 given in full for XADD (Redis), only
+             * "<ms>-*" asks for a sequence */
+            if (!memchr(c->argv[i], '-', c->argl[i])) a->seq_given = true;
             a->id_given = true;
             break;
         } else {
@@ -304,7 +307,7 @@ static void cmd_xadd(Client *c) {
     if (s->last_id.ms == UINT64_MAX && s->last_id.seq == UINT64_MAX) {
         reply_error(c, "ERR The stream has exhausted the last possible ID, unable to add more "
                        "items");
-        if (created) dirty_exactly(before, 1);
+        if (created) dirty_exactly(before, 0); /* Redis counts no change */
         return;
     }
     sync_limits();
@@ -317,7 +320,7 @@ static void cmd_xadd(Client *c) {
                            ? "ERR The ID specified in XADD is equal or smaller than the target "
                              "stream top item"
                            : "ERR Elements are too large to be stored");
-        if (created) dirty_exactly(before, 1);
+        if (created) dirty_exactly(before, 0); /* Redis counts no change */
         return;
     }
     char idtext[STREAM_ID_TEXT_MAX];

@@ -95,7 +95,7 @@ Stream *sg_lookup(Client *c, int i, bool read, bool *wrongtype) {
     if (read) db_note_read(c->db, c->argv[i], c->argl[i], e != NULL);
     *wrongtype = false;
     if (!e) return NULL;
-    if (entry_type(e) != SG_TYPE_STREAM) {
+    if (entry_type(e) != TYPE_STREAM) {
         *wrongtype = true;
         reply_wrongtype(c);
         return NULL;
@@ -184,8 +184,8 @@ static void subcommand_syntax_error(Client *c) {
         up[i] = (char)((c->argv[0][i] >= 'a' && c->argv[0][i] <= 'z') ? c->argv[0][i] - 32
                                                                       : c->argv[0][i]);
     up[n] = 0;
-    reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try %s HELP.",
-                 c->argv[1], up);
+    reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try %s HELP.",
+                 CSTR_MAX(c, 1, 128), up);
 }
 
 /* XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER key group ...:
@@ -225,7 +225,8 @@ static void cmd_xgroup(Client *c) {
         }
         g = stream_groups_find(s->groups, gname, glen);
         if (!g && !create && !arg_opt_is(c, 1, "destroy")) {
-            reply_errorf(c, "NOGROUP No such consumer group '%s' for key name '%s'", gname, key);
+            reply_errorf(c, "NOGROUP No such consumer group '%.*s' for key name '%.*s'", CSTR(c, 3),
+                         CSTR(c, 2));
             return;
         }
     }
@@ -243,7 +244,7 @@ static void cmd_xgroup(Client *c) {
         bool made = false;
         if (!s) {
             s = stream_new();
-            db_add_obj(c->db, key, klen, SG_TYPE_STREAM, s); /* counts one change */
+            db_add_obj(c->db, key, klen, TYPE_STREAM, s); /* counts one change */
             watch_touch_key(c->db_index, key, klen);
             made = true; /* Redis counts the group only: that one */
         }
@@ -445,8 +446,8 @@ static void cmd_xreadgroup(Client *c) {
         int more = c->argc - i - 1;
         if (arg_opt_is(c, i, "block") && more) {
             if ((c->flags & CLIENT_FAKE) && script_caller_of(c)) {
-                reply_errorf(c, "ERR %s command is not allowed with BLOCK option from scripts",
-                             c->argv[0]);
+                reply_errorf(c, "ERR %.*s command is not allowed with BLOCK option from scripts",
+                             CSTR(c, 0));
                 return;
             }
             i++;
@@ -486,22 +487,24 @@ static void cmd_xreadgroup(Client *c) {
     if (reexec && !count) count = XREAD_BLOCKED_DEFAULT_COUNT;
     StreamId *ids = mem_alloc(sizeof(StreamId) * (size_t)nstreams);
     bool *newer = mem_alloc(sizeof(bool) * (size_t)nstreams);
-    const char *gname = c->argv[group_arg];
     for (int k = 0; k < nstreams; k++) {
         int ka = streams_arg + k, ia = ka + nstreams;
+        if (reexec) { /* woken up: the key went away or changed type meanwhile */
+            Entry *e = db_lookup(c->db, c->argv[ka], c->argl[ka], true);
+            if (!e || entry_type(e) != TYPE_STREAM) {
+                reply_error(c, "UNBLOCKED the stream key no longer exists");
+                goto done;
+            }
+        }
         bool wrongtype;
         Stream *s = sg_lookup(c, ka, true, &wrongtype);
         if (wrongtype) goto done;
-        if (reexec && !s) {
-            reply_error(c, "UNBLOCKED the stream key no longer exists");
-            goto done;
-        }
         if (!group_of(s, c, group_arg)) {
             if (reexec)
                 reply_error(c, "NOGROUP the consumer group this client was blocked on no longer exists");
             else
-                reply_errorf(c, "NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP "
-                                "with GROUP option", c->argv[ka], gname);
+                reply_errorf(c, "NOGROUP No such key '%.*s' or consumer group '%.*s' in XREADGROUP "
+                                "with GROUP option", CSTR(c, ka), CSTR(c, group_arg));
             goto done;
         }
         newer[k] = false;
@@ -662,7 +665,7 @@ static void cmd_xpending(Client *c) {
     if (wrongtype) return;
     StreamGroup *g = group_of(s, c, 2);
     if (!g) {
-        reply_errorf(c, "NOGROUP No such key '%s' or consumer group '%s'", c->argv[1], c->argv[2]);
+        reply_errorf(c, "NOGROUP No such key '%.*s' or consumer group '%.*s'", CSTR(c, 1), CSTR(c, 2));
         return;
     }
     if (summary) {
@@ -702,7 +705,7 @@ static void cmd_xpending(Client *c) {
 static StreamGroup *group_or_nogroup(Client *c, Stream *s) {
     StreamGroup *g = group_of(s, c, 2);
     if (!g)
-        reply_errorf(c, "NOGROUP No such key '%s' or consumer group '%s'", c->argv[1], c->argv[2]);
+        reply_errorf(c, "NOGROUP No such key '%.*s' or consumer group '%.*s'", CSTR(c, 1), CSTR(c, 2));
     return g;
 }
 
@@ -756,7 +759,7 @@ static void cmd_xclaim(Client *c) {
             j++;
             if (!sg_id_or_reply(c, j, true, 0, &last_id)) goto done;
         } else {
-            reply_errorf(c, "ERR Unrecognized XCLAIM option '%s'", c->argv[j]);
+            reply_errorf(c, "ERR Unrecognized XCLAIM option '%.*s'", CSTR(c, j));
             goto done;
         }
     }
@@ -828,8 +831,10 @@ done:
 /* ---------- XAUTOCLAIM ---------- */
 
 static void cmd_xautoclaim(Client *c) {
-    bool wrongtype;
-    Stream *s = sg_lookup(c, 1, true, &wrongtype);
+    /* looked up (a keyspace hit or miss) before the arguments are checked,
+     * its type after them, as Redis does */
+    Entry *e = db_lookup(c->db, c->argv[1], c->argl[1], c->flags & CLIENT_NO_TOUCH);
+    db_note_read(c->db, c->argv[1], c->argl[1], e != NULL);
     int64_t minidle, count = 100;
     const int64_t attempts_factor = 10;
     bool justid = false;
@@ -860,7 +865,11 @@ static void cmd_xautoclaim(Client *c) {
             return;
         }
     }
-    if (wrongtype) return; /* (replied at the lookup, as Redis checks late) */
+    if (e && entry_type(e) != TYPE_STREAM) {
+        reply_wrongtype(c);
+        return;
+    }
+    Stream *s = e ? entry_obj(e) : NULL;
     StreamGroup *g = group_or_nogroup(c, s);
     if (!g) return;
     int64_t attempts = count * attempts_factor;

@@ -3,16 +3,20 @@
 #ifndef KILAT_CMD_STREAM_GROUP_H
 #define KILAT_CMD_STREAM_GROUP_H
 
+#include <string.h>
+
 #include "../core/client.h"
 #include "../core/command.h"
 #include "../core/db.h"
 #include "../ds/stream.h"
 #include "../ds/stream_cg.h"
 
-/* core/db.h's TYPE_STREAM (Redis's OBJ_STREAM), until the stream type lands here. */
-#define SG_TYPE_STREAM ((ValueType)6)
-
 extern Command stream_group_commands[];
+
+/* argv[i] for a "%.*s" as Redis prints it with "%s": up to its first NUL
+ * (at most max bytes). */
+#define CSTR_MAX(c, i, max) (int)strnlen((c)->argv[i], (c)->argl[i] < (max) ? (c)->argl[i] : (max)), (c)->argv[i]
+#define CSTR(c, i) CSTR_MAX(c, i, SIZE_MAX)
 extern Command xinfo_subs[];
 
 /* argv[i] as a stream ID ("ERR Invalid stream ID ..." on failure); strict:

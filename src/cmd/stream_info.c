@@ -33,8 +33,8 @@ static Stream *stream_or_reply(Client *c) {
 }
 
 static void subcommand_syntax_error(Client *c) {
-    reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try XINFO HELP.",
-                 c->argv[1]);
+    reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try XINFO HELP.",
+                 CSTR_MAX(c, 1, 128));
 }
 
 static void cmd_xinfo_consumers(Client *c) {
@@ -42,8 +42,8 @@ static void cmd_xinfo_consumers(Client *c) {
     if (!s) return;
     StreamGroup *g = stream_groups_find(s->groups, c->argv[3], c->argl[3]);
     if (!g) {
-        reply_errorf(c, "NOGROUP No such consumer group '%s' for key name '%s'", c->argv[3],
-                     c->argv[2]);
+        reply_errorf(c, "NOGROUP No such consumer group '%.*s' for key name '%.*s'", CSTR(c, 3),
+                     CSTR(c, 2));
         return;
     }
     int64_t now = db_now();

@@ -184,7 +184,8 @@ StreamAddResult stream_append(Stream *s, const StreamId *id, bool seq_given, uin
         if (!next_auto_id(&s->last_id, now_ms, &nid)) return STREAM_ADD_ID_SMALL;
     } else if (!seq_given && id->ms == s->last_id.ms) {
         nid = s->last_id;
-        if (!stream_id_incr(&nid) || nid.ms != id->ms) return STREAM_ADD_ID_SMALL;
+        if (nid.seq == UINT64_MAX) return STREAM_ADD_SEQ_FULL;
+        nid.seq++;
     } else {
         nid = *id;
         if (!seq_given) nid.seq = 0;

@@ -58,6 +58,8 @@ typedef enum {
     STREAM_ADD_ID_SMALL,   /* "The ID specified in XADD is equal or smaller than
                               the target stream top item" */
     STREAM_ADD_TOO_BIG,    /* fields + values exceed what a node can hold */
+    STREAM_ADD_SEQ_FULL,   /* "<ms>-*" with ms == last_id.ms and seq at its top
+                              (Redis then says "Elements are too large to be stored") */
 } StreamAddResult;
 /* Appends one entry of nfv/2 field/value pairs (fv[i], fvl[i]; nfv even,
  * > 0). id == NULL: the next ID after last_id at time now_ms ("*"). With

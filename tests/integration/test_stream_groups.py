@@ -504,3 +504,15 @@ def test_propagation_xack_xclaim_xautoclaim(aof):
     assert a.new() == [[b"XGROUP", b"CREATECONSUMER", b"s", b"g", b"z"],
                        [b"XGROUP", b"DELCONSUMER", b"s", b"g", b"z"],
                        [b"XGROUP", b"DESTROY", b"s", b"g"]]
+
+
+def test_wrongtype_checked_after_arguments(c):
+    c("SET", "str", "x")
+    assert err(c("XAUTOCLAIM", "str", "g", "c", "0", "0", "FOO")) == b"ERR syntax error"
+    assert err(c("XAUTOCLAIM", "str", "g", "c", "0", "0")).startswith(b"WRONGTYPE")
+    assert err(c("XPENDING", "str", "g", "-", "+")) == b"ERR syntax error"
+    assert err(c("XPENDING", "str", "g")).startswith(b"WRONGTYPE")
+    assert err(c("XCLAIM", "str", "g", "c", "x", "1")).startswith(b"WRONGTYPE")
+    assert err(c("XINFO", "GROUPS", "str")).startswith(b"WRONGTYPE")
+    assert err(c("XGROUP", "CREATE", "str", "g", "0", "FOO")).startswith(b"ERR unknown subcommand")
+    assert err(c("XGROUP", "DESTROY", "str", "g")).startswith(b"WRONGTYPE")
