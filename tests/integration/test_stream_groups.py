@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import Err
+from conftest import Err, Null
 
 INVALID_ID = b"ERR Invalid stream ID specified as stream command argument"
 NOKEY = (b"ERR The XGROUP subcommand requires the key to exist. Note that for CREATE "
@@ -516,3 +516,44 @@ def test_wrongtype_checked_after_arguments(c):
     assert err(c("XINFO", "GROUPS", "str")).startswith(b"WRONGTYPE")
     assert err(c("XGROUP", "CREATE", "str", "g", "0", "FOO")).startswith(b"ERR unknown subcommand")
     assert err(c("XGROUP", "DESTROY", "str", "g")).startswith(b"WRONGTYPE")
+
+
+def test_xinfo_resp3_maps(raw):
+    c = raw.cmd
+    c("HELLO", "3")
+    c("XADD", "s", "1-1", "f", "v")
+    c("XGROUP", "CREATE", "s", "g", "0")
+    c("XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", ">")
+    (g,) = c("XINFO", "GROUPS", "s")
+    assert dict(g) == {b"name": b"g", b"consumers": 1, b"pending": 1, b"last-delivered-id": b"1-1",
+                       b"entries-read": 1, b"lag": 0}
+    info = dict(c("XINFO", "STREAM", "s"))
+    assert info[b"groups"] == 1 and info[b"first-entry"] == [b"1-1", [b"f", b"v"]]
+    full = dict(c("XINFO", "STREAM", "s", "FULL"))
+    grp = dict(full[b"groups"][0])
+    assert grp[b"pel-count"] == 1 and dict(grp[b"consumers"][0])[b"name"] == b"a"
+    (con,) = c("XINFO", "CONSUMERS", "s", "g")
+    assert dict(con)[b"pending"] == 1
+    c("XGROUP", "SETID", "s", "g", "0")
+    assert dict(c("XINFO", "GROUPS", "s")[0])[b"entries-read"] is Null
+
+
+def test_propagation_of_served_blocked_xreadgroup(start_server):
+    from test_aof_effects import Aof
+    srv = start_server(*AOF_ARGS)
+    c, w = srv.raw(), srv.raw()
+    a = Aof(srv)
+    try:
+        c.cmd("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+        a.new()
+        w.send_command("XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s", ">")
+        time.sleep(0.2)
+        c.cmd("XADD", "s", "1-1", "f", "v")
+        assert w.read_reply() == [[b"s", [[b"1-1", [b"f", b"v"]]]]]
+        assert masked(a.new()) == [
+            [b"XADD", b"s", b"1-1", b"f", b"v"],
+            [b"XCLAIM", b"s", b"g", b"a", b"0", b"1-1", b"TIME", b"T", b"RETRYCOUNT", b"1",
+             b"FORCE", b"JUSTID", b"LASTID", b"1-1"]]
+    finally:
+        c.close()
+        w.close()
