@@ -122,6 +122,30 @@ def test_same_commands_same_dump(servers):
     assert c.dump("t") == rc.dump("t")
 
 
+def test_tombstone_above_later_entry(servers):
+    """XSETID may move the last ID below a deleted entry; the next XADD
+    then lands after that tombstone in the same node. Both servers make
+    this layout, and it must survive DUMP/RESTORE and a reload."""
+    ref = servers.start(ref=True)
+    srv = servers.start()
+    for c in (srv.client(), ref.client()):
+        c.xadd("t", {"a": 1}, id="1-1")
+        c.xadd("t", {"a": 2}, id="5-1")
+        c.xdel("t", "5-1")
+        assert c.execute_command("XSETID", "t", "2-0") == b"OK"
+        c.xadd("t", {"a": 3}, id="3-0")
+    c, rc = srv.client(), ref.client()
+    p = rc.dump("t")
+    assert c.dump("t") == p
+    assert c.restore("t2", 0, p) == b"OK"
+    assert c.execute_command("DEBUG", "RELOAD") == b"OK"
+    assert c.xrange("t") == c.xrange("t2") == [(b"1-1", {b"a": b"1"}), (b"3-0", {b"a": b"3"})]
+    assert c.dump("t") == p
+    c.xadd("t", {"b": "c"}, id="4-0")
+    rc.xadd("t", {"b": "c"}, id="4-0")
+    assert c.dump("t") == rc.dump("t")
+
+
 def test_save_and_restart(servers):
     ref = servers.start(ref=True)
     srv = servers.start()
