@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Writes the stream seeds of the RDB fuzz targets (run from the repo root):
 tests/fuzz/corpus-rdb/stream-* (fuzz_rdb_value: flags byte + type + value)
-and tests/fuzz/corpus-rdb-file/stream-*.rdb (fuzz_rdb_file: flags byte +
-whole file), from DUMP payloads and a file of Debian's redis-server:
+tests/fuzz/corpus-rdb-file/stream-*.rdb (fuzz_rdb_file: flags byte +
+whole file) and tests/fuzz/corpus-aof/stream-* (fuzz_aof_load: flags byte
++ file: the base files of a rewrite, RDB and RESP), from DUMP payloads and
+files of Debian's redis-server:
 streams with and without tombstones, several nodes, groups with pending
 entries and idle consumers, an empty stream with a last ID. The stream
 payloads of Redis's suite (integration/corrupt-dump) are seeds too: they
@@ -11,9 +13,11 @@ are what a fuzzer found before.
   tests/fuzz/make_stream_corpus.py [--suite DIR]"""
 
 import argparse
+import glob
 import os
 import re
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -73,6 +77,18 @@ def main():
         with open(os.path.join(srv.dir, "dump.rdb"), "rb") as f:
             base.write(base.FILE_DIR, "stream-redis.rdb", b"\0" + f.read())
         n += 1
+        aof_dir = os.path.join(HERE, "corpus-aof")
+        for pre in ("yes", "no"):
+            srv.c.cmd("CONFIG", "SET", "aof-use-rdb-preamble", pre)
+            srv.c.cmd("CONFIG", "SET", "appendonly", "yes")
+            time.sleep(1)
+            srv.c.cmd("BGREWRITEAOF")
+            time.sleep(1)
+            files = sorted(glob.glob(os.path.join(srv.dir, "appendonlydir", "*.base.*")))
+            with open(files[-1], "rb") as f:
+                data = f.read()
+            base.write(aof_dir, "stream-base-preamble-" + pre, b"\1" + data)
+            n += 1
     finally:
         srv.stop()
     for i, p in enumerate(suite_payloads(a.suite)):
