@@ -5,7 +5,6 @@
  * lets each rule be checked as its bytes arrive. */
 #include "rdb_stream.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,16 +82,6 @@ void rdb_stream_write(RdbBuf *b, const Stream *s) {
 
 /* ---------- reading ---------- */
 
-static bool fail(RdbReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool fail(RdbReader *r, const char *fmt, ...) {
-    if (r->err[0]) return false;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->err, sizeof(r->err), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 static bool read_len(RdbReader *r, uint64_t *v) { return rdb_read_len(r, v, NULL); }
 
 static bool read_pair(RdbReader *r, StreamId *id) {
@@ -127,7 +116,7 @@ static bool read_node(RdbReader *r, Stream *s, StreamId *prev_live, bool *any_li
     if (!rdb_read_string(r, &key, &klen)) return false;
     if (klen != 16) {
         mem_free(key);
-        return fail(r, "Stream node key entry is not the size of a stream ID");
+        return rdb_fail(r, "Stream node key entry is not the size of a stream ID");
     }
     StreamId master;
     stream_id_decode((const unsigned char *)key, &master);
@@ -137,19 +126,19 @@ static bool read_node(RdbReader *r, Stream *s, StreamId *prev_live, bool *any_li
     StreamLpInfo info;
     const char *why;
     bool ok;
-    if (!stream_lp_check(u, n, r->deep_sanitize)) ok = fail(r, "Stream listpack integrity check failed.");
-    else if (n == 7) ok = fail(r, "Empty listpack inside stream");
-    else if (!stream_lp_check_node(u, n, &master, &info, &why)) ok = fail(r, "%s", why);
+    if (!stream_lp_check(u, n, r->deep_sanitize)) ok = rdb_fail(r, "Stream listpack integrity check failed.");
+    else if (n == 7) ok = rdb_fail(r, "Empty listpack inside stream");
+    else if (!stream_lp_check_node(u, n, &master, &info, &why)) ok = rdb_fail(r, "%s", why);
     else ok = true;
     if (ok) {
         StreamId last_master;
         if (stream_node_count(s)) {
             stream_node_get(s, stream_node_count(s) - 1, &last_master);
-            if (stream_id_cmp(&master, &last_master) == 0) ok = fail(r, "Listpack re-added with existing key");
-            else if (stream_id_cmp(&master, &last_master) < 0) ok = fail(r, "Stream nodes out of order");
+            if (stream_id_cmp(&master, &last_master) == 0) ok = rdb_fail(r, "Listpack re-added with existing key");
+            else if (stream_id_cmp(&master, &last_master) < 0) ok = rdb_fail(r, "Stream nodes out of order");
         }
         if (ok && *any_live && stream_id_cmp(&master, prev_live) <= 0)
-            ok = fail(r, "Stream nodes out of order");
+            ok = rdb_fail(r, "Stream nodes out of order");
     }
     if (ok) {
         unsigned char *klp = lp_new();
@@ -158,7 +147,7 @@ static bool read_node(RdbReader *r, Stream *s, StreamId *prev_live, bool *any_li
          * entry, which XSETID + XADD make (in Redis and in kilat) */
         if (!stream_node_load(s, &master, klp)) {
             lp_free(klp);
-            ok = fail(r, "Stream nodes out of order");
+            ok = rdb_fail(r, "Stream nodes out of order");
         } else if (info.live) {
             *prev_live = info.last_live;
             *any_live = true;
@@ -188,7 +177,7 @@ static bool read_group(RdbReader *r, Stream *s, int type) {
     if (!s->groups) s->groups = stream_groups_new();
     StreamGroup *g = stream_groups_add(s->groups, name, nlen, &last, er);
     if (!g) {
-        fail(r, "Duplicated consumer group name %s", name);
+        rdb_fail(r, "Duplicated consumer group name %s", name);
         mem_free(name);
         return false;
     }
@@ -200,7 +189,7 @@ static bool read_group(RdbReader *r, Stream *s, int type) {
         uint64_t count;
         if (!read_id_raw(r, &id) || !read_ms(r, &when) || !read_len(r, &count)) return false;
         if (!stream_group_load_nack(g, &id, when, count))
-            return fail(r, "Duplicated global PEL entry loading stream consumer group");
+            return rdb_fail(r, "Duplicated global PEL entry loading stream consumer group");
     }
     if (!read_len(r, &ncons)) return false;
     for (uint64_t i = 0; i < ncons; i++) {
@@ -211,7 +200,7 @@ static bool read_group(RdbReader *r, Stream *s, int type) {
         if (!rdb_read_string(r, &cname, &clen)) return false;
         StreamConsumer *c = stream_group_consumer_add(g, cname, clen, 0);
         mem_free(cname);
-        if (!c) return fail(r, "Duplicate stream consumer detected.");
+        if (!c) return rdb_fail(r, "Duplicate stream consumer detected.");
         if (!read_ms(r, &seen)) return false;
         c->seen_time = seen;
         if (!read_len(r, &cpel)) return false;
@@ -219,15 +208,15 @@ static bool read_group(RdbReader *r, Stream *s, int type) {
             StreamId id;
             if (!read_id_raw(r, &id)) return false;
             StreamNack *nack = stream_group_nack_find(g, &id);
-            if (!nack) return fail(r, "Consumer entry not found in group global PEL");
-            if (nack->consumer) return fail(r, "Stream consumer PEL entry already has a consumer assigned");
+            if (!nack) return rdb_fail(r, "Consumer entry not found in group global PEL");
+            if (nack->consumer) return rdb_fail(r, "Stream consumer PEL entry already has a consumer assigned");
             if (!stream_group_load_claim(g, c, &id))
-                return fail(r, "Duplicated consumer PEL entry  loading a stream consumer group");
+                return rdb_fail(r, "Duplicated consumer PEL entry  loading a stream consumer group");
         }
     }
     /* Redis checks this only under deep sanitization; kilat always (a
      * record without an owner would be reached through a NULL consumer). */
-    if (!stream_group_load_check(g)) return fail(r, "Stream CG PEL entry without consumer");
+    if (!stream_group_load_check(g)) return rdb_fail(r, "Stream CG PEL entry without consumer");
     return true;
 }
 
@@ -257,10 +246,10 @@ static bool read_body(RdbReader *r, int type, Stream *s) {
         s->entries_added = s->length;
         if (!stream_edge_id(s, true, &s->first_id)) s->first_id = (StreamId){0, 0};
     }
-    if (s->length && !stream_node_count(s)) return fail(r, "Stream length inconsistent with rax entries");
-    if (s->length != live) return fail(r, "Stream length inconsistent with its nodes");
+    if (s->length && !stream_node_count(s)) return rdb_fail(r, "Stream length inconsistent with rax entries");
+    if (s->length != live) return rdb_fail(r, "Stream length inconsistent with its nodes");
     if (any_live && stream_id_cmp(&prev_live, &s->last_id) > 0)
-        return fail(r, "Stream last ID below its last entry");
+        return rdb_fail(r, "Stream last ID below its last entry");
     if (!read_len(r, &ngroups)) return false;
     for (uint64_t i = 0; i < ngroups; i++)
         if (!read_group(r, s, type)) return false;
