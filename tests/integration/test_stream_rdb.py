@@ -286,6 +286,34 @@ def corruptions(body):
     return out
 
 
+def test_extreme_times_from_a_payload(servers):
+    """Delivery and seen times are any 64-bit value in a payload; idle
+    times computed from them wrap as in Redis (never overflow: UBSan
+    watches the ASan build) and show as 0 when negative."""
+    ref = servers.start(ref=True)
+    srv = servers.start()
+    body = bytearray(small_payload(ref))
+    low = struct.pack("<q", -2 ** 63)
+    body[80:88] = low    # 1-0's delivery time
+    body[92:100] = low   # a's seen time
+    body[119:127] = struct.pack("<q", 2 ** 63 - 1)  # b's seen time
+    p = fix_crc(bytes(body))
+    outs = []
+    for srv_ in (srv, ref):
+        c = srv_.client()
+        c.delete("c")
+        assert c.restore("c", 0, p) == b"OK"
+        assert c.dump("c") == p
+        with srv_.raw() as raw:
+            outs.append([raw.cmd(*cmd) for cmd in (
+                ("XINFO", "CONSUMERS", "c", "g"),
+                ("XPENDING", "c", "g", "-", "+", "10"),
+                ("XPENDING", "c", "g", "IDLE", "1000", "-", "+", "10"),
+                ("XCLAIM", "c", "g", "b", "1000", "1-0", "JUSTID"),
+                ("XAUTOCLAIM", "c", "g", "b", "1000", "0-0", "JUSTID"))])
+    assert outs[0] == outs[1]
+
+
 @pytest.mark.parametrize("sanitize", ["yes", "no"])
 def test_corrupt_payloads_refused(servers, sanitize):
     ref = servers.start(ref=True)
