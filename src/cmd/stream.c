@@ -84,6 +84,15 @@ static Stream *lookup_write(Client *c, int i, bool *bad) {
     return entry_obj(e);
 }
 
+/* The stream for a write that replies 0 when the key is missing (XDEL,
+ * XTRIM); NULL when it replied (0 or WRONGTYPE). */
+static Stream *lookup_write_or_zero(Client *c) {
+    bool bad;
+    Stream *s = lookup_write(c, 1, &bad);
+    if (!s && !bad) reply_int(c, 0);
+    return s;
+}
+
 static inline void dirty_exactly(uint64_t before, uint64_t want) {
     db_add_dirty(before + want - db_dirty());
 }
@@ -342,13 +351,8 @@ static void cmd_xadd(Client *c) {
 static void cmd_xtrim(Client *c) {
     AddTrimArgs a;
     if (parse_add_trim(c, &a, false) < 0) return;
-    bool bad;
-    Stream *s = lookup_write(c, 1, &bad);
-    if (bad) return;
-    if (!s) {
-        reply_int(c, 0);
-        return;
-    }
+    Stream *s = lookup_write_or_zero(c);
+    if (!s) return;
     uint64_t before = db_dirty();
     uint64_t deleted = stream_trim(s, &a.trim);
     if (deleted) {
@@ -417,13 +421,8 @@ static void cmd_xlen(Client *c) {
 
 /* XDEL key id [id ...] -- reply: how many were deleted. */
 static void cmd_xdel(Client *c) {
-    bool bad;
-    Stream *s = lookup_write(c, 1, &bad);
-    if (bad) return;
-    if (!s) {
-        reply_int(c, 0);
-        return;
-    }
+    Stream *s = lookup_write_or_zero(c);
+    if (!s) return;
     int n = c->argc - 2;
     StreamId small[16];
     StreamId *ids = n <= 16 ? small : mem_alloc(sizeof(StreamId) * (size_t)n);
@@ -527,57 +526,80 @@ void stream_block_with_ids(Client *c, const int *key_args, const int *id_args,
     mem_free(saved);
 }
 
-/* XREAD [COUNT n] [BLOCK ms] STREAMS key [key ...] id [id ...]. */
-static void cmd_xread(Client *c) {
-    int64_t timeout = -1, count = 0;
-    int streams_arg = 0, nstreams = 0;
+bool stream_read_args_or_reply(Client *c, bool group, StreamReadArgs *a) {
+    memset(a, 0, sizeof(*a));
+    a->deadline_ms = -1;
     for (int i = 1; i < c->argc; i++) {
         int more = c->argc - i - 1;
         if (arg_opt_is(c, i, "block") && more) {
             if (script_caller_of(c)) {
                 reply_errorf(c, "ERR %.*s command is not allowed with BLOCK option from scripts",
                              (int)c->argl[0], c->argv[0]);
-                return;
+                return false;
             }
+            int64_t ms;
             i++;
-            if (!arg_int64_msg_or_reply(c, i, &timeout,
+            if (!arg_int64_msg_or_reply(c, i, &ms,
                                         "ERR timeout is not an integer or out of range"))
-                return;
-            if (timeout < 0) {
+                return false;
+            if (ms < 0) {
                 reply_error(c, "ERR timeout is negative");
-                return;
+                return false;
             }
+            /* 0 and a deadline past int64 (Redis's wraps) never come */
+            int64_t now = db_now();
+            a->deadline_ms = ms == 0 || ms > INT64_MAX - now ? 0 : now + ms;
         } else if (arg_opt_is(c, i, "count") && more) {
             i++;
-            if (!arg_int64_or_reply(c, i, &count)) return;
-            if (count < 0) count = 0;
+            if (!arg_int64_or_reply(c, i, &a->count)) return false;
+            if (a->count < 0) a->count = 0;
         } else if (arg_opt_is(c, i, "streams") && more) {
-            streams_arg = i + 1;
-            nstreams = c->argc - streams_arg;
-            if (nstreams % 2) {
+            a->streams_arg = i + 1;
+            a->nstreams = c->argc - a->streams_arg;
+            if (a->nstreams % 2) {
                 reply_error(c, "ERR Unbalanced XREAD list of streams: for each stream key an ID "
                                "or '$' must be specified.");
-                return;
+                return false;
             }
-            nstreams /= 2;
+            a->nstreams /= 2;
             break;
         } else if (arg_opt_is(c, i, "group") && more >= 2) {
-            reply_error(c, "ERR The GROUP option is only supported by XREADGROUP. You called "
-                           "XREAD instead.");
-            return;
+            if (!group) {
+                reply_error(c, "ERR The GROUP option is only supported by XREADGROUP. You "
+                               "called XREAD instead.");
+                return false;
+            }
+            a->group_arg = i + 1;
+            i += 2;
         } else if (arg_opt_is(c, i, "noack")) {
-            reply_error(c, "ERR The NOACK option is only supported by XREADGROUP. You called "
-                           "XREAD instead.");
-            return;
+            if (!group) {
+                reply_error(c, "ERR The NOACK option is only supported by XREADGROUP. You "
+                               "called XREAD instead.");
+                return false;
+            }
+            a->noack = true;
         } else {
             reply_syntax_error(c);
-            return;
+            return false;
         }
     }
-    if (!streams_arg) {
+    if (!a->streams_arg) {
         reply_syntax_error(c);
-        return;
+        return false;
     }
+    if (group && !a->group_arg) {
+        reply_error(c, "ERR Missing GROUP option for XREADGROUP");
+        return false;
+    }
+    return true;
+}
+
+/* XREAD [COUNT n] [BLOCK ms] STREAMS key [key ...] id [id ...]. */
+static void cmd_xread(Client *c) {
+    StreamReadArgs ra;
+    if (!stream_read_args_or_reply(c, false, &ra)) return;
+    int64_t count = ra.count;
+    int streams_arg = ra.streams_arg, nstreams = ra.nstreams;
     bool retry = c->flags & CLIENT_REEXEC;
     StreamId small[8];
     StreamId *ids = nstreams <= 8 ? small : mem_alloc(sizeof(StreamId) * (size_t)nstreams);
@@ -602,8 +624,13 @@ static void cmd_xread(Client *c) {
     }
     int64_t served = 0;
     size_t mark = 0;
+    size_t wl = 0;
+    const char *woke = retry ? block_serving_key(&wl) : NULL;
     for (int k = 0; k < nstreams; k++) {
         int ki = streams_arg + k;
+        /* a woken reader is served from the key that woke it (its first
+         * mention), as Redis serves it */
+        if (woke && (c->argl[ki] != wl || memcmp(c->argv[ki], woke, wl) != 0)) continue;
         Entry *e = db_lookup(c->db, c->argv[ki], c->argl[ki], no_touch(c));
         db_note_read(c->db, c->argv[ki], c->argl[ki], e != NULL); /* twice, as Redis */
         if (!e || entry_type(e) != TYPE_STREAM) continue;
@@ -616,7 +643,10 @@ static void cmd_xread(Client *c) {
             ready = s->length && stream_edge_id(s, false, &top) &&
                     stream_id_cmp(&top, &ids[k]) > 0;
         }
-        if (!ready) continue;
+        if (!ready) {
+            if (woke) break; /* only its first mention counts */
+            continue;
+        }
         if (served++ == 0) mark = reply_defer_len(c);
         if (c->resp == 2) reply_array(c, 2);
         reply_bulk(c, c->argv[ki], c->argl[ki]);
@@ -631,8 +661,8 @@ static void cmd_xread(Client *c) {
         else reply_set_deferred_map(c, mark, served);
         goto done;
     }
-    if (timeout != -1) {
-        int64_t deadline = timeout ? db_now() + timeout : 0;
+    if (ra.deadline_ms != -1) {
+        int64_t deadline = ra.deadline_ms;
         int small_k[8], small_i[8];
         int *ka = nstreams <= 8 ? small_k : mem_alloc(sizeof(int) * (size_t)nstreams);
         int *ia = nstreams <= 8 ? small_i : mem_alloc(sizeof(int) * (size_t)nstreams);

@@ -10,6 +10,8 @@
  *   - deleting a stream key signals it (every path: DEL, UNLINK, expiry,
  *     overwrite, RENAME/MOVE away, FLUSH*: done in core/db.c);
  *   - XGROUP DESTROY must call block_signal_key itself.
+ * On a stream key core/block.c retries every waiter in order (a waiter
+ * that cannot be served does not stop the ones behind it, unlike lists).
  * On a rerun XREADGROUP sees the new state: a missing key is Redis's
  * "-UNBLOCKED the stream key no longer exists" (only when CLIENT_REEXEC),
  * a missing group -NOGROUP, new entries are served, else block_on_keys
@@ -34,6 +36,21 @@ void stream_register_type(void);
 /* Replies one entry as [id, [field, value, ...]], reading its nf pairs
  * from it (stream_iter_next just returned it). */
 void stream_reply_entry(Client *c, StreamIter *it, const StreamId *id, size_t nf);
+
+/* XREAD / XREADGROUP's options before the stream list, parsed as Redis
+ * 7.0 does ([COUNT n] [BLOCK ms] [GROUP g c] [NOACK] STREAMS ...), with
+ * its errors replied (false): BLOCK from a script, bad or negative
+ * timeout, bad COUNT, unbalanced streams, GROUP/NOACK on XREAD (group
+ * false), no STREAMS, no GROUP on XREADGROUP (group true). */
+typedef struct {
+    int64_t count;        /* 0: no COUNT (negative counts read as 0) */
+    int64_t deadline_ms;  /* -1: no BLOCK; 0: forever; else unix ms */
+    int streams_arg;      /* argv index of the first key */
+    int nstreams;         /* keys (as many IDs follow them) */
+    int group_arg;        /* argv index of the group (the consumer follows); 0: none */
+    bool noack;
+} StreamReadArgs;
+bool stream_read_args_or_reply(Client *c, bool group, StreamReadArgs *a);
 
 /* Blocks c on nkeys stream keys (argv positions key_args[]) with the IDs in
  * argv positions id_args[] replaced by ids[] for the saved copy (XREAD's

@@ -295,6 +295,24 @@ static bool retry(Client *c) {
     return true;
 }
 
+/* The key whose waiters block_serve_ready is retrying (NULL otherwise). */
+static const BlockedKey *serving;
+
+const char *block_serving_key(size_t *klen) {
+    if (!serving) return NULL;
+    *klen = serving->klen - 4;
+    return serving->kbuf + 4;
+}
+
+/* Whether bk's key holds a stream right now. */
+static bool holds_stream(const BlockedKey *bk) {
+    int32_t dbi;
+    memcpy(&dbi, bk->kbuf, 4);
+    Db *db = db_get(dbi);
+    Entry *e = db ? db_peek(db, bk->kbuf + 4, bk->klen - 4) : NULL;
+    return e && entry_type(e) == TYPE_STREAM;
+}
+
 void block_serve_ready(void) {
     /* Not while a script is busy (its hook serves other clients): the keys
      * stay ready until it ends, so a waiter sees all of its pushes or none. */
@@ -306,9 +324,19 @@ void block_serve_ready(void) {
         bk->ready = false;
         bk->busy = true;
         /* Serve in arrival order until a waiter cannot be served (the key
-         * ran dry): the ones behind it would fail the same way. */
-        while (bk->n > 0 && retry(bk->clients[0])) {
+         * ran dry): the ones behind it would fail the same way -- except
+         * on a stream, where readers wait for different IDs or groups and
+         * do not consume what others see: each is tried (Redis serves
+         * every stream waiter whose ID is behind the stream's). */
+        bool all = holds_stream(bk);
+        size_t j = 0;
+        serving = bk;
+        while (j < bk->n) {
+            if (retry(bk->clients[j])) continue; /* it left the list */
+            if (!all) break;
+            j++;
         }
+        serving = NULL;
         bk->busy = false;
         free_bk_if_unused(bk);
     }

@@ -34,6 +34,10 @@ void block_signal_db(int db_index);
 /* Retries the waiters of signalled keys (called after each top-level
  * command, never inside one). */
 void block_serve_ready(void);
+/* While a retried command runs: the key (of the retried client's
+ * database) whose signal woke it, else NULL. A blocked XREAD on several
+ * streams is served from that one, as Redis serves it. */
+const char *block_serving_key(size_t *klen);
 /* Replies to and unblocks clients whose deadline passed. */
 void block_check_timeouts(int64_t now_ms);
 /* Milliseconds until the earliest deadline (-1: none). */

@@ -408,22 +408,24 @@ void stream_iter_stop(StreamIter *it) {
     it->fix_first = false;
 }
 
-bool stream_has(Stream *s, const StreamId *id) {
-    StreamIter it;
+/* Positions it on the live entry with this ID; false if there is none. */
+static bool seek_exact(StreamIter *it, Stream *s, const StreamId *id) {
     StreamId got;
     size_t nf;
-    stream_iter_start(&it, s, id, id, false);
-    bool found = stream_iter_next(&it, &got, &nf);
+    stream_iter_start(it, s, id, id, false);
+    return stream_iter_next(it, &got, &nf);
+}
+
+bool stream_has(Stream *s, const StreamId *id) {
+    StreamIter it;
+    bool found = seek_exact(&it, s, id);
     stream_iter_stop(&it);
     return found;
 }
 
 bool stream_delete(Stream *s, const StreamId *id) {
     StreamIter it;
-    StreamId got;
-    size_t nf;
-    stream_iter_start(&it, s, id, id, false);
-    bool found = stream_iter_next(&it, &got, &nf);
+    bool found = seek_exact(&it, s, id);
     if (found) {
         stream_iter_delete(&it);
         if (stream_id_cmp(id, &s->max_deleted_id) > 0) s->max_deleted_id = *id;

@@ -300,6 +300,77 @@ def test_xread_block(server, x):
     assert x("EXEC") == [None]
 
 
+def wait_blocked(x, n):
+    deadline = time.time() + 5
+    while x("INFO", "clients").find(b"blocked_clients:%d\r" % n) < 0 and time.time() < deadline:
+        time.sleep(0.01)
+
+
+def test_xread_block_waiters_each_served(server, x):
+    """A waiter whose ID is past the new entry does not hold up the ones
+    behind it; every reader that can be served is, in order."""
+    x("XADD", "s", "5-0", "f", "v")
+    got = {}
+
+    def reader(name, sid):
+        c = server.client()
+        c.response_callbacks.clear()
+        got[name] = c.execute_command("XREAD", "BLOCK", "2000", "STREAMS", "s", sid)
+    ts = []
+    for name, sid in (("far", "1000-0"), ("a", "$"), ("b", "5-0")):
+        t = threading.Thread(target=reader, args=(name, sid))
+        t.start()
+        ts.append(t)
+        wait_blocked(x, len(ts))
+    x("XADD", "s", "6-0", "f", "w")
+    ts[1].join(5)
+    ts[2].join(5)
+    assert got["a"] == [[b"s", [[b"6-0", [b"f", b"w"]]]]]
+    assert got["b"] == [[b"s", [[b"6-0", [b"f", b"w"]]]]]
+    assert "far" not in got
+    ts[0].join(5)
+    assert got["far"] is None  # timed out
+
+
+def test_xread_block_served_from_first_signalled_key(server, x):
+    """Woken by a transaction that writes b then a, a reader blocked on
+    a and b gets b's entry only, as Redis serves it."""
+    got = {}
+
+    def reader():
+        c = server.client()
+        c.response_callbacks.clear()
+        got["r"] = c.execute_command("XREAD", "BLOCK", "3000", "STREAMS", "a", "b", "$", "$")
+    t = threading.Thread(target=reader)
+    t.start()
+    wait_blocked(x, 1)
+    x("MULTI")
+    x("XADD", "b", "1-0", "f", "b")
+    x("XADD", "a", "1-0", "f", "a")
+    x("EXEC")
+    t.join(5)
+    assert got["r"] == [[b"b", [[b"1-0", [b"f", b"b"]]]]]
+
+
+def test_xread_block_huge_timeout(server, x):
+    """A timeout past the int64 deadline blocks (forever) until CLIENT UNBLOCK."""
+    c = server.client()
+    c.response_callbacks.clear()
+    cid = c.execute_command("CLIENT", "ID")
+    got = {}
+
+    def reader():
+        got["r"] = c.execute_command("XREAD", "BLOCK", "9223372036854775807", "STREAMS", "s", "$")
+    t = threading.Thread(target=reader)
+    t.start()
+    deadline = time.time() + 5
+    while x("INFO", "clients").find(b"blocked_clients:1") < 0 and time.time() < deadline:
+        time.sleep(0.01)
+    assert x("CLIENT", "UNBLOCK", cid) == 1
+    t.join(5)
+    assert got["r"] is None
+
+
 def test_xread_block_not_woken_by_del(server, x):
     got = {}
 
