@@ -9,6 +9,7 @@
 #include "../core/t_set.h"
 #include "../core/t_zset.h"
 #include "../ds/quicklist.h"
+#include "aof_stream.h"
 
 static void append_len(RdbBuf *b, char kind, size_t n) {
     char tmp[32];
@@ -152,7 +153,7 @@ void aof_append_entry(RdbBuf *b, const Entry *e) {
         hash_foreach(h, hash_item, &t);
         break;
     }
-    case TYPE_STREAM: break; /* streamrdb writes XADD/XSETID/XGROUP here */
+    case TYPE_STREAM: aof_append_stream(b, key, klen, entry_obj(e)); break;
     }
     int64_t when = entry_expire(e);
     if (when != -1) {

@@ -13,7 +13,8 @@ void aof_append_command(RdbBuf *b, int argc, const char *const *argv, const size
 
 /* Appends the commands that rebuild e as Redis 7.0's rewrite writes them:
  * SET for strings; RPUSH / SADD / ZADD / HMSET in batches of at most 64
- * elements (AOF_REWRITE_ITEMS_PER_CMD) for collections; then PEXPIREAT
+ * elements (AOF_REWRITE_ITEMS_PER_CMD) for collections; streams as
+ * aof_stream.h says (XADD, XSETID, XGROUP, XCLAIM); then PEXPIREAT
  * when the key has a TTL. The caller writes SELECT when the db changes. */
 void aof_append_entry(RdbBuf *b, const Entry *e);
 

@@ -132,7 +132,8 @@ static size_t lp_backlen(uint64_t l, unsigned char *buf) {
     return k;
 }
 
-static size_t lp_entry(const unsigned char *p, const unsigned char *end, BlobElem *e) {
+size_t blob_listpack_entry(const unsigned char *p, const unsigned char *end, BlobElem *e) {
+    if (p >= end) return 0;
     size_t left = (size_t)(end - p), hdr, dlen = 0;
     unsigned char b = p[0];
     e->is_int = false;
@@ -188,7 +189,7 @@ BlobResult blob_listpack_walk(const unsigned char *b, size_t n, BlobFn fn, void 
     const unsigned char *p = b + 6, *end = b + n - 1;
     while (p < end) {
         BlobElem e;
-        size_t sz = lp_entry(p, end, &e);
+        size_t sz = blob_listpack_entry(p, end, &e);
         if (sz == 0) return BLOB_CORRUPT;
         if (fn && !fn(ctx, &e)) return BLOB_STOPPED;
         p += sz;

@@ -33,4 +33,10 @@ BlobResult blob_intset_walk(const unsigned char *b, size_t n, BlobFn fn, void *c
 BlobResult blob_zipmap_walk(const unsigned char *b, size_t n, BlobFn fn, void *ctx,
                             size_t *count);
 
+/* One listpack entry at p (before end, the blob's 0xFF): its element in
+ * *e and its whole size (encoding, data, back-length), or 0 when it is not
+ * a valid entry that ends at or before end (unknown encoding, data past
+ * end, a back-length that is not exactly the canonical one). */
+size_t blob_listpack_entry(const unsigned char *p, const unsigned char *end, BlobElem *e);
+
 #endif

@@ -24,14 +24,14 @@
 #include "crc64.h"
 #include "rdb_blob.h"
 #include "rdb_format.h"
+#include "rdb_stream.h"
 
 static bool skip_checksum;
 
 void rdb_set_skip_checksum(bool on) { skip_checksum = on; }
 bool rdb_skip_checksum(void) { return skip_checksum; }
 
-static bool fail(RdbReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static bool fail(RdbReader *r, const char *fmt, ...) {
+bool rdb_fail(RdbReader *r, const char *fmt, ...) {
     if (r->err[0]) return false;
     va_list ap;
     va_start(ap, fmt);
@@ -55,7 +55,7 @@ uint64_t rdb_reader_offset(const RdbReader *r) { return r->consumed_before; }
 static bool need(RdbReader *r, size_t n) {
     if ((size_t)(r->end - r->p) >= n) return true;
     if (r->refill && r->refill(r, n) && (size_t)(r->end - r->p) >= n) return true;
-    return fail(r, "Short read");
+    return rdb_fail(r, "Short read");
 }
 
 static void advance(RdbReader *r, size_t n) {
@@ -121,7 +121,7 @@ bool rdb_read_len(RdbReader *r, uint64_t *len, bool *encoded) {
         return true;
     }
     int n = b == RDB_32BITLEN ? 4 : b == RDB_64BITLEN ? 8 : 0;
-    if (n == 0) return fail(r, "Unknown length encoding %d in rdbLoadLen()", b);
+    if (n == 0) return rdb_fail(r, "Unknown length encoding %d in rdbLoadLen()", b);
     if (!rdb_read_raw(r, x, (size_t)n)) return false;
     *len = 0;
     for (int i = 0; i < n; i++) *len = *len << 8 | x[i];
@@ -135,8 +135,8 @@ static bool read_count(RdbReader *r, uint64_t *len) { return rdb_read_len(r, len
  * be there; over a file the buffer grows with what arrives. */
 static bool read_alloc(RdbReader *r, uint64_t len, char **out) {
     if (!r->refill) {
-        if (len > (uint64_t)(r->end - r->p)) return fail(r, "Short read: string of %llu bytes",
-                                                         (unsigned long long)len);
+        if (len > (uint64_t)(r->end - r->p))
+            return rdb_fail(r, "Short read: string of %llu bytes", (unsigned long long)len);
         char *s = mem_alloc((size_t)len + 1);
         memcpy(s, r->p, (size_t)len);
         s[len] = '\0';
@@ -144,7 +144,7 @@ static bool read_alloc(RdbReader *r, uint64_t len, char **out) {
         *out = s;
         return true;
     }
-    if (len > SIZE_MAX / 2) return fail(r, "String too long");
+    if (len > SIZE_MAX / 2) return rdb_fail(r, "String too long");
     size_t cap = len < (1u << 20) ? (size_t)len : (1u << 20), got = 0;
     char *s = mem_alloc(cap + 1);
     while (got < len) {
@@ -170,7 +170,7 @@ static bool read_lzf(RdbReader *r, char **s, size_t *len) {
      * lie, refused before the allocation. */
     if (ulen == 0 || clen == 0 || clen > UINT32_MAX || ulen > UINT32_MAX ||
         ulen > clen * 90 + 64)
-        return fail(r, "Invalid LZF compressed string");
+        return rdb_fail(r, "Invalid LZF compressed string");
     char *c;
     if (!read_alloc(r, clen, &c)) return false;
     char *u = mem_alloc((size_t)ulen + 1);
@@ -178,7 +178,7 @@ static bool read_lzf(RdbReader *r, char **s, size_t *len) {
     mem_free(c);
     if (got != ulen) {
         mem_free(u);
-        return fail(r, "Invalid LZF compressed string");
+        return rdb_fail(r, "Invalid LZF compressed string");
     }
     u[ulen] = '\0';
     *s = u;
@@ -212,7 +212,7 @@ bool rdb_read_string(RdbReader *r, char **s, size_t *len) {
                       (uint32_t)b[3] << 24);
         break;
     case RDB_ENC_LZF: return read_lzf(r, s, len);
-    default: return fail(r, "Unknown RDB string encoding type %d", (int)l);
+    default: return rdb_fail(r, "Unknown RDB string encoding type %d", (int)l);
     }
     char buf[24];
     *len = num_format_int64(buf, v);
@@ -241,7 +241,7 @@ static bool read_text_double(RdbReader *r, double *d) {
         buf[n] = '\0';
         char *endp;
         *d = strtod(buf, &endp);
-        if (n == 0 || endp != buf + n) return fail(r, "Invalid double value");
+        if (n == 0 || endp != buf + n) return rdb_fail(r, "Invalid double value");
     }
     return true;
 }
@@ -280,6 +280,7 @@ static void obj_free(ValueType t, void *obj) {
     case TYPE_SET: set_free(obj); break;
     case TYPE_ZSET: zset_free(obj); break;
     case TYPE_LIST: ql_free(obj); break;
+    case TYPE_STREAM: stream_free(obj); break;
     default: break;
     }
 }
@@ -318,16 +319,16 @@ static bool add_hash(Builder *b, const char *f, size_t flen, const char *v, size
     }
     bool added = hash_set(&h, f, flen, v, vlen);
     b->obj = h;
-    return added ? true : fail(b->r, "Duplicate hash fields detected");
+    return added ? true : rdb_fail(b->r, "Duplicate hash fields detected");
 }
 
 /* Sorted sets are gathered in a table and ordered once at the end
  * (zset_build_*: O(n log n) whatever order the input has). */
 static bool add_zset(Builder *b, const char *m, size_t mlen, double score) {
-    if (isnan(score)) return fail(b->r, "Zset with NAN score detected");
+    if (isnan(score)) return rdb_fail(b->r, "Zset with NAN score detected");
     bool isnew;
     zset_build_slot(b->obj, m, mlen, score, &isnew);
-    return isnew ? true : fail(b->r, "Duplicate zset fields detected");
+    return isnew ? true : rdb_fail(b->r, "Duplicate zset fields detected");
 }
 
 /* A score stored as a listpack/ziplist element (text or integer). */
@@ -353,7 +354,7 @@ static bool builder_add(Builder *b, const char *s, size_t len) {
         Set *st = b->obj;
         bool added = set_add(&st, s, len);
         b->obj = st;
-        return added ? true : fail(b->r, "Duplicate set members detected");
+        return added ? true : rdb_fail(b->r, "Duplicate set members detected");
     }
     case TYPE_HASH:
         if (!b->have_half) {
@@ -368,7 +369,7 @@ static bool builder_add(Builder *b, const char *s, size_t len) {
             b->have_half = false;
             return ok;
         }
-    default: return fail(b->r, "internal: bad builder");
+    default: return rdb_fail(b->r, "internal: bad builder");
     }
 }
 
@@ -390,8 +391,8 @@ static bool blob_elem(void *ctx, const BlobElem *e) {
         }
         double score;
         bool ok = elem_score(e, &score) ? add_zset(b, b->half, b->half_len, score)
-                                        : fail(b->r, "%s integrity check failed (bad score)",
-                                               b->what);
+                                        : rdb_fail(b->r, "%s integrity check failed (bad score)",
+                                                   b->what);
         mem_free(b->half);
         b->half = NULL;
         b->have_half = false;
@@ -458,13 +459,13 @@ static bool load_blob(Builder *b, Walker walk, const char *blob, size_t n, bool 
     const unsigned char *u = (const unsigned char *)blob;
     size_t k = 0;
     if (walk(u, n, NULL, NULL, &k) != BLOB_OK || (pairs && k % 2))
-        return fail(b->r, "%s integrity check failed.", b->what);
+        return rdb_fail(b->r, "%s integrity check failed.", b->what);
     if (pairs && b->type == TYPE_HASH) {
-        if (!blob_fields_unique(walk, u, n, k)) return fail(b->r, "Duplicate hash fields detected");
+        if (!blob_fields_unique(walk, u, n, k)) return rdb_fail(b->r, "Duplicate hash fields detected");
         b->fields_unique = true;
     }
     if (walk(u, n, blob_elem, b, NULL) != BLOB_OK)
-        return fail(b->r, "%s integrity check failed.", b->what);
+        return rdb_fail(b->r, "%s integrity check failed.", b->what);
     if (count) *count = k;
     return true;
 }
@@ -515,13 +516,13 @@ static bool load_quicklist(RdbReader *r, Builder *b, bool v2) {
         uint64_t container = RDB_QL_PACKED;
         if (v2 && !read_count(r, &container)) return false;
         if (container != RDB_QL_PACKED && container != RDB_QL_PLAIN)
-            return fail(r, "Quicklist integrity check failed.");
+            return rdb_fail(r, "Quicklist integrity check failed.");
         char *s;
         size_t len;
         if (!rdb_read_string(r, &s, &len)) return false;
         bool ok;
         if (len == 0) {
-            ok = fail(r, "%s integrity check failed.", v2 ? "Listpack" : "Ziplist");
+            ok = rdb_fail(r, "%s integrity check failed.", v2 ? "Listpack" : "Ziplist");
         } else if (container == RDB_QL_PLAIN) {
             ok = builder_add(b, s, len);
         } else {
@@ -537,8 +538,7 @@ static bool load_quicklist(RdbReader *r, Builder *b, bool v2) {
 
 bool rdb_type_is_value(int type) {
     return (type >= RDB_TYPE_STRING && type <= RDB_TYPE_ZSET_2) ||
-           (type >= RDB_TYPE_HASH_ZIPMAP && type <= RDB_TYPE_LIST_QUICKLIST) ||
-           (type >= RDB_TYPE_HASH_LISTPACK && type <= RDB_TYPE_LIST_QUICKLIST_2);
+           (type >= RDB_TYPE_HASH_ZIPMAP && type <= RDB_TYPE_STREAM_LISTPACKS_2);
 }
 
 const char *rdb_type_name(int type) {
@@ -564,6 +564,8 @@ static ValueType value_type_of(int type) {
     case RDB_TYPE_ZSET_2:
     case RDB_TYPE_ZSET_ZIPLIST:
     case RDB_TYPE_ZSET_LISTPACK: return TYPE_ZSET;
+    case RDB_TYPE_STREAM_LISTPACKS:
+    case RDB_TYPE_STREAM_LISTPACKS_2: return TYPE_STREAM;
     default: return TYPE_HASH;
     }
 }
@@ -571,14 +573,19 @@ static ValueType value_type_of(int type) {
 bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
     memset(out, 0, sizeof(*out));
     if (!rdb_type_is_value(type)) {
-        if (type == RDB_TYPE_MODULE || type == RDB_TYPE_MODULE_2 ||
-            type == RDB_TYPE_STREAM_LISTPACKS || type == RDB_TYPE_STREAM_LISTPACKS_2)
-            return fail(r, "RDB type %d (%s) is not supported by kilat yet", type,
+        if (type == RDB_TYPE_MODULE || type == RDB_TYPE_MODULE_2)
+            return rdb_fail(r, "RDB type %d (%s) is not supported by kilat yet", type,
                         rdb_type_name(type));
-        return fail(r, "Unknown RDB encoding type %d", type);
+        return rdb_fail(r, "Unknown RDB encoding type %d", type);
     }
     out->type = value_type_of(type);
     if (type == RDB_TYPE_STRING) return rdb_read_string(r, &out->str, &out->len);
+    if (type == RDB_TYPE_STREAM_LISTPACKS || type == RDB_TYPE_STREAM_LISTPACKS_2) {
+        Stream *st;
+        if (!rdb_stream_read(r, type, &st)) return false;
+        out->obj = st; /* an empty stream is a value (XADD MAXLEN 0, XDEL) */
+        return true;
+    }
 
     /* Redis keeps a listpack/ziplist hash or zset a listpack whatever the
      * length of its elements (only the entry count converts it), unlike a
@@ -628,7 +635,7 @@ bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
     case RDB_TYPE_LIST_QUICKLIST: ok = load_quicklist(r, &b, false); break;
     default: ok = load_quicklist(r, &b, true); break;
     }
-    if (ok && b.have_half) ok = fail(r, "Odd number of elements in a pair encoding");
+    if (ok && b.have_half) ok = rdb_fail(r, "Odd number of elements in a pair encoding");
     if (ok) builder_finish(&b);
     cfg.hash_max_listpack_value = hash_value_max;
     cfg.zset_max_listpack_value = zset_value_max;

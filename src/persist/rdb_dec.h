@@ -31,6 +31,9 @@ void rdb_reader_mem(RdbReader *r, const void *p, size_t n, int version);
 /* Offset of the next byte to read (for error messages). */
 uint64_t rdb_reader_offset(const RdbReader *r);
 
+/* Sets r->err (the first error wins) and returns false. */
+bool rdb_fail(RdbReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 bool rdb_read_byte(RdbReader *r, uint8_t *v);
 bool rdb_read_raw(RdbReader *r, void *dst, size_t n);
 bool rdb_read_u64le(RdbReader *r, uint64_t *v);

@@ -21,6 +21,7 @@
 #include "crc64.h"
 #include "rdb_format.h"
 #include "rdb_lp.h"
+#include "rdb_stream.h"
 
 /* ---------- the buffer ---------- */
 
@@ -333,7 +334,7 @@ uint8_t rdb_object_type(const Entry *e) {
         return zset_is_listpack(entry_obj(e)) ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2;
     case TYPE_HASH:
         return hash_is_listpack(entry_obj(e)) ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
-    case TYPE_STREAM: break; /* streamrdb's RDB_TYPE_STREAM_LISTPACKS_3 */
+    case TYPE_STREAM: return RDB_TYPE_STREAM_LISTPACKS_2;
     }
     ASSERT(0);
     return 0;
@@ -362,7 +363,7 @@ void rdb_write_value(RdbBuf *b, const Entry *e) {
     case TYPE_SET: write_set(b, entry_obj(e)); break;
     case TYPE_ZSET: write_zset(b, entry_obj(e)); break;
     case TYPE_HASH: write_hash(b, entry_obj(e)); break;
-    case TYPE_STREAM: break; /* streamrdb */
+    case TYPE_STREAM: rdb_stream_write(b, entry_obj(e)); break;
     }
 }
 

@@ -10,21 +10,23 @@ The Lua CVEs are in test_cve_lua.py. Elsewhere:
   CVE-2022-0543  test_scripting_cve.py::test_cve_2022_0543_package_unreachable
   CVE-2024-31449 test_cve_lua.py::test_cve_2024_31449_bit_tohex_int_min
                  (and test_scripting_cve.py::test_bit_tohex_widths)
-Not here yet: CVE-2026-66373 (stream RDB, issue 16) comes with streams. Debian's
-other patches concern code kilat does not have: redis-check-aof's file
+Debian's other patches concern code kilat does not have: redis-check-aof's file
 name (CVE-2025-27151), replication (CVE-2026-23631) and the cluster bus
 (CVE-2026-21863, CVE-2026-92925). CVE-2026-81934 (TLS) is in test_tls.py."""
 
 import os
 import shutil
 import socket
+import struct
 import subprocess
 import tempfile
 import time
 
 import pytest
+import redis
 
 from conftest import SLOW, bulk, closed_by_server, err, send_all, wait_for
+from test_dump import crc64_jones
 
 LONG_MAX = 9223372036854775807
 LONG_MIN = -9223372036854775808
@@ -582,6 +584,46 @@ def test_cve_2026_25243_restore_huge_string_length(raw):
     assert raw.cmd_raw("RESTORE", "k", 0, payload) in (
         err("ERR DUMP payload version or checksum are wrong"), err("ERR Bad data format"))
     assert raw.cmd("EXISTS", "k") == 0
+
+
+# ----------------------------------------------------------- CVE-2026-66373
+# DUMP of redis-server 7.0.15 after XADD c 1-0 f v; XGROUP CREATE c g 0;
+# XREADGROUP GROUP g a STREAMS c >; XGROUP CREATECONSUMER c g b (type +
+# value, no footer). Byte 127 is consumer b's PEL count (0).
+STREAM_1_0 = bytes.fromhex(
+    "130110000000000000000100000000000000001d1d0000000a00010100010101"
+    "81660200010201000100018176020401ff010100010000000101016701000101"
+    "00000000000000010000000000000000a70be74ca201000001020161a70be74c"
+    "a201000001000000000000000100000000000000000162af0be74ca201000000")
+
+
+def stream_payload(body):
+    p = body + b"\x0a\x00"
+    return p + struct.pack("<Q", crc64_jones(p))
+
+
+@pytest.mark.parametrize("sanitize", ["yes", "no"])
+def test_cve_2026_66373_stream_nack_in_two_consumer_pels(r, sanitize):
+    """A stream payload whose pending entry 1-0 is in the PELs of two
+    consumers (the record would be freed twice: XACK through one, then
+    the other's dangling pointer) is refused with sanitize-dump-payload
+    yes and no; the intact payload loads."""
+    assert STREAM_1_0[127] == 0
+    r.config_set("sanitize-dump-payload", sanitize)
+    assert r.restore("mystream", 0, stream_payload(STREAM_1_0)) == b"OK"
+    assert r.xpending("mystream", "g")["pending"] == 1
+    shared = STREAM_1_0[:127] + b"\x01" + struct.pack(">QQ", 1, 0) + STREAM_1_0[128:]
+    with pytest.raises(redis.ResponseError, match="Bad data format"):
+        r.restore("shared", 0, stream_payload(shared))
+    assert r.exists("shared") == 0
+    for cmd in (("XACK", "shared", "g", "1-0"),
+                ("XREADGROUP", "GROUP", "g", "b", "COUNT", "10", "STREAMS", "shared", "0")):
+        try:
+            r.execute_command(*cmd)
+        except redis.ResponseError:
+            pass
+    assert r.delete("shared") == 0
+    assert r.ping()
 
 
 # ----------------------------------------------------------- CVE-2025-21605
