@@ -892,6 +892,7 @@ static void cmd_xautoclaim(Client *c) {
             prop_xclaim_id(c, 1, g, &id, nack);
             db_add_dirty(1);
             stream_group_ack(g, &id);
+            next = idmap_seek_ge(g->pel, &id); /* the delete moved positions */
             if (ndeleted == deleted_cap) {
                 deleted_cap *= 2;
                 deleted = mem_realloc(deleted, sizeof(StreamId) * deleted_cap);
