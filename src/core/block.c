@@ -27,6 +27,9 @@ typedef struct BlockedKey {
     char kbuf[];             /* db index (4 bytes) + key */
 } BlockedKey;
 
+/* The key whose waiters block_serve_ready is retrying (NULL otherwise). */
+static BlockedKey *serving;
+
 typedef struct BlockState {
     BlockedKey **keys;
     int nkeys;
@@ -295,6 +298,12 @@ static bool retry(Client *c) {
     return true;
 }
 
+const char *block_retry_key(size_t *klen) {
+    if (!serving) return NULL;
+    *klen = serving->klen - 4;
+    return serving->kbuf + 4;
+}
+
 void block_serve_ready(void) {
     /* Not while a script is busy (its hook serves other clients): the keys
      * stay ready until it ends, so a waiter sees all of its pushes or none. */
@@ -305,10 +314,12 @@ void block_serve_ready(void) {
         BlockedKey *bk = ready[i];
         bk->ready = false;
         bk->busy = true;
+        serving = bk;
         /* Serve in arrival order until a waiter cannot be served (the key
          * ran dry): the ones behind it would fail the same way. */
         while (bk->n > 0 && retry(bk->clients[0])) {
         }
+        serving = NULL;
         bk->busy = false;
         free_bk_if_unused(bk);
     }

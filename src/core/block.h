@@ -34,6 +34,10 @@ void block_signal_db(int db_index);
 /* Retries the waiters of signalled keys (called after each top-level
  * command, never inside one). */
 void block_serve_ready(void);
+/* While block_serve_ready retries a waiter: the signalled key it is
+ * retried for (*klen bytes), else NULL. A woken stream reader answers for
+ * that key only, as Redis serves it. */
+const char *block_retry_key(size_t *klen);
 /* Replies to and unblocks clients whose deadline passed. */
 void block_check_timeouts(int64_t now_ms);
 /* Milliseconds until the earliest deadline (-1: none). */
