@@ -2,8 +2,10 @@
  * value) sit in sorted arrays in leaves linked both ways; inner nodes hold
  * separator IDs: child i holds the IDs in [key[i-1], key[i]). Every leaf
  * but a lone root holds at least LEAF_MIN entries, every inner node but
- * the root at least INNER_MIN children. A lone root leaf grows by powers
- * of two (small PELs stay small); other leaves are LEAF_BYTES.
+ * the root at least INNER_MIN children. A leaf's allocation follows its
+ * count (jemalloc size classes that are multiples of 64, up to
+ * LEAF_BYTES): small PELs stay small and thinned-out leaves give memory
+ * back even before they merge.
  *
  *   leaf (64-byte aligned):  prev | next | n | cap | bytes | e[0] .. e[cap-1]
  *   handle (IdMapNode *):    leaf address | index   (index < 64)
@@ -16,7 +18,6 @@
 
 #define LEAF_ALIGN 64
 #define LEAF_BYTES 1024
-#define LEAF_SMALLEST 64
 
 typedef struct {
     StreamId id;
@@ -31,7 +32,7 @@ typedef struct Leaf {
 } Leaf;
 
 #define LEAF_CAP ((LEAF_BYTES - sizeof(Leaf)) / sizeof(Entry))
-#define LEAF_MIN (LEAF_CAP / 2)
+#define LEAF_MIN (LEAF_CAP * 3 / 4)
 #define INNER_KEYS 20
 #define INNER_MIN ((INNER_KEYS + 1) / 2)
 
@@ -62,7 +63,18 @@ static inline size_t handle_index(const IdMapNode *h) {
     return (uintptr_t)h & (LEAF_ALIGN - 1);
 }
 
-/* bytes: a power of two from LEAF_SMALLEST to LEAF_BYTES */
+/* Leaf sizes: allocator size classes that are multiples of LEAF_ALIGN, so
+ * that the allocator aligns them so by itself (no padding). */
+static const uint16_t leaf_classes[] = {64, 128, 192, 256, 320, 384, 448, 512, 640, 768, 896, 1024};
+
+/* The smallest leaf size that holds n entries (n <= LEAF_CAP). */
+static size_t leaf_fit(size_t n) {
+    for (size_t i = 0; i < sizeof(leaf_classes) / sizeof(leaf_classes[0]); i++)
+        if ((leaf_classes[i] - sizeof(Leaf)) / sizeof(Entry) >= n) return leaf_classes[i];
+    return LEAF_BYTES;
+}
+
+/* bytes: one of leaf_classes */
 static Leaf *leaf_new(IdMap *m, size_t bytes) {
     Leaf *l = mem_alloc_aligned(LEAF_ALIGN, bytes);
     l->prev = l->next = NULL;
@@ -164,21 +176,48 @@ static void leaf_put(Leaf *l, size_t pos, const StreamId *id, void *val) {
     l->n++;
 }
 
-/* A lone root leaf that is full grows to the next power of two. */
-static Leaf *root_leaf_grow(IdMap *m, Leaf *l) {
-    Leaf *g = leaf_new(m, l->bytes * 2);
-    memcpy(g->e, l->e, l->n * sizeof(Entry));
-    g->n = l->n;
+/* Moves l's entries to a new leaf of `bytes` that takes l's place in the
+ * leaf chain; returns it (the caller puts it in the parent's slot). */
+static Leaf *leaf_resize(IdMap *m, Leaf *l, size_t bytes) {
+    if (bytes == l->bytes) return l;
+    Leaf *r = leaf_new(m, bytes);
+    memcpy(r->e, l->e, l->n * sizeof(Entry));
+    r->n = l->n;
+    r->prev = l->prev;
+    r->next = l->next;
+    if (r->prev)
+        r->prev->next = r;
+    else
+        m->first = r;
+    if (r->next)
+        r->next->prev = r;
+    else
+        m->last = r;
     leaf_free(m, l);
-    m->root = m->first = m->last = g;
-    return g;
+    return r;
 }
 
-static int leaf_insert(IdMap *m, Leaf *l, const StreamId *id, void *val, StreamId *sep,
+/* Room for n entries, with slack when growing (a quarter). */
+static Leaf *leaf_reserve(IdMap *m, Leaf *l, size_t n) {
+    if (n <= l->cap) return l;
+    size_t want = n + n / 4;
+    return leaf_resize(m, l, leaf_fit(want < LEAF_CAP ? want : LEAF_CAP));
+}
+
+/* After l lost entries: a smaller size when even a fresh growth would be. */
+static Leaf *leaf_trim(IdMap *m, Leaf *l) {
+    size_t n = l->n, want = n + n / 4 + 1, need = n + 2;
+    if (n == 0 || leaf_fit(want < LEAF_CAP ? want : LEAF_CAP) >= l->bytes) return l;
+    return leaf_resize(m, l, leaf_fit(need < LEAF_CAP ? need : LEAF_CAP));
+}
+
+/* slot: the parent's pointer to the leaf (updated when it moves). */
+static int leaf_insert(IdMap *m, void **slot, const StreamId *id, void *val, StreamId *sep,
                        void **right) {
+    Leaf *l = *slot;
     size_t pos = leaf_lower(l, id);
     if (pos < l->n && stream_id_cmp(&l->e[pos].id, id) == 0) return INS_DUP;
-    if (l->n == l->cap && l->cap < LEAF_CAP) l = root_leaf_grow(m, l);
+    if (l->n < LEAF_CAP) *slot = l = leaf_reserve(m, l, (size_t)l->n + 1);
     if (l->n < l->cap) {
         leaf_put(l, pos, id, val);
         return INS_OK;
@@ -192,11 +231,11 @@ static int leaf_insert(IdMap *m, Leaf *l, const StreamId *id, void *val, StreamI
     /* appending at the very end keeps the left leaf full (PELs grow by
      * increasing IDs); otherwise split in half */
     size_t keep = (pos == l->n && !l->next) ? l->n : total / 2;
-    Leaf *r = leaf_new(m, LEAF_BYTES);
+    Leaf *r = leaf_new(m, leaf_fit(total - keep));
     memcpy(l->e, tmp, keep * sizeof(Entry));
-    l->n = (uint32_t)keep;
+    l->n = (uint16_t)keep;
     memcpy(r->e, &tmp[keep], (total - keep) * sizeof(Entry));
-    r->n = (uint32_t)(total - keep);
+    r->n = (uint16_t)(total - keep);
     r->next = l->next;
     r->prev = l;
     if (l->next)
@@ -204,20 +243,21 @@ static int leaf_insert(IdMap *m, Leaf *l, const StreamId *id, void *val, StreamI
     else
         m->last = r;
     l->next = r;
+    *slot = leaf_trim(m, l);
     *sep = r->e[0].id;
     *right = r;
     return INS_SPLIT;
 }
 
 /* rightmost: node is the last at its level (appends split it unevenly). */
-static int node_insert(IdMap *m, void *node, int height, bool rightmost, const StreamId *id,
+static int node_insert(IdMap *m, void **slot, int height, bool rightmost, const StreamId *id,
                        void *val, StreamId *sep, void **right) {
-    if (height == 0) return leaf_insert(m, node, id, val, sep, right);
-    Inner *in = node;
+    if (height == 0) return leaf_insert(m, slot, id, val, sep, right);
+    Inner *in = *slot;
     size_t ci = inner_slot(in, id);
     StreamId csep;
     void *cright;
-    int r = node_insert(m, in->child[ci], height - 1, rightmost && ci == in->n - 1, id, val,
+    int r = node_insert(m, &in->child[ci], height - 1, rightmost && ci == in->n - 1, id, val,
                         &csep, &cright);
     if (r != INS_SPLIT) return r;
     /* put (csep, cright) after child ci, in a scratch copy one wider */
@@ -254,13 +294,13 @@ static int node_insert(IdMap *m, void *node, int height, bool rightmost, const S
 
 bool idmap_insert(IdMap *m, const StreamId *id, void *val) {
     if (!m->root) {
-        Leaf *l = leaf_new(m, LEAF_SMALLEST);
+        Leaf *l = leaf_new(m, leaf_classes[0]);
         m->root = m->first = m->last = l;
         m->height = 0;
     }
     StreamId sep;
     void *right;
-    int r = node_insert(m, m->root, m->height, true, id, val, &sep, &right);
+    int r = node_insert(m, &m->root, m->height, true, id, val, &sep, &right);
     if (r == INS_DUP) return false;
     if (r == INS_SPLIT) {
         Inner *in = inner_new(m);
@@ -284,32 +324,39 @@ static void inner_drop(Inner *in, size_t i) {
     in->n--;
 }
 
-/* Child ci of parent p (leaves) holds fewer than LEAF_MIN: borrow one
- * entry from a sibling or merge with it. */
+/* Child ci of parent p (leaves) holds fewer than LEAF_MIN: merge it with
+ * a sibling when both fit in one leaf, else share their entries evenly. */
 static void leaf_fix(IdMap *m, Inner *p, size_t ci) {
     size_t li = ci > 0 ? ci - 1 : ci; /* the pair (li, li+1) */
     Leaf *a = p->child[li], *b = p->child[li + 1];
-    if (a->n + b->n <= LEAF_CAP) {
+    size_t total = (size_t)a->n + b->n;
+    if (total <= LEAF_CAP) {
+        a = leaf_resize(m, a, leaf_fit(total));
         memcpy(&a->e[a->n], b->e, b->n * sizeof(Entry));
-        a->n += b->n;
+        a->n = (uint16_t)total;
         a->next = b->next;
         if (b->next)
             b->next->prev = a;
         else
             m->last = a;
         leaf_free(m, b);
+        p->child[li] = a;
         inner_drop(p, li + 1);
         return;
     }
-    if (li == ci) { /* short one is a: take b's first */
-        a->e[a->n++] = b->e[0];
-        memmove(b->e, &b->e[1], (b->n - 1) * sizeof(Entry));
-        b->n--;
-    } else { /* short one is b: take a's last */
-        memmove(&b->e[1], b->e, b->n * sizeof(Entry));
-        b->e[0] = a->e[--a->n];
-        b->n++;
-    }
+    Entry tmp[2 * LEAF_CAP];
+    memcpy(tmp, a->e, a->n * sizeof(Entry));
+    memcpy(&tmp[a->n], b->e, b->n * sizeof(Entry));
+    size_t na = total / 2;
+    a->n = b->n = 0; /* in tmp: nothing to carry over */
+    a = leaf_resize(m, a, leaf_fit(na + 1));
+    b = leaf_resize(m, b, leaf_fit(total - na + 1));
+    memcpy(a->e, tmp, na * sizeof(Entry));
+    a->n = (uint16_t)na;
+    memcpy(b->e, &tmp[na], (total - na) * sizeof(Entry));
+    b->n = (uint16_t)(total - na);
+    p->child[li] = a;
+    p->child[li + 1] = b;
     p->key[li] = b->e[0].id;
 }
 
@@ -346,19 +393,20 @@ static void inner_fix(IdMap *m, Inner *p, size_t ci) {
 }
 
 /* true when found and removed. */
-static bool node_delete(IdMap *m, void *node, int height, const StreamId *id, void **old) {
+static bool node_delete(IdMap *m, void **slot, int height, const StreamId *id, void **old) {
     if (height == 0) {
-        Leaf *l = node;
+        Leaf *l = *slot;
         size_t pos = leaf_lower(l, id);
         if (pos == l->n || stream_id_cmp(&l->e[pos].id, id) != 0) return false;
         if (old) *old = l->e[pos].val;
         memmove(&l->e[pos], &l->e[pos + 1], (l->n - pos - 1) * sizeof(Entry));
         l->n--;
+        *slot = leaf_trim(m, l);
         return true;
     }
-    Inner *in = node;
+    Inner *in = *slot;
     size_t ci = inner_slot(in, id);
-    if (!node_delete(m, in->child[ci], height - 1, id, old)) return false;
+    if (!node_delete(m, &in->child[ci], height - 1, id, old)) return false;
     if (height == 1) {
         if (((Leaf *)in->child[ci])->n < LEAF_MIN) leaf_fix(m, in, ci);
     } else if (((Inner *)in->child[ci])->n < INNER_MIN) {
@@ -368,7 +416,7 @@ static bool node_delete(IdMap *m, void *node, int height, const StreamId *id, vo
 }
 
 bool idmap_delete(IdMap *m, const StreamId *id, void **old) {
-    if (!m->root || !node_delete(m, m->root, m->height, id, old)) return false;
+    if (!m->root || !node_delete(m, &m->root, m->height, id, old)) return false;
     m->len--;
     while (m->height > 0 && ((Inner *)m->root)->n == 1) {
         Inner *in = m->root;
