@@ -1,11 +1,11 @@
 /* ds/idmap.c -- StreamId -> pointer B+tree. Entries (16-byte ID, 8-byte
  * value) sit in sorted arrays in leaves linked both ways; inner nodes hold
- * separator IDs: child i holds the IDs in [key[i-1], key[i]). Every leaf
- * but a lone root holds at least LEAF_MIN entries, every inner node but
- * the root at least INNER_MIN children. A leaf's allocation follows its
- * count (jemalloc size classes that are multiples of 64, up to
- * LEAF_BYTES): small PELs stay small and thinned-out leaves give memory
- * back even before they merge.
+ * separator IDs: child i holds the IDs in [key[i-1], key[i]). No leaf but
+ * a lone root is empty (neighbours merge when they fit); every inner node
+ * but the root has two children or more, and INNER_MIN once a delete has
+ * passed through it. A leaf's allocation follows its count (jemalloc size
+ * classes that are multiples of 64, up to LEAF_BYTES): small PELs stay
+ * small and thinned-out leaves give memory back.
  *
  *   leaf (64-byte aligned):  prev | next | n | cap | bytes | e[0] .. e[cap-1]
  *   handle (IdMapNode *):    leaf address | index   (index < 64)
@@ -32,7 +32,6 @@ typedef struct Leaf {
 } Leaf;
 
 #define LEAF_CAP ((LEAF_BYTES - sizeof(Leaf)) / sizeof(Entry))
-#define LEAF_MIN (LEAF_CAP * 3 / 4)
 #define INNER_KEYS 20
 #define INNER_MIN ((INNER_KEYS + 1) / 2)
 
@@ -204,11 +203,12 @@ static Leaf *leaf_reserve(IdMap *m, Leaf *l, size_t n) {
     return leaf_resize(m, l, leaf_fit(want < LEAF_CAP ? want : LEAF_CAP));
 }
 
-/* After l lost entries: a smaller size when even a fresh growth would be. */
+/* After l lost entries: the smallest size with room for one more (growth
+ * adds a quarter, so the two do not undo each other at every change). */
 static Leaf *leaf_trim(IdMap *m, Leaf *l) {
-    size_t n = l->n, want = n + n / 4 + 1, need = n + 2;
-    if (n == 0 || leaf_fit(want < LEAF_CAP ? want : LEAF_CAP) >= l->bytes) return l;
-    return leaf_resize(m, l, leaf_fit(need < LEAF_CAP ? need : LEAF_CAP));
+    size_t need = (size_t)l->n + 1;
+    size_t bytes = leaf_fit(need < LEAF_CAP ? need : LEAF_CAP);
+    return l->n && bytes < l->bytes ? leaf_resize(m, l, bytes) : l;
 }
 
 /* slot: the parent's pointer to the leaf (updated when it moves). */
@@ -278,8 +278,9 @@ static int node_insert(IdMap *m, void **slot, int height, bool rightmost, const 
         return INS_OK;
     }
     /* split: left keeps half the children (all but the new one when the
-     * tree grows at its right edge), the key between goes up */
-    size_t lk = rightmost && ci + 2 == nkids ? nkids - 1 : nkids / 2;
+     * tree grows at its right edge: the new node gets two, as every inner
+     * node but the root has two children or more), the key between goes up */
+    size_t lk = rightmost && ci + 2 == nkids ? nkids - 2 : nkids / 2;
     Inner *rn = inner_new(m);
     memcpy(in->key, keys, (lk - 1) * sizeof(StreamId));
     memcpy(in->child, kids, lk * sizeof(void *));
@@ -324,40 +325,36 @@ static void inner_drop(Inner *in, size_t i) {
     in->n--;
 }
 
-/* Child ci of parent p (leaves) holds fewer than LEAF_MIN: merge it with
- * a sibling when both fit in one leaf, else share their entries evenly. */
-static void leaf_fix(IdMap *m, Inner *p, size_t ci) {
-    size_t li = ci > 0 ? ci - 1 : ci; /* the pair (li, li+1) */
+/* Merges leaf child li+1 of p into child li. */
+static void leaf_merge(IdMap *m, Inner *p, size_t li) {
     Leaf *a = p->child[li], *b = p->child[li + 1];
     size_t total = (size_t)a->n + b->n;
-    if (total <= LEAF_CAP) {
-        a = leaf_resize(m, a, leaf_fit(total));
-        memcpy(&a->e[a->n], b->e, b->n * sizeof(Entry));
-        a->n = (uint16_t)total;
-        a->next = b->next;
-        if (b->next)
-            b->next->prev = a;
-        else
-            m->last = a;
-        leaf_free(m, b);
-        p->child[li] = a;
-        inner_drop(p, li + 1);
-        return;
-    }
-    Entry tmp[2 * LEAF_CAP];
-    memcpy(tmp, a->e, a->n * sizeof(Entry));
-    memcpy(&tmp[a->n], b->e, b->n * sizeof(Entry));
-    size_t na = total / 2;
-    a->n = b->n = 0; /* in tmp: nothing to carry over */
-    a = leaf_resize(m, a, leaf_fit(na + 1));
-    b = leaf_resize(m, b, leaf_fit(total - na + 1));
-    memcpy(a->e, tmp, na * sizeof(Entry));
-    a->n = (uint16_t)na;
-    memcpy(b->e, &tmp[na], (total - na) * sizeof(Entry));
-    b->n = (uint16_t)(total - na);
+    a = leaf_resize(m, a, leaf_fit(total));
+    memcpy(&a->e[a->n], b->e, b->n * sizeof(Entry));
+    a->n = (uint16_t)total;
+    a->next = b->next;
+    if (b->next)
+        b->next->prev = a;
+    else
+        m->last = a;
+    leaf_free(m, b);
     p->child[li] = a;
-    p->child[li + 1] = b;
-    p->key[li] = b->e[0].id;
+    inner_drop(p, li + 1);
+}
+
+/* Child ci of p (a leaf) lost an entry: it merges with a neighbour when
+ * both fit in one leaf. p has two children or more, so no leaf stays
+ * empty; leaves are sized to their count, so ones that stay small cost
+ * little. (A split undone by the next delete costs a copy of one leaf,
+ * as a radix tree node's resize does.) */
+static void leaf_fix(IdMap *m, Inner *p, size_t ci) {
+    Leaf *l = p->child[ci];
+    size_t limit = LEAF_CAP;
+    if (ci > 0 && ((Leaf *)p->child[ci - 1])->n + (size_t)l->n <= limit)
+        leaf_merge(m, p, ci - 1);
+    else if (ci + 1 < p->n && (size_t)l->n + ((Leaf *)p->child[ci + 1])->n <= limit)
+        leaf_merge(m, p, ci);
+    ASSERT(((Leaf *)p->child[ci > 0 ? ci - 1 : 0])->n > 0);
 }
 
 /* The same for inner children, rotating keys through the parent. */
@@ -408,7 +405,7 @@ static bool node_delete(IdMap *m, void **slot, int height, const StreamId *id, v
     size_t ci = inner_slot(in, id);
     if (!node_delete(m, &in->child[ci], height - 1, id, old)) return false;
     if (height == 1) {
-        if (((Leaf *)in->child[ci])->n < LEAF_MIN) leaf_fix(m, in, ci);
+        leaf_fix(m, in, ci);
     } else if (((Inner *)in->child[ci])->n < INNER_MIN) {
         inner_fix(m, in, ci);
     }

@@ -201,6 +201,12 @@ static void test_queue(void) {
         idmap_insert(seq, &id, NULL);
     }
     CHECK(idmap_mem(seq) < 100000 * 26);
+    /* thinned out (every other one deleted): leaves shrink and merge */
+    for (int i = 0; i < 100000; i += 2) {
+        StreamId id = {(uint64_t)i, 0};
+        CHECK(idmap_delete(seq, &id, NULL));
+    }
+    CHECK(idmap_len(seq) == 50000 && idmap_mem(seq) < 50000 * 30);
     idmap_free(seq, NULL);
     for (int i = 0; i < BIGN; i++) big_delete(m, i);
     CHECK(bad == 0 && idmap_len(m) == 0);
