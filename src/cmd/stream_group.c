@@ -485,10 +485,26 @@ static void cmd_xreadgroup(Client *c) {
         return;
     }
     if (reexec && !count) count = XREAD_BLOCKED_DEFAULT_COUNT;
+    /* Woken up by a key: Redis serves a blocked XREADGROUP that key only
+     * (it looks at no other key, even one that has data too). */
+    int only = -1;
+    if (reexec) {
+        size_t wl;
+        const char *wk = block_serving_key(&wl);
+        for (int k = 0; wk && k < nstreams; k++) {
+            int ka = streams_arg + k;
+            if (c->argl[ka] == wl && memcmp(c->argv[ka], wk, wl) == 0) {
+                only = k;
+                break;
+            }
+        }
+    }
     StreamId *ids = mem_alloc(sizeof(StreamId) * (size_t)nstreams);
     bool *newer = mem_alloc(sizeof(bool) * (size_t)nstreams);
     for (int k = 0; k < nstreams; k++) {
         int ka = streams_arg + k, ia = ka + nstreams;
+        newer[k] = false;
+        if (only >= 0 && k != only) continue;
         if (reexec) { /* woken up: the key went away or changed type meanwhile */
             Entry *e = db_lookup(c->db, c->argv[ka], c->argl[ka], true);
             if (!e || entry_type(e) != TYPE_STREAM) {
@@ -507,7 +523,6 @@ static void cmd_xreadgroup(Client *c) {
                                 "with GROUP option", CSTR(c, ka), CSTR(c, group_arg));
             goto done;
         }
-        newer[k] = false;
         if (c->argl[ia] == 1 && c->argv[ia][0] == '$') {
             reply_error(c, "ERR The $ ID is meaningless in the context of XREADGROUP: you want "
                            "to read the history of this consumer by specifying a proper ID, or "
@@ -526,6 +541,7 @@ static void cmd_xreadgroup(Client *c) {
     if (units) propagate_unit_begin();
     for (int k = 0; k < nstreams; k++) {
         int ka = streams_arg + k;
+        if (only >= 0 && k != only) continue;
         bool wrongtype;
         Stream *s = sg_lookup(c, ka, true, &wrongtype);
         if (!s) continue;
@@ -550,6 +566,7 @@ static void cmd_xreadgroup(Client *c) {
             serve_history(c, s, con, &ids[k], count);
         }
         db_add_dirty(1);
+        if (reexec) break; /* a woken reader is served one stream */
     }
     if (units) propagate_unit_end();
     prevent_self_propagation();
@@ -892,6 +909,7 @@ static void cmd_xautoclaim(Client *c) {
             prop_xclaim_id(c, 1, g, &id, nack);
             db_add_dirty(1);
             stream_group_ack(g, &id);
+            next = idmap_seek_ge(g->pel, &id); /* the delete moved positions */
             if (ndeleted == deleted_cap) {
                 deleted_cap *= 2;
                 deleted = mem_realloc(deleted, sizeof(StreamId) * deleted_cap);

@@ -27,6 +27,9 @@ typedef struct BlockedKey {
     char kbuf[];             /* db index (4 bytes) + key */
 } BlockedKey;
 
+/* The key whose waiters block_serve_ready is retrying (NULL otherwise). */
+static BlockedKey *serving;
+
 typedef struct BlockState {
     BlockedKey **keys;
     int nkeys;
@@ -294,9 +297,6 @@ static bool retry(Client *c) {
     finish(c);
     return true;
 }
-
-/* The key whose waiters block_serve_ready is retrying (NULL otherwise). */
-static const BlockedKey *serving;
 
 const char *block_serving_key(size_t *klen) {
     if (!serving) return NULL;

@@ -42,6 +42,13 @@ void *mem_calloc(size_t n) {
     return p;
 }
 
+void *mem_alloc_aligned(size_t align, size_t n) {
+    void *p = NULL;
+    if (UNLIKELY(posix_memalign(&p, align, n ? n : 1) != 0)) return oom(n);
+    account_add(p);
+    return p;
+}
+
 void *mem_realloc(void *p, size_t n) {
     if (!p) return mem_alloc(n);
     size_t old = malloc_usable_size(p);

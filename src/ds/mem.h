@@ -8,6 +8,9 @@
 
 void *mem_alloc(size_t n);
 void *mem_calloc(size_t n);
+/* n bytes at an address that is a multiple of align (a power of two, at
+ * least sizeof(void *)); freed with mem_free. */
+void *mem_alloc_aligned(size_t align, size_t n);
 void *mem_realloc(void *p, size_t n) WUR;   /* p may be NULL */
 void mem_free(void *p);                     /* p may be NULL */
 char *mem_strndup(const char *s, size_t n); /* NUL-terminated copy */

@@ -208,6 +208,32 @@ def test_xreadgroup_block(connect, c):
     assert w.cmd("EXEC") == [None]
 
 
+
+def test_xreadgroup_block_woken_key_only(connect, c):
+    """A blocked XREADGROUP on several keys, woken while two of them got
+    data (one transaction), answers for the key signalled first only; the
+    other key's entry stays undelivered for the next read."""
+    for k in ("s1", "s2"):
+        c("XGROUP", "CREATE", k, "g", "$", "MKSTREAM")
+    w = connect()
+    w.send_command("XREADGROUP", "GROUP", "g", "a", "BLOCK", "0", "STREAMS", "s1", "s2", ">", ">")
+    time.sleep(0.2)
+    c("MULTI")
+    c("XADD", "s2", "2-1", "f", "v2")
+    c("XADD", "s1", "1-1", "f", "v1")
+    c("EXEC")
+    assert w.read_reply() == [[b"s2", [[b"2-1", [b"f", b"v2"]]]]]
+    assert c("XPENDING", "s1", "g") == [0, None, None, None]
+    assert w.cmd("XREADGROUP", "GROUP", "g", "a", "STREAMS", "s1", "s2", ">", ">") == \
+        [[b"s1", [[b"1-1", [b"f", b"v1"]]]]]
+    # woken by the second key while the first has nothing: that key only
+    w.send_command("XREADGROUP", "GROUP", "g", "a", "COUNT", "5", "BLOCK", "0",
+                   "STREAMS", "s1", "s2", ">", ">")
+    time.sleep(0.2)
+    c("XADD", "s2", "3-1", "f", "v3")
+    assert w.read_reply() == [[b"s2", [[b"3-1", [b"f", b"v3"]]]]]
+
+
 # ------------------------------------------------------------------ XACK / XPENDING
 
 def test_xack(c):
