@@ -201,7 +201,9 @@ StreamAddResult stream_append(Stream *s, const StreamId *id, bool seq_given, uin
     Master m;
     if (tail) {
         read_master(tail->lp, &m);
-        if (lp_bytes(tail->lp) + total >= max_bytes ||
+        /* measured on Redis's layout of the node (its 6-byte header), so
+         * nodes split where Redis's do (XINFO, approximate trims) */
+        if (lp_redis_bytes(tail->lp) + total >= max_bytes ||
             (stream_node_max_entries && m.count + m.deleted >= stream_node_max_entries))
             tail = NULL;
     }

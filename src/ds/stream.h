@@ -10,7 +10,9 @@
  * count = live entries, deleted = entries flagged STREAM_FLAG_DELETED; IDs
  * are deltas from the node's master ID (the first entry appended to it).
  * A node takes entries until stream_node_max_bytes / _entries (configs
- * stream-node-max-bytes / stream-node-max-entries) would be passed.
+ * stream-node-max-bytes / stream-node-max-entries) would be passed; bytes
+ * are counted as Redis counts them (its listpack header, lp_redis_bytes)
+ * so that nodes split at the same entries.
  *
  * Ownership: the stream owns its nodes and its groups (groups are the
  * cgroups module's, ds/stream_cg.h: freed and copied through
