@@ -155,6 +155,10 @@ bool stream_node_load(Stream *s, const StreamId *master, unsigned char *lp);
 bool stream_node_valid(const StreamId *master, const unsigned char *lp, const StreamId *prev,
                        StreamId *last);
 
+/* The nodes Redis's radix tree would have for this stream's node index
+ * (XINFO STREAM radix-tree-nodes): O(nodes). */
+size_t stream_rax_nodes(const Stream *s);
+
 /* The live entry with the lowest (first) or highest ID; false when empty. */
 bool stream_edge_id(Stream *s, bool first, StreamId *id);
 
