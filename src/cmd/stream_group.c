@@ -548,10 +548,15 @@ static void cmd_xreadgroup(Client *c) {
         StreamGroup *g = group_of(s, c, group_arg);
         if (newer[k]) {
             StreamId maxid;
-            if (!s->length || !stream_edge_id(s, false, &maxid) ||
-                stream_id_cmp(&maxid, &g->last_id) <= 0)
+            if (reexec) {
+                /* woken: served once the stream's last ID passed the
+                 * group's, even if that entry is already gone (deleted or
+                 * trimmed): an empty list, as Redis */
+                if (stream_id_cmp(&s->last_id, &g->last_id) <= 0) continue;
+            } else if (!s->length || !stream_edge_id(s, false, &maxid) ||
+                       stream_id_cmp(&maxid, &g->last_id) <= 0) {
                 continue;
-            if (reexec && stream_id_cmp(&s->last_id, &g->last_id) <= 0) continue;
+            }
         }
         if (++served == 1) mark = reply_defer_len(c);
         if (c->resp == 2) reply_array(c, 2);

@@ -188,9 +188,7 @@ static void cmd_xinfo_stream(Client *c) {
     reply_cstr(c, "radix-tree-keys");
     reply_int(c, (int64_t)stream_node_count(s));
     reply_cstr(c, "radix-tree-nodes");
-    /* Redis counts its rax's inner nodes; ours is a flat index: the
-     * nearest figure is one node per key plus the root */
-    reply_int(c, (int64_t)stream_node_count(s) + 1);
+    reply_int(c, (int64_t)stream_rax_nodes(s)); /* as Redis's rax would hold */
     reply_cstr(c, "last-generated-id");
     sg_reply_id(c, &s->last_id);
     reply_cstr(c, "max-deleted-entry-id");

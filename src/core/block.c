@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../ds/ht.h"
 #include "../ds/mem.h"
@@ -304,6 +305,12 @@ const char *block_serving_key(size_t *klen) {
     return serving->kbuf + 4;
 }
 
+/* Whether the blocked command is XREADGROUP (woken on a key that is no
+ * longer a stream, it replies -UNBLOCKED and leaves). */
+static bool group_reader(const BlockState *bs) {
+    return bs->argc > 0 && bs->argl[0] == 10 && strncasecmp(bs->argv[0], "xreadgroup", 10) == 0;
+}
+
 /* Whether bk's key holds a stream right now. */
 static bool holds_stream(const BlockedKey *bk) {
     int32_t dbi;
@@ -328,12 +335,20 @@ void block_serve_ready(void) {
          * on a stream, where readers wait for different IDs or groups and
          * do not consume what others see: each is tried (Redis serves
          * every stream waiter whose ID is behind the stream's). */
-        bool all = holds_stream(bk);
+        /* A key that is no longer a stream (deleted, overwritten) ends
+         * the wait of its XREADGROUP waiters with an error (their group
+         * is gone with it), as Redis does; the others keep waiting. */
+        bool all = holds_stream(bk), stop = false;
         size_t j = 0;
         serving = bk;
         while (j < bk->n) {
-            if (retry(bk->clients[j])) continue; /* it left the list */
-            if (!all) break;
+            Client *w = bk->clients[j];
+            if (stop && !(!all && group_reader(w->block))) {
+                j++;
+                continue;
+            }
+            if (retry(w)) continue; /* it left the list */
+            if (!all) stop = true;
             j++;
         }
         serving = NULL;

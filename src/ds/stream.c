@@ -201,7 +201,9 @@ StreamAddResult stream_append(Stream *s, const StreamId *id, bool seq_given, uin
     Master m;
     if (tail) {
         read_master(tail->lp, &m);
-        if (lp_bytes(tail->lp) + total >= max_bytes ||
+        /* measured on Redis's layout of the node (its 6-byte header), so
+         * nodes split where Redis's do (XINFO, approximate trims) */
+        if (lp_redis_bytes(tail->lp) + total >= max_bytes ||
             (stream_node_max_entries && m.count + m.deleted >= stream_node_max_entries))
             tail = NULL;
     }
@@ -592,4 +594,66 @@ bool stream_node_valid(const StreamId *master, const unsigned char *clp, const S
     if (live != count || dead != deleted || live + dead == 0) return false;
     if (last) *last = before;
     return true;
+}
+
+/* --- Redis's rax node count ---------------------------------------------- */
+
+/* Redis keys its node index (a rax, a compressed trie) by each master ID as
+ * 16 big-endian bytes, and only ever inserts keys above the others. Such a
+ * trie is the same whatever was removed from it since (its removals merge
+ * back what the inserts split), so its node count follows from the keys in
+ * order: each insert only walks the rightmost path (the previous key's),
+ * leaves it at the first byte where the keys differ, splits the node there
+ * if that node holds several bytes, and hangs the rest of the key below. */
+size_t stream_rax_nodes(const Stream *s) {
+    struct {
+        uint8_t at, len; /* the bytes of the key it holds: [at, at + len) */
+        bool compr;      /* holds len bytes (else: 1 byte, one child per value) */
+    } path[17];
+    size_t n = 1, np = 0; /* the empty trie is one node */
+    unsigned char prev[16], cur[16];
+    for (size_t i = 0; i < s->nnodes; i++) {
+        const StreamId *m = &node_at(s, i)->master;
+        for (int b = 0; b < 8; b++) {
+            cur[b] = (unsigned char)(m->ms >> (56 - 8 * b));
+            cur[8 + b] = (unsigned char)(m->seq >> (56 - 8 * b));
+        }
+        if (i == 0) { /* the root takes all 16 bytes, over the key's leaf */
+            path[0].at = 0;
+            path[0].len = 16;
+            path[0].compr = true;
+            np = 1;
+            n = 2;
+        } else {
+            unsigned p = 0;
+            while (p < 15 && cur[p] == prev[p]) p++;
+            size_t k = 0;
+            while (k + 1 < np && path[k + 1].at <= p) k++;
+            if (path[k].compr) {
+                unsigned j = p - path[k].at, len = path[k].len;
+                if (j > 0) { /* the bytes before p stay a node of their own */
+                    path[k].len = (uint8_t)j;
+                    path[k].compr = j > 1;
+                    k++;
+                    n++;
+                }
+                if (len - j - 1 > 0) n++; /* the bytes after p, for the old keys */
+                path[k].at = (uint8_t)p; /* the branching node */
+                path[k].len = 1;
+                path[k].compr = false;
+            }
+            np = k + 1;
+            unsigned rest = 15 - p; /* bytes below the branching one */
+            if (rest > 0) {
+                path[np].at = (uint8_t)(p + 1);
+                path[np].len = (uint8_t)rest;
+                path[np].compr = rest > 1;
+                np++;
+                n++;
+            }
+            n++; /* the new key's leaf */
+        }
+        memcpy(prev, cur, 16);
+    }
+    return n;
 }

@@ -10,7 +10,9 @@
  * count = live entries, deleted = entries flagged STREAM_FLAG_DELETED; IDs
  * are deltas from the node's master ID (the first entry appended to it).
  * A node takes entries until stream_node_max_bytes / _entries (configs
- * stream-node-max-bytes / stream-node-max-entries) would be passed.
+ * stream-node-max-bytes / stream-node-max-entries) would be passed; bytes
+ * are counted as Redis counts them (its listpack header, lp_redis_bytes)
+ * so that nodes split at the same entries.
  *
  * Ownership: the stream owns its nodes and its groups (groups are the
  * cgroups module's, ds/stream_cg.h: freed and copied through
@@ -152,6 +154,10 @@ bool stream_node_load(Stream *s, const StreamId *master, unsigned char *lp);
  * the RDB loader's corrupt-payload checks. */
 bool stream_node_valid(const StreamId *master, const unsigned char *lp, const StreamId *prev,
                        StreamId *last);
+
+/* The nodes Redis's radix tree would have for this stream's node index
+ * (XINFO STREAM radix-tree-nodes): O(nodes). */
+size_t stream_rax_nodes(const Stream *s);
 
 /* The live entry with the lowest (first) or highest ID; false when empty. */
 bool stream_edge_id(Stream *s, bool first, StreamId *id);

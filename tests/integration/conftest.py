@@ -24,6 +24,7 @@ prints "ERROR: AddressSanitizer" / "runtime error:" fails the session.
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -159,7 +160,7 @@ class Server:
                 raise ServerError("%s exited during startup (code %s):\n%s" % (
                     self.name, self.exit_code,
                     self.output().decode(errors="replace")[-3000:]))
-            if self._answers_ping():
+            if self._answers_ping() and self._is_ours():
                 return
             time.sleep(0.02)
         self.kill()
@@ -189,6 +190,28 @@ class Server:
             return False
         finally:
             s.close()
+
+    def _is_ours(self):
+        """Whether the server answering on our port is the process we
+        started: free_port() is best effort, and while a slow (ASan, loaded)
+        server starts, another suite may take the port; ours then exits
+        with a bind error and start() tries another port."""
+        try:
+            c = RawConn(self.host, self.port, timeout=2 * SLOW)
+            try:
+                if self.password:
+                    c.cmd("AUTH", self.password)
+                info = c.cmd("INFO", "server")
+            finally:
+                c.close()
+        except (OSError, EOFError):
+            return False
+        if not isinstance(info, bytes):
+            return True     # INFO refused (ACL...): cannot tell
+        for line in info.split(b"\r\n"):
+            if line.startswith(b"process_id:"):
+                return int(line[11:]) == self.proc.pid
+        return True
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
@@ -744,16 +767,27 @@ def reference_redis(*extra, prefix="kilat-ref-"):
     if not binary:
         pytest.fail("redis-server is needed as the reference (apt-get install redis-server)")
     tmp = tempfile.mkdtemp(prefix=prefix)
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no", "--dir", tmp] + list(extra),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 15
-    while True:
-        try:
-            RawConn("127.0.0.1", port).close()
-            break
-        except OSError:
+    deadline = time.time() + 15 * SLOW
+    proc = None
+    while proc is None:
+        port = free_port()
+        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
+                                 "--save", "", "--appendonly", "no", "--dir", tmp] + list(extra),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while True:
+            if proc.poll() is not None:     # the port was taken meanwhile
+                proc = None
+                break
+            try:    # answering, and it is ours (not another suite's server)
+                c = RawConn("127.0.0.1", port, timeout=2 * SLOW)
+                try:
+                    pid = re.search(rb"process_id:(\d+)", c.cmd("INFO", "server"))
+                finally:
+                    c.close()
+                if pid and int(pid.group(1)) == proc.pid:
+                    break
+            except (OSError, EOFError):
+                pass
             if time.time() > deadline:
                 proc.kill()
                 pytest.fail("reference redis-server did not start")

@@ -211,6 +211,39 @@ static void test_nodes(void) {
     stream_node_max_bytes = 4096;
 }
 
+/* Nodes split where Redis's do (its listpack bytes), and radix-tree-nodes
+ * is what Redis's rax counts (figures from redis-server 7.0.15). */
+static void test_split_and_rax(void) {
+    char x[28];
+    memset(x, 'x', sizeof(x));
+    const char *fv[4] = {"f0", x, "f1", x};
+    size_t fvl[4] = {2, 28, 2, 28};
+    Stream *s = stream_new();
+    CHECK(stream_rax_nodes(s) == 1);
+    for (uint64_t i = 1; i <= 61; i++) {
+        StreamId id = sid(i, 0);
+        CHECK(stream_append(s, &id, true, 0, fv, fvl, 4, NULL) == STREAM_ADD_OK);
+        CHECK(stream_node_count(s) == (i <= 60 ? 1 : 2)); /* 23 + 68 * 59 + 60 < 4096 */
+    }
+    stream_free(s);
+    stream_node_max_entries = 4;
+    s = stream_new();
+    for (uint64_t i = 1; i <= 8; i++) {
+        StreamId id = sid(i, 0);
+        CHECK(stream_append(s, &id, true, 0, fv, fvl, 2, NULL) == STREAM_ADD_OK);
+        CHECK(stream_rax_nodes(s) == (i <= 4 ? 2 : 6));
+    }
+    stream_free(s);
+    s = stream_new(); /* keys differing in their last byte: no tail below */
+    for (uint64_t i = 0; i < 12; i++) {
+        StreamId id = sid(1, i);
+        CHECK(stream_append(s, &id, true, 0, fv, fvl, 2, NULL) == STREAM_ADD_OK);
+    }
+    CHECK(stream_node_count(s) == 3 && stream_rax_nodes(s) == 5); /* 1-0 1-4 1-8 */
+    stream_free(s);
+    stream_node_max_entries = 100;
+}
+
 static void test_ids(void) {
     Stream *s = stream_new();
     const char *fv[2] = {"f", "v"};
@@ -305,6 +338,7 @@ static void test_validate(void) {
 int main(void) {
     srand(42);
     test_ids();
+    test_split_and_rax();
     test_validate();
     test_nodes();
     test_random();
