@@ -709,13 +709,13 @@ static void cmd_xpending(Client *c) {
     for (IdMapNode *p = idmap_seek_ge(pel, &start);
          count && p && stream_id_cmp(idmap_node_id(p), &end) <= 0; p = idmap_next(p)) {
         const StreamNack *nack = idmap_node_val(p);
-        if (minidle && now - nack->delivery_time < minidle) continue;
+        if (minidle && stream_cg_ms_since(now, nack->delivery_time) < minidle) continue;
         n++;
         count--;
         reply_array(c, 4);
         sg_reply_id(c, idmap_node_id(p));
         reply_bulk(c, nack->consumer->name, nack->consumer->name_len);
-        int64_t idle = now - nack->delivery_time;
+        int64_t idle = stream_cg_ms_since(now, nack->delivery_time);
         reply_int(c, idle < 0 ? 0 : idle);
         reply_int(c, (int64_t)nack->delivery_count);
     }
@@ -768,7 +768,7 @@ static void cmd_xclaim(Client *c) {
             j++;
             if (!arg_int64_msg_or_reply(c, j, &deliverytime, "ERR Invalid IDLE option argument for XCLAIM"))
                 goto done;
-            deliverytime = now - deliverytime;
+            deliverytime = stream_cg_ms_since(now, deliverytime);
         } else if (arg_opt_is(c, j, "time") && more) {
             j++;
             if (!arg_int64_msg_or_reply(c, j, &deliverytime, "ERR Invalid TIME option argument for XCLAIM"))
@@ -817,7 +817,7 @@ static void cmd_xclaim(Client *c) {
             nack = stream_group_nack_find(g, id);
         }
         if (!nack) continue;
-        if (nack->consumer && minidle && now - nack->delivery_time < minidle) continue;
+        if (nack->consumer && minidle && stream_cg_ms_since(now, nack->delivery_time) < minidle) continue;
         if (!con) {
             bool created;
             con = consumer_get(c, g, 3, 1, &created);
@@ -923,7 +923,7 @@ static void cmd_xautoclaim(Client *c) {
             count--;
             continue;
         }
-        if (minidle && now - nack->delivery_time < minidle) continue;
+        if (minidle && stream_cg_ms_since(now, nack->delivery_time) < minidle) continue;
         if (!con) {
             bool created;
             con = consumer_get(c, g, 3, 1, &created);

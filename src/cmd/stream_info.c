@@ -50,7 +50,7 @@ static void cmd_xinfo_consumers(Client *c) {
     reply_array(c, (int64_t)g->nconsumers);
     for (size_t i = 0; i < g->nconsumers; i++) {
         const StreamConsumer *con = g->consumers[i];
-        int64_t idle = now - con->seen_time;
+        int64_t idle = stream_cg_ms_since(now, con->seen_time);
         reply_map(c, 3);
         reply_cstr(c, "name");
         reply_bulk(c, con->name, con->name_len);

@@ -24,6 +24,13 @@ typedef struct StreamConsumer StreamConsumer;
 
 #define STREAM_CG_INVALID_ENTRIES_READ (-1)
 
+/* now - t in ms, wrapping as two's complement: a RESTORE payload may
+ * carry any 64-bit delivery or seen time, and Redis's subtraction wraps
+ * (its idle times for such records are what this returns). */
+static inline int64_t stream_cg_ms_since(int64_t now, int64_t t) {
+    return (int64_t)((uint64_t)now - (uint64_t)t);
+}
+
 /* A pending entry: delivered, not yet acknowledged. */
 typedef struct {
     int64_t delivery_time;   /* last delivery (ms) */
