@@ -697,3 +697,34 @@ def settle(srv, interval=0.2, idle=0.1, timeout=60.0):
         if c1 - c0 <= idle * interval:
             return
         c0 = c1
+
+
+def reply_of(srv, words):
+    """The reply of one command on srv (an error reply as "error: ...")."""
+    c = Conn(srv.port, timeout=60.0)
+    try:
+        return c.call(*words)
+    except RespError as e:
+        return "error: %s" % e
+    finally:
+        c.close()
+
+
+def run_benchmark_words(a, srv, name, n, clients, words):
+    """redis-benchmark running `words` n times from `clients` clients on
+    srv (pinned per a.client_cpu/a.nice, keys drawn from a.keyspace): its
+    requests/s and p99, and the server's CPU per request."""
+    cmd = pin(a.client_cpu, a.nice) + [
+        a.benchmark, "-h", "127.0.0.1", "-p", str(srv.port), "-c",
+        str(clients), "-n", str(n), "-r", str(a.keyspace), "-q",
+        "--csv"] + words
+    settle(srv)
+    cpu0 = srv.cpu_seconds()
+    r, warn, wall = run_csv(cmd, srv.name, 900)
+    cpu1 = srv.cpu_seconds()
+    if warn:
+        print("  warning (%s %s): %s" % (srv.name, name,
+                                        warn.splitlines()[0][:200]),
+              file=sys.stderr)
+    return {"rps": float(r[1]), "p99_ms": float(r[6]),
+            "cpu_us": (cpu1 - cpu0) / n * 1e6, "cmd": shlex.join(cmd)}

@@ -119,16 +119,6 @@ def load(srv, seed=15):
         c.close()
 
 
-def reply_of(srv, words):
-    c = B.Conn(srv.port, timeout=60.0)
-    try:
-        return c.call(*words)
-    except B.RespError as e:
-        return "error: %s" % e
-    finally:
-        c.close()
-
-
 def check_words(name, cmd, sha):
     if cmd is None:
         return ["EVALSHA", sha, "1", "bits_small"]
@@ -139,26 +129,9 @@ def same_reply(servers, words):
     """Both servers' replies to `words` with __rand_int__ as 12345 (for
     writes, on keys the timed run then overwrites anyway)."""
     w = [x.replace("__rand_int__", "12345") for x in words]
-    r = reply_of(servers["redis"], w)
-    k = reply_of(servers["kilat"], w)
+    r = B.reply_of(servers["redis"], w)
+    k = B.reply_of(servers["kilat"], w)
     return r == k, r, k
-
-
-def run_one(a, srv, name, n, clients, words):
-    cmd = B.pin(a.client_cpu, a.nice) + [
-        a.benchmark, "-h", "127.0.0.1", "-p", str(srv.port), "-c",
-        str(clients), "-n", str(n), "-r", str(a.keyspace), "-q",
-        "--csv"] + words
-    B.settle(srv)
-    cpu0 = srv.cpu_seconds()
-    r, warn, wall = B.run_csv(cmd, srv.name, 900)
-    cpu1 = srv.cpu_seconds()
-    if warn:
-        print("  warning (%s %s): %s" % (srv.name, name,
-                                        warn.splitlines()[0][:200]),
-              file=sys.stderr)
-    return {"rps": float(r[1]), "p99_ms": float(r[6]),
-            "cpu_us": (cpu1 - cpu0) / n * 1e6, "cmd": shlex.join(cmd)}
 
 
 def main():
@@ -198,7 +171,7 @@ def main():
             order = ["redis", "kilat"] if (rnd + ti) % 2 == 0 else \
                 ["kilat", "redis"]
             for side in order:
-                res = run_one(a, servers[side], name, n, clients, words)
+                res = B.run_benchmark_words(a, servers[side], name, n, clients, words)
                 res.update(side=side, round=rnd, test=name)
                 runs.append(res)
         print("round %d/%d done (%.0fs)" % (rnd + 1, a.rounds,

@@ -112,41 +112,14 @@ def load(a, srv):
 
 # --------------------------------------------------- redis-benchmark tests
 
-def reply_of(srv, words):
-    c = B.Conn(srv.port, timeout=60.0)
-    try:
-        return c.call(*words)
-    except B.RespError as e:
-        return "error: %s" % e
-    finally:
-        c.close()
-
-
 def same_reply(servers, words, clock):
     w = [x.replace("__rand_int__", "12345") for x in words]
-    r = reply_of(servers["redis"], w)
-    k = reply_of(servers["kilat"], w)
+    r = B.reply_of(servers["redis"], w)
+    k = B.reply_of(servers["kilat"], w)
     if clock:
         ok = all(isinstance(x, bytes) and CLOCK_ID.match(x) for x in (r, k))
         return ok, r, k
     return r == k, r, k
-
-
-def run_one(a, srv, name, n, clients, words):
-    cmd = B.pin(a.client_cpu, a.nice) + [
-        a.benchmark, "-h", "127.0.0.1", "-p", str(srv.port), "-c",
-        str(clients), "-n", str(n), "-r", str(a.keyspace), "-q",
-        "--csv"] + words
-    B.settle(srv)
-    cpu0 = srv.cpu_seconds()
-    r, warn, wall = B.run_csv(cmd, srv.name, 900)
-    cpu1 = srv.cpu_seconds()
-    if warn:
-        print("  warning (%s %s): %s" % (srv.name, name,
-                                        warn.splitlines()[0][:200]),
-              file=sys.stderr)
-    return {"rps": float(r[1]), "p99_ms": float(r[6]),
-            "cpu_us": (cpu1 - cpu0) / n * 1e6, "cmd": shlex.join(cmd)}
 
 
 # ------------------------------------------------- XREADGROUP + XACK drain
@@ -285,7 +258,7 @@ def main():
             order = ["redis", "kilat"] if (rnd + ti) % 2 == 0 else \
                 ["kilat", "redis"]
             for side in order:
-                res = run_one(a, servers[side], name, n, clients, words)
+                res = B.run_benchmark_words(a, servers[side], name, n, clients, words)
                 res.update(side=side, round=rnd, test=name)
                 runs.append(res)
         if queue_ok:

@@ -66,18 +66,7 @@ bool sg_reply_entry(Client *c, Stream *s, const StreamId *id) {
     size_t nf;
     stream_iter_start(&it, s, id, id, false);
     bool found = stream_iter_next(&it, &got, &nf);
-    if (found) {
-        reply_array(c, 2);
-        sg_reply_id(c, &got);
-        reply_array(c, (int64_t)nf * 2);
-        for (size_t i = 0; i < nf; i++) {
-            const char *f, *v;
-            size_t fl, vl;
-            stream_iter_field(&it, &f, &fl, &v, &vl);
-            reply_bulk(c, f, fl);
-            reply_bulk(c, v, vl);
-        }
-    }
+    if (found) stream_reply_entry(c, &it, &got, nf);
     stream_iter_stop(&it);
     return found;
 }
@@ -358,16 +347,7 @@ static size_t serve_new(Client *c, Stream *s, StreamGroup *g, StreamConsumer *co
                 g->last_id = id;
                 if (o->noack) prop_last_id = true;
             }
-            reply_array(c, 2);
-            sg_reply_id(c, &id);
-            reply_array(c, (int64_t)nf * 2);
-            for (size_t i = 0; i < nf; i++) {
-                const char *fl, *vl;
-                size_t fn, vn;
-                stream_iter_field(&it, &fl, &fn, &vl, &vn);
-                reply_bulk(c, fl, fn);
-                reply_bulk(c, vl, vn);
-            }
+            stream_reply_entry(c, &it, &id, nf);
             if (!o->noack) {
                 StreamNack *nack = stream_group_nack_add(g, con, &id, now, 1);
                 if (!nack) { /* pending already (XGROUP SETID went back): now con's */

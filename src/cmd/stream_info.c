@@ -7,6 +7,7 @@
 #include "../core/args.h"
 #include "../core/db.h"
 #include "../core/reply.h"
+#include "stream.h"
 #include "stream_group.h"
 
 static void reply_entries_read(Client *c, const StreamGroup *g) {
@@ -95,16 +96,7 @@ static void xinfo_full(Client *c, Stream *s, int64_t count) {
     size_t nf;
     stream_iter_start(&it, s, NULL, NULL, false);
     while ((!count || n < count) && stream_iter_next(&it, &id, &nf)) {
-        reply_array(c, 2);
-        sg_reply_id(c, &id);
-        reply_array(c, (int64_t)nf * 2);
-        for (size_t i = 0; i < nf; i++) {
-            const char *f, *v;
-            size_t fl, vl;
-            stream_iter_field(&it, &f, &fl, &v, &vl);
-            reply_bulk(c, f, fl);
-            reply_bulk(c, v, vl);
-        }
+        stream_reply_entry(c, &it, &id, nf);
         n++;
     }
     stream_iter_stop(&it);
