@@ -160,10 +160,6 @@ static void prop_createconsumer(Client *c, int key_arg, const StreamGroup *g,
     propagate_as(c, 5, argv, argl);
 }
 
-/* The command leaves as the effects it propagated (maybe none), never as
- * itself: Redis's preventCommandPropagation. */
-static void prevent_self_propagation(void) { propagate_cmds++; }
-
 /* ---------- XGROUP ---------- */
 
 static void subcommand_syntax_error(Client *c) {
@@ -554,7 +550,7 @@ static void cmd_xreadgroup(Client *c) {
         if (reexec) break; /* a woken reader is served one stream */
     }
     if (units) propagate_unit_end();
-    prevent_self_propagation();
+    propagate_prevent_command();
     if (served) {
         if (c->resp == 2)
             reply_set_deferred_array(c, mark, (int64_t)served);
@@ -824,7 +820,7 @@ static void cmd_xclaim(Client *c) {
         db_add_dirty(1);
     }
     if (units) propagate_unit_end();
-    prevent_self_propagation();
+    propagate_prevent_command();
     reply_set_deferred_array(c, mark, replied);
 done:
     mem_free(ids);
@@ -938,7 +934,7 @@ static void cmd_xautoclaim(Client *c) {
     mem_free(deleted);
     mem_free(claimed);
     if (units) propagate_unit_end();
-    prevent_self_propagation();
+    propagate_prevent_command();
 }
 
 /* ---------- table ---------- */

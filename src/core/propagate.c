@@ -19,6 +19,10 @@ typedef struct {
 } Op;
 
 uint64_t propagate_cmds;
+
+/* command.c propagates a changing command itself only when propagate_cmds
+ * did not move while it ran. */
+void propagate_prevent_command(void) { propagate_cmds++; }
 bool propagate_held;
 static uint64_t propagated;
 static PropagateSink sink;

@@ -71,6 +71,12 @@ void propagate_command_end(bool wrap);
  * propagates as DEL, or UNLINK with lazyfree-lazy-eviction. */
 void propagate_evicted(int db_index, const char *key, size_t klen, bool lazy);
 
+/* The running command leaves only as the effects it propagated itself
+ * (maybe none), never as itself: Redis's preventCommandPropagation (what
+ * XREADGROUP, XCLAIM and XAUTOCLAIM need when they changed nothing to
+ * propagate). */
+void propagate_prevent_command(void);
+
 /* propagate_command calls so far (never expiry): see the header comment. */
 extern uint64_t propagate_cmds;
 /* Commands propagated so far, including expiry DELs, excluding the
