@@ -88,6 +88,24 @@ class ServerError(Exception):
     pass
 
 
+def _descends_from(pid, ancestor):
+    """Whether process pid is ancestor or runs under it (a server started
+    through a wrapper such as strace reports its own pid, the wrapper's
+    child)."""
+    for _ in range(8):
+        if pid == ancestor:
+            return True
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                stat = f.read()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])  # ppid, after "(comm)"
+        if pid <= 1:
+            return False
+    return False
+
+
 class Server:
     """One server process on 127.0.0.1:<port>, in its own temp dir."""
 
@@ -206,11 +224,13 @@ class Server:
                 c.close()
         except (OSError, EOFError):
             return False
+        except Exception:   # a reply we cannot parse: cannot tell
+            return True
         if not isinstance(info, bytes):
             return True     # INFO refused (ACL...): cannot tell
         for line in info.split(b"\r\n"):
             if line.startswith(b"process_id:"):
-                return int(line[11:]) == self.proc.pid
+                return _descends_from(int(line[11:]), self.proc.pid)
         return True
 
     def alive(self):

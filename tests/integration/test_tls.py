@@ -90,6 +90,11 @@ class TlsServer(Server):
             argv[i + 1] = "0"
         return argv + tls_args(self.certs, self.tls_port, self.auth)
 
+    def _is_ours(self):
+        # INFO's process_id check speaks plain RESP: a TLS-only port has
+        # none, and the TLS PING above already reached our server's port
+        return True if self.tls_only else super()._is_ours()
+
     def _answers_ping(self):
         if not self.tls_only:
             return super()._answers_ping()
