@@ -218,7 +218,9 @@ class Server:
             c = RawConn(self.host, self.port, timeout=2 * SLOW)
             try:
                 if self.password:
-                    c.cmd("AUTH", self.password)
+                    # a subclass may log in as an ACL user (tests/laravel)
+                    user = getattr(self, "username", None)
+                    c.cmd("AUTH", *([user] if user else []), self.password)
                 info = c.cmd("INFO", "server")
             finally:
                 c.close()
