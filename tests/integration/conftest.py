@@ -250,22 +250,26 @@ class Server:
         if self.proc is None:
             return
         if self.proc.poll() is None and graceful:
+            refused = False
             try:
                 c = self.client(socket_timeout=2 * SLOW)
                 try:
                     c.execute_command("SHUTDOWN", "NOSAVE")
+                except (redis.AuthenticationError, redis.ResponseError):
+                    # NOAUTH/NOPERM: the test changed the password or the
+                    # user; the server will not go by itself: SIGTERM now
+                    refused = True
                 except (redis.ConnectionError, redis.TimeoutError):
-                    pass
-                except redis.ResponseError:
                     pass
                 finally:
                     c.close()
             except Exception:
                 pass
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT / 2)
-            except subprocess.TimeoutExpired:
-                pass
+            if not refused:
+                try:
+                    self.proc.wait(timeout=STOP_TIMEOUT / 2)
+                except subprocess.TimeoutExpired:
+                    pass
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
