@@ -728,3 +728,17 @@ def run_benchmark_words(a, srv, name, n, clients, words):
               file=sys.stderr)
     return {"rps": float(r[1]), "p99_ms": float(r[6]),
             "cpu_us": (cpu1 - cpu0) / n * 1e6, "cmd": shlex.join(cmd)}
+
+
+def benchmark_round(a, servers, timed, rnd):
+    """One A/B round: each (name, n, clients, words) of timed on both
+    servers, the order alternating by round and test so neither server
+    always goes first; the run_benchmark_words results, tagged."""
+    runs = []
+    for ti, (name, n, clients, words) in enumerate(timed):
+        order = ["redis", "kilat"] if (rnd + ti) % 2 == 0 else ["kilat", "redis"]
+        for side in order:
+            res = run_benchmark_words(a, servers[side], name, n, clients, words)
+            res.update(side=side, round=rnd, test=name)
+            runs.append(res)
+    return runs

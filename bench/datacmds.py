@@ -167,13 +167,7 @@ def main():
     runs = []
     t0 = time.time()
     for rnd in range(a.rounds):
-        for ti, (name, n, clients, words) in enumerate(timed):
-            order = ["redis", "kilat"] if (rnd + ti) % 2 == 0 else \
-                ["kilat", "redis"]
-            for side in order:
-                res = B.run_benchmark_words(a, servers[side], name, n, clients, words)
-                res.update(side=side, round=rnd, test=name)
-                runs.append(res)
+        runs += B.benchmark_round(a, servers, timed, rnd)
         print("round %d/%d done (%.0fs)" % (rnd + 1, a.rounds,
                                             time.time() - t0))
         sys.stdout.flush()

@@ -87,6 +87,24 @@ static void cmd_xinfo_groups(Client *c) {
 
 /* FULL: the entries, then each group with its PEL and consumers, every
  * list cut at count (0: all). */
+
+/* XINFO STREAM FULL's "pending" list: the first `count` (0: all) records
+ * of pel as [id, (owner,) delivery time, delivery count]; the group's list
+ * names each record's owner, a consumer's does not. */
+static void reply_pel(Client *c, IdMap *pel, int64_t count, bool with_owner) {
+    size_t n = idmap_len(pel);
+    if (count && (size_t)count < n) n = (size_t)count;
+    reply_array(c, (int64_t)n);
+    IdMapNode *p = idmap_first(pel);
+    for (size_t k = 0; k < n; k++, p = idmap_next(p)) {
+        const StreamNack *nack = idmap_node_val(p);
+        reply_array(c, with_owner ? 4 : 3);
+        sg_reply_id(c, idmap_node_id(p));
+        if (with_owner) reply_bulk(c, nack->consumer->name, nack->consumer->name_len);
+        reply_int(c, nack->delivery_time);
+        reply_int(c, (int64_t)nack->delivery_count);
+    }
+}
 static void xinfo_full(Client *c, Stream *s, int64_t count) {
     reply_cstr(c, "entries");
     size_t mark = reply_defer_len(c);
@@ -118,18 +136,7 @@ static void xinfo_full(Client *c, Stream *s, int64_t count) {
         reply_cstr(c, "pel-count");
         reply_int(c, (int64_t)idmap_len(g->pel));
         reply_cstr(c, "pending");
-        size_t pl = idmap_len(g->pel);
-        if (count && (size_t)count < pl) pl = (size_t)count;
-        reply_array(c, (int64_t)pl);
-        IdMapNode *p = idmap_first(g->pel);
-        for (size_t k = 0; k < pl; k++, p = idmap_next(p)) {
-            const StreamNack *nack = idmap_node_val(p);
-            reply_array(c, 4);
-            sg_reply_id(c, idmap_node_id(p));
-            reply_bulk(c, nack->consumer->name, nack->consumer->name_len);
-            reply_int(c, nack->delivery_time);
-            reply_int(c, (int64_t)nack->delivery_count);
-        }
+        reply_pel(c, g->pel, count, true);
         reply_cstr(c, "consumers");
         reply_array(c, (int64_t)g->nconsumers);
         for (size_t j = 0; j < g->nconsumers; j++) {
@@ -142,17 +149,7 @@ static void xinfo_full(Client *c, Stream *s, int64_t count) {
             reply_cstr(c, "pel-count");
             reply_int(c, (int64_t)idmap_len(con->pel));
             reply_cstr(c, "pending");
-            size_t cl = idmap_len(con->pel);
-            if (count && (size_t)count < cl) cl = (size_t)count;
-            reply_array(c, (int64_t)cl);
-            IdMapNode *q = idmap_first(con->pel);
-            for (size_t k = 0; k < cl; k++, q = idmap_next(q)) {
-                const StreamNack *nack = idmap_node_val(q);
-                reply_array(c, 3);
-                sg_reply_id(c, idmap_node_id(q));
-                reply_int(c, nack->delivery_time);
-                reply_int(c, (int64_t)nack->delivery_count);
-            }
+            reply_pel(c, con->pel, count, false);
         }
     }
 }
