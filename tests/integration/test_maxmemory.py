@@ -211,12 +211,12 @@ def test_allkeys_policy_honours_the_limit(c, policy):
     # every key written is either held or evicted (the commands in between,
     # INFO and DBSIZE, may evict one or two more before they run)
     assert n - 5 <= keys + ev <= n, (keys, ev)
-    # the most recent write is there (it was done after making room). Not
-    # asserted for random (it may pick it for the INFO/DBSIZE calls' own
-    # room) nor for LFU: a new key starts at the same counter as every key
-    # written once, so it ties with them (redis-server evicted it in one CI run)
-    if policy == "allkeys-lru":
-        assert c.cmd("EXISTS", "key:%d" % (n - 1)) == 1
+    # Which keys went is not asserted here: the LRU clock ticks once a
+    # second, so every key written in the last second ties, the newest one
+    # included, and INFO/DBSIZE may evict any of them (kilat did so under
+    # LRU in one CI run, redis-server under LFU in another).
+    # test_allkeys_lru_evicts_the_idle_keys
+    # checks recency with keys a clock tick apart.
     assert info(c, "memory")["maxmemory_policy"] == policy
 
 
