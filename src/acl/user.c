@@ -404,6 +404,7 @@ void acl_user_delete(AclUser *u) {
 void acl_user_copy(AclUser *dst, const AclUser *src) {
     user_clear(dst);
     dst->flags = src->flags;
+    dst->ref.skip_sanitize = src->ref.skip_sanitize;
     dst->npass = src->npass;
     if (src->npass) {
         dst->pass = mem_alloc(sizeof(*dst->pass) * (size_t)src->npass);
@@ -451,8 +452,10 @@ int acl_user_set(AclUser *u, const char *op, size_t len) {
         u->flags = (u->flags | USER_OFF) & ~(uint32_t)USER_ON;
     } else if (word_is(op, len, "skip-sanitize-payload")) {
         u->flags = (u->flags | USER_SKIP_SANITIZE) & ~(uint32_t)USER_SANITIZE;
+        u->ref.skip_sanitize = true;
     } else if (word_is(op, len, "sanitize-payload")) {
         u->flags = (u->flags | USER_SANITIZE) & ~(uint32_t)USER_SKIP_SANITIZE;
+        u->ref.skip_sanitize = false;
     } else if (word_is(op, len, "nopass")) {
         u->flags |= USER_NOPASS;
         u->npass = 0;

@@ -345,7 +345,7 @@ static void sec_stats(Text *t) {
                 "tracking_total_prefixes:%zu\r\n"
                 "unexpected_error_replies:%" PRIu64 "\r\n"
                 "total_error_replies:%" PRIu64 "\r\n"
-                "dump_payload_sanitizations:0\r\n"
+                "dump_payload_sanitizations:%" PRIu64 "\r\n"
                 "io_threaded_reads_processed:0\r\n"
                 "io_threaded_writes_processed:0\r\n",
                 stats.connections_received, stats.commands_processed,
@@ -358,7 +358,7 @@ static void sec_stats(Text *t) {
                 pubsub_shard_channel_count(), persist_background_jobs(), migrate_cached_sockets(),
                 tracking_total_keys(), tracking_total_items(), tracking_total_prefixes(),
                 stats.unexpected_error_replies,
-                stats.total_error_replies);
+                stats.total_error_replies, stats.dump_payload_sanitizations);
 }
 
 static void sec_replication(Text *t) {

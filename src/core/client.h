@@ -62,6 +62,8 @@ enum {
 typedef struct UserRef {
     const char *name;
     size_t len;
+    bool skip_sanitize;   /* skip-sanitize-payload: RESTORE under
+                             sanitize-dump-payload clients is not deep */
 } UserRef;
 
 typedef struct Client {

@@ -13,6 +13,7 @@ typedef struct {
     uint64_t total_error_replies;
     uint64_t unexpected_error_replies;
     uint64_t client_qbuf_limit_disconnections;
+    uint64_t dump_payload_sanitizations; /* blobs loaded where Redis checks deeply */
     int64_t start_ms;          /* server start, for uptime */
 } Stats;
 

@@ -19,12 +19,15 @@
 #include "../core/reply.h"
 #include "rdb_dec.h"
 
-/* sanitize-dump-payload yes (clients: every client here, as there are no
+/* Whether Redis would check c's payload deeply: sanitize-dump-payload
+ * yes, or clients unless c's user has skip-sanitize-payload (there are no
  * replication links yet). The decoder checks everything anyway; this
- * only tells it how the user asked. */
-static bool deep_sanitize(void) {
+ * tells it how the user asked, and counts in INFO. */
+static bool deep_sanitize(const Client *c) {
     const char *v = config_value("sanitize-dump-payload");
-    return v && strcmp(v, "no") != 0;
+    if (!v || strcmp(v, "no") == 0) return false;
+    if (strcmp(v, "clients") == 0) return !(c->user && c->user->skip_sanitize);
+    return true;
 }
 
 static bool lfu_policy(void) {
@@ -101,7 +104,7 @@ static void cmd_restore(Client *c) {
     /* As Redis, the value is read from the whole payload (footer included). */
     RdbReader r;
     rdb_reader_mem(&r, c->argv[3], c->argl[3], version);
-    r.deep_sanitize = deep_sanitize();
+    r.deep_sanitize = r.counts_sanitizations = deep_sanitize(c);
     uint8_t type;
     RdbValue v;
     if (!rdb_read_byte(&r, &type) || !rdb_type_is_value(type) ||

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../core/config.h"
+#include "../core/stats.h"
 #include "../core/t_hash.h"
 #include "../core/t_set.h"
 #include "../core/t_zset.h"
@@ -508,6 +509,10 @@ static bool load_one_blob(RdbReader *r, Builder *b, Walker walk, bool pairs) {
     return ok;
 }
 
+void rdb_count_sanitization(const RdbReader *r) {
+    if (r->counts_sanitizations) stats.dump_payload_sanitizations++;
+}
+
 /* LIST_QUICKLIST (ziplist nodes) and LIST_QUICKLIST_2 (container + blob). */
 static bool load_quicklist(RdbReader *r, Builder *b, bool v2) {
     uint64_t nodes;
@@ -526,6 +531,7 @@ static bool load_quicklist(RdbReader *r, Builder *b, bool v2) {
         } else if (container == RDB_QL_PLAIN) {
             ok = builder_add(b, s, len);
         } else {
+            if (v2) rdb_count_sanitization(r);
             b->what = v2 ? "Listpack" : "Ziplist";
             size_t k;
             ok = load_blob(b, v2 ? blob_listpack_walk : blob_ziplist_walk, s, len, false, &k);
@@ -614,6 +620,7 @@ bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
         break;
     case RDB_TYPE_SET_INTSET:
         b.what = "Intset";
+        rdb_count_sanitization(r);
         ok = load_one_blob(r, &b, blob_intset_walk, false);
         break;
     case RDB_TYPE_ZSET_ZIPLIST:
@@ -626,10 +633,12 @@ bool rdb_read_value(RdbReader *r, int type, RdbValue *out) {
         break;
     case RDB_TYPE_HASH_LISTPACK:
         b.what = "Hash listpack";
+        rdb_count_sanitization(r);
         ok = load_one_blob(r, &b, blob_listpack_walk, true);
         break;
     case RDB_TYPE_ZSET_LISTPACK:
         b.what = "Zset listpack";
+        rdb_count_sanitization(r);
         ok = load_one_blob(r, &b, blob_listpack_walk, true);
         break;
     case RDB_TYPE_LIST_QUICKLIST: ok = load_quicklist(r, &b, false); break;

@@ -23,6 +23,11 @@ typedef struct RdbReader {
     uint64_t consumed_before;     /* bytes before p (file offset of p) */
     int version;                  /* RDB version of the input */
     bool deep_sanitize;           /* sanitize-dump-payload yes */
+    /* Where Redis would check deeply (sanitize-dump-payload yes, or
+     * clients for a RESTORE by a user without skip-sanitize-payload):
+     * each encoded blob it would check counts in INFO's
+     * dump_payload_sanitizations. kilat checks every blob in full anyway. */
+    bool counts_sanitizations;
     char err[160];                /* why reading stopped */
 } RdbReader;
 
@@ -30,6 +35,10 @@ typedef struct RdbReader {
 void rdb_reader_mem(RdbReader *r, const void *p, size_t n, int version);
 /* Offset of the next byte to read (for error messages). */
 uint64_t rdb_reader_offset(const RdbReader *r);
+
+/* An encoded blob (listpack, intset, stream node) was checked: counts it
+ * in INFO's dump_payload_sanitizations when r->counts_sanitizations. */
+void rdb_count_sanitization(const RdbReader *r);
 
 /* Sets r->err (the first error wins) and returns false. */
 bool rdb_fail(RdbReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

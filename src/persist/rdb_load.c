@@ -325,6 +325,10 @@ static bool load_fd(int fd, const char *name, const RdbLoadOpts *opts, RdbLoadSt
     L.r.refill = file_refill;
     L.r.ctx = &f;
     L.r.deep_sanitize = true;
+    { /* Redis checks a loaded file deeply only under "yes" */
+        const char *v = config_value("sanitize-dump-payload");
+        L.r.counts_sanitizations = v && strcmp(v, "yes") == 0;
+    }
 
     bool ok = load_body(&L, opts, size);
     L.st->bytes = rdb_reader_offset(&L.r);

@@ -126,6 +126,7 @@ static bool read_node(RdbReader *r, Stream *s, StreamId *prev_live, bool *any_li
     StreamLpInfo info;
     const char *why;
     bool ok;
+    rdb_count_sanitization(r);
     if (!stream_lp_check(u, n, r->deep_sanitize)) ok = rdb_fail(r, "Stream listpack integrity check failed.");
     else if (n == 7) ok = rdb_fail(r, "Empty listpack inside stream");
     else if (!stream_lp_check_node(u, n, &master, &info, &why)) ok = rdb_fail(r, "%s", why);

@@ -422,3 +422,66 @@ def test_restore_encoding_rules_for_long_elements(start_server):
     for k, (body, enc) in cases.items():
         assert c.restore(k, 0, payload(body)) == b"OK", k
         assert c.object("encoding", k) == enc, k
+
+
+# ------------------------------------------- INFO dump_payload_sanitizations
+
+def _sanitizations(c):
+    return int(c.info("stats")["dump_payload_sanitizations"])
+
+
+def _fill_one_of_each_blob(c):
+    """One value per encoding Redis checks deeply: a one-node list, an
+    intset, a listpack hash and zset, a one-node stream; plus a string
+    (never counted)."""
+    c.rpush("l", "a", "b")
+    c.sadd("s", 1, 2)
+    c.hset("h", "f", "v")
+    c.zadd("z", {"m": 1})
+    c.xadd("x", {"f": "v"}, id="1-1")
+    c.set("str", "v")
+    return ["l", "s", "h", "z", "x", "str"]
+
+
+@pytest.mark.parametrize("mode,want", [("no", 0), ("yes", 5), ("clients", 5)])
+def test_dump_payload_sanitizations_counts_deep_restores(start_server, mode, want):
+    srv = start_server("--sanitize-dump-payload", mode)
+    c = srv.client()
+    for k in _fill_one_of_each_blob(c):
+        assert c.execute_command("RESTORE", k + ":copy", 0, c.dump(k)) == b"OK"
+    assert _sanitizations(c) == want
+    c.execute_command("CONFIG", "RESETSTAT")
+    assert _sanitizations(c) == 0
+
+
+def test_dump_payload_sanitizations_skipped_for_trusted_user(start_server):
+    """Under "clients", a user with skip-sanitize-payload restores without
+    the deep check (and it is not counted); sanitize-payload turns it back."""
+    srv = start_server("--sanitize-dump-payload", "clients")
+    c = srv.client()
+    keys = _fill_one_of_each_blob(c)
+    c.execute_command("ACL", "SETUSER", "loader", "on", "nopass", "~*", "+@all",
+                      "skip-sanitize-payload")
+    u = srv.client()
+    assert u.execute_command("AUTH", "loader", "x") is True
+    assert u.execute_command("ACL", "WHOAMI") == b"loader"
+    for k in keys:
+        assert u.execute_command("RESTORE", k + ":a", 0, c.dump(k)) == b"OK"
+    assert _sanitizations(c) == 0
+    c.execute_command("ACL", "SETUSER", "loader", "sanitize-payload")
+    for k in keys:
+        assert u.execute_command("RESTORE", k + ":b", 0, c.dump(k)) == b"OK"
+    assert _sanitizations(c) == 5
+
+
+@pytest.mark.parametrize("mode,want", [("yes", 10), ("clients", 0)])
+def test_dump_payload_sanitizations_on_load(start_server, mode, want):
+    """A file load is checked deeply only under "yes": DEBUG RELOAD of the
+    five blobs and their copies counts ten."""
+    srv = start_server("--sanitize-dump-payload", mode, "--enable-debug-command", "yes")
+    c = srv.client()
+    for k in _fill_one_of_each_blob(c):
+        c.copy(k, k + ":copy")
+    c.execute_command("CONFIG", "RESETSTAT")
+    assert c.execute_command("DEBUG", "RELOAD") == b"OK"
+    assert _sanitizations(c) == want
