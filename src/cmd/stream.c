@@ -606,7 +606,9 @@ static void cmd_xread(Client *c) {
     for (int k = 0; k < nstreams; k++) {
         int ki = streams_arg + k, ii = ki + nstreams;
         Entry *e = db_lookup(c->db, c->argv[ki], c->argl[ki], no_touch(c));
-        db_note_read(c->db, c->argv[ki], c->argl[ki], e != NULL);
+        /* a retry counts no hit or miss: Redis serves a blocked reader
+         * without a counted lookup */
+        if (!retry) db_note_read(c->db, c->argv[ki], c->argl[ki], e != NULL);
         if (e && entry_type(e) != TYPE_STREAM && !retry) {
             reply_wrongtype(c);
             goto done;
@@ -632,7 +634,7 @@ static void cmd_xread(Client *c) {
          * mention), as Redis serves it */
         if (woke && (c->argl[ki] != wl || memcmp(c->argv[ki], woke, wl) != 0)) continue;
         Entry *e = db_lookup(c->db, c->argv[ki], c->argl[ki], no_touch(c));
-        db_note_read(c->db, c->argv[ki], c->argl[ki], e != NULL); /* twice, as Redis */
+        if (!retry) db_note_read(c->db, c->argv[ki], c->argl[ki], e != NULL); /* twice, as Redis */
         if (!e || entry_type(e) != TYPE_STREAM) continue;
         Stream *s = entry_obj(e);
         bool ready;

@@ -489,7 +489,7 @@ static void cmd_xreadgroup(Client *c) {
             }
         }
         bool wrongtype;
-        Stream *s = sg_lookup(c, ka, true, &wrongtype);
+        Stream *s = sg_lookup(c, ka, !reexec, &wrongtype); /* a retry counts no hit */
         if (wrongtype) goto done;
         if (!group_of(s, c, group_arg)) {
             if (reexec)
@@ -519,7 +519,7 @@ static void cmd_xreadgroup(Client *c) {
         int ka = streams_arg + k;
         if (only >= 0 && k != only) continue;
         bool wrongtype;
-        Stream *s = sg_lookup(c, ka, true, &wrongtype);
+        Stream *s = sg_lookup(c, ka, !reexec, &wrongtype); /* a retry counts no hit */
         if (!s) continue;
         StreamGroup *g = group_of(s, c, group_arg);
         if (newer[k]) {
