@@ -164,7 +164,7 @@ static void block_on_range(Client *c, int first, int n, int64_t deadline) {
     int small[16] = {0};
     int *idx = n <= 16 ? small : mem_alloc(sizeof(int) * (size_t)n);
     for (int i = 0; i < n; i++) idx[i] = first + i;
-    block_on_keys(c, idx, n, deadline);
+    block_on_keys(c, idx, n, deadline, BLOCK_TAKES);
     if (idx != small) mem_free(idx);
 }
 
@@ -534,13 +534,13 @@ static void move_generic(Client *c, bool from_tail, bool to_tail, bool blocking,
             return;
         }
         int src = 1;
-        block_on_keys(c, &src, 1, deadline);
+        block_on_keys(c, &src, 1, deadline, BLOCK_TAKES);
         return;
     }
     if (!is_list(e)) {
         if (c->flags & CLIENT_REEXEC) { /* 7.0 waits on as long as it is no list */
             int src = 1;
-            block_on_keys(c, &src, 1, deadline);
+            block_on_keys(c, &src, 1, deadline, BLOCK_TAKES);
             return;
         }
         reply_wrongtype(c);

@@ -42,16 +42,8 @@ static const TypeOps stream_ops = {
     .mem = ops_mem,
 };
 
-/* A stream key left its database: blocked XREADGROUP clients must learn it
- * (a flush signals every waited key of the database). */
-static void stream_gone(int db_index, const char *key, size_t klen) {
-    if (key) block_signal_key(db_index, key, klen);
-    else block_signal_db(db_index);
-}
-
 void stream_register_type(void) {
     db_register_type(TYPE_STREAM, &stream_ops);
-    db_stream_gone = stream_gone;
 }
 
 /* ---------- helpers ---------- */
@@ -516,7 +508,7 @@ void stream_block_with_ids(Client *c, const int *key_args, const int *id_args,
         c->argl[a] = stream_id_format(&ids[i], t);
         c->argv[a] = t;
     }
-    block_on_keys(c, key_args, nkeys, deadline_ms);
+    block_on_keys(c, key_args, nkeys, deadline_ms, BLOCK_READS);
     for (int i = 0; i < nkeys; i++) {
         c->argv[id_args[i]] = saved[i];
         c->argl[id_args[i]] = savedl[i];

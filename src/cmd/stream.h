@@ -2,16 +2,17 @@
  * commands (cmd/stream_group.c).
  *
  * Blocking (XREADGROUP BLOCK): use core/block.h as XREAD does. When nothing
- * can be served, call block_on_keys(c, key_args, nkeys, deadline) (with
- * deadline from block_timeout_or_reply) and return without replying; the
- * command then runs again from its saved argv (flag CLIENT_REEXEC set)
- * whenever one of its keys is signalled:
+ * can be served, call block_on_keys(c, key_args, nkeys, deadline,
+ * BLOCK_READS) (deadline from block_timeout_or_reply) and return without
+ * replying; the command then runs again from its saved argv (flag
+ * CLIENT_REEXEC set) whenever one of its keys is signalled:
  *   - XADD signals its key (block_signal_key);
- *   - deleting a stream key signals it (every path: DEL, UNLINK, expiry,
- *     overwrite, RENAME/MOVE away, FLUSH*: done in core/db.c);
+ *   - a key leaving its database or overwritten is signalled by core/db.c
+ *     while readers wait (every path: DEL, UNLINK, expiry, overwrite,
+ *     RENAME/MOVE away, FLUSH*);
  *   - XGROUP DESTROY must call block_signal_key itself.
- * On a stream key core/block.c retries every waiter in order (a waiter
- * that cannot be served does not stop the ones behind it, unlike lists).
+ * Every reader of a signalled key is retried in order (one that cannot be
+ * served does not stop the ones behind it, unlike the list pops).
  * On a rerun XREADGROUP sees the new state: a missing key is Redis's
  * "-UNBLOCKED the stream key no longer exists" (only when CLIENT_REEXEC),
  * a missing group -NOGROUP, new entries are served, else block_on_keys

@@ -561,7 +561,7 @@ static void cmd_xreadgroup(Client *c) {
     if (deadline >= 0) {
         int *keys = mem_alloc(sizeof(int) * (size_t)nstreams);
         for (int k = 0; k < nstreams; k++) keys[k] = streams_arg + k;
-        block_on_keys(c, keys, nstreams, deadline);
+        block_on_keys(c, keys, nstreams, deadline, BLOCK_READS);
         mem_free(keys);
         goto done;
     }

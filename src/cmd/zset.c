@@ -368,7 +368,7 @@ static bool pop_first(Client *c, int first, int nkeys, bool max, size_t count, P
 static void block_on_range(Client *c, int first, int nkeys, int64_t deadline) {
     int small[16] = {0}, *keys = nkeys <= 16 ? small : mem_alloc((size_t)nkeys * sizeof(int));
     for (int i = 0; i < nkeys; i++) keys[i] = first + i;
-    block_on_keys(c, keys, nkeys, deadline);
+    block_on_keys(c, keys, nkeys, deadline, BLOCK_TAKES);
     if (keys != small) mem_free(keys);
 }
 

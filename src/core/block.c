@@ -9,7 +9,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../ds/ht.h"
 #include "../ds/mem.h"
@@ -40,7 +39,10 @@ typedef struct BlockState {
     size_t *argl;
     size_t index;            /* in `blocked` */
     bool times_out_zero;     /* WAIT: no keys, the timeout replies :0 */
+    BlockHow how;
 } BlockState;
+
+size_t block_readers;
 
 static HashTable *table;
 static void mark_ready(BlockedKey *bk);
@@ -134,7 +136,7 @@ static void save_args(BlockState *bs, const Client *c) {
     bs->argc = c->argc;
 }
 
-void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms) {
+void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms, BlockHow how) {
     if (c->flags & CLIENT_NO_BLOCK) { /* inside MULTI or a script */
         reply_null_array(c);
         return;
@@ -145,6 +147,8 @@ void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_m
     }
     BlockState *bs = mem_calloc(sizeof(*bs));
     bs->deadline = deadline_ms;
+    bs->how = how;
+    if (how == BLOCK_READS) block_readers++;
     bs->keys = mem_alloc(sizeof(BlockedKey *) * (size_t)nkeys);
     for (int i = 0; i < nkeys; i++) {
         BlockedKey *bk = get_bk(c->db_index, c->argv[key_args[i]], c->argl[key_args[i]]);
@@ -183,6 +187,7 @@ void block_remove(Client *c) {
         drop_waiter(bs->keys[i], c);
         free_bk_if_unused(bs->keys[i]);
     }
+    if (bs->how == BLOCK_READS) block_readers--;
     Client *last = blocked[--nblocked];
     blocked[bs->index] = last;
     last->block->index = bs->index;
@@ -305,21 +310,6 @@ const char *block_serving_key(size_t *klen) {
     return serving->kbuf + 4;
 }
 
-/* Whether the blocked command is XREADGROUP (woken on a key that is no
- * longer a stream, it replies -UNBLOCKED and leaves). */
-static bool group_reader(const BlockState *bs) {
-    return bs->argc > 0 && bs->argl[0] == 10 && strncasecmp(bs->argv[0], "xreadgroup", 10) == 0;
-}
-
-/* Whether bk's key holds a stream right now. */
-static bool holds_stream(const BlockedKey *bk) {
-    int32_t dbi;
-    memcpy(&dbi, bk->kbuf, 4);
-    Db *db = db_get(dbi);
-    Entry *e = db ? db_peek(db, bk->kbuf + 4, bk->klen - 4) : NULL;
-    return e && entry_type(e) == TYPE_STREAM;
-}
-
 void block_serve_ready(void) {
     /* Not while a script is busy (its hook serves other clients): the keys
      * stay ready until it ends, so a waiter sees all of its pushes or none. */
@@ -330,25 +320,22 @@ void block_serve_ready(void) {
         BlockedKey *bk = ready[i];
         bk->ready = false;
         bk->busy = true;
-        /* Serve in arrival order until a waiter cannot be served (the key
-         * ran dry): the ones behind it would fail the same way -- except
-         * on a stream, where readers wait for different IDs or groups and
-         * do not consume what others see: each is tried (Redis serves
-         * every stream waiter whose ID is behind the stream's). */
-        /* A key that is no longer a stream (deleted, overwritten) ends
-         * the wait of its XREADGROUP waiters with an error (their group
-         * is gone with it), as Redis does; the others keep waiting. */
-        bool all = holds_stream(bk), stop = false;
+        /* Serve in arrival order. A taker that finds nothing means the
+         * key ran dry: the takers behind it would fail the same way and
+         * are not tried. Every reader is tried (Redis serves each stream
+         * waiter whose ID is behind the stream's). */
+        bool dry = false;
         size_t j = 0;
         serving = bk;
         while (j < bk->n) {
             Client *w = bk->clients[j];
-            if (stop && !(!all && group_reader(w->block))) {
+            bool takes = w->block->how == BLOCK_TAKES;
+            if (dry && takes) {
                 j++;
                 continue;
             }
             if (retry(w)) continue; /* it left the list */
-            if (!all) stop = true;
+            if (takes) dry = true;
             j++;
         }
         serving = NULL;

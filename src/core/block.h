@@ -13,11 +13,28 @@
 
 #include "client.h"
 
+/* What a waiter does with what it is served, which decides how far the
+ * waiters of a signalled key are retried. */
+typedef enum {
+    /* Pops it (lists, sorted sets): once one waiter finds nothing, the
+     * ones behind it would too, so serving the key stops there. */
+    BLOCK_TAKES,
+    /* Reads without consuming (XREAD, XREADGROUP): readers wait for
+     * different IDs or groups, so each is retried. A reader's key is also
+     * signalled when it is deleted, overwritten or flushed (XREADGROUP
+     * then ends with an error: its group went with the key). */
+    BLOCK_READS,
+} BlockHow;
+
 /* Blocks c on the keys at argv positions key_args[0..nkeys) of its current
  * command, until deadline_ms (unix ms; 0 = forever). A timeout replies with
  * a null array (*-1, or _ in RESP3): Redis 7.0 does so for every blocking
  * command, BLMOVE and BRPOPLPUSH included. */
-void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms);
+void block_on_keys(Client *c, const int *key_args, int nkeys, int64_t deadline_ms, BlockHow how);
+/* Clients blocked with BLOCK_READS: while any wait, core/db.c signals a
+ * key that leaves its database or changes type (block_signal_key), and a
+ * flushed database (block_signal_db). */
+extern size_t block_readers;
 /* WAIT on a server without replicas: blocks c on nothing until
  * deadline_ms (0 = forever) or CLIENT UNBLOCK, which reply :0 (no replica
  * acknowledged), or -UNBLOCKED for CLIENT UNBLOCK ... ERROR. */

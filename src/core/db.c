@@ -22,6 +22,7 @@
 #include "../ds/num.h"
 #include "../os/clock.h"
 #include "../os/thread.h"
+#include "block.h"
 #include "evict.h"
 #include "lfu.h"
 #include "notify.h"
@@ -145,10 +146,10 @@ static bool install(Db *db, Entry *n, LfuInherit inherit);
 
 void db_register_type(ValueType t, const TypeOps *ops) { type_ops[t] = ops; }
 
-void (*db_stream_gone)(int db_index, const char *key, size_t klen);
-
-static inline void note_gone(Db *db, const Entry *e, const char *key, size_t klen) {
-    if (UNLIKELY(e->type == TYPE_STREAM) && db_stream_gone) db_stream_gone(db->index, key, klen);
+/* A key left its database or is being overwritten: readers blocked on it
+ * (XREADGROUP) learn it (core/block.h). */
+static inline void note_gone(Db *db, const char *key, size_t klen) {
+    if (UNLIKELY(block_readers)) block_signal_key(db->index, key, klen);
 }
 
 /* A write is about to change or remove e: the running snapshot saves it
@@ -436,7 +437,7 @@ static void delete_at(Db *db, const char *key, size_t klen) {
     if (!e) return;
     before_change(db, e);
     if (e->has_ttl) db->expires--;
-    note_gone(db, e, key, klen);
+    note_gone(db, key, klen);
     entry_free(e);
 }
 
@@ -560,7 +561,7 @@ static bool install(Db *db, Entry *n, LfuInherit inherit) {
             n->lru = inherit == LFU_COUNT_OLD ? lfu_word_touch(old->lru) : old->lru;
         ht_replace_at(db->ht, ref, n);
         if (old->has_ttl) db->expires--;
-        note_gone(db, old, key, klen);
+        note_gone(db, key, klen);
         entry_free(old);
     } else {
         ht_add_absent(db->ht, n); /* ht_find_ref just said it is absent */
@@ -763,7 +764,7 @@ void db_rename(Db *src, const char *key, size_t klen, Db *dst, const char *nkey,
     ASSERT(e);
     before_change(src, e);
     if (e->has_ttl) src->expires--;
-    note_gone(src, e, key, klen);
+    note_gone(src, key, klen);
     bool ttl = e->has_ttl;
     Entry *n = entry_reshape(e, nkey, nklen, ttl, ttl ? entry_expire(e) : 0);
     shell_free(e);
@@ -810,7 +811,7 @@ static void free_table_job(void *ht) { ht_destroy(ht); }
 size_t db_flush(Db *db, bool async) {
     if (UNLIKELY(db_snapshot_on)) snap_hooks.whole_db(snap_hooks.ctx, db);
     size_t n = ht_count(db->ht);
-    if (n && db_stream_gone) db_stream_gone(db->index, NULL, 0);
+    if (n && UNLIKELY(block_readers)) block_signal_db(db->index);
     if (async && n > 64) {
         HashTable *old = db->ht;
         db->ht = ht_create(&keyspace_type);

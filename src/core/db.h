@@ -86,11 +86,6 @@ typedef struct {
     size_t (*mem)(const void *obj);           /* optional: bytes held */
 } TypeOps;
 void db_register_type(ValueType t, const TypeOps *ops);
-/* Set by the stream commands: called when a stream key leaves a database
- * (deleted, expired, evicted, overwritten, renamed or moved away; for a
- * flush, once per database with key NULL), so that clients blocked on it
- * (XREADGROUP) are woken. NULL: nobody listens. */
-extern void (*db_stream_gone)(int db_index, const char *key, size_t klen);
 /* The object of a collection entry (entry_type(e) != TYPE_STRING). */
 void *entry_obj(const Entry *e);
 /* Stores a new object pointer in the entry (after the object moved, e.g.
