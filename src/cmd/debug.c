@@ -626,6 +626,6 @@ static void cmd_debug(Client *c) {
 }
 
 Command debug_commands[] = {
-    {"debug", cmd_debug, -2, CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, 0, 0, 0, "server", "A container for debugging commands", "1.0.0", "Depends on subcommand.", "@admin @slow @dangerous", NULL, NULL, debug_gate},
+    {"debug", cmd_debug, -2, CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_SIGNALS_NO_KEY, 0, 0, 0, "server", "A container for debugging commands", "1.0.0", "Depends on subcommand.", "@admin @slow @dangerous", NULL, NULL, debug_gate},
     {0},
 };

@@ -273,7 +273,7 @@ Command hll_commands[] = {
     {"pfadd", cmd_pfadd, -2, CMD_WRITE | CMD_DENYOOM | CMD_FAST, 1, 1, 1, GRP, "Adds the specified elements to the specified HyperLogLog.", "2.8.9", "O(1) to add every element.", "@write @hyperloglog @fast", NULL},
     {"pfcount", cmd_pfcount, -2, CMD_READONLY | CMD_MAY_REPLICATE, 1, -1, 1, GRP, "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).", "2.8.9", "O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.", "@read @hyperloglog @slow", NULL},
     {"pfmerge", cmd_pfmerge, -2, CMD_WRITE | CMD_DENYOOM, 1, -1, 1, GRP, "Merge N different HyperLogLogs into a single one.", "2.8.9", "O(N) to merge N HyperLogLogs, but with high constant times.", "@write @hyperloglog @slow", NULL},
-    {"pfdebug", cmd_pfdebug, 3, CMD_WRITE | CMD_DENYOOM | CMD_ADMIN, 2, 2, 1, GRP, "Internal commands for debugging HyperLogLog values", "2.8.9", "N/A", "@write @hyperloglog @admin @slow @dangerous", NULL},
+    {"pfdebug", cmd_pfdebug, 3, CMD_WRITE | CMD_DENYOOM | CMD_ADMIN | CMD_SIGNALS_NO_KEY, 2, 2, 1, GRP, "Internal commands for debugging HyperLogLog values", "2.8.9", "N/A", "@write @hyperloglog @admin @slow @dangerous", NULL},
     {"pfselftest", cmd_pfselftest, 1, CMD_ADMIN, 0, 0, 0, GRP, "An internal command for testing HyperLogLog values", "2.8.9", "N/A", "@hyperloglog @admin @slow @dangerous", NULL},
     {0},
 };

@@ -713,8 +713,8 @@ Command keys_commands[] = {
     {"pexpiretime", cmd_pexpiretime, 2, RO | CMD_FAST, 1, 1, 1, GEN, "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0", "O(1)", "@keyspace @read @fast", NULL},
     {"persist", cmd_persist, 2, RW | CMD_FAST, 1, 1, 1, GEN, "Remove the expiration from a key", "2.2.0", "O(1)", "@keyspace @write @fast", NULL},
     {"dbsize", cmd_dbsize, 1, RO | CMD_FAST, 0, 0, 0, SRV, "Return the number of keys in the selected database", "1.0.0", "O(1)", "@keyspace @read @fast", NULL},
-    {"flushdb", cmd_flushdb, -1, RW, 0, 0, 0, SRV, "Remove all keys from the current database", "1.0.0", "O(N) where N is the number of keys in the selected database", "@keyspace @write @slow @dangerous", NULL},
-    {"flushall", cmd_flushall, -1, RW, 0, 0, 0, SRV, "Remove all keys from all databases", "1.0.0", "O(N) where N is the total number of keys in all databases", "@keyspace @write @slow @dangerous", NULL},
-    {"swapdb", cmd_swapdb, 3, RW | CMD_FAST, 0, 0, 0, SRV, "Swaps two Redis databases", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.", "@keyspace @write @fast @dangerous", NULL},
+    {"flushdb", cmd_flushdb, -1, RW | CMD_SIGNALS_NO_KEY, 0, 0, 0, SRV, "Remove all keys from the current database", "1.0.0", "O(N) where N is the number of keys in the selected database", "@keyspace @write @slow @dangerous", NULL},
+    {"flushall", cmd_flushall, -1, RW | CMD_SIGNALS_NO_KEY, 0, 0, 0, SRV, "Remove all keys from all databases", "1.0.0", "O(N) where N is the total number of keys in all databases", "@keyspace @write @slow @dangerous", NULL},
+    {"swapdb", cmd_swapdb, 3, RW | CMD_FAST | CMD_SIGNALS_NO_KEY, 0, 0, 0, SRV, "Swaps two Redis databases", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases.", "@keyspace @write @fast @dangerous", NULL},
     {0},
 };

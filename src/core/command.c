@@ -260,17 +260,12 @@ static void reply_unknown_sub(Client *c, const Command *parent) {
 #ifdef KILAT_CHECKS
 /* Checked builds (make asan): a command that changed the dataset must have
  * signalled at least one key (watch_touch_key), or WATCH and keyspace
- * notifications would miss the change. Database-wide commands signal no
- * single key (the MULTI module handles them); FUNCTION changes no key. */
+ * notifications would miss the change; CMD_SIGNALS_NO_KEY commands are
+ * exempt (database-wide ones are handled by the MULTI module). */
 static void check_signalled(const Command *cmd, uint64_t changes, uint64_t touches) {
-    static const char *const exempt[] = {"flushdb", "flushall", "swapdb", "debug",
-                                         "pfdebug", "function",
-                                         /* Redis signals no key for these */
-                                         "xgroup", "xack", NULL};
     if (!changes || watch_touches != touches) return;
-    const char *name = cmd->parent ? cmd->parent->name : cmd->name;
-    for (int i = 0; exempt[i]; i++)
-        if (strcmp(name, exempt[i]) == 0) return;
+    uint32_t flags = cmd->flags | (cmd->parent ? cmd->parent->flags : 0);
+    if (flags & CMD_SIGNALS_NO_KEY) return;
     fprintf(stderr, "KILAT_CHECKS: %s changed the dataset without signalling a key\n",
             cmd->fullname);
     abort();

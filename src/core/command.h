@@ -31,6 +31,10 @@ enum {
     CMD_NO_MANDATORY_KEYS = 1u << 18, /* from the key specs: zero keys is valid (EVAL) */
     CMD_SKIP_SLOWLOG = 1u << 19, /* never in the slow log (EXEC: its commands are) */
     CMD_TOUCHES_ARBITRARY_KEYS = 1u << 20, /* SCAN, RANDOMKEY: their expiry DELs leave bare */
+    /* Changes data without signalling one key (watch_touch_key): database-
+     * wide commands, FUNCTION, DEBUG, and XGROUP/XACK, for which Redis
+     * signals none. Exempts them from the checked build's assertion. */
+    CMD_SIGNALS_NO_KEY = 1u << 21,
 };
 
 typedef struct Command {

@@ -320,6 +320,6 @@ static Command function_subs[] = {
 Command function_commands[] = {
     {"fcall", cmd_fcall, -3, FCALLF | CMD_MAY_REPLICATE, 0, 0, 0, SCR, "Invoke a function", "7.0.0", CX_FCALL, ACL_SCR, NULL, fcall_flags},
     {"fcall_ro", cmd_fcall_ro, -3, FCALLF | CMD_READONLY, 0, 0, 0, SCR, "Invoke a read-only function", "7.0.0", CX_FCALL, ACL_SCR, NULL, fcall_flags},
-    {"function", NULL, -2, 0, 0, 0, 0, SCR, "A container for function commands", "7.0.0", "Depends on subcommand.", "@slow", function_subs},
+    {"function", NULL, -2, CMD_SIGNALS_NO_KEY, 0, 0, 0, SCR, "A container for function commands", "7.0.0", "Depends on subcommand.", "@slow", function_subs},
     {0},
 };
