@@ -69,6 +69,9 @@ typedef struct {
 typedef struct {
     char *key; /* NULL: a flush (null invalidation) */
     size_t klen;
+    /* its client's redirection when queued: Redis still sends there if
+     * the client turns tracking off before its reply (in a transaction) */
+    uint64_t redir;
 } Pending;
 
 static HashTable *states, *table;
@@ -135,21 +138,21 @@ static void push(Client *dest, const char *head, size_t hlen, const char *body, 
     pubsub_remute(dest, saved);
 }
 
-/* Sends one invalidation whose keys part (RESP already) is body, to t or
- * to the client t redirects to. */
-static void send_msg(Client *t, const char *body, size_t blen) {
+/* Sends one invalidation whose keys part (RESP already) is body, for
+ * tracking client t: to t itself (redir 0), or to the client it redirects
+ * to, id redir, r (NULL once gone). */
+static void deliver(Client *t, uint64_t redir, Client *r, const char *body, size_t blen) {
     static const char push_head[] = ">2\r\n$10\r\ninvalidate\r\n";
     static const char msg_head[] = "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n";
     TrackingState *ts = t->tracking;
     Client *dest = t;
     bool redirected = false;
-    if (ts && ts->redir) {
-        Client *r = ts->redir_client;
+    if (redir) {
         if (!r || (r->flags & CLIENT_CLOSE_ASAP)) {
-            ts->flags |= TRACKING_BROKEN_REDIR;
+            if (ts) ts->flags |= TRACKING_BROKEN_REDIR;
             if (t->resp > 2) { /* RESP2 has no way to say it */
                 char b[64];
-                int n = snprintf(b, sizeof b, ":%llu\r\n", (unsigned long long)ts->redir);
+                int n = snprintf(b, sizeof b, ":%llu\r\n", (unsigned long long)redir);
                 static const char head[] = ">2\r\n$21\r\ntracking-redir-broken\r\n";
                 push(t, head, sizeof(head) - 1, b, (size_t)n);
             }
@@ -164,38 +167,50 @@ static void send_msg(Client *t, const char *body, size_t blen) {
     /* else a RESP2 client on its own connection: no way to tell it */
 }
 
-static void send_key(Client *t, const char *key, size_t klen) {
+/* send_msg with the redirection t has now, or, when it has turned
+ * tracking off since the message was queued, with redir_off (0: none). */
+static void send_msg_or(Client *t, const char *body, size_t blen, uint64_t redir_off) {
+    TrackingState *ts = t->tracking;
+    if (ts) deliver(t, ts->redir, ts->redir_client, body, blen);
+    else deliver(t, redir_off, redir_off ? client_by_id(redir_off) : NULL, body, blen);
+}
+
+static void send_msg(Client *t, const char *body, size_t blen) { send_msg_or(t, body, blen, 0); }
+
+/* One key's invalidation (redir_off: see send_msg_or). */
+static void send_key(Client *t, const char *key, size_t klen, uint64_t redir_off) {
     char small[256];
     size_t need = klen + 48;
     char *b = need <= sizeof small ? small : mem_alloc(need);
     size_t n = (size_t)snprintf(b, need, "*1\r\n$%zu\r\n", klen);
     memcpy(b + n, key, klen);
     memcpy(b + n + klen, "\r\n", 2);
-    send_msg(t, b, n + klen + 2);
+    send_msg_or(t, b, n + klen + 2, redir_off);
     if (b != small) mem_free(b);
 }
 
 /* The null of a flush, in the tracking client's protocol (as Redis: even
  * when it redirects to a client that speaks the other one). */
-static void send_null(Client *t) {
-    if (t->resp > 2) send_msg(t, "_\r\n", 3);
-    else send_msg(t, "$-1\r\n", 5);
+static void send_null(Client *t, uint64_t redir_off) {
+    if (t->resp > 2) send_msg_or(t, "_\r\n", 3, redir_off);
+    else send_msg_or(t, "$-1\r\n", 5, redir_off);
 }
 
-static void pending_add(const char *key, size_t klen) {
+static void pending_add(const char *key, size_t klen, uint64_t redir) {
     if (npending == pending_cap) {
         pending_cap = pending_cap ? pending_cap * 2 : 8;
         pending = mem_realloc(pending, pending_cap * sizeof(*pending));
     }
     pending[npending].key = key ? mem_strndup(key, klen) : NULL;
     pending[npending].klen = klen;
+    pending[npending].redir = redir;
     npending++;
 }
 
 static void pending_send(Client *c) {
     for (size_t i = 0; i < npending; i++) {
-        if (pending[i].key) send_key(c, pending[i].key, pending[i].klen);
-        else send_null(c);
+        if (pending[i].key) send_key(c, pending[i].key, pending[i].klen, pending[i].redir);
+        else send_null(c, pending[i].redir);
         mem_free(pending[i].key);
     }
     npending = 0;
@@ -253,8 +268,8 @@ static void invalidate_table(const char *key, size_t klen) {
         if (!ts || (ts->flags & TRACKING_BCAST)) continue;
         Client *t = ts->c;
         if ((ts->flags & TRACKING_NOLOOP) && t == current) continue;
-        if (t == current && executing) pending_add(key, klen); /* after its reply */
-        else send_key(t, key, klen);
+        if (t == current && executing) pending_add(key, klen, ts->redir); /* after its reply */
+        else send_key(t, key, klen, 0);
     }
     ht_delete(table, key, klen);
 }
@@ -539,9 +554,10 @@ void tracking_invalidate_key(const char *key, size_t klen, bool by_server) {
 
 static void flush_one(void *ctx, void *e) {
     UNUSED(ctx);
-    Client *t = ((TrackingState *)e)->c;
-    if (t == current) pending_add(NULL, 0);
-    else send_null(t);
+    TrackingState *ts = e;
+    Client *t = ts->c;
+    if (t == current) pending_add(NULL, 0, ts->redir);
+    else send_null(t, 0);
 }
 
 void tracking_invalidate_flush(void) {

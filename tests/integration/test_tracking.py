@@ -151,6 +151,48 @@ def test_switch_to_bcast_forgets_old_keys(connect):
     sync(c)
 
 
+def test_tracking_off_in_the_transaction_of_its_own_write(connect):
+    """The invalidation of a client's own write in a transaction goes out
+    after the EXEC reply, to the redirection it had then, even when the
+    same transaction turned tracking off (as Redis 7.0)."""
+    s, sid = subscriber(connect)
+    c = tracker(connect, "REDIRECT", sid, resp=2)
+    c.cmd("GET", "k")
+    c.cmd("MULTI")
+    c.cmd("SET", "k", "x")
+    c.cmd("CLIENT", "TRACKING", "off")
+    assert c.cmd_raw("EXEC") == b"*2\r\n+OK\r\n+OK\r\n"
+    assert s.read_reply_raw() == message(["k"])
+    sync(s, resp=2)
+    # tracking is off now: a later write is not sent anywhere
+    c.cmd("GET", "k")
+    c.cmd("SET", "k", "y")
+    sync(s, resp=2)
+    # a RESP3 client without redirection gets its push after the reply
+    t = tracker(connect)
+    t.cmd("GET", "j")
+    t.cmd("MULTI")
+    t.cmd("SET", "j", "1")
+    t.cmd("CLIENT", "TRACKING", "off")
+    assert t.cmd_raw("EXEC") == b"*2\r\n+OK\r\n+OK\r\n"
+    assert t.read_reply_raw() == push(["j"])
+    sync(t)
+
+
+def test_tracking_turned_on_inside_multi(connect):
+    """CLIENT TRACKING ON queued in a transaction applies to the reads
+    queued after it."""
+    s, sid = subscriber(connect)
+    c, w = connect(), connect()
+    c.cmd("MULTI")
+    c.cmd("CLIENT", "TRACKING", "on", "REDIRECT", sid)
+    c.cmd("GET", "k")
+    assert c.cmd_raw("EXEC") == b"*2\r\n+OK\r\n$-1\r\n"
+    w.cmd("SET", "k", "1")
+    assert s.read_reply_raw() == message(["k"])
+    sync(s, resp=2)
+
+
 # ----------------------------------------------------------------- redirect
 def test_redirect_resp2_pubsub(connect):
     s, sid = subscriber(connect)
