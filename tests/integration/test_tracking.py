@@ -155,13 +155,16 @@ def test_tracking_off_in_the_transaction_of_its_own_write(connect):
     """The invalidation of a client's own write in a transaction goes out
     after the EXEC reply, to the redirection it had then, even when the
     same transaction turned tracking off (as Redis 7.0)."""
+    def write_and_turn_off(c, key):
+        c.cmd("GET", key)
+        c.cmd("MULTI")
+        c.cmd("SET", key, "x")
+        c.cmd("CLIENT", "TRACKING", "off")
+        assert c.cmd_raw("EXEC") == b"*2\r\n+OK\r\n+OK\r\n"
+
     s, sid = subscriber(connect)
     c = tracker(connect, "REDIRECT", sid, resp=2)
-    c.cmd("GET", "k")
-    c.cmd("MULTI")
-    c.cmd("SET", "k", "x")
-    c.cmd("CLIENT", "TRACKING", "off")
-    assert c.cmd_raw("EXEC") == b"*2\r\n+OK\r\n+OK\r\n"
+    write_and_turn_off(c, "k")
     assert s.read_reply_raw() == message(["k"])
     sync(s, resp=2)
     # tracking is off now: a later write is not sent anywhere
@@ -170,11 +173,7 @@ def test_tracking_off_in_the_transaction_of_its_own_write(connect):
     sync(s, resp=2)
     # a RESP3 client without redirection gets its push after the reply
     t = tracker(connect)
-    t.cmd("GET", "j")
-    t.cmd("MULTI")
-    t.cmd("SET", "j", "1")
-    t.cmd("CLIENT", "TRACKING", "off")
-    assert t.cmd_raw("EXEC") == b"*2\r\n+OK\r\n+OK\r\n"
+    write_and_turn_off(t, "j")
     assert t.read_reply_raw() == push(["j"])
     sync(t)
 
