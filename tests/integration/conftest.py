@@ -649,7 +649,43 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a second")
 
 
+def _file_weights():
+    """durations.txt: test file name -> seconds it takes."""
+    w = {}
+    with open(os.path.join(os.path.dirname(__file__), "durations.txt")) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                name, secs = line.split()
+                w[name] = float(secs)
+    return w
+
+
+def _shard_of_files(files, n):
+    """File -> shard, for KILAT_SHARD: greedy by the time each file takes
+    (durations.txt; 1 s if not listed), the longest first to the lightest
+    shard."""
+    w = _file_weights()
+    weight = {f: w.get(os.path.splitext(os.path.basename(f))[0], 1.0) for f in files}
+    load, owner = [0.0] * n, {}
+    for f in sorted(files, key=lambda f: (-weight[f], f)):
+        k = min(range(n), key=lambda j: (load[j], j))
+        owner[f] = k
+        load[k] += weight[f]
+    return owner
+
+
 def pytest_collection_modifyitems(config, items):
+    # KILAT_SHARD=i/n: only the i-th (0-based) of n groups of test files,
+    # so that `make test` can run the suite as n processes side by side
+    # (its tests mostly wait on servers). Whole files: module fixtures
+    # and any order within a file are kept.
+    shard = os.environ.get("KILAT_SHARD")
+    if shard:
+        i, n = (int(x) for x in shard.split("/"))
+        owner = _shard_of_files({str(it.fspath) for it in items}, n)
+        keep = [it for it in items if owner[str(it.fspath)] == i]
+        config.hook.pytest_deselected(items=[it for it in items if owner[str(it.fspath)] != i])
+        items[:] = keep
     for item in items:
         if IS_REDIS and item.get_closest_marker("kilat_only"):
             item.add_marker(pytest.mark.skip(reason="kilat only"))
