@@ -22,11 +22,13 @@ stream-node-max-entries / -bytes).
 
 min-idle-time arguments are 0 or 10^12 (everything or nothing is idle
 enough), so claims do not depend on timing. Bad arguments are mixed in.
+At the end of each seed the keyspace hit/miss counts must match too.
 
 Runs against kilat and against redis-server (then both sides are Redis).
 """
 
 import random
+import re
 
 import pytest
 
@@ -625,6 +627,7 @@ SEEDS = {
 def test_random_stream_matches_redis(differ, seed):
     entries, nbytes, realtime = SEEDS[seed]
     d = differ
+    d.cmd("CONFIG", "RESETSTAT")
     d.cmd("CONFIG", "SET", "stream-node-max-entries", str(entries))
     d.cmd("CONFIG", "SET", "stream-node-max-bytes", str(nbytes))
     rng = random.Random(seed)
@@ -638,6 +641,10 @@ def test_random_stream_matches_redis(differ, seed):
         if step % 100 == 99:
             g.check_all()
     g.check_all()
+    # which lookups count as keyspace hits and misses is each command's own
+    hits = [re.findall(rb"keyspace_(?:hits|misses):\d+", c.cmd("INFO", "stats"))
+            for c in d.conns]
+    assert hits[0] == hits[1]
     # the stream did something: entries, groups and pending entries exist
     total = sum(d.conns[0].cmd("XLEN", k) for k in SKEYS)
     assert total > 0
