@@ -1,8 +1,9 @@
 """Randomised differential run: the same seeded stream of commands from
 three connections goes to kilat and to redis-server side by side, while a
 fourth connection PSUBSCRIBEs to every keyspace notification (keymiss
-included); every reply, the whole notification stream and the keyspace
-hit/miss counts at the end must be identical. The commands mix writes and
+included); every reply, the whole notification stream and, at the end,
+the keyspace hit/miss counts, INFO commandstats' calls / rejected /
+failed counts and INFO errorstats must be identical. The commands mix writes and
 reads of every type with MULTI/EXEC/DISCARD, WATCH/UNWATCH, expiry,
 FLUSHDB, SWAPDB, SELECT, scripts, blocking pops that time out, PUBLISH and
 errors, so transactions, WATCH, notifications and pub/sub are exercised
@@ -72,9 +73,17 @@ def run_stream(port, seed, count):
     events = bytes(sub.read_available(0.5 * SLOW))
     with RawConn("127.0.0.1", port) as c:
         stats = c.cmd("INFO", "stats")
+        cstats = c.cmd("INFO", "commandstats")
+        estats = c.cmd("INFO", "errorstats")
     # keyspace hits and misses: which lookups count is part of each command
     replies.append((-1, ("INFO", "stats"),
                     re.findall(rb"keyspace_(?:hits|misses):\d+", stats)))
+    # calls, rejected and failed calls per command (not their times), and
+    # the error codes counted
+    replies.append((-1, ("INFO", "commandstats"), sorted(
+        re.findall(rb"(cmdstat_[^:]+):calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)",
+                   cstats))))
+    replies.append((-1, ("INFO", "errorstats"), sorted(estats.split(b"\r\n"))))
     for c in conns + [sub]:
         c.close()
     with RawConn("127.0.0.1", port) as c:  # conns may have been left in MULTI
