@@ -22,7 +22,8 @@ stream-node-max-entries / -bytes).
 
 min-idle-time arguments are 0 or 10^12 (everything or nothing is idle
 enough), so claims do not depend on timing. Bad arguments are mixed in.
-At the end of each seed the keyspace hit/miss counts must match too.
+At the end of each seed the keyspace hit/miss counts, commandstats' call
+counts and errorstats must match too.
 
 Runs against kilat and against redis-server (then both sides are Redis).
 """
@@ -645,6 +646,13 @@ def test_random_stream_matches_redis(differ, seed):
     hits = [re.findall(rb"keyspace_(?:hits|misses):\d+", c.cmd("INFO", "stats"))
             for c in d.conns]
     assert hits[0] == hits[1]
+    # and so is what counts as a call, a rejected call and a failed one
+    calls = [sorted(re.findall(
+        rb"(cmdstat_[^:]+):calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)",
+        c.cmd("INFO", "commandstats"))) for c in d.conns]
+    assert calls[0] == calls[1]
+    errors = [sorted(c.cmd("INFO", "errorstats").split(b"\r\n")) for c in d.conns]
+    assert errors[0] == errors[1]
     # the stream did something: entries, groups and pending entries exist
     total = sum(d.conns[0].cmd("XLEN", k) for k in SKEYS)
     assert total > 0
