@@ -13,7 +13,7 @@ import random
 import pytest
 import redis
 
-from conftest import RawConn, reference_redis
+from conftest import counted_stats, RawConn, reference_redis
 from test_aof_effects import AOF_ARGS, Aof
 from test_bitops import err
 
@@ -191,10 +191,13 @@ def run_stream(port, seed, count):
     c = RawConn("127.0.0.1", port)
     assert c.cmd("FLUSHALL") == b"OK"
     c.cmd("SET", "n", 12345)  # an int-encoded value
+    c.cmd("CONFIG", "RESETSTAT")
     out = []
     for _ in range(count):
         cmd = random_bitfield(rng) if rng.random() < 0.9 else ("GET", rng.choice("abn"))
         out.append((cmd, c.cmd_raw(*cmd)))
+    # lookups counted as hits and misses, calls counted as failed: as Redis
+    out.append(("stats", counted_stats(c)))
     out.append(("finals", [c.cmd_raw("GET", k) for k in "abn"]))
     c.close()
     return out

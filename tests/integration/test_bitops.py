@@ -13,7 +13,7 @@ import random
 import pytest
 import redis
 
-from conftest import Err, RawConn, SLOW, reference_redis
+from conftest import counted_stats, Err, RawConn, SLOW, reference_redis
 from test_aof_effects import AOF_ARGS, Aof
 
 OFFSET_ERR = b"ERR bit offset is not an integer or out of range"
@@ -432,8 +432,10 @@ def run_stream(port, seed, count):
     c = RawConn("127.0.0.1", port)
     assert c.cmd("FLUSHALL") == b"OK"
     assert c.cmd("CONFIG", "SET", "notify-keyspace-events", "KEA") == b"OK"
+    assert c.cmd("CONFIG", "RESETSTAT") == b"OK"
     replies = [(cmd, c.cmd_raw(*cmd)) for cmd in (random_command(rng) for _ in range(count))]
-    finals = [c.cmd_raw("GET", k) for k in KEYS if k != "l"]
+    # lookups counted as hits and misses, calls counted as failed: as Redis
+    finals = [counted_stats(c)] + [c.cmd_raw("GET", k) for k in KEYS if k != "l"]
     events = bytes(sub.read_available(0.5 * SLOW))
     assert c.cmd("CONFIG", "SET", "notify-keyspace-events", "") == b"OK"
     sub.close()

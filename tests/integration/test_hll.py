@@ -15,7 +15,7 @@ import struct
 
 import pytest
 
-from conftest import reference_redis, RawConn, SLOW
+from conftest import counted_stats, reference_redis, RawConn, SLOW
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +67,8 @@ def element(rng):
 def test_random_stream_matches_redis(pair, seed):
     rng = random.Random(seed)
     keys = ["h%d" % i for i in range(5)]
+    for c in pair:
+        c.cmd("CONFIG", "RESETSTAT")
     for step in range(600):
         k = rng.choice(keys)
         op = rng.random()
@@ -91,6 +93,8 @@ def test_random_stream_matches_redis(pair, seed):
         if step % 25 == 0:
             same_values(pair, keys)
     same_values(pair, keys)
+    # lookups counted as hits and misses, calls counted as failed: as Redis
+    assert counted_stats(pair[0]) == counted_stats(pair[1])
     # the stream reached both encodings
     encodings = {pair[0].cmd("PFDEBUG", "ENCODING", k) for k in keys}
     assert encodings == {b"dense"} or b"sparse" in encodings
