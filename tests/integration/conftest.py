@@ -835,11 +835,11 @@ def file_fault(c, *args):
 def counted_stats(conn):
     """What a server counted, in a form two servers can be compared by
     after the same commands (from a CONFIG RESETSTAT on): keyspace hits and
-    misses, each command's calls / rejected / failed counts (not times) and
-    the error codes of INFO errorstats. conn: a RawConn."""
+    misses, error replies, each command's calls / rejected / failed counts
+    (not times) and the error codes of INFO errorstats. conn: a RawConn."""
     info = conn.cmd("INFO", "stats") + conn.cmd("INFO", "commandstats") + \
         conn.cmd("INFO", "errorstats")
-    return (re.findall(rb"keyspace_(?:hits|misses):\d+", info),
+    return (re.findall(rb"(?:keyspace_hits|keyspace_misses|total_error_replies):\d+", info),
             sorted(re.findall(rb"(cmdstat_[^:]+):calls=(\d+),.*"
                               rb"rejected_calls=(\d+),failed_calls=(\d+)", info)),
             sorted(re.findall(rb"errorstat_[^\r]+", info)))

@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from conftest import (NIL, NIL_ARRAY, EMPTY_ARRAY, SYNTAX, NOT_INT, NOT_FLOAT,
+from conftest import (counted_stats, NIL, NIL_ARRAY, EMPTY_ARRAY, SYNTAX, NOT_INT, NOT_FLOAT,
                       WRONGTYPE, bulk, integer, err, array, wrong_args, run,
                       reference_redis, RawConn, wait_for)
 
@@ -477,8 +477,10 @@ def fill(check, rng, key, n, intnames=False):
 
 @pytest.mark.parametrize("seed,n,intnames", [(1, 60, False), (2, 300, False), (3, 100, True),
                                              (4, 1000, False)])
-def test_random_searches_match_redis(ref, seed, n, intnames):
+def test_random_searches_match_redis(ref, raw, seed, n, intnames):
     rng = random.Random(seed)
+    for c in (raw, ref.conn):
+        c.cmd("CONFIG", "RESETSTAT")
     members = fill(ref, rng, "g", n, intnames)
     ref(["OBJECT", "ENCODING", "g"])
     for _ in range(300):
@@ -488,6 +490,8 @@ def test_random_searches_match_redis(ref, seed, n, intnames):
         ref(["GEODIST", "g", a, b, rng.choice(["m", "km", "mi", "ft"])])
     ref(["GEOPOS", "g"] + members[:50] + ["nope"])
     ref(["GEOHASH", "g"] + members[:50] + ["nope"])
+    # lookups counted as hits and misses, calls counted as failed: as Redis
+    assert counted_stats(raw) == counted_stats(ref.conn)
 
 
 def test_random_stores_match_redis(ref):
