@@ -21,32 +21,49 @@ static int set_nonblock(int fd) {
     return 0;
 }
 
+/* getaddrinfo's failures (glibc's codes are negative) as this module's
+ * negative returns, below -SOCK_ERR_RESOLVE. */
+static int resolve_error(int rv) { return -(SOCK_ERR_RESOLVE + (rv < 0 ? -rv : rv)); }
+
+const char *sock_strerror(int err) {
+    int e = err < 0 ? -err : err;
+    if (e > SOCK_ERR_RESOLVE) return gai_strerror(-(e - SOCK_ERR_RESOLVE));
+    return strerror(e);
+}
+
+/* One listener on the resolved address a; a negative errno on failure. */
+static int listen_on(const struct addrinfo *a, int backlog) {
+    int fd = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (a->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, a->ai_addr, a->ai_addrlen) < 0 || listen(fd, backlog) < 0 || set_nonblock(fd) < 0) {
+        int e = -errno;
+        close(fd);
+        return e;
+    }
+    return fd;
+}
+
 int sock_listen_tcp(const char *addr, int port, int backlog) {
     if (addr[0] == '-') addr++;
-    if (strcmp(addr, "*") == 0) addr = "0.0.0.0";
+    /* As Redis: an address with ':' is IPv6, any other IPv4 (a host name
+     * such as "localhost" is resolved in that family); "*" and "::*" are
+     * every address of the family. The first result that binds wins. */
+    bool v6 = strchr(addr, ':') != NULL;
+    if (strcmp(addr, "*") == 0 || strcmp(addr, "::*") == 0) addr = NULL;
     struct addrinfo hints = {0}, *res = NULL;
     char portstr[16];
     snprintf(portstr, sizeof(portstr), "%d", port);
-    hints.ai_family = AF_UNSPEC;
+    hints.ai_family = v6 ? AF_INET6 : AF_INET;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
-    if (getaddrinfo(addr, portstr, &hints, &res) != 0) return -EADDRNOTAVAIL;
-    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        int e = -errno;
-        freeaddrinfo(res);
-        return e;
-    }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (res->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-    if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, backlog) < 0 ||
-        set_nonblock(fd) < 0) {
-        int e = -errno;
-        close(fd);
-        freeaddrinfo(res);
-        return e;
-    }
+    hints.ai_flags = AI_PASSIVE;
+    int rv = getaddrinfo(addr, portstr, &hints, &res);
+    if (rv != 0) return rv == EAI_SYSTEM ? -errno : resolve_error(rv);
+    int fd = -EADDRNOTAVAIL;
+    for (const struct addrinfo *a = res; a; a = a->ai_next)
+        if ((fd = listen_on(a, backlog)) >= 0) break;
     freeaddrinfo(res);
     return fd;
 }

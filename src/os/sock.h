@@ -7,9 +7,15 @@
 
 #include "../base.h"
 
-/* Listens on addr:port ("*" or "0.0.0.0", "::" or "::1", or a host IP;
- * a leading '-' means "skip quietly if unavailable"). Returns the fd. */
+/* Listens on addr:port ("*", "::*", an IPv4 or IPv6 address, or a host
+ * name, resolved as IPv4 unless it has a ':'; a leading '-' is ignored:
+ * the caller skips such an address quietly if unavailable). Returns the
+ * fd. A failure to resolve is below -SOCK_ERR_RESOLVE (sock_strerror). */
 int sock_listen_tcp(const char *addr, int port, int backlog);
+#define SOCK_ERR_RESOLVE 100000
+/* The text of a negative return of this module (an errno's, or the
+ * resolver's for a failure to resolve). */
+const char *sock_strerror(int err);
 /* Listens on a Unix socket path (an old file there is removed), chmod perm
  * when perm != 0. Returns the fd. */
 int sock_listen_unix(const char *path, unsigned perm, int backlog);
