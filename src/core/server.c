@@ -84,10 +84,7 @@ static int open_tcp(int port, int *fds, int max) {
         bool optional = a[0] == '-' && a[1]; /* "-" alone is an empty address */
         int fd = n < max ? sock_listen_tcp(a, port, cfg.tcp_backlog) : -EMFILE;
         if (fd < 0) {
-            /* (a name that does not resolve is an error even when
-             * optional, as in Redis) */
-            if (optional && (fd == -EADDRNOTAVAIL || fd == -EAFNOSUPPORT || fd == -EPROTONOSUPPORT))
-                continue;
+            if (optional && sock_listen_error_is_unavailable(fd)) continue;
             log_msg(LOG_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s",
                     optional ? a + 1 : a, port, sock_strerror(fd));
             err = fd;

@@ -31,6 +31,11 @@ const char *sock_strerror(int err) {
     return strerror(e);
 }
 
+bool sock_listen_error_is_unavailable(int err) {
+    if (err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT || err == -EPROTONOSUPPORT) return true;
+    return err == resolve_error(EAI_FAMILY) || err == resolve_error(EAI_ADDRFAMILY);
+}
+
 /* One listener on the resolved address a; a negative errno on failure. */
 static int listen_on(const struct addrinfo *a, int backlog) {
     int fd = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -16,6 +16,11 @@ int sock_listen_tcp(const char *addr, int port, int backlog);
 /* The text of a negative return of this module (an errno's, or the
  * resolver's for a failure to resolve). */
 const char *sock_strerror(int err);
+/* Whether sock_listen_tcp's failure err says the address (or its family)
+ * is not available on this machine, as for "::1" without IPv6: an
+ * optional ('-') bind address is then skipped. A name that does not
+ * resolve is not such a failure. */
+bool sock_listen_error_is_unavailable(int err);
 /* Listens on a Unix socket path (an old file there is removed), chmod perm
  * when perm != 0. Returns the fd. */
 int sock_listen_unix(const char *path, unsigned perm, int backlog);
