@@ -270,8 +270,10 @@ class Server:
                     # NOAUTH/NOPERM: the test changed the password or the
                     # user; the server will not go by itself: SIGTERM now
                     refused = True
-                except (redis.ConnectionError, redis.TimeoutError):
-                    pass
+                except (redis.ConnectionError, redis.TimeoutError) as e:
+                    # the connection drops when SHUTDOWN works; but a
+                    # server at maxclients turned us away: SIGTERM now
+                    refused = "max number of clients" in str(e)
                 finally:
                     c.close()
             except Exception:
